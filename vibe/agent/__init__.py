@@ -1,0 +1,1 @@
+"""The agent: loop, events, approval port, limits, system prompt. No I/O of its own."""

@@ -1,0 +1,227 @@
+"""The agent's outward story: one event schema for every frontend.
+
+The TUI matches these objects, headless `stream-json` writes each as one JSON line, and the ACP
+frontend maps them to `session/update` notifications. Every event carries `type` (the
+discriminator), `seq` (strictly increasing within a run) and, where it applies, `turn_id` and
+`call_id`. Bump `SCHEMA_VERSION` on any incompatible change; `tools/dump_event_schema.py`
+publishes the JSON Schema.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from vibe.tools.base import TodoItem, ToolKind
+
+SCHEMA_VERSION = 1
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    seq: int = 0
+
+
+class SessionStarted(_Event):
+    type: Literal["session_started"] = "session_started"
+    schema_version: int = SCHEMA_VERSION
+    session_id: str
+    resumed: bool = False
+    cwd: str
+    workspace_roots: list[str]
+    model: str
+    provider: str
+    base_url: str
+    permission_mode: str
+    # What confinement is really enforced for commands, in words (never implied).
+    sandbox: str
+    tools: list[str]
+
+
+class TurnStarted(_Event):
+    """A model request begins (one agent run has one or more turns)."""
+
+    type: Literal["turn_started"] = "turn_started"
+    turn_id: str
+    turn: int
+
+
+class TextDelta(_Event):
+    type: Literal["text_delta"] = "text_delta"
+    turn_id: str
+    text: str
+
+
+class ReasoningDelta(_Event):
+    type: Literal["reasoning_delta"] = "reasoning_delta"
+    turn_id: str
+    text: str
+
+
+class Retry(_Event):
+    """The model stream failed and is retried: discard this turn's partial text and reasoning."""
+
+    type: Literal["retry"] = "retry"
+    turn_id: str
+    attempt: int
+    delay_seconds: float
+    reason: str
+
+
+class AssistantMessage(_Event):
+    """The complete assistant message of a turn, after streaming ended."""
+
+    type: Literal["assistant_message"] = "assistant_message"
+    turn_id: str
+    text: str
+    reasoning: str = ""
+    tool_call_ids: list[str] = Field(default_factory=list[str])
+
+
+class ToolCallStarted(_Event):
+    type: Literal["tool_call_started"] = "tool_call_started"
+    turn_id: str
+    call_id: str
+    tool: str
+    kind: ToolKind
+    title: str
+    # Parsed arguments when they were valid JSON, else {"_raw": text}.
+    arguments: dict[str, Any]
+    locations: list[str] = Field(default_factory=list[str])
+
+
+class ToolCallOutput(_Event):
+    """Output a running tool produced so far (e.g. a command's stdout), for live display."""
+
+    type: Literal["tool_call_output"] = "tool_call_output"
+    call_id: str
+    text: str
+
+
+ToolStatus = Literal["ok", "error", "denied", "cancelled"]
+
+
+class ToolCallFinished(_Event):
+    type: Literal["tool_call_finished"] = "tool_call_finished"
+    turn_id: str
+    call_id: str
+    tool: str
+    status: ToolStatus
+    # Exactly what the model reads as the tool result.
+    output: str
+    diff: str | None = None
+    duration_ms: int = 0
+
+
+class ApprovalRequested(_Event):
+    type: Literal["approval_requested"] = "approval_requested"
+    call_id: str
+    tool: str
+    title: str
+    reason: str
+    diff: str | None = None
+    command: str | None = None
+
+
+class ApprovalResolved(_Event):
+    type: Literal["approval_resolved"] = "approval_resolved"
+    call_id: str
+    approved: bool
+    # Who decided: "policy" (a rule or mode), "user", or "headless" (no human to ask).
+    decided_by: Literal["policy", "user", "headless"]
+    reason: str = ""
+    feedback: str | None = None
+
+
+class PlanUpdated(_Event):
+    type: Literal["plan_updated"] = "plan_updated"
+    todos: list[TodoItem]
+
+
+class UsageUpdated(_Event):
+    type: Literal["usage"] = "usage"
+    turn_id: str
+    prompt_tokens: int
+    completion_tokens: int
+    # Totals for the whole run so far.
+    total_prompt_tokens: int
+    total_completion_tokens: int
+    cost_usd: float
+
+
+class Error(_Event):
+    type: Literal["error"] = "error"
+    message: str
+    # Whether the run ends because of it.
+    fatal: bool
+
+
+class DeniedCall(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    call_id: str
+    tool: str
+    arguments: dict[str, Any]
+    reason: str
+
+
+ResultStatus = Literal["success", "error", "limit", "interrupted"]
+StopReason = Literal[
+    "end_turn",
+    "max_turns",
+    "max_tokens",
+    "max_cost",
+    "time_limit",
+    "model_length",
+    "refusal",
+    "cancelled",
+    "error",
+]
+
+
+class Result(_Event):
+    """Always the last event of a run, whatever ended it."""
+
+    type: Literal["result"] = "result"
+    schema_version: int = SCHEMA_VERSION
+    session_id: str
+    status: ResultStatus
+    stop_reason: StopReason
+    final_text: str
+    turns: int
+    prompt_tokens: int
+    completion_tokens: int
+    cost_usd: float
+    duration_ms: int
+    tool_calls: dict[str, int]
+    denied: list[DeniedCall]
+    error: str | None = None
+
+
+AgentEvent = Annotated[
+    SessionStarted
+    | TurnStarted
+    | TextDelta
+    | ReasoningDelta
+    | Retry
+    | AssistantMessage
+    | ToolCallStarted
+    | ToolCallOutput
+    | ToolCallFinished
+    | ApprovalRequested
+    | ApprovalResolved
+    | PlanUpdated
+    | UsageUpdated
+    | Error
+    | Result,
+    Field(discriminator="type"),
+]
+
+EVENT_ADAPTER: TypeAdapter[AgentEvent] = TypeAdapter(AgentEvent)
+
+
+def event_json_schema() -> dict[str, Any]:
+    schema = EVENT_ADAPTER.json_schema()
+    schema["title"] = "vibe agent event"
+    schema["x-schema-version"] = SCHEMA_VERSION
+    return schema

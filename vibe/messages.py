@@ -1,0 +1,69 @@
+"""The conversation vocabulary: what is persisted in sessions and sent to the model.
+
+One owner for messages (see ARCHITECTURE.md). The model adapter turns these into wire JSON;
+the agent appends them; the session store writes them as they are appended.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ToolCall(_Frozen):
+    """A tool call the model asked for. `arguments` is the raw JSON text the model wrote."""
+
+    id: str
+    name: str
+    arguments: str
+
+
+class Usage(_Frozen):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class SystemMessage(_Frozen):
+    role: Literal["system"] = "system"
+    content: str
+
+
+class UserMessage(_Frozen):
+    role: Literal["user"] = "user"
+    content: str
+
+
+class AssistantMessage(_Frozen):
+    role: Literal["assistant"] = "assistant"
+    content: str = ""
+    # Reasoning ("thinking") the model produced; sent back to models that expect it.
+    reasoning: str = ""
+    tool_calls: tuple[ToolCall, ...] = ()
+
+
+class ToolMessage(_Frozen):
+    role: Literal["tool"] = "tool"
+    tool_call_id: str
+    name: str
+    content: str
+
+
+Message = Annotated[
+    SystemMessage | UserMessage | AssistantMessage | ToolMessage,
+    Field(discriminator="role"),
+]

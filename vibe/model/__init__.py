@@ -1,0 +1,5 @@
+"""Model client: chat-completions wire adapter, SSE streaming, retries.
+
+Vendor-neutral output: the client yields `vibe.model.deltas` objects; nothing above this layer
+sees wire JSON.
+"""

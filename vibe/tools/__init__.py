@@ -1,0 +1,1 @@
+"""Built-in tools, written once for every frontend. One module per tool."""

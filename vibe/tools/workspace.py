@@ -1,0 +1,44 @@
+"""Workspace roots and path resolution: every path a tool touches must fall inside a root."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+class OutsideWorkspaceError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class Workspace:
+    cwd: Path
+    roots: tuple[Path, ...]
+
+    @classmethod
+    def create(cls, cwd: Path, extra_roots: tuple[Path, ...] = ()) -> Workspace:
+        real_cwd = Path(os.path.realpath(cwd))
+        roots = (real_cwd, *(Path(os.path.realpath(r)) for r in extra_roots))
+        return cls(cwd=real_cwd, roots=roots)
+
+    def resolve(self, raw: str) -> Path:
+        """Absolute, symlink-resolved path for `raw`; raises OutsideWorkspaceError if outside."""
+        candidate = Path(os.path.expanduser(raw))
+        if not candidate.is_absolute():
+            candidate = self.cwd / candidate
+        real = Path(os.path.realpath(candidate))
+        if not any(real == root or real.is_relative_to(root) for root in self.roots):
+            roots = ", ".join(str(r) for r in self.roots)
+            raise OutsideWorkspaceError(
+                f"{raw} is outside the workspace ({roots}); only paths inside it can be used"
+            )
+        return real
+
+    def display(self, path: Path) -> str:
+        """Path as users and the model should read it: relative to cwd when inside it."""
+        if path == self.cwd:
+            return "."
+        if path.is_relative_to(self.cwd):
+            return str(path.relative_to(self.cwd))
+        return str(path)
