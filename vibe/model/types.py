@@ -44,7 +44,9 @@ class Sampling:
     parallel_tool_calls: bool = True
 
 
-ModelErrorKind = Literal["auth", "bad_request", "unreachable", "rate_limited", "server", "timeout", "protocol"]
+ModelErrorKind = Literal[
+    "auth", "bad_request", "unreachable", "rate_limited", "server", "timeout", "protocol"
+]
 
 
 class ModelError(Exception):

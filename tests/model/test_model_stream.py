@@ -1,0 +1,254 @@
+"""Recorded streams from Mistral, vLLM and llama.cpp → the deltas the agent sees."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from vibe.messages import ToolCall, Usage, UserMessage
+from vibe.model.deltas import (
+    Delta,
+    Finish,
+    ReasoningDelta,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
+from vibe.model.types import Endpoint, Sampling
+
+from model.model_fakes import DONE, MODEL, FakeServer, chunk, collect, make_client, sse, usage
+
+MISTRAL_TEXT = [
+    chunk({"role": "assistant", "content": ""}),
+    chunk({"content": "Hel"}),
+    chunk({"content": "lo!"}),
+    chunk({"content": ""}, finish="stop", usage=usage(12, 3)),
+]
+
+# Mistral: each call whole in one delta, `index` 0 for both, finish and usage in the last chunk.
+MISTRAL_TOOL_CALLS = [
+    chunk({"role": "assistant", "content": "Reading both."}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "id": "D681PevKs",
+                    "function": {"name": "read_file", "arguments": '{"path": "a.py"}'},
+                    "index": 0,
+                }
+            ]
+        }
+    ),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "id": "K9xq2LmNp",
+                    "function": {"name": "read_file", "arguments": {"path": "b.py"}},
+                    "index": 0,
+                }
+            ]
+        },
+        finish="tool_calls",
+        usage=usage(250, 40),
+    ),
+]
+
+# vLLM: index-keyed fragments interleaved, a finish chunk, then a usage-only chunk.
+VLLM_FRAGMENTS = [
+    chunk({"role": "assistant", "content": None}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 0,
+                    "id": "chatcmpl-tool-a1",
+                    "type": "function",
+                    "function": {"name": "grep", "arguments": ""},
+                }
+            ]
+        }
+    ),
+    chunk({"tool_calls": [{"index": 0, "function": {"arguments": '{"pattern": '}}]}),
+    chunk(
+        {
+            "tool_calls": [
+                {
+                    "index": 1,
+                    "id": "chatcmpl-tool-b2",
+                    "type": "function",
+                    "function": {"name": "glob", "arguments": '{"pattern"'},
+                }
+            ]
+        }
+    ),
+    chunk({"tool_calls": [{"index": 0, "function": {"arguments": '"TODO"}'}}]}),
+    chunk({"tool_calls": [{"index": 1, "function": {"arguments": ': "*.py"}'}}]}),
+    chunk({}, finish="tool_calls"),
+    chunk(no_choices=True, usage=usage(300, 25)),
+]
+
+
+async def run(
+    *events: bytes, piece_size: int | None = None, done: bool = True
+) -> tuple[list[Delta], FakeServer]:
+    server = FakeServer(sse(*events, *([DONE] if done else []), piece_size=piece_size))
+    client = make_client(server)
+    try:
+        return await collect(client), server
+    finally:
+        await client.aclose()
+
+
+async def test_mistral_text_stream() -> None:
+    deltas, _ = await run(*MISTRAL_TEXT)
+    assert deltas == [
+        TextDelta("Hel"),
+        TextDelta("lo!"),
+        UsageDelta(Usage(prompt_tokens=12, completion_tokens=3)),
+        Finish("stop"),
+    ]
+
+
+async def test_mistral_whole_tool_calls_sharing_index_zero_stay_separate() -> None:
+    deltas, _ = await run(*MISTRAL_TOOL_CALLS)
+    assert deltas == [
+        TextDelta("Reading both."),
+        ToolCallDelta(ToolCall(id="D681PevKs", name="read_file", arguments='{"path": "a.py"}')),
+        # Arguments sent as a JSON object are normalised to text.
+        ToolCallDelta(ToolCall(id="K9xq2LmNp", name="read_file", arguments='{"path": "b.py"}')),
+        UsageDelta(Usage(prompt_tokens=250, completion_tokens=40)),
+        Finish("tool_calls"),
+    ]
+
+
+async def test_openai_style_fragments_are_assembled_and_late_usage_is_kept() -> None:
+    deltas, _ = await run(*VLLM_FRAGMENTS)
+    assert deltas == [
+        ToolCallDelta(ToolCall(id="chatcmpl-tool-a1", name="grep", arguments='{"pattern": "TODO"}')),
+        ToolCallDelta(ToolCall(id="chatcmpl-tool-b2", name="glob", arguments='{"pattern": "*.py"}')),
+        UsageDelta(Usage(prompt_tokens=300, completion_tokens=25)),
+        Finish("tool_calls"),
+    ]
+    for delta in deltas:
+        if isinstance(delta, ToolCallDelta):
+            json.loads(delta.call.arguments)
+
+
+@pytest.mark.parametrize("piece_size", [1, 3, 17])
+async def test_tiny_network_pieces_give_the_same_deltas(piece_size: int) -> None:
+    whole, _ = await run(*VLLM_FRAGMENTS, *MISTRAL_TEXT[1:3])
+    pieces, _ = await run(*VLLM_FRAGMENTS, *MISTRAL_TEXT[1:3], piece_size=piece_size)
+    assert pieces == whole
+
+
+async def test_crlf_framing_and_keepalive_comments() -> None:
+    framed = b"".join(event.replace(b"\n", b"\r\n") for event in MISTRAL_TEXT)
+    deltas, _ = await run(b": ping\r\n\r\n", framed, piece_size=5)
+    assert [d for d in deltas if isinstance(d, TextDelta)] == [TextDelta("Hel"), TextDelta("lo!")]
+
+
+async def test_magistral_thinking_chunks_become_reasoning() -> None:
+    deltas, _ = await run(
+        chunk(
+            {
+                "role": "assistant",
+                "content": [{"type": "thinking", "thinking": [{"type": "text", "text": "The user "}]}],
+            }
+        ),
+        chunk({"content": [{"type": "thinking", "thinking": [{"type": "text", "text": "greets me."}]}]}),
+        chunk({"content": [{"type": "text", "text": "Hello"}]}),
+        chunk({"content": "!"}, finish="stop", usage=usage(5, 9)),
+    )
+    assert deltas[:4] == [
+        ReasoningDelta("The user "),
+        ReasoningDelta("greets me."),
+        TextDelta("Hello"),
+        TextDelta("!"),
+    ]
+
+
+async def test_reasoning_content_and_reasoning_fields() -> None:
+    deltas, _ = await run(
+        chunk({"role": "assistant", "reasoning_content": "think"}),
+        chunk({"reasoning": "ing", "reasoning_content": None}),
+        chunk({"reasoning": "same", "reasoning_content": "same"}),  # vLLM versions that send both
+        chunk({"content": "ok"}, finish="stop"),
+    )
+    assert deltas == [
+        ReasoningDelta("think"),
+        ReasoningDelta("ing"),
+        ReasoningDelta("same"),
+        TextDelta("ok"),
+        Finish("stop"),
+    ]
+
+
+async def test_stream_ending_after_finish_without_done_is_accepted() -> None:
+    deltas, server = await run(*MISTRAL_TEXT, done=False)
+    assert deltas[-1] == Finish("stop")
+    assert len(server.requests) == 1
+
+
+async def test_llama_cpp_saying_stop_with_tool_calls_finishes_as_tool_calls() -> None:
+    deltas, _ = await run(
+        chunk(
+            {
+                "role": "assistant",
+                "tool_calls": [{"index": 0, "id": "x1", "function": {"name": "ls", "arguments": ""}}],
+            }
+        ),
+        chunk({}, finish="stop"),
+    )
+    assert deltas == [ToolCallDelta(ToolCall(id="x1", name="ls", arguments="{}")), Finish("tool_calls")]
+
+
+@pytest.mark.parametrize(
+    ("wire_reason", "reason"),
+    [
+        ("stop", "stop"),
+        ("length", "length"),
+        ("model_length", "length"),
+        ("content_filter", "content_filter"),
+        ("error", "error"),
+        ("something_new", "unknown"),
+    ],
+)
+async def test_finish_reasons(wire_reason: str, reason: str) -> None:
+    deltas, _ = await run(chunk({"content": "x"}, finish=wire_reason))
+    assert deltas[-1] == Finish(reason)  # type: ignore[arg-type]
+    assert sum(isinstance(delta, Finish) for delta in deltas) == 1
+
+
+async def test_text_is_yielded_live_and_closing_early_closes_the_response() -> None:
+    server = FakeServer(sse(chunk({"role": "assistant", "content": "first words"}), stall=True))
+    client = make_client(server)
+    try:
+        stream = client.stream([UserMessage(content="hi")], [], Sampling(model=MODEL))
+        assert await anext(stream) == TextDelta("first words")  # before the response is over
+        await stream.aclose()  # type: ignore[attr-defined]
+        assert server.stream_of(0).closed
+    finally:
+        await client.aclose()
+
+
+async def test_cancelling_the_consumer_closes_the_response() -> None:
+    server = FakeServer(sse(chunk({"role": "assistant", "content": "partial"}), stall=True))
+    client = make_client(server, endpoint=Endpoint(base_url="http://127.0.0.1:8000/v1", idle_timeout=30))
+    received: list[Delta] = []
+
+    async def consume() -> None:
+        async for delta in client.stream([UserMessage(content="hi")], [], Sampling(model=MODEL)):
+            received.append(delta)
+
+    try:
+        task = asyncio.create_task(consume())
+        await server.stalled.wait()
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert received == [TextDelta("partial")]
+        assert server.stream_of(0).closed
+    finally:
+        await client.aclose()

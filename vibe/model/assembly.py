@@ -1,0 +1,203 @@
+"""Chat-completion chunks → vendor-neutral deltas, for one attempt of one request.
+
+Text and reasoning pass straight through so the user sees them live. Tool calls are assembled
+and released only once the model says it is finished, because they arrive in two shapes:
+- Mistral sends each call whole in a single delta (id, name, full arguments), often with
+  `index` 0 for every call of a parallel batch;
+- OpenAI-style servers send index-keyed fragments: the first has id and name, later ones only
+  append to `arguments`.
+A fragment carrying an id never seen before therefore always starts a new call, whatever its
+index; a fragment without an id continues the call at its index.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from vibe.messages import ToolCall, Usage
+from vibe.model.deltas import (
+    Delta,
+    Finish,
+    FinishReason,
+    ReasoningDelta,
+    TextDelta,
+    ToolCallDelta,
+    UsageDelta,
+)
+
+JSON = dict[str, Any]
+
+_FINISH_REASONS: dict[str, FinishReason] = {
+    "stop": "stop",
+    "eos": "stop",
+    "tool_calls": "tool_calls",
+    "function_call": "tool_calls",
+    "length": "length",
+    "model_length": "length",
+    "content_filter": "content_filter",
+    "error": "error",
+}
+
+
+class ChunkError(Exception):
+    """A chunk that is not what a chat-completions stream sends (a protocol failure)."""
+
+
+@dataclass
+class _PartialCall:
+    id: str = ""
+    name: str = ""
+    argument_parts: list[str] = field(default_factory=list[str])
+
+    def finished(self) -> ToolCall:
+        arguments = "".join(self.argument_parts).strip() or "{}"
+        # The agent needs an id to pair the result; servers that omit one get a Mistral-shaped id.
+        return ToolCall(id=self.id or uuid.uuid4().hex[:9], name=self.name, arguments=arguments)
+
+
+class StreamAssembler:
+    def __init__(self) -> None:
+        self._calls: list[_PartialCall] = []
+        self._call_at_index: dict[int, _PartialCall] = {}
+        self._usage: Usage | None = None
+        self._calls_released = False
+        self.finish_reason: FinishReason | None = None
+
+    def feed(self, chunk: object) -> list[Delta]:
+        """Deltas for one parsed chunk (text and reasoning at once, tool calls at the finish)."""
+        if not isinstance(chunk, dict):
+            raise ChunkError("a stream chunk is not a JSON object")
+        chunk = cast(JSON, chunk)
+        out: list[Delta] = []
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            self._usage = _parse_usage(cast(JSON, usage))
+        choices = chunk.get("choices")
+        if not isinstance(choices, list) or not choices:
+            return out  # a usage-only chunk, or a keep-alive some servers send as JSON
+        choice = cast(list[Any], choices)[0]
+        if not isinstance(choice, dict):
+            raise ChunkError("a stream choice is not a JSON object")
+        choice = cast(JSON, choice)
+        delta = choice.get("delta")
+        if isinstance(delta, dict):
+            out.extend(self._content_deltas(cast(JSON, delta)))
+            self._absorb_tool_calls(cast(JSON, delta).get("tool_calls"))
+        reason = choice.get("finish_reason")
+        if isinstance(reason, str) and self.finish_reason is None:
+            self.finish_reason = _FINISH_REASONS.get(reason, "unknown")
+            out.extend(self._release_calls())
+        return out
+
+    def finish(self) -> list[Delta]:
+        """The closing deltas once the stream has ended: pending calls, usage, one `Finish`."""
+        out: list[Delta] = list(self._release_calls())
+        if self._usage is not None:
+            out.append(UsageDelta(self._usage))
+        # Without a finish_reason the caller only gets here after `data: [DONE]`: a normal end.
+        reason: FinishReason = self.finish_reason or "stop"
+        # llama.cpp and Ollama say "stop" even when they asked for tools; the loop needs to know.
+        if reason == "stop" and self._calls:
+            reason = "tool_calls"
+        out.append(Finish(reason))
+        return out
+
+    def _content_deltas(self, delta: JSON) -> list[Delta]:
+        out: list[Delta] = []
+        # vLLM renamed `reasoning_content` to `reasoning` and some versions send both: take one.
+        reasoning = delta.get("reasoning_content") or delta.get("reasoning")
+        if isinstance(reasoning, str) and reasoning:
+            out.append(ReasoningDelta(reasoning))
+        content = delta.get("content")
+        if isinstance(content, str):
+            if content:
+                out.append(TextDelta(content))
+        elif isinstance(content, list):
+            for part in cast(list[Any], content):
+                out.extend(_content_chunk_deltas(part))
+        return out
+
+    def _absorb_tool_calls(self, fragments: object) -> None:
+        if not isinstance(fragments, list):
+            return
+        for fragment in cast(list[Any], fragments):
+            if isinstance(fragment, dict):
+                self._absorb_fragment(cast(JSON, fragment))
+
+    def _absorb_fragment(self, fragment: JSON) -> None:
+        index = fragment.get("index")
+        call_id = fragment.get("id")
+        call = self._call_at_index.get(index) if isinstance(index, int) else None
+        if isinstance(call_id, str) and call_id:
+            known = next((c for c in self._calls if c.id == call_id), None)
+            if known is not None:
+                call = known  # some servers repeat the id on every fragment
+            elif call is None or call.id:
+                call = None  # a new id: a new call, even at an index already in use (Mistral)
+        elif call is None and self._calls and index is None:
+            call = self._calls[-1]
+        if call is None:
+            call = _PartialCall(id=call_id if isinstance(call_id, str) else "")
+            self._calls.append(call)
+        elif isinstance(call_id, str) and call_id and not call.id:
+            call.id = call_id
+        if isinstance(index, int):
+            self._call_at_index[index] = call
+        function = fragment.get("function")
+        if isinstance(function, dict):
+            self._absorb_function(call, cast(JSON, function))
+
+    @staticmethod
+    def _absorb_function(call: _PartialCall, function: JSON) -> None:
+        name = function.get("name")
+        if isinstance(name, str) and name and not call.name:
+            call.name = name
+        arguments = function.get("arguments")
+        if isinstance(arguments, str):
+            call.argument_parts.append(arguments)
+        elif isinstance(arguments, dict | list):
+            # Some servers (Ollama, some proxies) send the arguments as a JSON value.
+            call.argument_parts = [json.dumps(arguments, ensure_ascii=False)]
+
+    def _release_calls(self) -> list[Delta]:
+        if self._calls_released:
+            return []
+        self._calls_released = True
+        return [ToolCallDelta(call.finished()) for call in self._calls]
+
+
+def _content_chunk_deltas(part: object) -> list[Delta]:
+    """One entry of Mistral's chunk-list content: text, or thinking (itself a list of chunks)."""
+    if not isinstance(part, dict):
+        return []
+    part = cast(JSON, part)
+    kind = part.get("type")
+    if kind == "text":
+        text = part.get("text")
+        return [TextDelta(text)] if isinstance(text, str) and text else []
+    if kind == "thinking":
+        thinking = part.get("thinking")
+        if isinstance(thinking, str):
+            return [ReasoningDelta(thinking)] if thinking else []
+        if isinstance(thinking, list):
+            joined = "".join(_chunk_text(inner) for inner in cast(list[Any], thinking))
+            return [ReasoningDelta(joined)] if joined else []
+    return []  # references, images and future chunk types carry nothing to show
+
+
+def _chunk_text(chunk: object) -> str:
+    if not isinstance(chunk, dict):
+        return ""
+    text = cast(JSON, chunk).get("text")
+    return text if isinstance(text, str) else ""
+
+
+def _parse_usage(usage: JSON) -> Usage:
+    def count(key: str) -> int:
+        value = usage.get(key)
+        return value if isinstance(value, int) and value >= 0 else 0
+
+    return Usage(prompt_tokens=count("prompt_tokens"), completion_tokens=count("completion_tokens"))
