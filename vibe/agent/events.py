@@ -9,6 +9,7 @@ publishes the JSON Schema.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
@@ -196,6 +197,9 @@ class Result(_Event):
     tool_calls: dict[str, int]
     denied: list[DeniedCall]
     error: str | None = None
+    # Machine-readable class of `error`: auth, bad_request, unreachable, rate_limited, server,
+    # timeout, protocol (from the endpoint) or internal.
+    error_kind: str | None = None
 
 
 AgentEvent = Annotated[
@@ -216,6 +220,8 @@ AgentEvent = Annotated[
     | Result,
     Field(discriminator="type"),
 ]
+
+Emit = Callable[[AgentEvent], None]
 
 EVENT_ADAPTER: TypeAdapter[AgentEvent] = TypeAdapter(AgentEvent)
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import ClassVar, Generic, Literal, TypeVar
+from typing import Any, ClassVar, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -95,7 +95,8 @@ class Tool(ABC, Generic[ArgsT]):
     async def prepare(self, args: ArgsT, ctx: ToolContext) -> Invocation | ToolResult: ...
 
 
-AnyTool = Tool[BaseModel]
+# Tools differ in their Args type; the registry and dispatcher treat them uniformly.
+AnyTool = Tool[Any]
 
 
 class ToolRegistry:
@@ -104,10 +105,10 @@ class ToolRegistry:
     def __init__(self) -> None:
         self._tools: dict[str, AnyTool] = {}
 
-    def register(self, tool: Tool[ArgsT]) -> None:
+    def register(self, tool: AnyTool) -> None:
         if tool.name in self._tools:
             raise ValueError(f"tool {tool.name!r} registered twice")
-        self._tools[tool.name] = tool  # pyright: ignore[reportArgumentType]
+        self._tools[tool.name] = tool
 
     def get(self, name: str) -> AnyTool | None:
         return self._tools.get(name)

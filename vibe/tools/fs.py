@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import tempfile
 from pathlib import Path
@@ -40,8 +41,8 @@ def atomic_write_text(path: Path, content: str) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         if mode is not None:
-            os.chmod(tmp_name, mode)
-        os.replace(tmp_name, path)
+            Path(tmp_name).chmod(mode)
+        Path(tmp_name).replace(path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
@@ -49,7 +50,7 @@ def atomic_write_text(path: Path, content: str) -> None:
 
 class LocalFileSystem:
     async def read_text(self, path: Path) -> str:
-        data = path.read_bytes()
+        data = await asyncio.to_thread(path.read_bytes)
         if looks_binary(data):
             raise BinaryFileError(f"{path} is a binary file")
         try:
@@ -58,4 +59,4 @@ class LocalFileSystem:
             raise BinaryFileError(f"{path} is not UTF-8 text") from exc
 
     async def write_text(self, path: Path, content: str) -> None:
-        atomic_write_text(path, content)
+        await asyncio.to_thread(atomic_write_text, path, content)

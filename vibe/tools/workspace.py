@@ -24,7 +24,7 @@ class Workspace:
 
     def resolve(self, raw: str) -> Path:
         """Absolute, symlink-resolved path for `raw`; raises OutsideWorkspaceError if outside."""
-        candidate = Path(os.path.expanduser(raw))
+        candidate = Path(raw).expanduser()
         if not candidate.is_absolute():
             candidate = self.cwd / candidate
         real = Path(os.path.realpath(candidate))

@@ -1,0 +1,375 @@
+"""The agent loop against a scripted model and small purpose-built tools."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+from pydantic import BaseModel
+from vibe.agent import events as ev
+from vibe.agent.approvals import ApprovalRequest, Decision, HeadlessApprover, ModePolicy
+from vibe.agent.budget import Pricing, RunLimits
+from vibe.agent.loop import Agent, AgentSettings, SessionFacts
+from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
+from vibe.model import deltas
+from vibe.model.types import ModelError, Sampling
+from vibe.sandbox.base import NoSandbox
+from vibe.session.store import SessionStore
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolRegistry, ToolResult
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.workspace import Workspace
+
+from support.scripted_model import ScriptedModel, calls, text
+
+
+class EchoArgs(BaseModel):
+    word: str
+
+
+class Echo(Tool[EchoArgs]):
+    name = "echo"
+    args_model = EchoArgs
+    kind = "read"
+    read_only = True
+
+    def description(self) -> str:
+        return "Echo a word."
+
+    async def prepare(self, args: EchoArgs, ctx: ToolContext) -> Invocation | ToolResult:
+        async def execute() -> ToolResult:
+            return ToolResult(output=f"echo: {args.word}")
+
+        return Invocation(title=f"Echo {args.word}", execute=execute)
+
+
+class Rendezvous(Tool[EchoArgs]):
+    """Read-only tool that only returns once two calls are running at the same time."""
+
+    name = "rendezvous"
+    args_model = EchoArgs
+    kind = "read"
+    read_only = True
+    barrier: ClassVar[asyncio.Barrier | None] = None
+
+    def description(self) -> str:
+        return "Wait for a partner."
+
+    async def prepare(self, args: EchoArgs, ctx: ToolContext) -> Invocation | ToolResult:
+        async def execute() -> ToolResult:
+            assert Rendezvous.barrier is not None
+            await Rendezvous.barrier.wait()
+            return ToolResult(output=f"met {args.word}")
+
+        return Invocation(title="meet", execute=execute)
+
+
+class Touch(Tool[EchoArgs]):
+    """A mutating tool: creates a file named by `word`."""
+
+    name = "touch"
+    args_model = EchoArgs
+    kind = "edit"
+    read_only = False
+
+    def description(self) -> str:
+        return "Create a file."
+
+    async def prepare(self, args: EchoArgs, ctx: ToolContext) -> Invocation | ToolResult:
+        path = ctx.workspace.resolve(args.word)
+
+        async def execute() -> ToolResult:
+            await ctx.fs.write_text(path, "touched\n")
+            return ToolResult(output=f"created {args.word}")
+
+        return Invocation(title=f"Create {args.word}", execute=execute, mutates=True, diff="+touched")
+
+
+class Run(Tool[EchoArgs]):
+    """A command-like tool that never finishes until cancelled."""
+
+    name = "run"
+    args_model = EchoArgs
+    kind = "execute"
+    read_only = False
+    started: ClassVar[asyncio.Event | None] = None
+
+    def description(self) -> str:
+        return "Run forever."
+
+    async def prepare(self, args: EchoArgs, ctx: ToolContext) -> Invocation | ToolResult:
+        async def execute() -> ToolResult:
+            assert Run.started is not None
+            Run.started.set()
+            await asyncio.Event().wait()
+            return ToolResult(output="unreachable")
+
+        return Invocation(title=f"run {args.word}", execute=execute, mutates=True, command=args.word)
+
+
+class AllowAll:
+    def __init__(self) -> None:
+        self.requests: list[ApprovalRequest] = []
+
+    async def decide(self, request: ApprovalRequest) -> Decision:
+        self.requests.append(request)
+        return Decision(approved=True)
+
+
+def make_agent(
+    tmp_path: Path,
+    model: ScriptedModel,
+    *,
+    mode: str = "accept-edits",
+    auto_approve: bool = False,
+    approver: Any = None,
+    limits: RunLimits | None = None,
+    pricing: Pricing | None = None,
+    session_root: Path | None = None,
+    history: list[Message] | None = None,
+) -> Agent:
+    registry = ToolRegistry()
+    for tool in (Echo(), Rendezvous(), Touch(), Run()):
+        registry.register(tool)
+    session = SessionStore(session_root).create(tmp_path, "m") if session_root else None
+    return Agent(
+        model=model,
+        tools=registry,
+        tool_context=ToolContext(
+            workspace=Workspace.create(tmp_path), fs=LocalFileSystem(), sandbox=NoSandbox()
+        ),
+        policy=ModePolicy(mode, auto_approve=auto_approve),  # type: ignore[arg-type]
+        approver=approver or HeadlessApprover(),
+        settings=AgentSettings(
+            sampling=Sampling(model="m"),
+            system_prompt="You are a test.",
+            limits=limits or RunLimits(),
+            pricing=pricing or Pricing(),
+        ),
+        facts=SessionFacts(
+            session_id=session.id if session else "s1",
+            resumed=False,
+            cwd=str(tmp_path),
+            workspace_roots=[str(tmp_path)],
+            model="m",
+            provider="p",
+            base_url="http://127.0.0.1:1/v1",
+            permission_mode=mode,
+            sandbox="none",
+        ),
+        session=session,
+        history=history,
+    )
+
+
+async def collect(agent: Agent, prompt: str) -> list[ev.AgentEvent]:
+    return [event async for event in agent.run(prompt)]
+
+
+def result_of(events: list[ev.AgentEvent]) -> ev.Result:
+    assert isinstance(events[-1], ev.Result)
+    return events[-1]
+
+
+async def test_text_answer_streams_and_ends_with_result(tmp_path: Path) -> None:
+    agent = make_agent(tmp_path, ScriptedModel(text("Hello there")))
+    events = await collect(agent, "hi")
+    kinds = [e.type for e in events]
+    assert kinds[:2] == ["session_started", "turn_started"]
+    assert "".join(e.text for e in events if isinstance(e, ev.TextDelta)) == "Hello there"
+    assert [e.seq for e in events] == sorted({e.seq for e in events})
+    result = result_of(events)
+    assert (result.status, result.stop_reason, result.final_text, result.turns) == (
+        "success",
+        "end_turn",
+        "Hello there",
+        1,
+    )
+    assert (result.prompt_tokens, result.completion_tokens) == (100, 10)
+
+
+async def test_tool_results_go_back_to_the_model(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("echo", {"word": "ping"})), text("got it"))
+    events = await collect(make_agent(tmp_path, model), "echo ping")
+    finished = [e for e in events if isinstance(e, ev.ToolCallFinished)]
+    assert [(f.tool, f.status, f.output) for f in finished] == [("echo", "ok", "echo: ping")]
+    second_request = model.requests[1]
+    assert isinstance(second_request[-1], ToolMessage)
+    assert second_request[-1].content == "echo: ping"
+    assert result_of(events).tool_calls == {"echo": 1}
+
+
+async def test_bad_calls_become_readable_results(tmp_path: Path) -> None:
+    model = ScriptedModel(
+        calls(("nope", {}), ("echo", {"wrong": 1}), ("echo", {"word": "ok"})),
+        text("fine"),
+    )
+    events = await collect(make_agent(tmp_path, model), "go")
+    outputs = [m.content for m in model.requests[1] if isinstance(m, ToolMessage)]
+    assert "Unknown tool 'nope'" in outputs[0] and "echo" in outputs[0]
+    assert "Invalid arguments for echo" in outputs[1] and "word" in outputs[1]
+    assert outputs[2] == "echo: ok"
+    assert result_of(events).status == "success"
+
+
+async def test_retry_discards_the_failed_attempts_text(tmp_path: Path) -> None:
+    model = ScriptedModel(
+        [
+            deltas.TextDelta("partial ans"),
+            deltas.Retrying(attempt=1, delay_seconds=0.5, reason="connection dropped"),
+            deltas.TextDelta("Complete answer"),
+            deltas.Finish("stop"),
+        ]
+    )
+    agent = make_agent(tmp_path, model)
+    events = await collect(agent, "q")
+    retry_index = next(i for i, e in enumerate(events) if isinstance(e, ev.Retry))
+    assert any(isinstance(e, ev.TextDelta) for e in events[:retry_index])
+    assistant = [m for m in agent.history if isinstance(m, AssistantMessage)]
+    assert [m.content for m in assistant] == ["Complete answer"]
+    assert result_of(events).final_text == "Complete answer"
+
+
+async def test_read_only_calls_in_one_turn_run_concurrently(tmp_path: Path) -> None:
+    Rendezvous.barrier = asyncio.Barrier(2)
+    model = ScriptedModel(
+        calls(("rendezvous", {"word": "a"}), ("rendezvous", {"word": "b"})), text("both met")
+    )
+    events = await asyncio.wait_for(collect(make_agent(tmp_path, model), "meet"), timeout=5)
+    assert result_of(events).final_text == "both met"
+
+
+async def test_call_needing_approval_is_denied_headless_and_listed(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("run", {"word": "make deploy"})), text("I could not run it"))
+    events = await collect(make_agent(tmp_path, model), "deploy")
+    result = result_of(events)
+    assert [d.tool for d in result.denied] == ["run"]
+    assert "--auto-approve" in result.denied[0].reason
+    denial = next(m for m in model.requests[1] if isinstance(m, ToolMessage))
+    assert denial.content.startswith("Denied:")
+    resolved = next(e for e in events if isinstance(e, ev.ApprovalResolved))
+    assert (resolved.approved, resolved.decided_by) == (False, "headless")
+
+
+async def test_edits_apply_in_accept_edits_mode_but_not_in_plan_mode(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("touch", {"word": "a.txt"})), text("done"))
+    await collect(make_agent(tmp_path, model), "make a")
+    assert (tmp_path / "a.txt").read_text() == "touched\n"
+
+    model = ScriptedModel(calls(("touch", {"word": "b.txt"})), text("could not"))
+    events = await collect(make_agent(tmp_path, model, mode="plan"), "make b")
+    assert not (tmp_path / "b.txt").exists()
+    assert result_of(events).denied[0].reason.startswith("plan mode")
+
+
+async def test_approver_sees_diff_and_approval_lets_the_call_run(tmp_path: Path) -> None:
+    approver = AllowAll()
+    model = ScriptedModel(calls(("touch", {"word": "c.txt"})), text("ok"))
+    await collect(make_agent(tmp_path, model, mode="ask", approver=approver), "make c")
+    assert [(r.tool, r.diff) for r in approver.requests] == [("touch", "+touched")]
+    assert (tmp_path / "c.txt").exists()
+
+
+async def test_max_turns_stops_before_the_next_request(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("echo", {"word": "1"})), calls(("echo", {"word": "2"})))
+    events = await collect(make_agent(tmp_path, model, limits=RunLimits(max_turns=1)), "loop")
+    result = result_of(events)
+    assert (result.status, result.stop_reason, result.turns) == ("limit", "max_turns", 1)
+    assert len(model.requests) == 1
+
+
+async def test_cost_budget_is_checked_before_a_request(tmp_path: Path) -> None:
+    # 1 USD per token: the first prompt alone costs more than the 0.5 USD budget.
+    model = ScriptedModel(text("never sent"))
+    agent = make_agent(tmp_path, model, limits=RunLimits(max_cost=0.5), pricing=Pricing(1e6, 1e6))
+    result = result_of(await collect(agent, "expensive"))
+    assert (result.stop_reason, result.turns, len(model.requests)) == ("max_cost", 0, 0)
+
+
+async def test_token_budget_counts_the_next_prompt(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("echo", {"word": "x"})), text("never"))
+    agent = make_agent(tmp_path, model, limits=RunLimits(max_tokens=150))
+    result = result_of(await collect(agent, "t"))
+    assert (result.stop_reason, len(model.requests)) == ("max_tokens", 1)
+
+
+async def test_time_limit_ends_a_stuck_tool(tmp_path: Path) -> None:
+    Run.started = asyncio.Event()
+    model = ScriptedModel(calls(("run", {"word": "x"})))
+    agent = make_agent(tmp_path, model, auto_approve=True, limits=RunLimits(time_limit=0.3))
+    result = result_of(await asyncio.wait_for(collect(agent, "t"), timeout=10))
+    assert (result.status, result.stop_reason) == ("limit", "time_limit")
+
+
+async def test_cancel_mid_tool_ends_with_cancelled_result_and_valid_history(tmp_path: Path) -> None:
+    Run.started = asyncio.Event()
+    model = ScriptedModel(calls(("run", {"word": "long"}), ("echo", {"word": "later"})))
+    agent = make_agent(tmp_path, model, auto_approve=True)
+    events: list[ev.AgentEvent] = []
+
+    async def consume() -> None:
+        async for event in agent.run("go"):
+            events.append(event)
+
+    task = asyncio.create_task(consume())
+    await Run.started.wait()
+    agent.cancel()
+    await asyncio.wait_for(task, timeout=5)
+    result = result_of(events)
+    assert (result.status, result.stop_reason) == ("interrupted", "cancelled")
+    answered = [m for m in agent.history if isinstance(m, ToolMessage)]
+    assert [m.name for m in answered] == ["run", "echo"]
+    assert all(m.content.startswith("Cancelled") for m in answered)
+
+
+async def test_duplicate_tool_call_ids_from_the_server_are_renamed(tmp_path: Path) -> None:
+    model = ScriptedModel(
+        calls(("echo", {"word": "a"}, "SAMEid123")),
+        calls(("echo", {"word": "b"}, "SAMEid123")),
+        text("done"),
+    )
+    agent = make_agent(tmp_path, model)
+    await collect(agent, "twice")
+    ids = [c.id for m in agent.history if isinstance(m, AssistantMessage) for c in m.tool_calls]
+    assert len(ids) == len(set(ids)) == 2
+    assert all(len(i) == 9 and i.isalnum() for i in ids)
+    answered = [m.tool_call_id for m in agent.history if isinstance(m, ToolMessage)]
+    assert answered == ids
+
+
+async def test_endpoint_error_ends_the_run_with_its_message(tmp_path: Path) -> None:
+    model = ScriptedModel(ModelError("auth", "Unauthorized: invalid API key", status=401))
+    events = await collect(make_agent(tmp_path, model), "hi")
+    result = result_of(events)
+    assert (result.status, result.error_kind, result.error) == (
+        "error",
+        "auth",
+        "Unauthorized: invalid API key",
+    )
+    assert any(isinstance(e, ev.Error) and e.fatal for e in events)
+
+
+async def test_session_is_written_as_it_happens_and_resumes(tmp_path: Path) -> None:
+    sessions = tmp_path / "sessions"
+    model = ScriptedModel(calls(("echo", {"word": "w"})), text("first answer"))
+    agent = make_agent(tmp_path, model, session_root=sessions)
+    await collect(agent, "first question")
+    store = SessionStore(sessions)
+    [info] = store.sessions_for(tmp_path)
+    restored = store.load_messages(info)
+    assert restored == agent.history
+    assert isinstance(restored[0], UserMessage) and restored[0].content == "first question"
+
+    model2 = ScriptedModel(text("second answer"))
+    agent2 = make_agent(tmp_path, model2, history=restored)
+    await collect(agent2, "follow-up")
+    sent = model2.requests[0]
+    assert [m.role for m in sent] == ["system", "user", "assistant", "tool", "assistant", "user"]
+
+
+@pytest.mark.parametrize("finish,stop", [("length", "model_length"), ("content_filter", "refusal")])
+async def test_model_side_stops_are_reported(tmp_path: Path, finish: deltas.FinishReason, stop: str) -> None:
+    model = ScriptedModel([deltas.TextDelta("cut"), deltas.Finish(finish)])
+    result = result_of(await collect(make_agent(tmp_path, model), "q"))
+    assert result.stop_reason == stop

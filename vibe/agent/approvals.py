@@ -1,0 +1,83 @@
+"""The approval port and the policy seam.
+
+Policy is data evaluated per call (allow / ask / deny). Only "ask" reaches the `Approver`, an
+injected port: the TUI shows a modal, ACP asks the editor, headless resolves without a human.
+The full rule engine (command rules, per-tool permissions) plugs in behind `Policy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+from vibe.config.settings import PermissionMode
+from vibe.tools.base import AnyTool, Invocation
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest:
+    call_id: str
+    tool: str
+    title: str
+    arguments: dict[str, Any]
+    reason: str
+    diff: str | None = None
+    command: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    approved: bool
+    decided_by: Literal["user", "headless"] = "user"
+    feedback: str | None = None
+    reason: str = ""
+
+
+class Approver(Protocol):
+    async def decide(self, request: ApprovalRequest) -> Decision: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    action: Literal["allow", "ask", "deny"]
+    reason: str
+
+
+class Policy(Protocol):
+    def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict: ...
+
+
+class ModePolicy:
+    """Decides by permission mode alone. Tools have already refused paths outside the workspace."""
+
+    def __init__(self, mode: PermissionMode, auto_approve: bool = False) -> None:
+        self.mode: PermissionMode = mode
+        self.auto_approve = auto_approve
+
+    def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:
+        if tool.read_only or not invocation.mutates:
+            return Verdict("allow", "read-only")
+        if self.mode == "plan":
+            return Verdict("deny", "plan mode: nothing may be changed or run")
+        if self.auto_approve:
+            return Verdict("allow", "--auto-approve")
+        if self.mode == "auto":
+            return Verdict("allow", "auto mode")
+        if tool.kind == "edit" and self.mode == "accept-edits":
+            return Verdict("allow", "accept-edits mode: workspace edits apply")
+        what = "command" if invocation.command is not None else "change"
+        return Verdict("ask", f"{self.mode} mode: this {what} needs approval")
+
+
+class HeadlessApprover:
+    """No human to ask: anything that would ask is denied, with a reason the model can act on."""
+
+    async def decide(self, request: ApprovalRequest) -> Decision:
+        return Decision(
+            approved=False,
+            decided_by="headless",
+            reason=(
+                f"{request.reason}, and this is a non-interactive run with no one to approve it "
+                "(the user can re-run with --auto-approve to allow such calls)"
+            ),
+        )

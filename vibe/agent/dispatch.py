@@ -1,0 +1,240 @@
+"""Runs the tool calls of one model turn: validate, prepare, decide, execute, report.
+
+No tool is special-cased here: every tool goes through the same steps, and a bad call (unknown
+tool, invalid arguments, a tool's own refusal) becomes a result the model can read. Consecutive
+read-only calls run concurrently; anything that mutates runs alone, in the order asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from vibe.agent import events as ev
+from vibe.agent.approvals import ApprovalRequest, Approver, Policy
+from vibe.messages import ToolCall, ToolMessage
+from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
+from vibe.tools.fs import BinaryFileError
+from vibe.tools.workspace import OutsideWorkspaceError
+
+log = logging.getLogger("vibe.agent")
+
+# Failures a tool may raise that are the call's fault, not a bug: the model reads the message.
+_CALL_ERRORS = (ToolError, OutsideWorkspaceError, BinaryFileError, FileNotFoundError, IsADirectoryError)
+
+
+@dataclass(slots=True)
+class ToolStats:
+    counts: Counter[str] = field(default_factory=Counter[str])
+    denied: list[ev.DeniedCall] = field(default_factory=list[ev.DeniedCall])
+
+
+def parse_arguments(raw: str) -> dict[str, Any]:
+    """Arguments as a dict for events and approvals; `{"_raw": text}` when not a JSON object."""
+    try:
+        value: object = json.loads(raw) if raw.strip() else {}
+    except json.JSONDecodeError:
+        return {"_raw": raw}
+    return value if isinstance(value, dict) else {"_raw": raw}  # pyright: ignore[reportUnknownVariableType]
+
+
+def _validation_message(tool: AnyTool, exc: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
+    )
+    return f"Invalid arguments for {tool.name}: {problems}. Fix the arguments and call it again."
+
+
+class ToolDispatcher:
+    def __init__(
+        self,
+        registry: ToolRegistry,
+        context: ToolContext,
+        policy: Policy,
+        approver: Approver,
+        emit: ev.Emit,
+    ) -> None:
+        self._registry = registry
+        self._context = context
+        self._policy = policy
+        self._approver = approver
+        self._emit = emit
+        self.stats = ToolStats()
+
+    async def run_calls(
+        self, turn_id: str, calls: Sequence[ToolCall], results: dict[str, ToolMessage]
+    ) -> None:
+        """Fills `results` (call id → tool message) as calls finish; cancellation leaves it partial."""
+        batch: list[ToolCall] = []
+        for call in calls:
+            tool = self._registry.get(call.name)
+            if tool is not None and tool.read_only:
+                batch.append(call)
+                continue
+            await self._run_batch(turn_id, batch, results)
+            batch = []
+            results[call.id] = await self._run_one(turn_id, call)
+        await self._run_batch(turn_id, batch, results)
+
+    async def _run_batch(self, turn_id: str, batch: list[ToolCall], results: dict[str, ToolMessage]) -> None:
+        async def run_into(call: ToolCall) -> None:
+            results[call.id] = await self._run_one(turn_id, call)
+
+        if batch:
+            async with asyncio.TaskGroup() as group:
+                for call in batch:
+                    group.create_task(run_into(call))
+
+    async def _run_one(self, turn_id: str, call: ToolCall) -> ToolMessage:
+        started = time.monotonic()
+        self.stats.counts[call.name] += 1
+        arguments = parse_arguments(call.arguments)
+        tool = self._registry.get(call.name)
+        if tool is None:
+            available = ", ".join(self._registry.names())
+            self._started(turn_id, call, "other", call.name, arguments, ())
+            result = ToolResult.error(f"Unknown tool {call.name!r}. Available tools: {available}.")
+            return self._finished(turn_id, call, "error", result, started)
+
+        def emit_output(text: str) -> None:
+            self._emit(ev.ToolCallOutput(call_id=call.id, text=text))
+
+        context = replace(self._context, emit_output=emit_output)
+        if set(arguments) == {"_raw"}:
+            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
+            problem = f"Arguments for {tool.name} must be a JSON object; got: {call.arguments[:200]}"
+            return self._finished(turn_id, call, "error", ToolResult.error(problem), started)
+        try:
+            # Local models often send null for an optional argument: treat it as absent.
+            args: BaseModel = tool.args_model.model_validate(
+                {k: v for k, v in arguments.items() if v is not None}
+            )
+            prepared = await tool.prepare(args, context)
+        except ValidationError as exc:
+            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
+            return self._finished(
+                turn_id, call, "error", ToolResult.error(_validation_message(tool, exc)), started
+            )
+        except _CALL_ERRORS as exc:
+            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
+            return self._finished(turn_id, call, "error", ToolResult.error(str(exc)), started)
+
+        if isinstance(prepared, ToolResult):
+            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
+            return self._finished(turn_id, call, "ok" if prepared.ok else "error", prepared, started)
+
+        self._started(turn_id, call, tool.kind, prepared.title, arguments, prepared.locations)
+        denial = await self._authorise(tool, call, arguments, prepared)
+        if denial is not None:
+            return self._finished(turn_id, call, "denied", ToolResult.error(denial), started)
+        try:
+            result = await prepared.execute()
+        except _CALL_ERRORS as exc:
+            result = ToolResult.error(str(exc))
+        except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
+            log.exception("tool %s failed", call.name)
+            result = ToolResult.error(f"Internal error in {call.name}: {type(exc).__name__}: {exc}")
+        return self._finished(turn_id, call, "ok" if result.ok else "error", result, started)
+
+    async def _authorise(
+        self, tool: AnyTool, call: ToolCall, arguments: dict[str, Any], invocation: Invocation
+    ) -> str | None:
+        """None when the call may run; otherwise the denial text the model reads."""
+        verdict = self._policy.evaluate(tool, invocation)
+        if verdict.action == "allow":
+            return None
+        if verdict.action == "deny":
+            self._emit(
+                ev.ApprovalResolved(
+                    call_id=call.id, approved=False, decided_by="policy", reason=verdict.reason
+                )
+            )
+            return self._deny(call, arguments, verdict.reason, None)
+        request = ApprovalRequest(
+            call_id=call.id,
+            tool=tool.name,
+            title=invocation.title,
+            arguments=arguments,
+            reason=verdict.reason,
+            diff=invocation.diff,
+            command=invocation.command,
+        )
+        self._emit(
+            ev.ApprovalRequested(
+                call_id=call.id,
+                tool=tool.name,
+                title=invocation.title,
+                reason=verdict.reason,
+                diff=invocation.diff,
+                command=invocation.command,
+            )
+        )
+        decision = await self._approver.decide(request)
+        self._emit(
+            ev.ApprovalResolved(
+                call_id=call.id,
+                approved=decision.approved,
+                decided_by=decision.decided_by,
+                reason=decision.reason,
+                feedback=decision.feedback,
+            )
+        )
+        if decision.approved:
+            return None
+        return self._deny(call, arguments, decision.reason or "denied by the user", decision.feedback)
+
+    def _deny(self, call: ToolCall, arguments: dict[str, Any], reason: str, feedback: str | None) -> str:
+        self.stats.denied.append(
+            ev.DeniedCall(call_id=call.id, tool=call.name, arguments=arguments, reason=reason)
+        )
+        text = f"Denied: {reason}. The call was not run."
+        if feedback:
+            text += f"\nThe user says: {feedback}"
+        return text
+
+    def _started(
+        self,
+        turn_id: str,
+        call: ToolCall,
+        kind: ev.ToolKind,
+        title: str,
+        arguments: dict[str, Any],
+        locations: tuple[str, ...],
+    ) -> None:
+        self._emit(
+            ev.ToolCallStarted(
+                turn_id=turn_id,
+                call_id=call.id,
+                tool=call.name,
+                kind=kind,
+                title=title,
+                arguments=arguments,
+                locations=list(locations),
+            )
+        )
+
+    def _finished(
+        self, turn_id: str, call: ToolCall, status: ev.ToolStatus, result: ToolResult, started: float
+    ) -> ToolMessage:
+        self._emit(
+            ev.ToolCallFinished(
+                turn_id=turn_id,
+                call_id=call.id,
+                tool=call.name,
+                status=status,
+                output=result.output,
+                diff=result.diff,
+                duration_ms=int((time.monotonic() - started) * 1000),
+            )
+        )
+        if result.plan is not None:
+            self._emit(ev.PlanUpdated(todos=list(result.plan)))
+        return ToolMessage(tool_call_id=call.id, name=call.name, content=result.output)

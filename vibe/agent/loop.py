@@ -1,0 +1,297 @@
+"""The agent loop: `Agent.run(prompt)` yields events until the model stops or a limit is hit.
+
+The loop runs in its own task and publishes events through a queue, so tool output and approval
+requests from concurrent tools reach the frontend as they happen. `cancel()` (or cancelling the
+consumer) cancels that task: tool processes are killed by their own cancellation handling, the
+conversation is closed off validly, and the last event is still a `result` (reason `cancelled`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+import string
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from vibe.agent import events as ev
+from vibe.agent.approvals import Approver, Policy
+from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
+from vibe.agent.dispatch import ToolDispatcher
+from vibe.agent.tool_specs import tool_specs
+from vibe.agent.turn import TurnState, stream_turn
+from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
+from vibe.model.client import ChatModel
+from vibe.model.types import ModelError, Sampling
+from vibe.session.store import SessionWriter
+from vibe.tools.base import ToolContext, ToolRegistry
+
+log = logging.getLogger("vibe.agent")
+
+_ID_ALPHABET = string.ascii_letters + string.digits
+CANCELLED_RESULT = "Cancelled: the user interrupted before this call finished."
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFacts:
+    """What `session_started` tells frontends; the composition root fills it."""
+
+    session_id: str
+    resumed: bool
+    cwd: str
+    workspace_roots: list[str]
+    model: str
+    provider: str
+    base_url: str
+    permission_mode: str
+    sandbox: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentSettings:
+    sampling: Sampling
+    system_prompt: str
+    limits: RunLimits = field(default_factory=RunLimits)
+    pricing: Pricing = field(default_factory=Pricing)
+    context_window: int | None = None
+
+
+def new_call_id() -> str:
+    """Mistral's format: 9 characters from [a-zA-Z0-9]."""
+    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
+
+
+class Agent:
+    def __init__(
+        self,
+        *,
+        model: ChatModel,
+        tools: ToolRegistry,
+        tool_context: ToolContext,
+        policy: Policy,
+        approver: Approver,
+        settings: AgentSettings,
+        facts: SessionFacts,
+        session: SessionWriter | None = None,
+        history: list[Message] | None = None,
+    ) -> None:
+        self._model = model
+        self._tools = tools
+        self._tool_context = tool_context
+        self._policy = policy
+        self._approver = approver
+        self._settings = settings
+        self._facts = facts
+        self._session = session
+        self.history: list[Message] = list(history or [])
+        self._seen_call_ids = {
+            call.id
+            for message in self.history
+            if isinstance(message, AssistantMessage)
+            for call in message.tool_calls
+        }
+        self._specs = tool_specs(tools)
+        self._seq = 0
+        self._announced = False
+        self._task: asyncio.Task[None] | None = None
+        self._turn_counter = 0
+
+    # -- public API -------------------------------------------------------------------------
+
+    async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
+        queue: asyncio.Queue[ev.AgentEvent | None] = asyncio.Queue()
+
+        def emit(event: ev.AgentEvent) -> None:
+            self._seq += 1
+            queue.put_nowait(event.model_copy(update={"seq": self._seq}))
+
+        task = asyncio.create_task(self._run(prompt, emit))
+        self._task = task
+        task.add_done_callback(lambda _task: queue.put_nowait(None))
+        try:
+            while (event := await queue.get()) is not None:
+                yield event
+        finally:
+            if not task.done():
+                task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            self._task = None
+
+    def cancel(self) -> None:
+        """Ends the running `run()`; its last event will be a result with reason `cancelled`."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    async def _run(self, prompt: str, emit: ev.Emit) -> None:
+        started = time.monotonic()
+        spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
+        dispatcher = ToolDispatcher(self._tools, self._tool_context, self._policy, self._approver, emit)
+        if not self._announced:
+            self._announced = True
+            facts = self._facts
+            emit(
+                ev.SessionStarted(
+                    session_id=facts.session_id,
+                    resumed=facts.resumed,
+                    cwd=facts.cwd,
+                    workspace_roots=facts.workspace_roots,
+                    model=facts.model,
+                    provider=facts.provider,
+                    base_url=facts.base_url,
+                    permission_mode=facts.permission_mode,
+                    sandbox=facts.sandbox,
+                    tools=self._tools.names(),
+                )
+            )
+        final_text = ""
+        error: str | None = None
+        error_kind: str | None = None
+        stop: ev.StopReason
+        try:
+            async with asyncio.timeout(spend.time_left()):
+                stop, final_text = await self._loop(prompt, spend, dispatcher, emit)
+        except TimeoutError:
+            stop = "time_limit"
+        except asyncio.CancelledError:
+            stop = "cancelled"
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+        except ModelError as exc:
+            stop, error, error_kind = "error", exc.message, exc.kind
+            emit(ev.Error(message=exc.message, fatal=True))
+        except Exception as exc:
+            log.exception("agent loop failed")
+            stop, error, error_kind = "error", f"internal error: {type(exc).__name__}: {exc}", "internal"
+            emit(ev.Error(message=error, fatal=True))
+        status = _status_for(stop)
+        if stop in ("time_limit", "cancelled") and not final_text:
+            final_text = self._last_assistant_text()
+        result = ev.Result(
+            session_id=self._facts.session_id,
+            status=status,
+            stop_reason=stop,
+            final_text=final_text,
+            turns=spend.turns,
+            prompt_tokens=spend.usage.prompt_tokens,
+            completion_tokens=spend.usage.completion_tokens,
+            cost_usd=round(spend.cost, 6),
+            duration_ms=int((time.monotonic() - started) * 1000),
+            tool_calls=dict(dispatcher.stats.counts),
+            denied=dispatcher.stats.denied,
+            error=error,
+            error_kind=error_kind,
+        )
+        if self._session is not None:
+            self._session.append_record("result", result.model_dump(mode="json", exclude={"seq", "type"}))
+        emit(result)
+
+    async def _loop(
+        self, prompt: str, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
+    ) -> tuple[ev.StopReason, str]:
+        self._append(UserMessage(content=prompt))
+        final_text = ""
+        while True:
+            messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
+            estimate = self._estimate_prompt_tokens(messages)
+            limit = spend.exceeded_before_request(estimate)
+            if limit is not None:
+                return limit, final_text  # pyright: ignore[reportReturnType]
+            self._turn_counter += 1
+            state = TurnState(turn_id=f"t{self._turn_counter}")
+            emit(ev.TurnStarted(turn_id=state.turn_id, turn=spend.turns + 1))
+            try:
+                await stream_turn(self._model, messages, self._specs, self._settings.sampling, state, emit)
+            except asyncio.CancelledError:
+                if state.full_text:  # keep what the user saw, marked, so the next prompt has context
+                    self._append(AssistantMessage(content=state.full_text + "\n[interrupted by the user]"))
+                raise
+            spend.turns += 1
+            if state.usage is not None:
+                spend.usage = spend.usage + state.usage
+                emit(
+                    ev.UsageUpdated(
+                        turn_id=state.turn_id,
+                        prompt_tokens=state.usage.prompt_tokens,
+                        completion_tokens=state.usage.completion_tokens,
+                        total_prompt_tokens=spend.usage.prompt_tokens,
+                        total_completion_tokens=spend.usage.completion_tokens,
+                        cost_usd=round(spend.cost, 6),
+                    )
+                )
+            calls = [self._unique(call) for call in state.tool_calls]
+            message = AssistantMessage(
+                content=state.full_text, reasoning=state.full_reasoning, tool_calls=tuple(calls)
+            )
+            self._append(message)
+            emit(
+                ev.AssistantMessage(
+                    turn_id=state.turn_id,
+                    text=message.content,
+                    reasoning=message.reasoning,
+                    tool_call_ids=[call.id for call in calls],
+                )
+            )
+            if message.content.strip():
+                final_text = message.content
+            if not calls:
+                if state.finish == "length":
+                    return "model_length", final_text
+                if state.finish == "content_filter":
+                    return "refusal", final_text
+                return "end_turn", final_text
+            results: dict[str, ToolMessage] = {}
+            try:
+                await dispatcher.run_calls(state.turn_id, calls, results)
+            finally:
+                for call in calls:  # answered in call order; cancelled ones answered too
+                    self._append(
+                        results.get(call.id)
+                        or ToolMessage(tool_call_id=call.id, name=call.name, content=CANCELLED_RESULT)
+                    )
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _append(self, message: Message) -> None:
+        self.history.append(message)
+        if self._session is not None:
+            self._session.append_message(message)
+
+    def _unique(self, call: ToolCall) -> ToolCall:
+        """Servers sometimes reuse ids; the history must not (strict templates reject it)."""
+        if call.id and call.id not in self._seen_call_ids:
+            self._seen_call_ids.add(call.id)
+            return call
+        fresh = new_call_id()
+        while fresh in self._seen_call_ids:
+            fresh = new_call_id()
+        self._seen_call_ids.add(fresh)
+        return call.model_copy(update={"id": fresh})
+
+    def _last_assistant_text(self) -> str:
+        for message in reversed(self.history):
+            if isinstance(message, AssistantMessage) and message.content.strip():
+                return message.content
+        return ""
+
+    def _estimate_prompt_tokens(self, messages: list[Message]) -> int:
+        chars = sum(len(m.content) for m in messages)
+        chars += sum(
+            len(c.arguments) for m in messages if isinstance(m, AssistantMessage) for c in m.tool_calls
+        )
+        chars += sum(len(s.description) + len(str(s.parameters)) for s in self._specs)
+        return estimate_tokens(chars)
+
+
+def _status_for(stop: ev.StopReason) -> ev.ResultStatus:
+    if stop == "end_turn":
+        return "success"
+    if stop == "cancelled":
+        return "interrupted"
+    if stop in ("error", "refusal"):
+        return "error"
+    return "limit"

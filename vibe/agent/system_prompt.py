@@ -1,0 +1,25 @@
+"""Builds the system prompt: the base text, the sandbox facts the model must not be misled about,
+and the AGENTS.md instructions. Holds no facts about the user's machine beyond what tools need.
+"""
+
+from __future__ import annotations
+
+from vibe.config.instructions import Instructions
+from vibe.prompts import load_prompt
+
+
+def build_system_prompt(
+    instructions: list[Instructions], sandbox_summary: str, extra_roots: list[str]
+) -> str:
+    parts = [load_prompt("system.md")]
+    environment = [
+        "# Environment",
+        "- Paths are relative to the workspace root (the current directory) unless absolute.",
+        f"- Shell commands: {sandbox_summary}.",
+    ]
+    if extra_roots:
+        environment.append("- Other folders you may use: " + ", ".join(extra_roots))
+    parts.append("\n".join(environment))
+    for item in instructions:
+        parts.append(f"# Instructions from {item.source}\n{item.text}")
+    return "\n\n".join(parts)

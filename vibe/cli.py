@@ -1,0 +1,160 @@
+"""`vibe` command line. Parses arguments and hands over to the composition root.
+
+Imports stay lazy so `vibe --version` and `vibe --help` cost only argparse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from vibe import __version__
+
+_STDIN = "\0stdin"  # `-p` given without text: the prompt comes from stdin
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive whole number")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vibe",
+        description="A sovereign coding agent for Mistral-compatible endpoints.",
+        epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
+        "3 a limit reached, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"vibe {__version__}")
+    run = parser.add_argument_group("headless run")
+    run.add_argument(
+        "-p",
+        "--prompt",
+        nargs="?",
+        const=_STDIN,
+        metavar="PROMPT",
+        help="run one prompt without the TUI and exit; without text, the prompt is read from stdin",
+    )
+    run.add_argument("--prompt-file", type=Path, metavar="PATH", help="read the prompt from a file")
+    run.add_argument(
+        "--output",
+        "--output-format",
+        dest="output",
+        default="text",
+        choices=["text", "json", "stream-json", "streaming"],
+        help="text: answer on stdout, progress on stderr; json: one result object; "
+        "stream-json (alias streaming): one event per line, the last is the result",
+    )
+    run.add_argument(
+        "-c",
+        "--continue",
+        dest="continue_session",
+        action="store_true",
+        help="continue the latest session of this directory",
+    )
+    run.add_argument("--resume", metavar="ID", help="resume the session with this id")
+    model = parser.add_argument_group("model and endpoint")
+    model.add_argument("--model", help="model alias from config, or a model id (env VIBE_MODEL)")
+    model.add_argument(
+        "--base-url", help="chat-completions base URL, e.g. http://127.0.0.1:8080/v1 (env VIBE_BASE_URL)"
+    )
+    limits = parser.add_argument_group("limits (the run stops with exit code 3)")
+    limits.add_argument("--max-turns", type=_positive_int, metavar="N", help="at most N model requests")
+    limits.add_argument("--max-tokens", type=_positive_int, metavar="N", help="at most N tokens in all")
+    limits.add_argument(
+        "--max-cost",
+        "--max-price",
+        dest="max_cost",
+        type=_positive_float,
+        metavar="USD",
+        help="at most this cost in USD, from the model's prices",
+    )
+    limits.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="wall-clock limit")
+    access = parser.add_argument_group("permissions")
+    access.add_argument(
+        "--auto-approve",
+        "--yolo",
+        dest="auto_approve",
+        action="store_true",
+        help="approve every tool call (headless otherwise denies calls that need approval)",
+    )
+    access.add_argument(
+        "--add-dir",
+        action="append",
+        type=Path,
+        default=[],
+        metavar="DIR",
+        help="another folder the agent may use (repeatable)",
+    )
+    parser.add_argument("initial_prompt", nargs="?", help=argparse.SUPPRESS)
+    return parser
+
+
+def _stdin_has_data(wait_seconds: float) -> bool:
+    if sys.stdin is None or sys.stdin.closed or sys.stdin.isatty():
+        return False
+    try:
+        ready, _, _ = select.select([sys.stdin], [], [], wait_seconds)
+    except (OSError, ValueError):
+        return False
+    return bool(ready)
+
+
+def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
+    """The prompt from -p TEXT, --prompt-file and/or piped stdin; exits 2 when there is none."""
+    parts: list[str] = []
+    if args.prompt_file is not None:
+        try:
+            parts.append(args.prompt_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            parser.exit(2, f"vibe: cannot read prompt file {args.prompt_file}: {exc.strerror}\n")
+    text = args.prompt if args.prompt not in (None, _STDIN) else args.initial_prompt
+    if text:
+        parts.append(text)
+    # With text given, piped stdin is context appended to it, read only if it is ready at once,
+    # so a CI step whose stdin never closes cannot hang the run. Without text, stdin is the prompt.
+    if parts:
+        if _stdin_has_data(0.05):
+            parts.append(sys.stdin.read())
+    elif sys.stdin is not None and not sys.stdin.isatty():
+        parts.append(sys.stdin.read())
+    prompt = "\n\n".join(part.strip("\n") for part in parts).strip()
+    if not prompt:
+        parser.exit(2, 'vibe: no prompt: pass it as -p "...", with --prompt-file, or on stdin\n')
+    return prompt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.output == "streaming":
+        args.output = "stream-json"
+    headless = args.prompt is not None or args.prompt_file is not None or not sys.stdin.isatty()
+    if not headless:
+        parser.exit(
+            2, 'vibe: the interactive TUI is not available in this version; run vibe -p "your task"\n'
+        )
+    if args.continue_session and args.resume:
+        parser.exit(2, "vibe: use either --continue or --resume, not both\n")
+    prompt = read_prompt(args, parser)
+
+    from vibe.composition import run_headless_command
+
+    return run_headless_command(args, prompt, dict(os.environ), Path.cwd())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,204 @@
+"""The composition root: reads settings and builds the concrete engine for a frontend.
+
+The only module that knows every concrete class; the engine's layers only know interfaces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from vibe.agent.approvals import Approver, HeadlessApprover, ModePolicy
+from vibe.agent.budget import Pricing, RunLimits
+from vibe.agent.loop import Agent, AgentSettings, SessionFacts
+from vibe.agent.system_prompt import build_system_prompt
+from vibe.config.instructions import discover_instructions
+from vibe.config.loader import ResolvedModel, load_settings, resolve_model
+from vibe.config.paths import logs_dir, sessions_dir, vibe_home
+from vibe.config.settings import ConfigError, Settings
+from vibe.headless.exit_codes import USAGE_ERROR
+from vibe.headless.run import run_headless
+from vibe.messages import Message
+from vibe.model.client import ChatClient
+from vibe.model.types import Endpoint, RetryPolicy, Sampling
+from vibe.sandbox.base import NoSandbox, Sandbox
+from vibe.session.store import SessionNotFoundError, SessionStore, SessionWriter
+from vibe.tools.base import ToolContext
+from vibe.tools.builtin import builtin_registry
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.workspace import Workspace
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    """What a frontend asks for beyond the settings files."""
+
+    cwd: Path
+    extra_roots: tuple[Path, ...] = ()
+    auto_approve: bool = False
+    continue_session: bool = False
+    resume: str | None = None
+
+
+def _setup_logging(home: Path) -> None:
+    """Logs go to a file: stdout belongs to the answer (or to ACP), stderr to progress."""
+    folder = logs_dir(home)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "vibe.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("vibe")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+    root.propagate = False
+
+
+def _open_session(
+    store: SessionStore, options: RunOptions, model_name: str
+) -> tuple[SessionWriter, list[Message], bool]:
+    if options.resume:
+        info = store.find(options.resume)
+        return store.reopen(info), store.load_messages(info), True
+    if options.continue_session:
+        infos = store.sessions_for(options.cwd)
+        if not infos:
+            raise SessionNotFoundError(f"no earlier session in {options.cwd} to continue")
+        return store.reopen(infos[0]), store.load_messages(infos[0]), True
+    return store.create(options.cwd, model_name), [], False
+
+
+def build_agent(
+    settings: Settings,
+    resolved: ResolvedModel,
+    options: RunOptions,
+    env: Mapping[str, str],
+    approver: Approver,
+    context_window: int | None,
+) -> tuple[Agent, ChatClient]:
+    home = vibe_home(env)
+    network = settings.network
+    endpoint = Endpoint(
+        base_url=resolved.base_url,
+        api_key=resolved.api_key,
+        connect_timeout=network.connect_timeout,
+        idle_timeout=network.idle_timeout,
+    )
+    retry = RetryPolicy(
+        max_attempts=network.max_attempts,
+        base_delay=network.retry_base_delay,
+        max_delay=network.retry_max_delay,
+        total_budget=network.retry_budget,
+    )
+    provider = settings.providers[resolved.provider]
+    client = ChatClient(endpoint, retry, reasoning_format=provider.reasoning_format)
+    workspace = Workspace.create(options.cwd, options.extra_roots)
+    sandbox: Sandbox = NoSandbox()
+    registry = builtin_registry()
+    store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
+    session, history, resumed = _open_session(store, options, resolved.name)
+    profile = resolved.profile
+    system_prompt = build_system_prompt(
+        discover_instructions(workspace.cwd, home),
+        sandbox.report.summary,
+        [str(root) for root in workspace.roots[1:]],
+    )
+    limits = settings.limits
+    agent = Agent(
+        model=client,
+        tools=registry,
+        tool_context=ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=sandbox),
+        policy=ModePolicy(settings.permission_mode, auto_approve=options.auto_approve),
+        approver=approver,
+        settings=AgentSettings(
+            sampling=Sampling(
+                model=profile.id,
+                temperature=profile.temperature,
+                parallel_tool_calls=profile.parallel_tool_calls,
+            ),
+            system_prompt=system_prompt,
+            limits=RunLimits(limits.max_turns, limits.max_tokens, limits.max_cost, limits.time_limit),
+            pricing=Pricing(profile.input_price, profile.output_price),
+            context_window=context_window or profile.context_window,
+        ),
+        facts=SessionFacts(
+            session_id=session.id,
+            resumed=resumed,
+            cwd=str(workspace.cwd),
+            workspace_roots=[str(root) for root in workspace.roots],
+            model=profile.id,
+            provider=resolved.provider,
+            base_url=resolved.base_url,
+            permission_mode=settings.permission_mode,
+            sandbox=sandbox.report.summary,
+        ),
+        session=session,
+        history=history,
+    )
+    return agent, client
+
+
+def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
+    flags = {
+        "model": args.model,
+        "limits": {
+            key: value
+            for key, value in {
+                "max_turns": args.max_turns,
+                "max_tokens": args.max_tokens,
+                "max_cost": args.max_cost,
+                "time_limit": args.time_limit,
+            }.items()
+            if value is not None
+        },
+    }
+    options = RunOptions(
+        cwd=cwd.resolve(),
+        extra_roots=tuple(args.add_dir),
+        auto_approve=args.auto_approve,
+        continue_session=args.continue_session,
+        resume=args.resume,
+    )
+    try:
+        for extra in options.extra_roots:
+            if not extra.is_dir():
+                raise ConfigError(f"--add-dir {extra}: no such folder")
+        settings = load_settings(options.cwd, env, flags)
+        resolved = resolve_model(settings, env, args.base_url)
+    except ConfigError as exc:
+        print(f"vibe: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    _setup_logging(vibe_home(env))
+    return asyncio.run(_headless(settings, resolved, options, env, prompt, args.output))
+
+
+async def _headless(
+    settings: Settings,
+    resolved: ResolvedModel,
+    options: RunOptions,
+    env: Mapping[str, str],
+    prompt: str,
+    output: str,
+) -> int:
+    context_window = None
+    if resolved.profile.context_window is None:
+        probe = ChatClient(Endpoint(base_url=resolved.base_url, api_key=resolved.api_key))
+        try:
+            context_window = await probe.context_window(resolved.profile.id)
+        finally:
+            await probe.aclose()
+    try:
+        agent, client = build_agent(settings, resolved, options, env, HeadlessApprover(), context_window)
+    except SessionNotFoundError as exc:
+        print(f"vibe: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)  # type: ignore[arg-type]
+    finally:
+        await client.aclose()

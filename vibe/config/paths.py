@@ -1,0 +1,29 @@
+"""Where vibe keeps its files: VIBE_HOME (default ~/.vibe) and the project's `.vibe/`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def vibe_home(env: Mapping[str, str] | None = None) -> Path:
+    env = os.environ if env is None else env
+    raw = env.get("VIBE_HOME")
+    return Path(raw).expanduser() if raw else Path.home() / ".vibe"
+
+
+def project_root(cwd: Path) -> Path:
+    """The git work tree containing `cwd`, or `cwd` itself outside a repository."""
+    for folder in (cwd, *cwd.parents):
+        if (folder / ".git").exists():
+            return folder
+    return cwd
+
+
+def sessions_dir(home: Path) -> Path:
+    return home / "sessions"
+
+
+def logs_dir(home: Path) -> Path:
+    return home / "logs"

@@ -1,0 +1,144 @@
+"""Settings: built-in defaults < user config < project config < environment < command-line flags.
+
+Files are TOML (`$VIBE_HOME/config.toml`, `<repo>/.vibe/config.toml`); layers are merged key by
+key, so a project can override one model's price without restating the provider.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+MISTRAL_API_URL = "https://api.mistral.ai/v1"
+
+
+class ConfigError(Exception):
+    """A user mistake in configuration: reported in one sentence, exit code 2."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Provider(_Strict):
+    base_url: str
+    # Name of the environment variable holding the key; the key itself never goes in a file.
+    api_key_env: str | None = None
+    # Wire dialect for reasoning sent back to the model.
+    reasoning_format: Literal["mistral", "openai"] = "mistral"
+
+
+class ModelProfile(_Strict):
+    provider: str
+    id: str
+    context_window: int | None = None
+    input_price: float = 0.0  # USD per million prompt tokens
+    output_price: float = 0.0  # USD per million completion tokens
+    temperature: float | None = None
+    parallel_tool_calls: bool = True
+
+
+class Limits(_Strict):
+    max_turns: int | None = None
+    max_tokens: int | None = None
+    max_cost: float | None = None
+    time_limit: float | None = None
+
+
+class Network(_Strict):
+    connect_timeout: float = 10.0
+    idle_timeout: float = 60.0
+    max_attempts: int = 6
+    retry_base_delay: float = 0.5
+    retry_max_delay: float = 20.0
+    retry_budget: float = 120.0
+
+
+PermissionMode = Literal["plan", "ask", "accept-edits", "auto"]
+
+
+class Settings(_Strict):
+    model: str = "devstral"
+    permission_mode: PermissionMode = "accept-edits"
+    providers: dict[str, Provider] = Field(default_factory=dict[str, Provider])
+    models: dict[str, ModelProfile] = Field(default_factory=dict[str, ModelProfile])
+    limits: Limits = Limits()
+    network: Network = Network()
+
+
+BUILTIN: dict[str, Any] = {
+    "providers": {
+        "mistral": {"base_url": MISTRAL_API_URL, "api_key_env": "MISTRAL_API_KEY"},
+    },
+    "models": {
+        "devstral": {
+            "provider": "mistral",
+            "id": "devstral-latest",
+            "context_window": 262144,
+            "input_price": 0.4,
+            "output_price": 2.0,
+        },
+        "devstral-small": {
+            "provider": "mistral",
+            "id": "devstral-small-latest",
+            "context_window": 262144,
+            "input_price": 0.1,
+            "output_price": 0.3,
+        },
+        "codestral": {
+            "provider": "mistral",
+            "id": "codestral-latest",
+            "context_window": 262144,
+            "input_price": 0.3,
+            "output_price": 0.9,
+        },
+        "mistral-medium": {
+            "provider": "mistral",
+            "id": "mistral-medium-latest",
+            "context_window": 262144,
+            "input_price": 1.5,
+            "output_price": 7.5,
+        },
+    },
+}
+
+
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        current = merged.get(key)
+        if isinstance(current, Mapping) and isinstance(value, Mapping):
+            merged[key] = deep_merge(current, value)  # pyright: ignore[reportUnknownArgumentType]
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def build_settings(layers: list[tuple[str, Mapping[str, Any]]]) -> Settings:
+    """Merge (source name, data) layers in order over the built-ins and validate the result."""
+    merged: dict[str, Any] = deep_merge({}, BUILTIN)
+    for _source, data in layers:
+        merged = deep_merge(merged, data)
+    try:
+        return Settings.model_validate(merged)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        sources = ", ".join(name for name, data in layers if data) or "defaults"
+        raise ConfigError(f"invalid setting {where!r} ({first['msg']}) in {sources}") from exc

@@ -1,0 +1,1 @@
+"""Headless frontend (`vibe -p`): runs one prompt, never waits for a human, reports by exit code."""

@@ -1,0 +1,84 @@
+"""Output formats of `vibe -p`: text, json, stream-json.
+
+- text: the final answer on stdout; progress (tool calls, retries, denials, errors) on stderr.
+- json: one result object on stdout at the end.
+- stream-json: every event as one JSON line on stdout; the last line is always the result.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, Protocol, TextIO
+
+from vibe.agent import events as ev
+
+OutputFormat = Literal["text", "json", "stream-json"]
+
+
+class Renderer(Protocol):
+    def event(self, event: ev.AgentEvent) -> None: ...
+
+
+def _write_line(stream: TextIO, text: str) -> None:
+    stream.write(text + "\n")
+    stream.flush()
+
+
+class StreamJsonRenderer:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def event(self, event: ev.AgentEvent) -> None:
+        _write_line(self._out, event.model_dump_json())
+
+
+class JsonRenderer:
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def event(self, event: ev.AgentEvent) -> None:
+        if isinstance(event, ev.Result):
+            _write_line(self._out, event.model_dump_json(exclude={"seq", "type"}, indent=2))
+
+
+class TextRenderer:
+    """Quiet progress on stderr so a CI log shows what the agent did; the answer alone on stdout."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self._out = out
+        self._err = err
+
+    def event(self, event: ev.AgentEvent) -> None:
+        match event:
+            case ev.ToolCallStarted(title=title):
+                _write_line(self._err, f"> {title}")
+            case ev.ToolCallFinished(status="error", tool=tool, output=output):
+                _write_line(self._err, f"  {tool} failed: {_first_line(output)}")
+            case ev.ToolCallFinished(status="denied", tool=tool, output=output):
+                _write_line(self._err, f"  {tool} denied: {_first_line(output)}")
+            case ev.Retry(attempt=attempt, delay_seconds=delay, reason=reason):
+                _write_line(self._err, f"  retrying in {delay:.1f}s (attempt {attempt}): {reason}")
+            case ev.Error(message=message):
+                _write_line(self._err, f"vibe: {message}")
+            case ev.Result():
+                self._finish(event)
+            case _:
+                pass
+
+    def _finish(self, result: ev.Result) -> None:
+        if result.final_text:
+            _write_line(self._out, result.final_text.rstrip())
+        if result.status in ("limit", "interrupted"):
+            _write_line(self._err, f"vibe: stopped ({result.stop_reason.replace('_', ' ')})")
+
+
+def _first_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= 160 else line[:157] + "..."
+
+
+def make_renderer(output: OutputFormat, out: TextIO, err: TextIO) -> Renderer:
+    if output == "stream-json":
+        return StreamJsonRenderer(out)
+    if output == "json":
+        return JsonRenderer(out)
+    return TextRenderer(out, err)

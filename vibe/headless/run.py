@@ -1,0 +1,34 @@
+"""Runs one prompt to completion, rendering events; SIGINT/SIGTERM end the run cleanly."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from typing import TextIO
+
+from vibe.agent import events as ev
+from vibe.agent.loop import Agent
+from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
+from vibe.headless.render import OutputFormat, make_renderer
+
+
+async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: TextIO, err: TextIO) -> int:
+    renderer = make_renderer(output, out, err)
+    loop = asyncio.get_running_loop()
+    handled: list[signal.Signals] = []
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, agent.cancel)
+            handled.append(sig)
+        except (NotImplementedError, RuntimeError):  # not the main thread, or no signal support
+            pass
+    result: ev.Result | None = None
+    try:
+        async for event in agent.run(prompt):
+            renderer.event(event)
+            if isinstance(event, ev.Result):
+                result = event
+    finally:
+        for sig in handled:
+            loop.remove_signal_handler(sig)
+    return exit_code_for(result) if result is not None else RUNTIME_FAILURE

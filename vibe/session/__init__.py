@@ -1,0 +1,1 @@
+"""Sessions: the conversation, persisted as it happens, resumable."""

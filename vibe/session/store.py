@@ -1,0 +1,149 @@
+"""Sessions: append-only JSONL files under $VIBE_HOME/sessions, written as things happen.
+
+Line 1 is a header (id, cwd, model, start time); then one line per conversation message and one
+per run summary. Each line is flushed when written, so a crash loses at most the line in
+progress, and a torn last line is skipped on load. Known secrets are redacted before writing.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import TypeAdapter, ValidationError
+
+from vibe.messages import Message
+
+_MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
+REDACTED = "[redacted]"
+
+
+class SessionNotFoundError(Exception):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class SessionInfo:
+    id: str
+    path: Path
+    cwd: str
+    created: str
+    model: str
+
+
+class SessionWriter:
+    def __init__(self, info: SessionInfo, handle: TextIO, secrets_to_redact: Iterable[str]) -> None:
+        self.info = info
+        self._handle = handle
+        # Longest first so a secret containing another is redacted whole.
+        self._secrets = sorted({s for s in secrets_to_redact if len(s) >= 8}, key=len, reverse=True)
+
+    @property
+    def id(self) -> str:
+        return self.info.id
+
+    def _write(self, record: dict[str, Any]) -> None:
+        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
+        for secret in self._secrets:
+            line = line.replace(secret, REDACTED)
+        self._handle.write(line + "\n")
+        self._handle.flush()
+
+    def append_message(self, message: Message) -> None:
+        self._write({"kind": "message", "message": message.model_dump(mode="json")})
+
+    def append_record(self, kind: str, data: dict[str, Any]) -> None:
+        self._write({"kind": kind, **data})
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _new_id() -> str:
+    # Sortable by creation time (to the microsecond), unique by the random tail.
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
+
+
+def _read_records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a torn line from a crash: everything before it is intact
+            if isinstance(record, dict):
+                yield record  # pyright: ignore[reportUnknownMessageType]
+
+
+def _header(path: Path) -> SessionInfo | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            record = json.loads(handle.readline())
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+    if not isinstance(record, dict) or record.get("kind") != "session":  # pyright: ignore[reportUnknownMemberType]
+        return None
+    return SessionInfo(
+        id=str(record["id"]),  # pyright: ignore[reportUnknownArgumentType]
+        path=path,
+        cwd=str(record.get("cwd", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        created=str(record.get("created", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        model=str(record.get("model", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+    )
+
+
+class SessionStore:
+    def __init__(self, root: Path, secrets_to_redact: Iterable[str] = ()) -> None:
+        self.root = root
+        self._secrets = [s for s in secrets_to_redact if s]
+
+    def create(self, cwd: Path, model: str) -> SessionWriter:
+        self.root.mkdir(parents=True, exist_ok=True)
+        session_id = _new_id()
+        path = self.root / f"{session_id}.jsonl"
+        created = datetime.now(UTC).isoformat(timespec="seconds")
+        info = SessionInfo(id=session_id, path=path, cwd=str(cwd), created=created, model=model)
+        handle = path.open("x", encoding="utf-8")
+        path.chmod(0o600)  # conversations can hold private code
+        writer = SessionWriter(info, handle, self._secrets)
+        writer.append_record(
+            "session", {"id": session_id, "cwd": str(cwd), "created": created, "model": model}
+        )
+        return writer
+
+    def sessions_for(self, cwd: Path) -> list[SessionInfo]:
+        """This directory's sessions, newest first."""
+        if not self.root.is_dir():
+            return []
+        infos = [
+            info for path in self.root.glob("*.jsonl") if (info := _header(path)) and info.cwd == str(cwd)
+        ]
+        # Last written first; file times can be coarse, so ties fall back to creation order.
+        return sorted(infos, key=lambda info: (info.path.stat().st_mtime_ns, info.id), reverse=True)
+
+    def find(self, session_id: str) -> SessionInfo:
+        path = self.root / f"{Path(session_id).name}.jsonl"
+        info = _header(path) if path.is_file() else None
+        if info is None:
+            raise SessionNotFoundError(f"no session {session_id!r} in {self.root}")
+        return info
+
+    def load_messages(self, info: SessionInfo) -> list[Message]:
+        messages: list[Message] = []
+        for record in _read_records(info.path):
+            if record.get("kind") != "message":
+                continue
+            try:
+                messages.append(_MESSAGE.validate_python(record.get("message")))
+            except ValidationError:
+                continue
+        return messages
+
+    def reopen(self, info: SessionInfo) -> SessionWriter:
+        """Appends to an existing session (resume)."""
+        return SessionWriter(info, info.path.open("a", encoding="utf-8"), self._secrets)

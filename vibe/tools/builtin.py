@@ -1,0 +1,19 @@
+"""The built-in tool set, registered through the same call an MCP bridge will use."""
+
+from __future__ import annotations
+
+from vibe.tools.base import ToolRegistry
+from vibe.tools.bash import BashTool
+from vibe.tools.edit import EditTool
+from vibe.tools.glob_tool import GlobTool
+from vibe.tools.grep import GrepTool
+from vibe.tools.read_file import ReadFileTool
+from vibe.tools.todo import TodoTool
+from vibe.tools.write_file import WriteFileTool
+
+
+def builtin_registry() -> ToolRegistry:
+    registry = ToolRegistry()
+    for tool in (ReadFileTool(), EditTool(), WriteFileTool(), GrepTool(), GlobTool(), BashTool(), TodoTool()):
+        registry.register(tool)
+    return registry
