@@ -22,9 +22,10 @@ from vibe.config.loader import ResolvedModel, load_settings, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.settings import ConfigError, Settings
 from vibe.headless.exit_codes import USAGE_ERROR
+from vibe.headless.render import OutputFormat
 from vibe.headless.run import run_headless
 from vibe.messages import Message
-from vibe.model.client import ChatClient
+from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.sandbox.base import NoSandbox, Sandbox
 from vibe.session.store import SessionNotFoundError, SessionStore, SessionWriter
@@ -74,15 +75,7 @@ def _open_session(
     return store.create(options.cwd, model_name), [], False
 
 
-def build_agent(
-    settings: Settings,
-    resolved: ResolvedModel,
-    options: RunOptions,
-    env: Mapping[str, str],
-    approver: Approver,
-    context_window: int | None,
-) -> tuple[Agent, ChatClient]:
-    home = vibe_home(env)
+def build_client(settings: Settings, resolved: ResolvedModel) -> ChatClient:
     network = settings.network
     endpoint = Endpoint(
         base_url=resolved.base_url,
@@ -97,7 +90,19 @@ def build_agent(
         total_budget=network.retry_budget,
     )
     provider = settings.providers[resolved.provider]
-    client = ChatClient(endpoint, retry, reasoning_format=provider.reasoning_format)
+    return ChatClient(endpoint, retry, reasoning_format=provider.reasoning_format)
+
+
+def build_agent(
+    settings: Settings,
+    resolved: ResolvedModel,
+    options: RunOptions,
+    env: Mapping[str, str],
+    client: ChatModel,
+    approver: Approver,
+    context_window: int | None,
+) -> Agent:
+    home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
     sandbox: Sandbox = NoSandbox()
     registry = builtin_registry()
@@ -110,7 +115,7 @@ def build_agent(
         [str(root) for root in workspace.roots[1:]],
     )
     limits = settings.limits
-    agent = Agent(
+    return Agent(
         model=client,
         tools=registry,
         tool_context=ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=sandbox),
@@ -141,7 +146,6 @@ def build_agent(
         session=session,
         history=history,
     )
-    return agent, client
 
 
 def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
@@ -184,21 +188,17 @@ async def _headless(
     options: RunOptions,
     env: Mapping[str, str],
     prompt: str,
-    output: str,
+    output: OutputFormat,
 ) -> int:
-    context_window = None
-    if resolved.profile.context_window is None:
-        probe = ChatClient(Endpoint(base_url=resolved.base_url, api_key=resolved.api_key))
-        try:
-            context_window = await probe.context_window(resolved.profile.id)
-        finally:
-            await probe.aclose()
+    client = build_client(settings, resolved)
     try:
-        agent, client = build_agent(settings, resolved, options, env, HeadlessApprover(), context_window)
+        context_window = None
+        if resolved.profile.context_window is None:
+            context_window = await client.context_window(resolved.profile.id)
+        agent = build_agent(settings, resolved, options, env, client, HeadlessApprover(), context_window)
+        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
     except SessionNotFoundError as exc:
         print(f"vibe: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    try:
-        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)  # type: ignore[arg-type]
     finally:
         await client.aclose()

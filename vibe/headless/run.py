@@ -31,4 +31,9 @@ async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: Tex
     finally:
         for sig in handled:
             loop.remove_signal_handler(sig)
-    return exit_code_for(result) if result is not None else RUNTIME_FAILURE
+    if result is None:
+        return RUNTIME_FAILURE
+    if result.error and output != "text":  # text mode already printed it; CI logs need it either way
+        err.write(f"vibe: {result.error}\n")
+        err.flush()
+    return exit_code_for(result)

@@ -87,6 +87,7 @@ class ChatClient:
         if stream_usage_option is None:
             stream_usage_option = not _is_mistral_api(self._base_url)
         self._send_usage_option = stream_usage_option
+        self._reached = False  # has the endpoint ever answered this client?
         self._http = httpx.AsyncClient(
             transport=transport,
             headers=_headers(endpoint),
@@ -123,7 +124,10 @@ class ChatClient:
                 continue
             except RetryableError as failure:
                 delay = schedule.next_delay(failure)
-                if delay is None:
+                never_reached = failure.kind == "unreachable" and not self._reached
+                if delay is None or (
+                    never_reached and schedule.failed_attempts >= self._retry.attempts_before_first_contact
+                ):
                     raise self._gave_up(failure, schedule) from None
                 yield Retrying(attempt=schedule.failed_attempts, delay_seconds=delay, reason=failure.reason)
                 await self._sleep(delay)
@@ -163,7 +167,9 @@ class ChatClient:
                 headers={"Accept": "text/event-stream"},
             )
             async with asyncio.timeout(wait):
-                return await self._http.send(request, stream=True)
+                response = await self._http.send(request, stream=True)
+            self._reached = True
+            return response
         except TimeoutError:
             raise RetryableError("timeout", f"no response within {wait:g} s") from None
         except (httpx.TransportError, httpx.InvalidURL) as exc:
@@ -266,7 +272,9 @@ class ChatClient:
             message = f"{self._base_url} kept rate-limiting the request after {tries}: {failure.reason}"
         else:
             message = f"{self._base_url} failed after {tries}: {failure.reason}"
-        if attempts < self._retry.max_attempts:
+        if failure.kind == "unreachable" and not self._reached:
+            message += "; is the server running, and is the base URL right?"
+        elif attempts < self._retry.max_attempts:
             message += f" (the next wait would overrun the {self._retry.total_budget:g} s retry budget)"
         return ModelError(failure.kind, message, failure.status)
 

@@ -25,6 +25,9 @@ class RetryPolicy:
     max_delay: float = 20.0
     # Wall-clock budget for all retries of one request; a wait that would exceed it is not taken.
     total_budget: float = 120.0
+    # An endpoint that has never answered is most likely misconfigured (wrong URL, server not
+    # started): give up after this many attempts rather than retrying for the whole budget.
+    attempts_before_first_contact: int = 3
 
 
 @dataclass(frozen=True, slots=True)

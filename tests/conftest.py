@@ -1,0 +1,24 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# `tools/` (developer scripts such as the fake endpoint) sits at the repo root. pyproject's pytest
+# `pythonpath` already puts the root on sys.path; this keeps the import working under any config.
+_REPO_ROOT = str(Path(__file__).resolve().parent.parent)
+if _REPO_ROOT not in sys.path:
+    sys.path.insert(0, _REPO_ROOT)
+
+from tools.fake_mistral import FakeMistral  # noqa: E402
+
+
+@pytest.fixture
+def fake_mistral() -> Iterator[FakeMistral]:
+    """A started scripted endpoint (echo mode until the test scripts it); stopped afterwards."""
+    with FakeMistral() as server:
+        yield server
