@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import pytest
 from pydantic import BaseModel
+
+from support.scripted_model import ScriptedModel, calls, text
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest, Decision, HeadlessApprover, ModePolicy
 from vibe.agent.budget import Pricing, RunLimits
@@ -20,8 +22,6 @@ from vibe.session.store import SessionStore
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolRegistry, ToolResult
 from vibe.tools.fs import LocalFileSystem
 from vibe.tools.workspace import Workspace
-
-from support.scripted_model import ScriptedModel, calls, text
 
 
 class EchoArgs(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import load_settings, resolve_model
 from vibe.config.settings import ConfigError

@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
+
 from tools.fake_mistral import EXHAUSTED_TEXT, FakeMistral, call, fault, reply
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from typing import Any
 
 import httpx
+
 from vibe.messages import UserMessage
 from vibe.model.client import ChatClient
 from vibe.model.deltas import Delta

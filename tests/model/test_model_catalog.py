@@ -6,11 +6,11 @@ from typing import Any
 
 import httpx
 import pytest
+
+from model.model_fakes import BASE_URL, FakeServer, make_client, status
 from vibe.model.catalog import context_window_from_listing
 from vibe.model.client import ChatClient
 from vibe.model.types import Endpoint
-
-from model.model_fakes import BASE_URL, FakeServer, make_client, status
 
 MISTRAL_LISTING = {
     "object": "list",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from vibe.model.errors import provider_message
-from vibe.model.types import ModelError
 
 from model.model_fakes import BASE_URL, FakeServer, FakeTime, collect, make_client, sse, status
+from vibe.model.errors import provider_message
+from vibe.model.types import ModelError
 
 
 @pytest.mark.parametrize(

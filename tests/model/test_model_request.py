@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from model.model_fakes import BASE_URL, DONE, MODEL, FakeServer, chunk, make_client, sse, status
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
 from vibe.model.deltas import Retrying
 from vibe.model.history import BRIDGE_REPLY
 from vibe.model.types import Endpoint, Sampling, ToolSpec
 from vibe.model.wire import build_request_body, message_to_wire
-
-from model.model_fakes import BASE_URL, DONE, MODEL, FakeServer, chunk, make_client, sse, status
 
 READ_FILE = ToolSpec(
     name="read_file",

@@ -7,10 +7,6 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from vibe.model.client import ChatClient
-from vibe.model.deltas import Delta, Finish, Retrying, TextDelta, UsageDelta
-from vibe.model.retry import RetryableError, RetrySchedule, backoff_delay, parse_retry_after
-from vibe.model.types import Endpoint, ModelError, RetryPolicy
 
 from model.model_fakes import (
     BASE_URL,
@@ -24,6 +20,10 @@ from model.model_fakes import (
     status,
     usage,
 )
+from vibe.model.client import ChatClient
+from vibe.model.deltas import Delta, Finish, Retrying, TextDelta, UsageDelta
+from vibe.model.retry import RetryableError, RetrySchedule, backoff_delay, parse_retry_after
+from vibe.model.types import Endpoint, ModelError, RetryPolicy
 
 GOOD = sse(
     chunk({"role": "assistant", "content": "Hello"}),

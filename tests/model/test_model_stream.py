@@ -6,6 +6,8 @@ import asyncio
 import json
 
 import pytest
+
+from model.model_fakes import DONE, MODEL, FakeServer, chunk, collect, make_client, sse, usage
 from vibe.messages import ToolCall, Usage, UserMessage
 from vibe.model.deltas import (
     Delta,
@@ -16,8 +18,6 @@ from vibe.model.deltas import (
     UsageDelta,
 )
 from vibe.model.types import Endpoint, Sampling
-
-from model.model_fakes import DONE, MODEL, FakeServer, chunk, collect, make_client, sse, usage
 
 MISTRAL_TEXT = [
     chunk({"role": "assistant", "content": ""}),

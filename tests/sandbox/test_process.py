@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shlex
 import sys
 import time
 import tracemalloc
-import uuid
 from pathlib import Path
 
-import psutil
 import pytest
+
+from support.processes import assert_all_dead, new_marker, sleeper, survivors
 from vibe.sandbox.base import SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture, omission_marker
 from vibe.sandbox.process import run_process
@@ -24,39 +23,12 @@ def shell(command: str, cwd: Path) -> SpawnSpec:
     return SpawnSpec(argv=["/bin/bash", "-c", command], cwd=cwd)
 
 
-def sleeper(marker: str) -> str:
-    """A long-lived process whose command line carries `marker`, so it can be found later."""
-    return f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(300)' {marker}"
-
-
 def restrictive_umask() -> None:
     os.umask(0o077)
 
 
 def open_descriptors() -> int:
     return len(list(Path("/proc/self/fd").iterdir()))
-
-
-def new_marker() -> str:
-    return f"marker-{uuid.uuid4().hex}"
-
-
-def survivors(marker: str) -> list[psutil.Process]:
-    found: list[psutil.Process] = []
-    for process in psutil.process_iter(["cmdline", "status"]):
-        cmdline = " ".join(process.info["cmdline"] or [])
-        if marker in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
-            found.append(process)
-    return found
-
-
-async def assert_all_dead(marker: str) -> None:
-    # Polling only to observe process death, which has no event to wait on.
-    for _ in range(100):
-        if not survivors(marker):
-            return
-        await asyncio.sleep(0.05)
-    assert survivors(marker) == []
 
 
 async def test_exit_code_and_interleaved_stderr(tmp_path: Path) -> None:

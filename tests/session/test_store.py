@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from vibe.messages import AssistantMessage, ToolCall, ToolMessage, UserMessage
 from vibe.session.store import SessionNotFoundError, SessionStore
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from vibe.sandbox.base import NoSandbox
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.tools.fs import LocalFileSystem

@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import shlex
-import sys
 import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
-import psutil
 import pytest
 from pydantic import ValidationError
+
+from support.processes import assert_all_dead, sleeper
 from vibe.tools.base import Invocation, ToolContext, ToolResult
 from vibe.tools.bash import BashArgs, BashTool, clean_terminal_text, command_title
 
 RunTool = Callable[..., Awaitable[ToolResult]]
-
-
-def sleeper(marker: str) -> str:
-    return f"{shlex.quote(sys.executable)} -c 'import time; time.sleep(300)' {marker}"
-
-
-def survivors(marker: str) -> list[psutil.Process]:
-    found: list[psutil.Process] = []
-    for process in psutil.process_iter(["cmdline", "status"]):
-        cmdline = " ".join(process.info["cmdline"] or [])
-        if marker in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
-            found.append(process)
-    return found
-
-
-async def assert_all_dead(marker: str) -> None:
-    # Polling only to observe process death, which has no event to wait on.
-    for _ in range(100):
-        if not survivors(marker):
-            return
-        await asyncio.sleep(0.05)
-    assert survivors(marker) == []
 
 
 async def test_success_reports_output_and_exit_code(run_tool: RunTool) -> None:

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+
 from vibe.sandbox.base import NoSandbox
 from vibe.tools.base import Invocation, ToolContext, ToolResult
 from vibe.tools.edit import EditArgs, EditTool

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+
 from vibe.tools import ignore
 from vibe.tools.base import ToolResult
 from vibe.tools.glob_tool import MAX_LISTED, GlobTool, compile_glob, expand_braces, path_filter

@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
+
 from vibe.tools.base import ToolResult
 from vibe.tools.grep import MAX_FILE_BYTES, GrepTool
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from vibe.sandbox.base import NoSandbox
 from vibe.tools.base import Invocation, ToolContext, ToolResult
 from vibe.tools.fs import LocalFileSystem

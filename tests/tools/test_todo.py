@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 import pytest
 from pydantic import ValidationError
+
 from vibe.tools.base import Invocation, TodoItem, ToolContext, ToolResult
 from vibe.tools.todo import TodoArgs, TodoTool
 

@@ -6,6 +6,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from vibe.sandbox.base import NoSandbox
 from vibe.tools.base import Invocation, ToolContext, ToolResult
 from vibe.tools.diffs import diff_stats, unified_diff

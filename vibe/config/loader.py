@@ -31,7 +31,7 @@ def load_settings(cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any]) -
         (str(user_file), read_toml(user_file)),
         (str(project_file), read_toml(project_file) if project_file != user_file else {}),
         ("environment", env_layer),
-        ("command line", {k: v for k, v in flags.items() if v is not None}),
+        ("command line", {k: v for k, v in flags.items() if v not in (None, {})}),
     ]
     return build_settings(layers)
 

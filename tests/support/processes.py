@@ -1,0 +1,48 @@
+"""Finding the processes a test started, to prove none outlived what should have killed it."""
+
+from __future__ import annotations
+
+import asyncio
+import shlex
+import sys
+import uuid
+
+import psutil
+
+
+def new_marker() -> str:
+    return f"vibe-marker-{uuid.uuid4().hex[:16]}"
+
+
+def sleeper(marker: str, seconds: int = 300) -> str:
+    """A long-lived command whose own argv carries `marker`, so a survivor is always visible."""
+    return f"{shlex.quote(sys.executable)} -c 'import time; time.sleep({seconds})' {marker}"
+
+
+def survivors(marker: str) -> list[psutil.Process]:
+    """Live processes whose command line mentions `marker` (zombies do not count)."""
+    found: list[psutil.Process] = []
+    for process in psutil.process_iter(["cmdline", "status"]):
+        try:
+            cmdline = " ".join(process.info["cmdline"] or [])
+            if marker in cmdline and process.info["status"] != psutil.STATUS_ZOMBIE:
+                found.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
+async def assert_all_dead(marker: str) -> None:
+    # Polling only to observe process death, which has no event to wait on.
+    for _ in range(100):
+        if not survivors(marker):
+            return
+        await asyncio.sleep(0.05)
+    assert_no_survivors(marker)
+
+
+def assert_no_survivors(marker: str) -> None:
+    left = survivors(marker)
+    for process in left:  # clean up before failing so one bad run cannot poison the next
+        process.kill()
+    assert left == []
