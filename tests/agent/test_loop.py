@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -373,3 +374,15 @@ async def test_model_side_stops_are_reported(tmp_path: Path, finish: deltas.Fini
     model = ScriptedModel([deltas.TextDelta("cut"), deltas.Finish(finish)])
     result = result_of(await collect(make_agent(tmp_path, model), "q"))
     assert result.stop_reason == stop
+
+
+async def test_a_prompt_beyond_the_context_window_is_not_sent(tmp_path: Path) -> None:
+    model = ScriptedModel(text("never"))
+    agent = make_agent(tmp_path, model)
+    agent._settings = replace(agent._settings, context_window=50)
+    events = await collect(agent, "x" * 400)
+    result = result_of(events)
+    assert (result.status, result.error_kind, len(model.requests)) == ("error", "context_overflow", 0)
+    assert "context window (50 tokens)" in (result.error or "")
+    started = next(e for e in events if isinstance(e, ev.SessionStarted))
+    assert started.context_window == 50

@@ -155,3 +155,11 @@ def test_prompt_from_stdin_and_from_a_file(vibe_env: VibeEnv) -> None:
     prompt_file.write_text("task from a file")
     assert vibe_env.run("--prompt-file", str(prompt_file)).stdout == "from file\n"
     assert vibe_env.fake.requests[1].last_user_text == "task from a file"
+
+
+def test_context_window_is_taken_from_the_endpoints_model_list(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(reply("hi"))
+    run = vibe_env.run("-p", "hi", "--output", "stream-json")
+    started = run.of_type("session_started")[0]
+    assert (started["model"], started["context_window"]) == ("devstral-test", 131072)
+    assert started["schema_version"] == 1 and started["sandbox"].startswith("no OS sandbox")

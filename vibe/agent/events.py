@@ -32,6 +32,8 @@ class SessionStarted(_Event):
     cwd: str
     workspace_roots: list[str]
     model: str
+    # Tokens the model accepts per request: configured, or reported by the endpoint's /models.
+    context_window: int | None = None
     provider: str
     base_url: str
     permission_mode: str

@@ -34,6 +34,10 @@ _ID_ALPHABET = string.ascii_letters + string.digits
 CANCELLED_RESULT = "Cancelled: the user interrupted before this call finished."
 
 
+class ContextOverflowError(Exception):
+    """The next request would not fit the model's context window."""
+
+
 @dataclass(frozen=True, slots=True)
 class SessionFacts:
     """What `session_started` tells frontends; the composition root fills it."""
@@ -140,6 +144,7 @@ class Agent:
                     cwd=facts.cwd,
                     workspace_roots=facts.workspace_roots,
                     model=facts.model,
+                    context_window=self._settings.context_window,
                     provider=facts.provider,
                     base_url=facts.base_url,
                     permission_mode=facts.permission_mode,
@@ -164,6 +169,9 @@ class Agent:
         except ModelError as exc:
             stop, error, error_kind = "error", exc.message, exc.kind
             emit(ev.Error(message=exc.message, fatal=True))
+        except ContextOverflowError as exc:
+            stop, error, error_kind = "error", str(exc), "context_overflow"
+            emit(ev.Error(message=error, fatal=True))
         except Exception as exc:
             log.exception("agent loop failed")
             stop, error, error_kind = "error", f"internal error: {type(exc).__name__}: {exc}", "internal"
@@ -201,6 +209,12 @@ class Agent:
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
+            window = self._settings.context_window
+            if window is not None and estimate > window:
+                raise ContextOverflowError(
+                    f"the conversation (about {estimate:,} tokens) no longer fits the model's context "
+                    f"window ({window:,} tokens); start a new session or use a model with a larger window"
+                )
             self._turn_counter += 1
             state = TurnState(turn_id=f"t{self._turn_counter}")
             emit(ev.TurnStarted(turn_id=state.turn_id, turn=spend.turns + 1))

@@ -22,10 +22,9 @@ from contextlib import aclosing
 from typing import Any, Protocol, cast
 from urllib.parse import urlsplit
 
-import httpx
-
 from vibe import __version__
 from vibe.messages import Message
+from vibe.model._httpx_import import httpx
 from vibe.model.assembly import ChunkError, StreamAssembler
 from vibe.model.catalog import context_window_from_listing
 from vibe.model.deltas import Delta, Retrying

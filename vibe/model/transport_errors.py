@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 import socket
 
-import httpx
-
+from vibe.model._httpx_import import httpx
 from vibe.model.retry import RetryableError
 
 _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
