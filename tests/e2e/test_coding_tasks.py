@@ -163,3 +163,17 @@ def test_context_window_is_taken_from_the_endpoints_model_list(vibe_env: VibeEnv
     started = run.of_type("session_started")[0]
     assert (started["model"], started["context_window"]) == ("devstral-test", 131072)
     assert started["schema_version"] == 1 and started["sandbox"].startswith("no OS sandbox")
+
+
+def test_add_dir_extends_the_workspace(vibe_env: VibeEnv) -> None:
+    extra = vibe_env.repo.parent / "shared-lib"
+    extra.mkdir()
+    vibe_env.fake.script(
+        reply(tool_calls=[call("write_file", {"path": str(extra / "note.txt"), "content": "shared"})]),
+        reply("written"),
+    )
+    run = vibe_env.run("-p", "write to the shared folder", "--add-dir", str(extra), "--output", "json")
+    assert run.returncode == 0
+    assert (extra / "note.txt").read_text() == "shared"
+    missing = vibe_env.run("-p", "x", "--add-dir", str(extra / "missing"))
+    assert missing.returncode == 2 and "no such folder" in missing.stderr

@@ -1,0 +1,29 @@
+"""The built-in tool set: public names, descriptions present, schemas lean."""
+
+from __future__ import annotations
+
+import json
+
+from vibe.agent.tool_specs import tool_specs
+from vibe.tools.builtin import builtin_registry
+
+PUBLIC_INTERFACE = {
+    "read_file": {"path", "offset", "limit"},
+    "write_file": {"path", "content"},
+    "edit": {"path", "old_string", "new_string", "replace_all"},
+    "grep": {"pattern", "path", "glob", "ignore_case", "context", "max_results"},
+    "glob": {"pattern", "path"},
+    "bash": {"command", "timeout_seconds"},
+    "todo": {"todos"},
+}
+
+
+def test_tool_and_argument_names_are_the_public_interface() -> None:
+    specs = {spec.name: spec for spec in tool_specs(builtin_registry())}
+    assert {name: set(spec.parameters["properties"]) for name, spec in specs.items()} == PUBLIC_INTERFACE
+
+
+def test_every_tool_has_a_description_and_no_schema_titles() -> None:
+    for spec in tool_specs(builtin_registry()):
+        assert len(spec.description) > 40, spec.name
+        assert '"title"' not in json.dumps(spec.parameters), spec.name
