@@ -151,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.exit(2, "vibe: use either --continue or --resume, not both\n")
     prompt = read_prompt(args, parser)
 
-    from vibe.composition import run_headless_command
+    from vibe.composition.headless_cmd import run_headless_command
 
     return run_headless_command(args, prompt, dict(os.environ), Path.cwd())
 

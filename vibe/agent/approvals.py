@@ -1,8 +1,9 @@
 """The approval port and the policy seam.
 
-Policy is data evaluated per call (allow / ask / deny). Only "ask" reaches the `Approver`, an
-injected port: the TUI shows a modal, ACP asks the editor, headless resolves without a human.
-The full rule engine (command rules, per-tool permissions) plugs in behind `Policy`.
+Policy is data evaluated per call (allow / ask / deny); the rule engine lives in `vibe.policy`.
+Only "ask" reaches the `Approver`, an injected port: the TUI shows a modal, ACP asks the editor,
+headless resolves without a human. An answer with scope "session" or "always" is handed back to
+the policy (`remember`), which generalises it into a rule and, for "always", stores it.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
 from vibe.config.settings import PermissionMode
+from vibe.policy.verdict import Verdict
 from vibe.tools.base import AnyTool, Invocation
 
 
@@ -23,6 +25,11 @@ class ApprovalRequest:
     reason: str
     diff: str | None = None
     command: str | None = None
+    # The rule "always allow" would store (shown to the user before they choose it).
+    suggested_rule: str | None = None
+
+
+DecisionScope = Literal["once", "session", "always"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,20 +38,24 @@ class Decision:
     decided_by: Literal["user", "headless"] = "user"
     feedback: str | None = None
     reason: str = ""
+    # once: this call only; session: like calls until the session ends; always: store a rule.
+    scope: DecisionScope = "once"
+
+
+class ApprovalAbortedError(Exception):
+    """Raised by an approver that must not let the run go on (headless `--on-ask fail`)."""
 
 
 class Approver(Protocol):
     async def decide(self, request: ApprovalRequest) -> Decision: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
-    action: Literal["allow", "ask", "deny"]
-    reason: str
-
-
 class Policy(Protocol):
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict: ...
+
+    def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
+        """Learn from a session/always answer; returns the rule stored or kept, for the user."""
+        ...
 
 
 class ModePolicy:
@@ -67,6 +78,9 @@ class ModePolicy:
             return Verdict("allow", "accept-edits mode: workspace edits apply")
         what = "command" if invocation.command is not None else "change"
         return Verdict("ask", f"{self.mode} mode: this {what} needs approval")
+
+    def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
+        return None
 
 
 class HeadlessApprover:

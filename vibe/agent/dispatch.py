@@ -53,6 +53,10 @@ def _validation_message(tool: AnyTool, exc: ValidationError) -> str:
     return f"Invalid arguments for {tool.name}: {problems}. Fix the arguments and call it again."
 
 
+def _internal_error(tool_name: str, exc: Exception) -> ToolResult:
+    return ToolResult.error(f"Internal error in {tool_name}: {type(exc).__name__}: {exc}")
+
+
 class ToolDispatcher:
     def __init__(
         self,
@@ -126,6 +130,10 @@ class ToolDispatcher:
         except _CALL_ERRORS as exc:
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
             return self._finished(turn_id, call, "error", ToolResult.error(str(exc)), started)
+        except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
+            log.exception("tool %s failed to prepare", call.name)
+            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
+            return self._finished(turn_id, call, "error", _internal_error(call.name, exc), started)
 
         if isinstance(prepared, ToolResult):
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
@@ -141,7 +149,7 @@ class ToolDispatcher:
             result = ToolResult.error(str(exc))
         except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
             log.exception("tool %s failed", call.name)
-            result = ToolResult.error(f"Internal error in {call.name}: {type(exc).__name__}: {exc}")
+            result = _internal_error(call.name, exc)
         return self._finished(turn_id, call, "ok" if result.ok else "error", result, started)
 
     async def _authorise(
@@ -154,7 +162,11 @@ class ToolDispatcher:
         if verdict.action == "deny":
             self._emit(
                 ev.ApprovalResolved(
-                    call_id=call.id, approved=False, decided_by="policy", reason=verdict.reason
+                    call_id=call.id,
+                    approved=False,
+                    decided_by="policy",
+                    reason=verdict.reason,
+                    rule=verdict.rule,
                 )
             )
             return self._deny(call, arguments, verdict.reason, None)
@@ -166,6 +178,7 @@ class ToolDispatcher:
             reason=verdict.reason,
             diff=invocation.diff,
             command=invocation.command,
+            suggested_rule=verdict.suggested_rule,
         )
         self._emit(
             ev.ApprovalRequested(
@@ -175,9 +188,11 @@ class ToolDispatcher:
                 reason=verdict.reason,
                 diff=invocation.diff,
                 command=invocation.command,
+                suggested_rule=verdict.suggested_rule,
             )
         )
         decision = await self._approver.decide(request)
+        stored_rule = self._policy.remember(request, decision) if decision.scope != "once" else None
         self._emit(
             ev.ApprovalResolved(
                 call_id=call.id,
@@ -185,6 +200,8 @@ class ToolDispatcher:
                 decided_by=decision.decided_by,
                 reason=decision.reason,
                 feedback=decision.feedback,
+                scope=decision.scope,
+                stored_rule=stored_rule,
             )
         )
         if decision.approved:

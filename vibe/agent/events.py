@@ -125,6 +125,8 @@ class ApprovalRequested(_Event):
     reason: str
     diff: str | None = None
     command: str | None = None
+    # The rule an "always allow" answer would store, shown before the user picks it.
+    suggested_rule: str | None = None
 
 
 class ApprovalResolved(_Event):
@@ -135,6 +137,10 @@ class ApprovalResolved(_Event):
     decided_by: Literal["policy", "user", "headless"]
     reason: str = ""
     feedback: str | None = None
+    scope: Literal["once", "session", "always"] = "once"
+    # The rule that decided (policy denials), or the rule stored by a session/always answer.
+    rule: str | None = None
+    stored_rule: str | None = None
 
 
 class PlanUpdated(_Event):

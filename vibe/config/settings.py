@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from vibe.config.permissions import PermissionsSettings
+
 MISTRAL_API_URL = "https://api.mistral.ai/v1"
 
 
@@ -59,6 +61,17 @@ class Network(_Strict):
 
 
 PermissionMode = Literal["plan", "ask", "accept-edits", "auto"]
+SandboxMode = Literal["read-only", "workspace-write", "full-access"]
+SandboxPreference = Literal["require", "prefer", "off"]
+OnAsk = Literal["deny", "fail"]
+
+
+class SandboxSettings(_Strict):
+    mode: SandboxMode = "workspace-write"
+    # require: no command runs without a working sandbox; prefer: fall back, visibly, and then
+    # every command asks; off: the user's explicit choice to run unconfined.
+    use: SandboxPreference = "prefer"
+    network: bool = False
 
 
 class Settings(_Strict):
@@ -68,6 +81,10 @@ class Settings(_Strict):
     models: dict[str, ModelProfile] = Field(default_factory=dict[str, ModelProfile])
     limits: Limits = Limits()
     network: Network = Network()
+    sandbox: SandboxSettings = SandboxSettings()
+    permissions: PermissionsSettings = PermissionsSettings()
+    # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
+    on_ask: OnAsk = "deny"
 
 
 BUILTIN: dict[str, Any] = {

@@ -1,29 +1,20 @@
-"""The composition root: reads settings and builds the concrete engine for a frontend.
-
-The only module that knows every concrete class; the engine's layers only know interfaces.
-"""
+"""Builds the concrete engine (client, tools, sandbox, policy, session, agent) from settings."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import logging
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.agent.approvals import Approver, HeadlessApprover, ModePolicy
+from vibe.agent.approvals import Approver, ModePolicy
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
-from vibe.config.loader import ResolvedModel, load_settings, resolve_model
+from vibe.config.loader import ResolvedModel
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
-from vibe.config.settings import ConfigError, Settings
-from vibe.headless.exit_codes import USAGE_ERROR
-from vibe.headless.render import OutputFormat
-from vibe.headless.run import run_headless
+from vibe.config.settings import Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
@@ -46,7 +37,7 @@ class RunOptions:
     resume: str | None = None
 
 
-def _setup_logging(home: Path) -> None:
+def setup_logging(home: Path) -> None:
     """Logs go to a file: stdout belongs to the answer (or to ACP), stderr to progress."""
     folder = logs_dir(home)
     try:
@@ -146,59 +137,3 @@ def build_agent(
         session=session,
         history=history,
     )
-
-
-def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
-    flags = {
-        "model": args.model,
-        "limits": {
-            key: value
-            for key, value in {
-                "max_turns": args.max_turns,
-                "max_tokens": args.max_tokens,
-                "max_cost": args.max_cost,
-                "time_limit": args.time_limit,
-            }.items()
-            if value is not None
-        },
-    }
-    options = RunOptions(
-        cwd=cwd.resolve(),
-        extra_roots=tuple(args.add_dir),
-        auto_approve=args.auto_approve,
-        continue_session=args.continue_session,
-        resume=args.resume,
-    )
-    try:
-        for extra in options.extra_roots:
-            if not extra.is_dir():
-                raise ConfigError(f"--add-dir {extra}: no such folder")
-        settings = load_settings(options.cwd, env, flags)
-        resolved = resolve_model(settings, env, args.base_url)
-    except ConfigError as exc:
-        print(f"vibe: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    _setup_logging(vibe_home(env))
-    return asyncio.run(_headless(settings, resolved, options, env, prompt, args.output))
-
-
-async def _headless(
-    settings: Settings,
-    resolved: ResolvedModel,
-    options: RunOptions,
-    env: Mapping[str, str],
-    prompt: str,
-    output: OutputFormat,
-) -> int:
-    client = build_client(settings, resolved)
-    try:
-        context_window = None
-        if resolved.profile.context_window is None:
-            context_window = await client.context_window(resolved.profile.id)
-        agent = build_agent(settings, resolved, options, env, client, HeadlessApprover(), context_window)
-        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
-    except SessionNotFoundError as exc:
-        print(f"vibe: {exc}", file=sys.stderr)
-        return USAGE_ERROR
-    finally:
-        await client.aclose()

@@ -1,0 +1,1 @@
+"""Editor mode: the Agent Client Protocol over stdio, built on the official SDK."""

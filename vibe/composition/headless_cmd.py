@@ -1,0 +1,75 @@
+"""`vibe -p`: settings and flags in, a headless run out."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from vibe.agent.approvals import HeadlessApprover
+from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
+from vibe.config.loader import ResolvedModel, load_settings, resolve_model
+from vibe.config.paths import vibe_home
+from vibe.config.settings import ConfigError, Settings
+from vibe.headless.exit_codes import USAGE_ERROR
+from vibe.headless.render import OutputFormat
+from vibe.headless.run import run_headless
+from vibe.session.store import SessionNotFoundError
+
+
+def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
+    flags = {
+        "model": args.model,
+        "limits": {
+            key: value
+            for key, value in {
+                "max_turns": args.max_turns,
+                "max_tokens": args.max_tokens,
+                "max_cost": args.max_cost,
+                "time_limit": args.time_limit,
+            }.items()
+            if value is not None
+        },
+    }
+    options = RunOptions(
+        cwd=cwd.resolve(),
+        extra_roots=tuple(args.add_dir),
+        auto_approve=args.auto_approve,
+        continue_session=args.continue_session,
+        resume=args.resume,
+    )
+    try:
+        for extra in options.extra_roots:
+            if not extra.is_dir():
+                raise ConfigError(f"--add-dir {extra}: no such folder")
+        settings = load_settings(options.cwd, env, flags)
+        resolved = resolve_model(settings, env, args.base_url)
+    except ConfigError as exc:
+        print(f"vibe: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    setup_logging(vibe_home(env))
+    return asyncio.run(_headless(settings, resolved, options, env, prompt, args.output))
+
+
+async def _headless(
+    settings: Settings,
+    resolved: ResolvedModel,
+    options: RunOptions,
+    env: Mapping[str, str],
+    prompt: str,
+    output: OutputFormat,
+) -> int:
+    client = build_client(settings, resolved)
+    try:
+        context_window = None
+        if resolved.profile.context_window is None:
+            context_window = await client.context_window(resolved.profile.id)
+        agent = build_agent(settings, resolved, options, env, client, HeadlessApprover(), context_window)
+        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
+    except SessionNotFoundError as exc:
+        print(f"vibe: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    finally:
+        await client.aclose()

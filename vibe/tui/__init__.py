@@ -1,0 +1,1 @@
+"""The interactive terminal UI (textual). Consumes agent events; answers approvals in a modal."""
