@@ -8,38 +8,23 @@ the policy (`remember`), which generalises it into a rule and, for "always", sto
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import Protocol
 
 from vibe.config.settings import PermissionMode
-from vibe.policy.verdict import Verdict
+from vibe.policy.verdict import ApprovalRequest, Decision, DecisionScope, Verdict
 from vibe.tools.base import AnyTool, Invocation
 
-
-@dataclass(frozen=True, slots=True)
-class ApprovalRequest:
-    call_id: str
-    tool: str
-    title: str
-    arguments: dict[str, Any]
-    reason: str
-    diff: str | None = None
-    command: str | None = None
-    # The rule "always allow" would store (shown to the user before they choose it).
-    suggested_rule: str | None = None
-
-
-DecisionScope = Literal["once", "session", "always"]
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    approved: bool
-    decided_by: Literal["user", "headless"] = "user"
-    feedback: str | None = None
-    reason: str = ""
-    # once: this call only; session: like calls until the session ends; always: store a rule.
-    scope: DecisionScope = "once"
+__all__ = [
+    "ApprovalAbortedError",
+    "ApprovalRequest",
+    "Approver",
+    "Decision",
+    "DecisionScope",
+    "HeadlessApprover",
+    "ModePolicy",
+    "Policy",
+    "Verdict",
+]
 
 
 class ApprovalAbortedError(Exception):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 VerdictAction = Literal["allow", "ask", "deny"]
 # What decided: the permission mode, a shell command rule, a per-tool permission, a choice the
@@ -20,3 +20,29 @@ class Verdict:
     rule: str | None = None
     # For "ask": the generalised prefix rule an "always allow" answer would store, e.g. "npm test".
     suggested_rule: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalRequest:
+    call_id: str
+    tool: str
+    title: str
+    arguments: dict[str, Any]
+    reason: str
+    diff: str | None = None
+    command: str | None = None
+    # The rule "always allow" would store (shown to the user before they choose it).
+    suggested_rule: str | None = None
+
+
+DecisionScope = Literal["once", "session", "always"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    approved: bool
+    decided_by: Literal["user", "headless"] = "user"
+    feedback: str | None = None
+    reason: str = ""
+    # once: this call only; session: like calls until the session ends; always: store a rule.
+    scope: DecisionScope = "once"
