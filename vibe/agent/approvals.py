@@ -36,6 +36,13 @@ class Approver(Protocol):
 
 
 class Policy(Protocol):
+    @property
+    def mode(self) -> PermissionMode: ...
+
+    def set_mode(self, mode: PermissionMode) -> None:
+        """Switch permission mode mid-session (TUI /mode, ACP session/set_mode); rules learnt stay."""
+        ...
+
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict: ...
 
     def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
@@ -47,8 +54,15 @@ class ModePolicy:
     """Decides by permission mode alone. Tools have already refused paths outside the workspace."""
 
     def __init__(self, mode: PermissionMode, auto_approve: bool = False) -> None:
-        self.mode: PermissionMode = mode
+        self._mode: PermissionMode = mode
         self.auto_approve = auto_approve
+
+    @property
+    def mode(self) -> PermissionMode:
+        return self._mode
+
+    def set_mode(self, mode: PermissionMode) -> None:
+        self._mode = mode
 
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:
         if tool.read_only or not invocation.mutates:

@@ -14,7 +14,7 @@ import secrets
 import string
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import Approver, Policy
@@ -103,6 +103,30 @@ class Agent:
         self._turn_counter = 0
 
     # -- public API -------------------------------------------------------------------------
+
+    @property
+    def session_id(self) -> str:
+        return self._facts.session_id
+
+    @property
+    def facts(self) -> SessionFacts:
+        return self._facts
+
+    @property
+    def settings(self) -> AgentSettings:
+        return self._settings
+
+    @property
+    def policy(self) -> Policy:
+        """The live policy; frontends switch permission mode through `policy.set_mode`."""
+        return self._policy
+
+    def switch_model(self, model: ChatModel, settings: AgentSettings, model_name: str) -> None:
+        """Use another model from the next request on (TUI /model, ACP model selection)."""
+        self._model = model
+        self._settings = settings
+        self._specs = tool_specs(self._tools)
+        self._facts = replace(self._facts, model=model_name)
 
     async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
         queue: asyncio.Queue[ev.AgentEvent | None] = asyncio.Queue()

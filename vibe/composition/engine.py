@@ -12,17 +12,17 @@ from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
-from vibe.config.loader import ResolvedModel
+from vibe.config.loader import ResolvedModel, load_settings, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.settings import Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.sandbox.base import NoSandbox, Sandbox
-from vibe.session.store import SessionNotFoundError, SessionStore, SessionWriter
+from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore, SessionWriter
 from vibe.tools.base import ToolContext
 from vibe.tools.builtin import builtin_registry
-from vibe.tools.fs import LocalFileSystem
+from vibe.tools.fs import FileSystem, LocalFileSystem
 from vibe.tools.workspace import Workspace
 
 
@@ -92,6 +92,7 @@ def build_agent(
     client: ChatModel,
     approver: Approver,
     context_window: int | None,
+    fs: FileSystem | None = None,
 ) -> Agent:
     home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
@@ -109,7 +110,7 @@ def build_agent(
     return Agent(
         model=client,
         tools=registry,
-        tool_context=ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=sandbox),
+        tool_context=ToolContext(workspace=workspace, fs=fs or LocalFileSystem(), sandbox=sandbox),
         policy=ModePolicy(settings.permission_mode, auto_approve=options.auto_approve),
         approver=approver,
         settings=AgentSettings(
@@ -137,3 +138,44 @@ def build_agent(
         session=session,
         history=history,
     )
+
+
+class Engine:
+    """What a long-lived frontend (TUI, editor) holds: settings, the model client, and a factory
+    for agents. One `Engine` per process; one `Agent` per conversation."""
+
+    def __init__(
+        self, settings: Settings, resolved: ResolvedModel, env: Mapping[str, str], client: ChatClient
+    ) -> None:
+        self.settings = settings
+        self.resolved = resolved
+        self.env = env
+        self.client = client
+        self._context_window: int | None = resolved.profile.context_window
+
+    @classmethod
+    def load(
+        cls, cwd: Path, env: Mapping[str, str], flags: Mapping[str, object], base_url: str | None = None
+    ) -> Engine:
+        """Reads the config layers for `cwd`; raises ConfigError with one clear sentence."""
+        settings = load_settings(cwd, env, flags)
+        resolved = resolve_model(settings, env, base_url)
+        setup_logging(vibe_home(env))
+        return cls(settings, resolved, env, build_client(settings, resolved))
+
+    async def context_window(self) -> int | None:
+        if self._context_window is None:
+            self._context_window = await self.client.context_window(self.resolved.profile.id)
+        return self._context_window
+
+    async def new_agent(self, options: RunOptions, approver: Approver, fs: FileSystem | None = None) -> Agent:
+        """A fresh or resumed conversation; raises SessionNotFoundError for an unknown id."""
+        window = await self.context_window()
+        return build_agent(self.settings, self.resolved, options, self.env, self.client, approver, window, fs)
+
+    def sessions(self, cwd: Path) -> list[SessionInfo]:
+        """This directory's saved sessions, newest first (for /resume pickers and session lists)."""
+        return SessionStore(sessions_dir(vibe_home(self.env))).sessions_for(cwd)
+
+    async def aclose(self) -> None:
+        await self.client.aclose()
