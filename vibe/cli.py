@@ -137,18 +137,37 @@ def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
     return prompt
 
 
+def acp_main(argv: Sequence[str] | None = None) -> int:
+    """`vibe acp` / `vibe-acp`: editor mode over stdio. Takes no arguments besides --help."""
+    parser = argparse.ArgumentParser(
+        prog="vibe acp",
+        description="Serve the Agent Client Protocol on stdin/stdout for an editor (Zed, JetBrains, Neovim).",
+    )
+    parser.parse_args(argv)
+    from vibe.composition.acp_cmd import main as serve_acp
+
+    return serve_acp(dict(os.environ), Path.cwd())
+
+
+_SUBCOMMANDS = {"acp": acp_main}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    if arguments and arguments[0] in _SUBCOMMANDS:
+        return _SUBCOMMANDS[arguments[0]](arguments[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     if args.output == "streaming":
         args.output = "stream-json"
-    headless = args.prompt is not None or args.prompt_file is not None or not sys.stdin.isatty()
-    if not headless:
-        parser.exit(
-            2, 'vibe: the interactive TUI is not available in this version; run vibe -p "your task"\n'
-        )
     if args.continue_session and args.resume:
         parser.exit(2, "vibe: use either --continue or --resume, not both\n")
+    stdin_is_terminal = sys.stdin is not None and sys.stdin.isatty()
+    headless = args.prompt is not None or args.prompt_file is not None or not stdin_is_terminal
+    if not headless:
+        from vibe.composition.tui_cmd import main as run_tui
+
+        return run_tui(args, dict(os.environ), Path.cwd(), args.initial_prompt)
     prompt = read_prompt(args, parser)
 
     from vibe.composition.headless_cmd import run_headless_command
