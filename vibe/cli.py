@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vibe",
         description="A sovereign coding agent for Mistral-compatible endpoints.",
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
-        "3 a limit reached, 130 interrupted.",
+        "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
+        "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -83,7 +84,35 @@ def build_parser() -> argparse.ArgumentParser:
         help="at most this cost in USD, from the model's prices",
     )
     limits.add_argument("--time-limit", type=_positive_float, metavar="SECONDS", help="wall-clock limit")
-    access = parser.add_argument_group("permissions")
+    access = parser.add_argument_group("permissions and sandbox")
+    access.add_argument(
+        "--permission-mode",
+        "--mode",
+        dest="permission_mode",
+        choices=["plan", "ask", "accept-edits", "auto"],
+        help="plan: read-only; ask: every change and command asks; accept-edits (default): edits apply, "
+        "commands ask unless a rule allows them; auto: everything runs inside the sandbox",
+    )
+    access.add_argument(
+        "--on-ask",
+        choices=["deny", "fail"],
+        help="headless: a call that needs approval is denied and the model told (default), "
+        "or ends the run with exit code 4",
+    )
+    access.add_argument(
+        "--sandbox",
+        choices=["require", "prefer", "off"],
+        help="require: never run a command unconfined; prefer (default): fall back with a warning, "
+        "and then every command asks; off: run commands unconfined",
+    )
+    access.add_argument(
+        "--sandbox-mode",
+        choices=["read-only", "workspace-write", "full-access"],
+        help="what confined commands may write (default workspace-write: the workspace and a temp dir)",
+    )
+    access.add_argument(
+        "--allow-network", action="store_true", help="let confined commands use the network (off by default)"
+    )
     access.add_argument(
         "--auto-approve",
         "--yolo",
@@ -113,6 +142,19 @@ def _stdin_has_data(wait_seconds: float) -> bool:
     return bool(ready)
 
 
+def _read_until_idle(idle_gap: float) -> str:
+    """What piped stdin holds: read until end of file or until nothing more arrives for `idle_gap`
+    seconds, so a writer that never closes the pipe cannot block the run."""
+    fd = sys.stdin.fileno()
+    chunks: list[bytes] = []
+    while select.select([fd], [], [], idle_gap)[0]:
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    return b"".join(chunks).decode("utf-8", errors="replace")
+
+
 def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
     """The prompt from -p TEXT, --prompt-file and/or piped stdin; exits 2 when there is none."""
     parts: list[str] = []
@@ -128,7 +170,7 @@ def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
     # so a CI step whose stdin never closes cannot hang the run. Without text, stdin is the prompt.
     if parts:
         if _stdin_has_data(0.05):
-            parts.append(sys.stdin.read())
+            parts.append(_read_until_idle(0.05))
     elif sys.stdin is not None and not sys.stdin.isatty():
         parts.append(sys.stdin.read())
     prompt = "\n\n".join(part.strip("\n") for part in parts).strip()

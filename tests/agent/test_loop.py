@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -12,7 +13,13 @@ from pydantic import BaseModel
 
 from support.scripted_model import ScriptedModel, calls, text
 from vibe.agent import events as ev
-from vibe.agent.approvals import ApprovalRequest, Decision, HeadlessApprover, ModePolicy
+from vibe.agent.approvals import (
+    ApprovalAbortedError,
+    ApprovalRequest,
+    Decision,
+    HeadlessApprover,
+    ModePolicy,
+)
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
@@ -321,7 +328,7 @@ async def test_cancel_mid_tool_ends_with_cancelled_result_and_valid_history(tmp_
     assert (result.status, result.stop_reason) == ("interrupted", "cancelled")
     answered = [m for m in agent.history if isinstance(m, ToolMessage)]
     assert [m.name for m in answered] == ["run", "echo"]
-    assert all(m.content.startswith("Cancelled") for m in answered)
+    assert all(m.content.startswith("Not finished: the run was interrupted") for m in answered)
 
 
 async def test_duplicate_tool_call_ids_from_the_server_are_renamed(tmp_path: Path) -> None:
@@ -386,3 +393,76 @@ async def test_a_prompt_beyond_the_context_window_is_not_sent(tmp_path: Path) ->
     assert "context window (50 tokens)" in (result.error or "")
     started = next(e for e in events if isinstance(e, ev.SessionStarted))
     assert started.context_window == 50
+
+
+async def test_a_run_stopped_after_tools_leaves_a_history_the_next_prompt_can_follow(tmp_path: Path) -> None:
+    # The first run ends on a turn limit right after its tool results, so the history ends in a
+    # tool message; the next prompt must not produce tool → user (strict templates reject it).
+    model = ScriptedModel(calls(("echo", {"word": "w"})), text("second answer"))
+    agent = make_agent(tmp_path, model, limits=RunLimits(max_turns=1))
+    first = result_of(await collect(agent, "first"))
+    assert first.stop_reason == "max_turns"
+    assert isinstance(agent.history[-1], ToolMessage)
+    agent._settings = replace(agent._settings, limits=RunLimits())
+    await collect(agent, "second")
+    roles = [m.role for m in model.requests[1]]
+    assert roles == ["system", "user", "assistant", "tool", "assistant", "user"]
+
+
+async def test_a_resumed_history_ending_with_a_user_message_gets_a_placeholder_reply(tmp_path: Path) -> None:
+    model = ScriptedModel(text("ok"))
+    agent = make_agent(tmp_path, model, history=[UserMessage(content="lost question")])
+    await collect(agent, "new question")
+    sent = model.requests[0]
+    assert [m.role for m in sent] == ["system", "user", "assistant", "user"]
+    assert sent[2].content.startswith("[no reply")
+
+
+async def test_cancel_before_the_run_starts_still_ends_with_a_result(tmp_path: Path) -> None:
+    agent = make_agent(tmp_path, ScriptedModel(text("never")))
+    stream = agent.run("q")
+    first = asyncio.ensure_future(anext(stream))
+    await asyncio.sleep(0)  # let the generator create its task, not run it
+    agent.cancel()
+    events = [await first] + [event async for event in stream]
+    result = result_of(events)
+    assert (result.status, result.stop_reason) == ("interrupted", "cancelled")
+    assert [e.seq for e in events] == sorted(e.seq for e in events)
+
+
+async def test_a_time_limit_is_not_blamed_on_the_user(tmp_path: Path) -> None:
+    Run.started = asyncio.Event()
+    model = ScriptedModel(calls(("run", {"word": "x"})))
+    agent = make_agent(tmp_path, model, auto_approve=True, limits=RunLimits(time_limit=0.3))
+    await asyncio.wait_for(collect(agent, "t"), timeout=10)
+    [answer] = [m for m in agent.history if isinstance(m, ToolMessage)]
+    assert "time limit" in answer.content and "user" not in answer.content
+
+
+class Aborting:
+    async def decide(self, request: ApprovalRequest) -> Decision:
+        raise ApprovalAbortedError(f"{request.tool} needed approval")
+
+
+async def test_an_approver_that_aborts_ends_the_run_as_approval_required(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("run", {"word": "x"})), text("never"))
+    agent = make_agent(tmp_path, model, approver=Aborting())
+    result = result_of(await collect(agent, "go"))
+    assert (result.status, result.stop_reason) == ("error", "approval_required")
+    assert result.error == "run needed approval"
+    assert isinstance(agent.history[-1], ToolMessage)  # the call is still answered
+
+
+async def test_a_session_that_cannot_be_written_is_reported_once_and_the_run_goes_on(tmp_path: Path) -> None:
+    model = ScriptedModel(calls(("echo", {"word": "w"})), text("done"))
+    agent = make_agent(tmp_path, model, session_root=tmp_path / "sessions")
+    assert agent._session is not None
+    agent._session._handle.close()
+    events: list[ev.AgentEvent] = []
+    # /dev/full fails every flush with ENOSPC, as a full disk would; closing it fails too.
+    with contextlib.suppress(OSError), Path("/dev/full").open("w", encoding="utf-8") as full_disk:
+        agent._session._handle = full_disk
+        events = await collect(agent, "q")
+    errors = [e for e in events if isinstance(e, ev.Error)]
+    assert len(errors) == 1 and not errors[0].fatal and "can no longer be saved" in errors[0].message
+    assert result_of(events).final_text == "done"

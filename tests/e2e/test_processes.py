@@ -78,4 +78,4 @@ def test_signal_ends_the_run_cleanly(vibe_env: VibeEnv, sig: signal.Signals) -> 
     session = vibe_env.home / "sessions" / f"{result['session_id']}.jsonl"
     saved = [json.loads(line) for line in session.read_text().splitlines()]
     tool_messages = [r["message"] for r in saved if r["kind"] == "message" and r["message"]["role"] == "tool"]
-    assert tool_messages and tool_messages[-1]["content"].startswith("Cancelled")
+    assert tool_messages and tool_messages[-1]["content"].startswith("Not finished: the run was interrupted")

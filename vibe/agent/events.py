@@ -184,6 +184,8 @@ StopReason = Literal[
     "model_length",
     "refusal",
     "cancelled",
+    # Headless `--on-ask fail`: a call needed approval and the run was told not to go on without it.
+    "approval_required",
     "error",
 ]
 

@@ -13,11 +13,11 @@ import logging
 import secrets
 import string
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field, replace
 
 from vibe.agent import events as ev
-from vibe.agent.approvals import Approver, Policy
+from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.tool_specs import tool_specs
@@ -31,7 +31,11 @@ from vibe.tools.base import ToolContext, ToolRegistry
 log = logging.getLogger("vibe.agent")
 
 _ID_ALPHABET = string.ascii_letters + string.digits
-CANCELLED_RESULT = "Cancelled: the user interrupted before this call finished."
+# What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
+_CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
+# Closes a history that ended without an assistant reply (a run stopped by a limit, error or
+# interrupt) so the next user message keeps roles alternating for strict chat templates.
+NO_REPLY = "[no reply: the previous run stopped before the assistant answered]"
 
 
 class ContextOverflowError(Exception):
@@ -101,6 +105,7 @@ class Agent:
         self._announced = False
         self._task: asyncio.Task[None] | None = None
         self._turn_counter = 0
+        self._emit: ev.Emit | None = None
 
     # -- public API -------------------------------------------------------------------------
 
@@ -138,9 +143,14 @@ class Agent:
         task = asyncio.create_task(self._run(prompt, emit))
         self._task = task
         task.add_done_callback(lambda _task: queue.put_nowait(None))
+        result_seen = False
         try:
             while (event := await queue.get()) is not None:
+                result_seen = result_seen or isinstance(event, ev.Result)
                 yield event
+            if not result_seen:  # cancelled before the task ever ran: the promise of a result holds
+                self._seq += 1
+                yield self._early_cancel_result().model_copy(update={"seq": self._seq})
         finally:
             if not task.done():
                 task.cancel()
@@ -157,6 +167,7 @@ class Agent:
     async def _run(self, prompt: str, emit: ev.Emit) -> None:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
+        self._emit = emit
         dispatcher = ToolDispatcher(self._tools, self._tool_context, self._policy, self._approver, emit)
         if not self._announced:
             self._announced = True
@@ -193,6 +204,9 @@ class Agent:
         except ModelError as exc:
             stop, error, error_kind = "error", exc.message, exc.kind
             emit(ev.Error(message=exc.message, fatal=True))
+        except ApprovalAbortedError as exc:
+            stop, error, error_kind = "approval_required", str(exc), "approval_required"
+            emit(ev.Error(message=error, fatal=True))
         except ContextOverflowError as exc:
             stop, error, error_kind = "error", str(exc), "context_overflow"
             emit(ev.Error(message=error, fatal=True))
@@ -218,13 +232,18 @@ class Agent:
             error=error,
             error_kind=error_kind,
         )
-        if self._session is not None:
-            self._session.append_record("result", result.model_dump(mode="json", exclude={"seq", "type"}))
+        self._save(
+            lambda writer: writer.append_record(
+                "result", result.model_dump(mode="json", exclude={"seq", "type"})
+            )
+        )
         emit(result)
 
     async def _loop(
         self, prompt: str, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
     ) -> tuple[ev.StopReason, str]:
+        if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
+            self._append(AssistantMessage(content=NO_REPLY))
         self._append(UserMessage(content=prompt))
         final_text = ""
         while True:
@@ -246,7 +265,8 @@ class Agent:
                 await stream_turn(self._model, messages, self._specs, self._settings.sampling, state, emit)
             except asyncio.CancelledError:
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
-                    self._append(AssistantMessage(content=state.full_text + "\n[interrupted by the user]"))
+                    why = _CUT_SHORT[self._cut_by(spend)]
+                    self._append(AssistantMessage(content=f"{state.full_text}\n[cut short: {why}]"))
                 raise
             spend.turns += 1
             if state.usage is not None:
@@ -287,17 +307,49 @@ class Agent:
                 await dispatcher.run_calls(state.turn_id, calls, results)
             finally:
                 for call in calls:  # answered in call order; cancelled ones answered too
+                    cut = f"Not finished: {_CUT_SHORT[self._cut_by(spend)]} before this call completed."
                     self._append(
-                        results.get(call.id)
-                        or ToolMessage(tool_call_id=call.id, name=call.name, content=CANCELLED_RESULT)
+                        results.get(call.id) or ToolMessage(tool_call_id=call.id, name=call.name, content=cut)
                     )
 
     # -- helpers ----------------------------------------------------------------------------
 
     def _append(self, message: Message) -> None:
         self.history.append(message)
-        if self._session is not None:
-            self._session.append_message(message)
+        self._save(lambda writer: writer.append_message(message))
+
+    def _save(self, write: Callable[[SessionWriter], None]) -> None:
+        """Session writes never end a run: a full disk is reported once and the work goes on."""
+        if self._session is None:
+            return
+        try:
+            write(self._session)
+        except OSError as exc:
+            log.error("cannot write session %s: %s", self._facts.session_id, exc)
+            self._session = None
+            if self._emit is not None:
+                self._emit(ev.Error(message=f"the session can no longer be saved: {exc}", fatal=False))
+
+    @staticmethod
+    def _cut_by(spend: Spend) -> str:
+        """Why a cancellation happened: the time limit (asyncio.timeout cancels too) or the user."""
+        left = spend.time_left()
+        return "time" if left is not None and left <= 0 else "user"
+
+    def _early_cancel_result(self) -> ev.Result:
+        return ev.Result(
+            session_id=self._facts.session_id,
+            status="interrupted",
+            stop_reason="cancelled",
+            final_text="",
+            turns=0,
+            prompt_tokens=0,
+            completion_tokens=0,
+            cost_usd=0.0,
+            duration_ms=0,
+            tool_calls={},
+            denied=[],
+        )
 
     def _unique(self, call: ToolCall) -> ToolCall:
         """Servers sometimes reuse ids; the history must not (strict templates reject it)."""
@@ -330,6 +382,6 @@ def _status_for(stop: ev.StopReason) -> ev.ResultStatus:
         return "success"
     if stop == "cancelled":
         return "interrupted"
-    if stop in ("error", "refusal"):
+    if stop in ("error", "refusal", "approval_required"):
         return "error"
     return "limit"

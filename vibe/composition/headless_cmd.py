@@ -10,6 +10,7 @@ from pathlib import Path
 
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
+from vibe.composition.flags import settings_flags
 from vibe.config.loader import ResolvedModel, load_settings, resolve_model
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError, Settings
@@ -20,19 +21,7 @@ from vibe.session.store import SessionNotFoundError
 
 
 def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
-    flags = {
-        "model": args.model,
-        "limits": {
-            key: value
-            for key, value in {
-                "max_turns": args.max_turns,
-                "max_tokens": args.max_tokens,
-                "max_cost": args.max_cost,
-                "time_limit": args.time_limit,
-            }.items()
-            if value is not None
-        },
-    }
+    flags = settings_flags(args)
     options = RunOptions(
         cwd=cwd.resolve(),
         extra_roots=tuple(args.add_dir),
@@ -70,6 +59,10 @@ async def _headless(
         return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
     except SessionNotFoundError as exc:
         print(f"vibe: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"vibe: cannot write{where}: {exc.strerror or exc}; check VIBE_HOME", file=sys.stderr)
         return USAGE_ERROR
     finally:
         await client.aclose()

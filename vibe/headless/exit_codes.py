@@ -8,6 +8,7 @@ OK = 0
 RUNTIME_FAILURE = 1
 USAGE_ERROR = 2
 LIMIT_REACHED = 3
+APPROVAL_REQUIRED = 4  # `--on-ask fail`: a call needed approval
 INTERRUPTED = 130
 
 # Endpoint failures on the very first request are configuration problems (wrong URL, key or
@@ -22,6 +23,8 @@ def exit_code_for(result: ev.Result) -> int:
         return LIMIT_REACHED
     if result.status == "interrupted":
         return INTERRUPTED
+    if result.stop_reason == "approval_required":
+        return APPROVAL_REQUIRED
     if result.error_kind in _CONFIG_ERROR_KINDS and result.turns == 0:
         return USAGE_ERROR
     return RUNTIME_FAILURE

@@ -7,6 +7,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 from typing import Literal, Protocol, TextIO
 
 from vibe.agent import events as ev
@@ -19,8 +22,20 @@ class Renderer(Protocol):
 
 
 def _write_line(stream: TextIO, text: str) -> None:
-    stream.write(text + "\n")
-    stream.flush()
+    try:
+        stream.write(text + "\n")
+        stream.flush()
+    except BrokenPipeError:
+        _discard_further_output(stream)
+
+
+def _discard_further_output(stream: TextIO) -> None:
+    """The reader went away (`vibe -p ... | head`): the run goes on and its session is saved, but
+    what it would still print goes to /dev/null instead of raising at every write and at exit."""
+    with contextlib.suppress(OSError, ValueError, io.UnsupportedOperation):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
 
 
 class StreamJsonRenderer:
