@@ -14,7 +14,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
@@ -29,6 +29,18 @@ log = logging.getLogger("vibe.agent")
 
 # Failures a tool may raise that are the call's fault, not a bug: the model reads the message.
 _CALL_ERRORS = (ToolError, OutsideWorkspaceError, BinaryFileError, FileNotFoundError, IsADirectoryError)
+
+
+@dataclass(frozen=True, slots=True)
+class Authorisation:
+    """The outcome of policy (and approver, when asked) for one call."""
+
+    allowed: bool
+    decided_by: Literal["policy", "user", "headless"]
+    reason: str
+    rule: str | None = None
+    # For a denial: the text the model reads instead of a result.
+    denial: str = ""
 
 
 @dataclass(slots=True)
@@ -140,9 +152,10 @@ class ToolDispatcher:
             return self._finished(turn_id, call, "ok" if prepared.ok else "error", prepared, started)
 
         self._started(turn_id, call, tool.kind, prepared.title, arguments, prepared.locations)
-        denial = await self._authorise(tool, call, arguments, prepared)
-        if denial is not None:
-            return self._finished(turn_id, call, "denied", ToolResult.error(denial), started)
+        authorisation = await self._authorise(tool, call, arguments, prepared)
+        if not authorisation.allowed:
+            denied = ToolResult.error(authorisation.denial)
+            return self._finished(turn_id, call, "denied", denied, started, authorisation)
         try:
             result = await prepared.execute()
         except _CALL_ERRORS as exc:
@@ -150,15 +163,15 @@ class ToolDispatcher:
         except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
             log.exception("tool %s failed", call.name)
             result = _internal_error(call.name, exc)
-        return self._finished(turn_id, call, "ok" if result.ok else "error", result, started)
+        status: ev.ToolStatus = "ok" if result.ok else "error"
+        return self._finished(turn_id, call, status, result, started, authorisation)
 
     async def _authorise(
         self, tool: AnyTool, call: ToolCall, arguments: dict[str, Any], invocation: Invocation
-    ) -> str | None:
-        """None when the call may run; otherwise the denial text the model reads."""
+    ) -> Authorisation:
         verdict = self._policy.evaluate(tool, invocation)
         if verdict.action == "allow":
-            return None
+            return Authorisation(True, "policy", verdict.reason, verdict.rule)
         if verdict.action == "deny":
             self._emit(
                 ev.ApprovalResolved(
@@ -169,7 +182,8 @@ class ToolDispatcher:
                     rule=verdict.rule,
                 )
             )
-            return self._deny(call, arguments, verdict.reason, None)
+            denial = self._deny(call, arguments, verdict.reason, None)
+            return Authorisation(False, "policy", verdict.reason, verdict.rule, denial)
         request = ApprovalRequest(
             call_id=call.id,
             tool=tool.name,
@@ -204,9 +218,11 @@ class ToolDispatcher:
                 stored_rule=stored_rule,
             )
         )
+        reason = decision.reason or ("approved" if decision.approved else "denied by the user")
         if decision.approved:
-            return None
-        return self._deny(call, arguments, decision.reason or "denied by the user", decision.feedback)
+            return Authorisation(True, decision.decided_by, reason, stored_rule)
+        denial = self._deny(call, arguments, reason, decision.feedback)
+        return Authorisation(False, decision.decided_by, reason, stored_rule, denial)
 
     def _deny(self, call: ToolCall, arguments: dict[str, Any], reason: str, feedback: str | None) -> str:
         self.stats.denied.append(
@@ -239,7 +255,13 @@ class ToolDispatcher:
         )
 
     def _finished(
-        self, turn_id: str, call: ToolCall, status: ev.ToolStatus, result: ToolResult, started: float
+        self,
+        turn_id: str,
+        call: ToolCall,
+        status: ev.ToolStatus,
+        result: ToolResult,
+        started: float,
+        authorisation: Authorisation | None = None,
     ) -> ToolMessage:
         self._emit(
             ev.ToolCallFinished(
@@ -250,6 +272,9 @@ class ToolDispatcher:
                 output=result.output,
                 diff=result.diff,
                 duration_ms=int((time.monotonic() - started) * 1000),
+                decided_by=authorisation.decided_by if authorisation else None,
+                decision_reason=authorisation.reason if authorisation else "",
+                rule=authorisation.rule if authorisation else None,
             )
         )
         if result.plan is not None:

@@ -115,6 +115,11 @@ class ToolCallFinished(_Event):
     output: str
     diff: str | None = None
     duration_ms: int = 0
+    # Who let the call run or stopped it, and why (for the audit log and "why did this run?").
+    # None when the call never reached a decision (unknown tool, invalid arguments).
+    decided_by: Literal["policy", "user", "headless"] | None = None
+    decision_reason: str = ""
+    rule: str | None = None
 
 
 class ApprovalRequested(_Event):

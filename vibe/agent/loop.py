@@ -13,7 +13,7 @@ import logging
 import secrets
 import string
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from vibe.agent import events as ev
@@ -84,6 +84,7 @@ class Agent:
         facts: SessionFacts,
         session: SessionWriter | None = None,
         history: list[Message] | None = None,
+        observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
     ) -> None:
         self._model = model
         self._tools = tools
@@ -93,6 +94,8 @@ class Agent:
         self._settings = settings
         self._facts = facts
         self._session = session
+        # Told of every event as it is emitted (the audit log), whatever frontend consumes the run.
+        self._observers = tuple(observers)
         self.history: list[Message] = list(history or [])
         self._seen_call_ids = {
             call.id
@@ -138,7 +141,10 @@ class Agent:
 
         def emit(event: ev.AgentEvent) -> None:
             self._seq += 1
-            queue.put_nowait(event.model_copy(update={"seq": self._seq}))
+            numbered = event.model_copy(update={"seq": self._seq})
+            for observe in self._observers:
+                observe(numbered)
+            queue.put_nowait(numbered)
 
         task = asyncio.create_task(self._run(prompt, emit))
         self._task = task

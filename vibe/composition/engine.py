@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.agent.approvals import Approver, ModePolicy
+from vibe.agent.audit import AuditObserver
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
@@ -19,6 +20,7 @@ from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.sandbox.base import NoSandbox, Sandbox
+from vibe.session.audit import AuditLog
 from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore, SessionWriter
 from vibe.tools.base import ToolContext
 from vibe.tools.builtin import builtin_registry
@@ -137,6 +139,7 @@ def build_agent(
         ),
         session=session,
         history=history,
+        observers=[AuditObserver(AuditLog(home / "audit.jsonl", [resolved.api_key or ""]))],
     )
 
 
