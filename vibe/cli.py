@@ -191,7 +191,19 @@ def acp_main(argv: Sequence[str] | None = None) -> int:
     return serve_acp(dict(os.environ), Path.cwd())
 
 
-_SUBCOMMANDS = {"acp": acp_main}
+def sandbox_main(argv: Sequence[str]) -> int:
+    from vibe.composition.sandbox_cmd import main as sandbox
+
+    return sandbox(list(argv), dict(os.environ), Path.cwd())
+
+
+def policy_main(argv: Sequence[str]) -> int:
+    from vibe.composition.policy_cmd import main as policy
+
+    return policy(list(argv), dict(os.environ), Path.cwd())
+
+
+_SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

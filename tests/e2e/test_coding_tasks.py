@@ -162,7 +162,10 @@ def test_context_window_is_taken_from_the_endpoints_model_list(vibe_env: VibeEnv
     run = vibe_env.run("-p", "hi", "--output", "stream-json")
     started = run.of_type("session_started")[0]
     assert (started["model"], started["context_window"]) == ("devstral-test", 131072)
-    assert started["schema_version"] == 1 and started["sandbox"].startswith("no OS sandbox")
+    assert started["schema_version"] == 1
+    info = started["sandbox_info"]
+    assert info["confined"] and info["backend"] in ("bubblewrap", "landlock")
+    assert started["sandbox"].startswith(f"confined by {info['backend']}")
 
 
 def test_add_dir_extends_the_workspace(vibe_env: VibeEnv) -> None:

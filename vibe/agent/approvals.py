@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from vibe.config.settings import PermissionMode
+from vibe.config.settings import OnAsk, PermissionMode
 from vibe.policy.verdict import ApprovalRequest, Decision, DecisionScope, Verdict
 from vibe.tools.base import AnyTool, Invocation
 
@@ -83,9 +83,22 @@ class ModePolicy:
 
 
 class HeadlessApprover:
-    """No human to ask: anything that would ask is denied, with a reason the model can act on."""
+    """No human to ask and never waits: a call that would ask is denied, or ends the run.
+
+    on_ask "deny" (default): the model is told no one can approve the call (and that the user can
+    re-run with --auto-approve); the call is listed in the result's `denied`.
+    on_ask "fail": raises ApprovalAbortedError; the loop ends the run (headless exit code 4).
+    """
+
+    def __init__(self, on_ask: OnAsk = "deny") -> None:
+        self.on_ask: OnAsk = on_ask
 
     async def decide(self, request: ApprovalRequest) -> Decision:
+        if self.on_ask == "fail":
+            raise ApprovalAbortedError(
+                f"{request.tool} call {request.title!r} needs approval ({request.reason}), "
+                "and --on-ask fail ends a non-interactive run instead of denying it"
+            )
         return Decision(
             approved=False,
             decided_by="headless",

@@ -24,6 +24,20 @@ class _Event(BaseModel):
     seq: int = 0
 
 
+class SandboxInfo(BaseModel):
+    """Exactly what the OS sandbox enforces for this session's commands (never more than it does)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    backend: str  # "bubblewrap", "landlock" or "none"
+    confined: bool
+    mode: str  # "read-only", "workspace-write" or "full-access"
+    network: bool  # whether commands can use the network
+    enforced: list[str] = Field(default_factory=list[str])
+    not_enforced: list[str] = Field(default_factory=list[str])
+    # Set when the sandbox asked for could not be had; frontends must show it.
+    warning: str | None = None
+
+
 class SessionStarted(_Event):
     type: Literal["session_started"] = "session_started"
     schema_version: int = SCHEMA_VERSION
@@ -38,7 +52,8 @@ class SessionStarted(_Event):
     base_url: str
     permission_mode: str
     # What confinement is really enforced for commands, in words (never implied).
-    sandbox: str
+    sandbox: str  # one honest sentence; the details are in sandbox_info
+    sandbox_info: SandboxInfo | None = None
     tools: list[str]
 
 

@@ -55,6 +55,7 @@ class SessionFacts:
     base_url: str
     permission_mode: str
     sandbox: str
+    sandbox_info: ev.SandboxInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +191,7 @@ class Agent:
                     base_url=facts.base_url,
                     permission_mode=facts.permission_mode,
                     sandbox=facts.sandbox,
+                    sandbox_info=facts.sandbox_info,
                     tools=self._tools.names(),
                 )
             )

@@ -1,6 +1,5 @@
-"""Builds the system prompt: the base text, the sandbox facts the model must not be misled about,
-and the AGENTS.md instructions. Holds no facts about the user's machine beyond what tools need.
-"""
+"""Builds the system prompt: the base text, the workspace facts, and the AGENTS.md instructions.
+Holds no facts about the user's machine beyond what tools need."""
 
 from __future__ import annotations
 
@@ -8,14 +7,13 @@ from vibe.config.instructions import Instructions
 from vibe.prompts import load_prompt
 
 
-def build_system_prompt(
-    instructions: list[Instructions], sandbox_summary: str, extra_roots: list[str]
-) -> str:
+def build_system_prompt(instructions: list[Instructions], extra_roots: list[str]) -> str:
+    # What the sandbox enforces is stated once, in the bash tool's description, next to the
+    # commands it confines.
     parts = [load_prompt("system.md")]
     environment = [
         "# Environment",
         "- Paths are relative to the workspace root (the current directory) unless absolute.",
-        f"- Shell commands: {sandbox_summary}.",
     ]
     if extra_roots:
         environment.append("- Other folders you may use: " + ", ".join(extra_roots))

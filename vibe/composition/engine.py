@@ -7,19 +7,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.agent.approvals import Approver, ModePolicy
+from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditObserver
 from vibe.agent.budget import Pricing, RunLimits
+from vibe.agent.events import SandboxInfo
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import ResolvedModel, load_settings, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
+from vibe.config.rule_store import rules_file
 from vibe.config.settings import Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
-from vibe.sandbox.base import NoSandbox, Sandbox
+from vibe.policy.engine import PermissionPolicy
+from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
+from vibe.sandbox.probe import create_sandbox
 from vibe.session.audit import AuditLog
 from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore, SessionWriter
 from vibe.tools.base import ToolContext
@@ -98,22 +102,28 @@ def build_agent(
 ) -> Agent:
     home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
-    sandbox: Sandbox = NoSandbox()
-    registry = builtin_registry()
+    sandbox = build_sandbox(settings, workspace)
+    registry = builtin_registry(sandbox.report)
+    # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
+    policy = PermissionPolicy(
+        settings.permission_mode,
+        settings.permissions,
+        sandbox_confined=sandbox.report.confined,
+        auto_approve=options.auto_approve,
+        rules_file=rules_file(workspace.cwd, env),
+    )
     store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
     session, history, resumed = _open_session(store, options, resolved.name)
     profile = resolved.profile
     system_prompt = build_system_prompt(
-        discover_instructions(workspace.cwd, home),
-        sandbox.report.summary,
-        [str(root) for root in workspace.roots[1:]],
+        discover_instructions(workspace.cwd, home), [str(root) for root in workspace.roots[1:]]
     )
     limits = settings.limits
     return Agent(
         model=client,
         tools=registry,
         tool_context=ToolContext(workspace=workspace, fs=fs or LocalFileSystem(), sandbox=sandbox),
-        policy=ModePolicy(settings.permission_mode, auto_approve=options.auto_approve),
+        policy=policy,
         approver=approver,
         settings=AgentSettings(
             sampling=Sampling(
@@ -136,10 +146,32 @@ def build_agent(
             base_url=resolved.base_url,
             permission_mode=settings.permission_mode,
             sandbox=sandbox.report.summary,
+            sandbox_info=sandbox_info(sandbox.report),
         ),
         session=session,
         history=history,
         observers=[AuditObserver(AuditLog(home / "audit.jsonl", [resolved.api_key or ""]))],
+    )
+
+
+def build_sandbox(settings: Settings, workspace: Workspace) -> Sandbox:
+    """Probes the backends and returns the strongest that works; raises SandboxUnavailableError
+    (one sentence) when `require` was asked for and none does."""
+    policy = SandboxPolicy(
+        mode=settings.sandbox.mode, writable_roots=workspace.roots, network=settings.sandbox.network
+    )
+    return create_sandbox(policy, settings.sandbox.use)
+
+
+def sandbox_info(report: SandboxReport) -> SandboxInfo:
+    return SandboxInfo(
+        backend=report.backend,
+        confined=report.confined,
+        mode=report.mode,
+        network=report.network,
+        enforced=list(report.enforced),
+        not_enforced=list(report.not_enforced),
+        warning=report.warning,
     )
 
 

@@ -17,6 +17,7 @@ from vibe.config.settings import ConfigError, Settings
 from vibe.headless.exit_codes import USAGE_ERROR
 from vibe.headless.render import OutputFormat
 from vibe.headless.run import run_headless
+from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
 
 
@@ -55,9 +56,11 @@ async def _headless(
         context_window = None
         if resolved.profile.context_window is None:
             context_window = await client.context_window(resolved.profile.id)
-        agent = build_agent(settings, resolved, options, env, client, HeadlessApprover(), context_window)
+        agent = build_agent(
+            settings, resolved, options, env, client, HeadlessApprover(on_ask=settings.on_ask), context_window
+        )
         return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
-    except SessionNotFoundError as exc:
+    except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
         print(f"vibe: {exc}", file=sys.stderr)
         return USAGE_ERROR
     except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created

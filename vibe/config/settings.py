@@ -9,7 +9,7 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -147,11 +147,25 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise ConfigError(f"cannot read {path}: {exc.strerror}") from exc
 
 
+def _layer_rules(data: Mapping[str, Any]) -> list[Any]:
+    permissions = data.get("permissions")
+    if not isinstance(permissions, Mapping):
+        return []
+    rules = cast(Mapping[str, Any], permissions).get("commands")
+    return list(cast(list[Any], rules)) if isinstance(rules, list) else []
+
+
 def build_settings(layers: list[tuple[str, Mapping[str, Any]]]) -> Settings:
     """Merge (source name, data) layers in order over the built-ins and validate the result."""
     merged: dict[str, Any] = deep_merge({}, BUILTIN)
+    command_rules: list[Any] = []
     for _source, data in layers:
         merged = deep_merge(merged, data)
+        command_rules = _layer_rules(data) + command_rules
+    if command_rules:
+        # Rules add up across layers (later layers listed first) instead of replacing each other:
+        # a project's rules must not silently drop the user's own denials.
+        merged["permissions"] = {**merged.get("permissions", {}), "commands": command_rules}
     try:
         return Settings.model_validate(merged)
     except ValidationError as exc:

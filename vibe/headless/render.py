@@ -64,6 +64,8 @@ class TextRenderer:
 
     def event(self, event: ev.AgentEvent) -> None:
         match event:
+            case ev.SessionStarted(sandbox_info=ev.SandboxInfo(warning=str(warning))):
+                _write_line(self._err, f"vibe: warning: {warning}")
             case ev.ToolCallStarted(title=title):
                 _write_line(self._err, f"> {title}")
             case ev.ToolCallFinished(status="error", tool=tool, output=output):

@@ -1,19 +1,88 @@
-"""The sandbox interface: turn a command into a confined spawn, and say what is enforced."""
+"""The sandbox interface: what a policy asks for, how a command becomes a confined spawn, and an
+exact report of what the backend in force really enforces (never more than it does)."""
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
+from vibe.config.settings import SandboxMode
+
+# Stay read-only even inside a writable root: git hooks and config run code outside the sandbox
+# (at the user's next `git commit`), and `.vibe/` holds vibe's own config and approval rules.
+DEFAULT_PROTECTED: tuple[str, ...] = (".git/hooks", ".git/config", ".vibe")
+
+# Every process a wrapped command starts inherits this variable; processes still carrying it after
+# the command ended are strays to kill (see vibe/sandbox/reaper.py).
+RUN_MARKER_ENV = "VIBE_SANDBOX_RUN"
+
+
+class SandboxUnavailableError(Exception):
+    """`require` was asked for and no backend works here; the message is one clear sentence."""
+
+
+@dataclass(frozen=True, slots=True)
+class SandboxPolicy:
+    mode: SandboxMode = "workspace-write"
+    # The workspace roots; writable only in workspace-write mode.
+    writable_roots: tuple[Path, ...] = ()
+    network: bool = False
+    # Relative to each writable root.
+    protected: tuple[str, ...] = DEFAULT_PROTECTED
+
+    def effective_writable_roots(self) -> tuple[Path, ...]:
+        """Existing, symlink-resolved roots that commands may write to under this mode."""
+        if self.mode != "workspace-write":
+            return ()
+        roots: list[Path] = []
+        for root in self.writable_roots:
+            real = Path(os.path.realpath(root))
+            if real.is_dir() and real not in roots:
+                roots.append(real)
+        return tuple(roots)
+
 
 @dataclass(frozen=True, slots=True)
 class SandboxReport:
-    backend: str  # "none", later "landlock", "bubblewrap"
+    backend: str  # "bubblewrap", "landlock" or "none"
     confined: bool
     # One honest sentence about what is enforced; shown to users and to the model.
     summary: str
+    mode: SandboxMode = "workspace-write"
+    # Whether confined commands can use the network (True whenever nothing confines them).
+    network: bool = True
+    writable_roots: tuple[str, ...] = ()
+    # Paths that stay read-only inside writable roots (empty when the backend cannot do that).
+    protected: tuple[str, ...] = ()
+    # Exact claims, one per line, for `vibe sandbox --status` and the session-started event.
+    enforced: tuple[str, ...] = ()
+    not_enforced: tuple[str, ...] = ()
+    # Set when the sandbox asked for could not be had (prefer fell back); users must see it.
+    warning: str | None = None
+    # The private TMPDIR of confined commands, if any.
+    tmpdir: str | None = None
+    # What the start-up probe found, one line per backend tried.
+    probed: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready form, for events and the audit log."""
+        return {
+            "backend": self.backend,
+            "confined": self.confined,
+            "summary": self.summary,
+            "mode": self.mode,
+            "network": self.network,
+            "writable_roots": list(self.writable_roots),
+            "protected": list(self.protected),
+            "enforced": list(self.enforced),
+            "not_enforced": list(self.not_enforced),
+            "warning": self.warning,
+            "tmpdir": self.tmpdir,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +92,9 @@ class SpawnSpec:
     env: Mapping[str, str] | None = None
     # Runs in the child between fork and exec (e.g. to apply Landlock rules).
     preexec: Callable[[], None] | None = None
+    # Value of RUN_MARKER_ENV in `env`: processes still carrying it once the command has ended
+    # are killed by whoever ran the spec (run_process, run_sandboxed).
+    run_marker: str | None = None
 
 
 class Sandbox(Protocol):
@@ -32,16 +104,58 @@ class Sandbox(Protocol):
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec: ...
 
 
+def marked_env(extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], str]:
+    """The current environment plus `extra` and a fresh run marker; returns (env, marker)."""
+    marker = uuid.uuid4().hex
+    env = dict(os.environ)
+    if extra:
+        env.update(extra)
+    env[RUN_MARKER_ENV] = marker
+    return env, marker
+
+
+# Without a PID namespace, strays are found by their run marker (reaper.py).
+STRAYS_KILLED = "background processes a command leaves (setsid, nohup, daemons) are killed when it ends"
+STRAYS_GAP = (
+    "a background process that clears its whole environment and leaves the process group "
+    "can outlive its command (no PID namespace)"
+)
+_UNCONFINED_NOT_ENFORCED = ("no confinement: commands can write, read and connect wherever your user can",)
+
+
 class NoSandbox:
-    """No confinement. Honest about it: the report says commands run with full user rights."""
+    """No confinement. Honest about it: the report says commands run with full user rights.
+
+    Still marks each run so that background processes it leaves behind are killed.
+    """
+
+    def __init__(
+        self,
+        *,
+        mode: SandboxMode = "workspace-write",
+        reason: str | None = None,
+        warning: str | None = None,
+        probed: tuple[str, ...] = (),
+    ) -> None:
+        summary = "no OS sandbox: commands run with your user's full permissions"
+        if reason:
+            summary = f"{summary} ({reason})"
+        self._report = SandboxReport(
+            backend="none",
+            confined=False,
+            summary=summary,
+            mode=mode,
+            network=True,
+            enforced=(STRAYS_KILLED,),
+            not_enforced=_UNCONFINED_NOT_ENFORCED,
+            warning=warning,
+            probed=probed,
+        )
 
     @property
     def report(self) -> SandboxReport:
-        return SandboxReport(
-            backend="none",
-            confined=False,
-            summary="no OS sandbox: commands run with your user's full permissions",
-        )
+        return self._report
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
-        return SpawnSpec(argv=list(argv), cwd=cwd)
+        env, marker = marked_env()
+        return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker)

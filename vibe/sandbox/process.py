@@ -8,6 +8,9 @@ arrival order.
 We own the read end of that pipe (rather than letting asyncio attach it to the process) because
 a background grandchild may keep the write end open forever; owning it lets us stop reading when
 we decide to, instead of when the last writer goes away.
+
+Processes that left the group (`setsid`, daemons) are found by the run marker the sandbox put in
+the command's environment and stopped too (see reaper.py).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from pathlib import Path
 
 from vibe.sandbox.base import SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture
+from vibe.sandbox.reaper import stop_marked
 
 _READ_SIZE = 64 * 1024
 # Live output is batched so frontends get a few sensible events per second, not one per read;
@@ -96,6 +100,9 @@ async def run_process(
         drained = await pump.wait_eof(drain_seconds)
         if not timed_out and group_alive(group):
             background_stopped = await stop_group(group, kill_grace)
+        # Then whatever left the group (setsid, double fork) but still carries the run marker.
+        strays_stopped = await _stop_strays(spec, kill_grace)
+        background_stopped = (background_stopped or strays_stopped) and not timed_out
         if not drained:
             # Killing the group closes its ends of the pipe; a process that escaped the group
             # may still hold one, and then we simply stop listening.
@@ -103,6 +110,7 @@ async def run_process(
     except BaseException:
         wait_task.cancel()
         await stop_group(group, kill_grace)
+        await _stop_strays(spec, kill_grace)
         raise
     finally:
         pump.close()
@@ -120,6 +128,12 @@ async def run_process(
         background_stopped=background_stopped,
         duration_seconds=loop.time() - started,
     )
+
+
+async def _stop_strays(spec: SpawnSpec, grace: float) -> bool:
+    if spec.run_marker is None:
+        return False
+    return await stop_marked(spec.run_marker, grace)
 
 
 async def stop_group(group: int, grace: float) -> bool:

@@ -12,7 +12,8 @@ from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from vibe.sandbox.base import SpawnSpec
+from vibe.sandbox.base import SandboxReport, SpawnSpec
+from vibe.sandbox.diagnose import sandbox_failure_note
 from vibe.sandbox.process import ProcessOutcome, run_process
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
 
@@ -86,6 +87,16 @@ class BashTool(Tool[BashArgs]):
     kind: ClassVar[ToolKind] = "execute"
     read_only: ClassVar[bool] = False
 
+    def __init__(self, sandbox: SandboxReport | None = None) -> None:
+        # The sandbox in force, so the description states exactly what it enforces.
+        self._sandbox = sandbox
+
+    def description(self) -> str:
+        base = super().description()
+        if self._sandbox is None:
+            return base
+        return f"{base}\nSandbox: {self._sandbox.summary}."
+
     async def prepare(self, args: BashArgs, ctx: ToolContext) -> Invocation | ToolResult:
         if not args.command.strip():
             return ToolResult.error("command is empty; pass the shell command to run.")
@@ -107,7 +118,7 @@ class BashTool(Tool[BashArgs]):
                 )
             except OSError as exc:
                 return ToolResult.error(f"could not start the command: {exc}")
-            return _result(outcome, timeout, notes)
+            return _result(outcome, timeout, notes, ctx.sandbox.report)
 
         return Invocation(
             title=command_title(args.command),
@@ -124,7 +135,7 @@ def _non_interactive(spec: SpawnSpec) -> SpawnSpec:
     return replace(spec, env=env)
 
 
-def _result(outcome: ProcessOutcome, timeout: int, notes: list[str]) -> ToolResult:
+def _result(outcome: ProcessOutcome, timeout: int, notes: list[str], sandbox: SandboxReport) -> ToolResult:
     output = clean_terminal_text(outcome.output)
     lines = [output.rstrip("\n")] if output.strip() else ["(no output)"]
     lines.extend(notes)
@@ -137,6 +148,10 @@ def _result(outcome: ProcessOutcome, timeout: int, notes: list[str]) -> ToolResu
     else:
         lines.append(f"exit code: {outcome.exit_code}")
     ok = outcome.exit_code == 0 and not outcome.timed_out
+    if not ok and not outcome.timed_out:
+        note = sandbox_failure_note(output, sandbox)
+        if note:
+            lines.append(note)
     return ToolResult(output="\n".join(lines), ok=ok)
 
 

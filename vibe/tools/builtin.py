@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from vibe.sandbox.base import SandboxReport
 from vibe.tools.base import ToolRegistry
 from vibe.tools.bash import BashTool
 from vibe.tools.edit import EditTool
@@ -12,8 +13,10 @@ from vibe.tools.todo import TodoTool
 from vibe.tools.write_file import WriteFileTool
 
 
-def builtin_registry() -> ToolRegistry:
+def builtin_registry(sandbox: SandboxReport | None = None) -> ToolRegistry:
+    """`sandbox`: the report of the sandbox commands run in, stated in the bash tool's description."""
     registry = ToolRegistry()
-    for tool in (ReadFileTool(), EditTool(), WriteFileTool(), GrepTool(), GlobTool(), BashTool(), TodoTool()):
+    bash = BashTool(sandbox)
+    for tool in (ReadFileTool(), EditTool(), WriteFileTool(), GrepTool(), GlobTool(), bash, TodoTool()):
         registry.register(tool)
     return registry

@@ -1,0 +1,71 @@
+"""Sandbox overhead: per-command cost of each backend against unconfined, and the probe cost.
+
+    python tools/bench_sandbox.py [--runs 50]
+
+Each command is `true`, run through `run_process` exactly as the bash tool runs it (spawn, wait,
+drain, stray sweep), so the figures are what a user pays per command. Target: ≤ 20 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from vibe.sandbox.base import NoSandbox, Sandbox, SandboxPolicy
+from vibe.sandbox.probe import BackendUnavailableError, default_backends, probe_backend
+from vibe.sandbox.process import run_process
+
+TRUE = ["/bin/true"]
+
+
+async def _time_commands(sandbox: Sandbox, cwd: Path, runs: int) -> list[float]:
+    samples: list[float] = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        await run_process(sandbox.wrap(TRUE, cwd), timeout=30, on_output=None, cap_bytes=1024)
+        samples.append((time.perf_counter() - started) * 1000)
+    return samples
+
+
+def _describe(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return f"median {statistics.median(ordered):6.2f} ms   p90 {p90:6.2f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Sandbox overhead per command and probe cost.")
+    parser.add_argument("--runs", type=int, default=50)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        workspace = Path(folder)
+        (workspace / ".git" / "hooks").mkdir(parents=True)
+        policy = SandboxPolicy(writable_roots=(workspace,))
+        baseline = asyncio.run(_time_commands(NoSandbox(), workspace, args.runs))
+        print(f"{'unconfined':12} per command: {_describe(baseline)}")
+        base_median = statistics.median(baseline)
+        for backend in default_backends():
+            probes: list[float] = []
+            try:
+                started = time.perf_counter()
+                sandbox = probe_backend(backend, policy)
+                probes.append((time.perf_counter() - started) * 1000)
+                for _ in range(4):
+                    started = time.perf_counter()
+                    probe_backend(backend, policy)
+                    probes.append((time.perf_counter() - started) * 1000)
+            except BackendUnavailableError as exc:
+                print(f"{backend.name:12} unavailable: {exc}")
+                continue
+            samples = asyncio.run(_time_commands(sandbox, workspace, args.runs))
+            overhead = statistics.median(samples) - base_median
+            print(f"{backend.name:12} per command: {_describe(samples)}   overhead {overhead:+6.2f} ms")
+            print(f"{'':12} probe:       {_describe(probes)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""The rules vibe ships: commands that only read are allowed (and may run in plan mode).
+
+Nothing that changes files, history or the system is allowed by default; everything not listed
+here asks (or is denied in plan mode). Writes hidden in options of these commands (`sort -o`,
+`find -delete`, `tee FILE`, redirections) are caught by the parser, not by these patterns.
+User and project rules take precedence over these (see `vibe.policy.rules`).
+"""
+
+from __future__ import annotations
+
+from vibe.config.permissions import CommandRule
+
+_READ_ONLY_COMMANDS = (
+    # Files and text
+    "ls", "cat", "head", "tail", "wc", "pwd", "echo", "printf", "true", "false", "test", "[",
+    "grep", "egrep", "fgrep", "rg", "find", "tree", "file", "stat", "du", "df", "basename",
+    "dirname", "realpath", "readlink", "diff", "cmp", "comm", "sort", "uniq", "cut", "tr", "nl",
+    "column", "paste", "fold", "expand", "seq", "jq", "od", "hexdump", "strings", "tee",
+    "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum",
+    # The environment
+    "which", "whereis", "type", "command -v", "command -V", "date", "whoami", "id", "uname",
+    "printenv", "env $", "cd", "sleep", "set",
+    # Git, reading only. `git branch`/`git tag`/`git remote` with arguments change things, so
+    # only their listing forms are anchored with `$`.
+    "git status", "git diff", "git log", "git show", "git rev-parse", "git ls-files",
+    "git ls-tree", "git blame", "git describe", "git shortlog", "git cat-file", "git merge-base",
+    "git rev-list", "git show-ref", "git count-objects", "git version", "git --version",
+    "git stash list", "git reflog $", "git reflog show", "git config --get", "git config --list",
+    "git branch $", "git branch -a $", "git branch --all $", "git branch -r $", "git branch -v $",
+    "git branch -vv $", "git branch -av $", "git branch --list $", "git branch --show-current $",
+    "git tag $", "git remote $", "git remote -v $",
+)  # fmt: skip
+
+_EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
+    "git status": (["git status --short"], ["git stash"]),
+    "git branch $": (["git branch"], ["git branch -D main", "git branch new"]),
+    "find": (["find . -name '*.py'"], ["fd x"]),
+    "env $": (["env"], ["env -i"]),
+}
+
+
+def builtin_rules() -> list[CommandRule]:
+    rules: list[CommandRule] = []
+    for pattern in _READ_ONLY_COMMANDS:
+        match, not_match = _EXAMPLES.get(pattern, ([], []))
+        rules.append(
+            CommandRule(pattern=pattern, action="allow", read_only=True, match=match, not_match=not_match)
+        )
+    return rules

