@@ -1,11 +1,228 @@
-"""`vibe acp`: editor mode (being built)."""
+"""`vibe acp`: editor mode. Wires the ACP frontend to engines built here, one per project folder.
+
+Start-up order matters to the editor, which waits for `initialize`: this module imports the
+SDK (fast path, see `vibe.acp.sdk`) and serves at once; the engine's modules and settings load
+in a worker thread once `initialize` has been answered.
+"""
 
 from __future__ import annotations
 
-import sys
+import asyncio
+import dataclasses
+import importlib
+import logging
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from vibe.config.paths import logs_dir, vibe_home
+
+if TYPE_CHECKING:
+    from vibe.acp.backend import ModelChoice
+    from vibe.agent.approvals import Approver
+    from vibe.agent.loop import Agent
+    from vibe.composition.engine import Engine
+    from vibe.config.loader import ResolvedModel
+    from vibe.config.settings import Settings
+    from vibe.model.client import ChatClient
+    from vibe.tools.fs import FileSystem
+
+log = logging.getLogger("vibe.acp")
+
+
+def _log_everything_to_file(home: Path) -> None:
+    """The SDK logs through the root logger; those lines belong in vibe's log file too.
+
+    (vibe's own logger gets its handler from `setup_logging` when the engine loads.)
+    """
+    try:
+        folder = logs_dir(home)
+        folder.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.FileHandler(folder / "vibe.log", encoding="utf-8")
+    except OSError:
+        handler = logging.NullHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)  # libraries' warnings and errors; their chatter stays out
+    logging.getLogger("vibe").setLevel(logging.INFO)
+
+
+def _folder(cwd: Path) -> Path:
+    """The key engines are kept under: one per real folder."""
+    return cwd.resolve()
+
+
+def _missing_key(message: str) -> bool:
+    return message.startswith("no API key")
+
+
+def _load_settings(cwd: Path, env: Mapping[str, str]) -> tuple[Settings, ResolvedModel]:
+    """Runs in a worker thread: the engine's imports and the config files (the slow part)."""
+    from vibe.acp.backend import EngineUnavailableError
+
+    importlib.import_module("vibe.composition.engine")  # the heavy imports, here, off the event loop
+    from vibe.config.loader import load_settings, resolve_model
+    from vibe.config.settings import ConfigError
+
+    try:
+        settings = load_settings(cwd, env, {})
+    except ConfigError as exc:
+        raise EngineUnavailableError(str(exc)) from None
+    try:
+        resolved = resolve_model(settings, env, None)
+    except ConfigError as exc:
+        raise EngineUnavailableError(str(exc), auth=_missing_key(str(exc))) from None
+    return settings, resolved
+
+
+class EngineBackend:
+    """`vibe.acp.backend.Backend` on top of `Engine`: one engine per session folder, because
+    each project may have its own `.vibe/config.toml`."""
+
+    def __init__(self, env: Mapping[str, str], cwd: Path) -> None:
+        self._env = env
+        self._cwd = cwd.resolve()
+        self._engines: dict[Path, asyncio.Task[Engine]] = {}
+        self._extra_clients: list[ChatClient] = []
+        self._logging_ready = False
+
+    def start_loading(self) -> None:
+        self._engine_task(self._cwd)
+
+    async def check(self, cwd: Path | None = None) -> None:
+        await self._engine(_folder(cwd or self._cwd))
+
+    def auth_hint(self) -> str:
+        return (
+            "vibe reads the API key from its environment: start the editor (or set its agent "
+            "environment) with MISTRAL_API_KEY, or your provider's key variable from config.toml; "
+            "self-hosted endpoints (VIBE_BASE_URL) need no key"
+        )
+
+    def models(self, cwd: Path) -> list[ModelChoice]:
+        from vibe.acp.backend import ModelChoice
+
+        engine = self._engine_task(_folder(cwd)).result()
+        current = engine.resolved
+        choices = [ModelChoice(current.name, current.profile.id, current.provider)]
+        for name, profile in engine.settings.models.items():
+            if name != current.name:
+                choices.append(ModelChoice(name, profile.id, profile.provider))
+        return choices
+
+    def tool_kinds(self) -> Mapping[str, str]:
+        from vibe.tools.builtin import builtin_registry
+
+        return {tool.name: tool.kind for tool in builtin_registry()}
+
+    async def open_agent(
+        self, cwd: Path, approver: Approver, fs: FileSystem, resume: str | None = None
+    ) -> Agent:
+        from vibe.acp.backend import EngineUnavailableError
+        from vibe.composition.engine import RunOptions
+        from vibe.session.store import SessionNotFoundError
+
+        engine = await self._engine(_folder(cwd))
+        try:
+            return await engine.new_agent(RunOptions(cwd=_folder(cwd), resume=resume), approver, fs=fs)
+        except SessionNotFoundError as exc:
+            raise EngineUnavailableError(str(exc), not_found=True) from None
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise EngineUnavailableError(
+                f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME"
+            ) from None
+
+    async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
+        from vibe.acp.backend import EngineUnavailableError
+        from vibe.agent.budget import Pricing
+        from vibe.composition.engine import build_client
+        from vibe.config.loader import resolve_model
+        from vibe.config.settings import ConfigError
+        from vibe.model.types import Sampling
+
+        engine = await self._engine(_folder(cwd))
+        settings = engine.settings.model_copy(update={"model": name})
+        try:
+            resolved = resolve_model(settings, self._env, None)
+        except ConfigError as exc:
+            raise EngineUnavailableError(str(exc), auth=_missing_key(str(exc))) from None
+        if resolved == engine.resolved:
+            client = engine.client
+        else:
+            client = build_client(settings, resolved)
+            self._extra_clients.append(client)
+        profile = resolved.profile
+        window = profile.context_window or await client.context_window(profile.id)
+        agent_settings = dataclasses.replace(
+            agent.settings,
+            sampling=Sampling(
+                model=profile.id,
+                temperature=profile.temperature,
+                parallel_tool_calls=profile.parallel_tool_calls,
+            ),
+            pricing=Pricing(profile.input_price, profile.output_price),
+            context_window=window,
+        )
+        agent.switch_model(client, agent_settings, resolved.name)
+        log.info("switched to model %s (%s)", resolved.name, profile.id)
+
+    async def aclose(self) -> None:
+        for task in self._engines.values():
+            if task.done() and not task.cancelled() and task.exception() is None:
+                await task.result().aclose()
+            else:
+                task.cancel()
+        for client in self._extra_clients:
+            await client.aclose()
+
+    def _engine_task(self, cwd: Path) -> asyncio.Task[Engine]:
+        task = self._engines.get(cwd)
+        if task is None:
+            task = asyncio.create_task(self._build(cwd))
+            self._engines[cwd] = task
+        return task
+
+    async def _engine(self, cwd: Path) -> Engine:
+        task = self._engine_task(cwd)
+        try:
+            return await asyncio.shield(task)
+        except Exception:
+            # Not kept: the user may fix the config file and try again without restarting.
+            if self._engines.get(cwd) is task:
+                del self._engines[cwd]
+            raise
+
+    async def _build(self, cwd: Path) -> Engine:
+        settings, resolved = await asyncio.to_thread(_load_settings, cwd, self._env)
+        from vibe.composition.engine import Engine, build_client, setup_logging
+
+        if not self._logging_ready:
+            setup_logging(vibe_home(self._env))
+            self._logging_ready = True
+        return Engine(settings, resolved, self._env, build_client(settings, resolved))
 
 
 def main(env: dict[str, str], cwd: Path) -> int:
-    print("vibe: editor mode is not available in this version", file=sys.stderr)
-    return 2
+    """Serve ACP on stdin/stdout until the editor closes the connection. Stdout carries only
+    protocol messages; logs go to $VIBE_HOME/logs/vibe.log."""
+    _log_everything_to_file(vibe_home(env))
+    try:
+        asyncio.run(_serve(env, cwd))
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+async def _serve(env: Mapping[str, str], cwd: Path) -> None:
+    from vibe.acp.sdk import load_sdk
+
+    load_sdk()
+    from vibe.acp.server import serve
+
+    backend = EngineBackend(env, cwd)
+    try:
+        await serve(backend)
+    finally:
+        await backend.aclose()

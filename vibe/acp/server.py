@@ -1,0 +1,314 @@
+"""`vibe acp`: the ACP agent (protocol version 1) that an editor drives over stdio.
+
+The SDK routes each JSON-RPC method to the method of the same name below and turns the
+`RequestError`s raised here into JSON-RPC errors. Start-up is kept cheap: this module imports
+only the SDK, and the engine is loaded in the background once `initialize` has been answered,
+so an engine that cannot load (no API key, a bad config file) never prevents the handshake; its
+one-sentence reason comes back from `authenticate`, `session/new` or `session/load`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from acp.core import run_agent
+from acp.exceptions import RequestError
+from acp.interfaces import Agent, Client
+from acp.meta import PROTOCOL_VERSION
+from acp.schema import (
+    AgentCapabilities,
+    AuthenticateResponse,
+    AuthMethodAgent,
+    AvailableCommandsUpdate,
+    ClientCapabilities,
+    CurrentModeUpdate,
+    Implementation,
+    InitializeResponse,
+    LoadSessionResponse,
+    McpCapabilities,
+    NewSessionResponse,
+    PromptCapabilities,
+    PromptResponse,
+    SetSessionConfigOptionResponse,
+    SetSessionModeResponse,
+)
+
+from vibe import __version__
+from vibe.acp import options
+from vibe.acp.backend import Backend, EngineUnavailableError
+from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity, RecordingFileSystem
+from vibe.acp.permissions import EditorApprover
+from vibe.acp.prompt_text import PromptBlock, prompt_text
+
+if TYPE_CHECKING:
+    from vibe.acp.session import EditorSession
+
+log = logging.getLogger("vibe.acp")
+
+AUTH_METHOD = "environment"
+AUTH_REQUIRED = -32000
+NOT_FOUND = -32002
+INTERNAL_ERROR = -32603
+
+
+def _error(exc: EngineUnavailableError) -> RequestError:
+    if exc.auth:
+        return RequestError(AUTH_REQUIRED, str(exc))
+    return RequestError(NOT_FOUND if exc.not_found else INTERNAL_ERROR, str(exc))
+
+
+class VibeAgent:
+    """The ACP `Agent`: one per connection, holding that editor's sessions."""
+
+    def __init__(self, backend: Backend) -> None:
+        self._backend = backend
+        self._client: Client | None = None
+        self._capabilities = ClientCapabilities()
+        self._sessions: dict[str, EditorSession] = {}
+        self._model_names: dict[str, str] = {}
+        self._background: set[asyncio.Task[None]] = set()
+
+    def on_connect(self, conn: Client) -> None:
+        self._client = conn
+
+    # -- handshake --------------------------------------------------------------------------
+
+    async def initialize(
+        self,
+        protocol_version: int,
+        client_capabilities: ClientCapabilities | None = None,
+        client_info: Implementation | None = None,
+        **kwargs: Any,
+    ) -> InitializeResponse:
+        self._capabilities = client_capabilities or ClientCapabilities()
+        self._backend.start_loading()
+        log.info(
+            "ACP client %s, protocol %s", client_info.name if client_info else "unknown", protocol_version
+        )
+        return InitializeResponse(
+            protocol_version=PROTOCOL_VERSION,
+            agent_capabilities=AgentCapabilities(
+                load_session=True,
+                prompt_capabilities=PromptCapabilities(image=False, audio=False, embedded_context=True),
+                mcp_capabilities=McpCapabilities(http=False, sse=False),
+            ),
+            auth_methods=[
+                AuthMethodAgent(
+                    id=AUTH_METHOD, name="API key from the environment", description=self._backend.auth_hint()
+                )
+            ],
+            agent_info=Implementation(name="vibe", title="vibe", version=__version__),
+        )
+
+    async def authenticate(self, method_id: str, **kwargs: Any) -> AuthenticateResponse:
+        if method_id != AUTH_METHOD:
+            raise RequestError.invalid_params(
+                {"details": f"unknown auth method {method_id!r}; use {AUTH_METHOD!r}"}
+            )
+        try:
+            await self._backend.check()
+        except EngineUnavailableError as exc:
+            raise _error(exc) from None
+        return AuthenticateResponse()
+
+    # -- sessions ---------------------------------------------------------------------------
+
+    async def new_session(
+        self,
+        cwd: str,
+        additional_directories: list[str] | None = None,
+        mcp_servers: list[Any] | None = None,
+        **kwargs: Any,
+    ) -> NewSessionResponse:
+        session = await self._open(cwd, resume=None)
+        self._after_response(self._announce(session, mcp_servers or []))
+        return NewSessionResponse(
+            session_id=session.id, modes=self._modes(session), config_options=self._config(session)
+        )
+
+    async def load_session(
+        self,
+        cwd: str,
+        session_id: str,
+        mcp_servers: list[Any] | None = None,
+        additional_directories: list[str] | None = None,
+        **kwargs: Any,
+    ) -> LoadSessionResponse:
+        from vibe.acp.replay import replay_updates
+        from vibe.agent.loop import NO_REPLY
+
+        if session_id in self._sessions:
+            self._sessions.pop(session_id).cancel()
+        session = await self._open(cwd, resume=session_id)
+        for update in replay_updates(
+            session.agent.history, self._backend.tool_kinds(), session.paths.editor_root, NO_REPLY
+        ):
+            await session.send(update)
+        self._after_response(self._announce(session, mcp_servers or []))
+        return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
+
+    async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
+        self._set_mode(self._session(session_id), mode_id)
+        return SetSessionModeResponse()
+
+    async def set_config_option(
+        self, config_id: str, session_id: str, value: str | bool, **kwargs: Any
+    ) -> SetSessionConfigOptionResponse:
+        session = self._session(session_id)
+        if config_id == options.MODE_OPTION and isinstance(value, str):
+            self._set_mode(session, value)
+        elif config_id == options.MODEL_OPTION and isinstance(value, str):
+            await self._set_model(session, value)
+        else:
+            raise RequestError.invalid_params(
+                {"details": f"unknown config option {config_id!r} or value {value!r}"}
+            )
+        return SetSessionConfigOptionResponse(config_options=self._config(session))
+
+    # -- turns ------------------------------------------------------------------------------
+
+    async def prompt(self, session_id: str, prompt: list[PromptBlock], **kwargs: Any) -> PromptResponse:
+        session = self._session(session_id)
+        text = prompt_text(prompt)
+        command = await self._slash_command(session, text)
+        if command is not None:
+            from acp.helpers import update_agent_message_text
+
+            await session.send(update_agent_message_text(command))
+            return PromptResponse(stop_reason="end_turn")
+        return PromptResponse(stop_reason=await session.prompt(text))
+
+    async def cancel(self, session_id: str, **kwargs: Any) -> None:
+        session = self._sessions.get(session_id)
+        if session is not None:
+            session.cancel()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    async def _open(self, cwd: str, resume: str | None) -> EditorSession:
+        folder = Path(cwd)
+        if not folder.is_absolute() or not await asyncio.to_thread(folder.is_dir):
+            raise RequestError.invalid_params(
+                {"details": f"cwd must be an absolute path to a folder, got {cwd!r}"}
+            )
+        client = self._client
+        if client is None:  # pragma: no cover - the SDK connects before dispatching
+            raise RequestError(INTERNAL_ERROR, "not connected")
+        fs_caps = self._capabilities.fs
+        read = bool(fs_caps and fs_caps.read_text_file)
+        write = bool(fs_caps and fs_caps.write_text_file)
+        paths = EditorPaths(real_root=await asyncio.to_thread(folder.resolve), editor_root=folder)
+        editor_fs = EditorFileSystem(client, paths, read=read, write=write) if read or write else None
+        activity = FileActivity()
+        if editor_fs is None:
+            from vibe.tools.fs import LocalFileSystem
+
+            recording = RecordingFileSystem(LocalFileSystem(), activity)
+        else:
+            recording = RecordingFileSystem(editor_fs, activity)
+        approver = EditorApprover(client)
+        try:
+            await self._backend.check(folder)
+            agent = await self._backend.open_agent(folder, approver, recording, resume)
+            models = self._backend.models(folder)
+        except EngineUnavailableError as exc:
+            raise _error(exc) from None
+        from vibe.acp.session import EditorSession  # with the agent's event types: not at start-up
+
+        session = EditorSession(agent, client, approver, editor_fs, activity, editor_cwd=folder)
+        self._sessions[session.id] = session
+        self._model_names[session.id] = models[0].name if models else agent.facts.model
+        log.info("ACP session %s in %s (resumed: %s)", session.id, folder, resume is not None)
+        return session
+
+    def _session(self, session_id: str) -> EditorSession:
+        session = self._sessions.get(session_id)
+        if session is None:
+            raise RequestError.invalid_params(
+                {"details": f"unknown session {session_id!r}; create one with session/new or session/load"}
+            )
+        return session
+
+    def _modes(self, session: EditorSession) -> Any:
+        return options.mode_state(session.agent.policy.mode)
+
+    def _config(self, session: EditorSession) -> list[options.ConfigOption]:
+        models = self._backend.models(session.cwd)
+        return options.config_options(session.agent.policy.mode, models, self._model_names[session.id])
+
+    def _set_mode(self, session: EditorSession, mode_id: str) -> None:
+        mode = options.as_mode(mode_id)
+        if mode is None:
+            raise RequestError.invalid_params(
+                {"details": f"unknown mode {mode_id!r}; one of {', '.join(options.MODES)}"}
+            )
+        session.agent.policy.set_mode(mode)
+
+    async def _set_model(self, session: EditorSession, name: str) -> None:
+        if name not in {choice.name for choice in self._backend.models(session.cwd)}:
+            raise RequestError.invalid_params(
+                {"details": f"unknown model {name!r}; add it to config.toml first"}
+            )
+        try:
+            await self._backend.switch_model(session.agent, session.cwd, name)
+        except EngineUnavailableError as exc:
+            raise _error(exc) from None
+        self._model_names[session.id] = name
+
+    async def _slash_command(self, session: EditorSession, text: str) -> str | None:
+        """The answer to /mode or /model, handled here without a model request; None otherwise."""
+        name, _, argument = text.partition(" ")
+        argument = argument.strip()
+        if name == "/mode":
+            if not argument:
+                modes = ", ".join(options.MODES)
+                return f"Permission mode: {session.agent.policy.mode}. Choose one of: {modes}."
+            self._set_mode(session, argument)
+            await session.send(
+                CurrentModeUpdate(session_update="current_mode_update", current_mode_id=argument)
+            )
+            return f"Permission mode is now {argument}."
+        if name == "/model":
+            if not argument:
+                names = ", ".join(choice.name for choice in self._backend.models(session.cwd))
+                return f"Model: {self._model_names[session.id]}. Configured: {names}."
+            await self._set_model(session, argument)
+            return f"Model is now {argument}."
+        return None
+
+    async def _announce(self, session: EditorSession, mcp_servers: list[Any]) -> None:
+        """Sent just after the session/new (or load) response: what the editor should know."""
+        await session.send(
+            AvailableCommandsUpdate(
+                session_update="available_commands_update", available_commands=options.available_commands()
+            )
+        )
+        if mcp_servers:
+            names = ", ".join(str(getattr(server, "name", "?")) for server in mcp_servers)
+            log.info("session %s: MCP servers are not supported yet; not started: %s", session.id, names)
+            from acp.helpers import update_agent_message_text
+
+            await session.send(
+                update_agent_message_text(
+                    f"MCP servers are not supported by vibe yet; these were not started: {names}.\n\n"
+                )
+            )
+
+    def _after_response(self, work: Coroutine[Any, Any, None]) -> None:
+        """Runs `work` after the current response: the SDK queues a response before this task runs."""
+        task = asyncio.create_task(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+
+async def serve(backend: Backend) -> None:
+    """Serve ACP on stdin/stdout until the editor closes stdin."""
+    from vibe.acp.transport import open_stdio
+
+    transport = await open_stdio()
+    # cast: the SDK answers "method not found" for the optional methods we leave out.
+    await run_agent(cast(Agent, VibeAgent(backend)), transport)

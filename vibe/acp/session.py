@@ -1,0 +1,115 @@
+"""One editor session: an agent, its approver and file system, and the turn that is running.
+
+A prompt runs the agent and forwards its events, in order, as `session/update`s; the turn's
+stop reason comes from the run's `result` event. Only one prompt runs at a time per session.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from acp.exceptions import RequestError
+from acp.helpers import update_agent_message_text
+from acp.schema import StopReason
+
+from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity
+from vibe.acp.permissions import EditorApprover
+from vibe.acp.translate import EventTranslator, Update
+
+if TYPE_CHECKING:
+    from vibe.agent.loop import Agent
+
+log = logging.getLogger("vibe.acp")
+
+# Our stop reasons → ACP's five. Limits without an exact ACP match map to the nearest one,
+# and the turn ends with a sentence saying which limit it was.
+_STOP_REASONS: dict[str, StopReason] = {
+    "end_turn": "end_turn",
+    "cancelled": "cancelled",
+    "refusal": "refusal",
+    "approval_required": "refusal",
+    "model_length": "max_tokens",
+    "max_tokens": "max_tokens",
+    "max_cost": "max_tokens",
+    "max_turns": "max_turn_requests",
+    "time_limit": "max_turn_requests",
+}
+_LIMIT_NOTES = {
+    "model_length": "the model reached its output length limit",
+    "max_tokens": "the run's token limit was reached",
+    "max_cost": "the run's cost limit was reached",
+    "max_turns": "the run's limit on model requests was reached",
+    "time_limit": "the run's time limit was reached",
+}
+# JSON-RPC error codes for a failed turn, by the endpoint error's kind (as in vibe.acp.server).
+AUTH_REQUIRED = -32000
+INTERNAL_ERROR = -32603
+
+
+class UpdateClient(Protocol):
+    async def session_update(self, session_id: str, update: Update) -> None: ...
+
+
+class EditorSession:
+    def __init__(
+        self,
+        agent: Agent,
+        client: UpdateClient,
+        approver: EditorApprover,
+        fs: EditorFileSystem | None,
+        activity: FileActivity,
+        editor_cwd: Path,
+    ) -> None:
+        self.agent = agent
+        self.id = agent.session_id
+        self.cwd = Path(agent.facts.cwd)
+        self.paths = EditorPaths(real_root=self.cwd, editor_root=editor_cwd)
+        self._client = client
+        self.approver = approver
+        self.translator = EventTranslator(cwd=self.cwd, activity=activity, paths=self.paths)
+        approver.session_id = self.id
+        approver.describe = self.translator.permission_call
+        if fs is not None:
+            fs.session_id = self.id
+        self._running = False
+
+    async def send(self, update: Update) -> None:
+        await self._client.session_update(self.id, update)
+
+    async def prompt(self, text: str) -> StopReason:
+        if self._running:
+            raise RequestError(-32600, "a prompt is already running in this session; cancel it first")
+        self._running = True
+        try:
+            return await self._run(text)
+        finally:
+            self._running = False
+
+    def cancel(self) -> None:
+        """Ends the running turn: pending permission questions resolve as cancelled."""
+        self.approver.cancel_pending()
+        self.agent.cancel()
+
+    async def _run(self, text: str) -> StopReason:
+        from vibe.agent import events as ev
+
+        result: ev.Result | None = None
+        async for event in self.agent.run(text):
+            for update in self.translator.translate(event):
+                await self.send(update)
+            if isinstance(event, ev.ApprovalRequested):
+                self.approver.announced(event.call_id)
+            elif isinstance(event, ev.Result):
+                result = event
+        if result is None:  # pragma: no cover - Agent.run always ends with a result
+            raise RequestError(INTERNAL_ERROR, "the agent stopped without a result")
+        if result.stop_reason == "error":
+            message = result.error or "the run failed"
+            code = AUTH_REQUIRED if result.error_kind == "auth" else INTERNAL_ERROR
+            raise RequestError(code, message, {"kind": result.error_kind})
+        note = _LIMIT_NOTES.get(result.stop_reason)
+        if note is not None:
+            await self.send(update_agent_message_text(f"\n\n[stopped: {note}]"))
+        return _STOP_REASONS.get(result.stop_reason, "end_turn")
