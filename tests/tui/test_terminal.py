@@ -1,0 +1,44 @@
+"""The real `vibe` binary in a pseudo-terminal: type a prompt, approve an edit, see it on disk."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pexpect
+
+from tools.fake_mistral import FakeMistral, call, reply
+from tui.harness import make_env
+
+BUGGY = "def add(a, b):\n    return a - b\n"
+
+
+def test_vibe_in_a_terminal_answers_and_applies_an_approved_edit(tmp_path: Path) -> None:
+    with FakeMistral() as fake:
+        env = make_env(tmp_path, fake, {"calc.py": BUGGY})
+        env.ask_mode()
+        fix = call("edit", {"path": "calc.py", "old_string": "return a - b", "new_string": "return a + b"})
+        fake.script(reply("Fixing it.", tool_calls=[fix]), reply("Fixed-the-sign."))
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "vibe"],
+            cwd=str(env.repo),
+            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
+            dimensions=(40, 120),
+            encoding="utf-8",
+            timeout=20,
+        )
+        try:
+            child.expect("devstral-test")  # the status line: the prompt is ready
+            child.send("fix add")
+            child.send("\r")
+            child.expect("Allow once")
+            child.send("1")
+            child.expect("Fixed-the-sign")
+            assert (env.repo / "calc.py").read_text() == "def add(a, b):\n    return a + b\n"
+            child.sendcontrol("c")
+            child.sendcontrol("c")
+            child.expect(pexpect.EOF)
+        finally:
+            child.close(force=True)
+        assert child.exitstatus == 0

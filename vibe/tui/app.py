@@ -1,0 +1,301 @@
+"""`VibeApp`: the interactive session. Consumes agent events, answers approvals in a modal.
+
+Calm by construction: nothing ticks while idle (no spinner, no blinking cursor, no polling);
+the screen changes only when an event, a key or a one-shot stream flush asks for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import deque
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from vibe.agent import events as ev
+from vibe.agent.loop import Agent
+from vibe.config.settings import PermissionMode
+from vibe.messages import AssistantMessage, Message, UserMessage
+from vibe.tui.approval import ApprovalScreen, ModalApprover
+from vibe.tui.backend import Backend, BackendError
+from vibe.tui.commands import run_command
+from vibe.tui.completion import repository_files
+from vibe.tui.prompt_input import CompletionMenu, PromptInput
+from vibe.tui.render import key_argument
+from vibe.tui.shell import run_shell
+from vibe.tui.status_line import StatusLine, git_branch
+from vibe.tui.styles import APP_CSS
+from vibe.tui.transcript import AnswerEntry, Notice, PlanEntry, Transcript, UserEntry
+
+QUIT_WINDOW_SECONDS = 2.0
+# Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
+MODE_CYCLE: tuple[PermissionMode, ...] = ("ask", "accept-edits", "plan")
+WELCOME = "vibe · type a task and press Enter · /help for commands · @ mentions files · !cmd runs a shell"
+
+
+class VibeApp(App[int]):
+    CSS = APP_CSS
+    TITLE = "vibe"
+    BINDINGS = [  # noqa: RUF012 - textual's declared shape
+        Binding("escape", "interrupt", "Interrupt", show=False),
+        Binding("ctrl+c", "quit_twice", "Quit", show=False),
+        Binding("shift+tab", "cycle_mode", "Mode", show=False, priority=True),
+        # The prompt has focus, but page keys are for reading the transcript.
+        Binding("pageup", "scroll_transcript(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "scroll_transcript(1)", "Page down", show=False, priority=True),
+    ]
+
+    def __init__(self, backend: Backend, initial_prompt: str | None = None) -> None:
+        super().__init__()
+        self.theme = "ansi-dark"
+        self.backend = backend
+        self.initial_prompt = initial_prompt
+        self.approver = ModalApprover(self.push_screen, self.action_interrupt)  # type: ignore[arg-type]
+        self.agent: Agent | None = None
+        self._agent_ready = asyncio.Event()
+        self.busy = False
+        self.queue: deque[str] = deque()
+        self.endpoint = backend.endpoint
+        self.sandbox_summary = ""
+        self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
+        self._run_cost = 0.0
+        self._last_ctrl_c = -QUIT_WINDOW_SECONDS
+        self._shell_count = 0
+        self.transcript = Transcript()
+        self.menu = CompletionMenu()
+        self.prompt = PromptInput(self.menu)
+        self.status_line = StatusLine()
+
+    def compose(self) -> ComposeResult:
+        yield self.transcript
+        yield self.menu
+        yield self.prompt
+        yield self.status_line
+
+    async def on_mount(self) -> None:
+        await self.transcript.mount(Static(WELCOME, classes="welcome"))
+        self.status_line.set(branch=git_branch(self.backend.cwd))
+        self.prompt.focus()
+        self.open_agent(resume=None, fresh=False)
+
+    # -- agents -----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="open-agent", exit_on_error=False)
+    async def open_agent(self, resume: str | None, fresh: bool) -> None:
+        self._agent_ready.clear()
+        try:
+            agent = await self.backend.open_agent(self.approver, resume=resume, fresh=fresh)
+        except BackendError as exc:
+            await self.transcript.notice(f"✗ {exc}", "error")
+            if self.agent is not None:
+                self._agent_ready.set()  # keep the conversation we had
+            elif not fresh:  # e.g. --resume with an unknown id: go on with a new conversation
+                self.open_agent(resume=None, fresh=True)
+            return
+        self.agent = agent
+        self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
+        facts = agent.facts
+        self.sandbox_summary = facts.sandbox
+        self.status_line.set(
+            model=facts.model,
+            mode=agent.policy.mode,
+            sandbox=facts.sandbox,
+            context_window=agent.settings.context_window,
+            context_used=0,
+            cost_usd=0.0,
+        )
+        if facts.resumed:
+            await self.show_history(agent.history)
+            await self.transcript.notice(f"resumed session {facts.session_id}")
+        self._agent_ready.set()
+        if self.initial_prompt:
+            prompt, self.initial_prompt = self.initial_prompt, None
+            self.submit(prompt)
+
+    async def show_history(self, history: list[Message]) -> None:
+        entries: list[Static | AnswerEntry] = []
+        for message in history:
+            if isinstance(message, UserMessage):
+                entries.append(UserEntry(message.content))
+            elif isinstance(message, AssistantMessage):
+                if message.content.strip():
+                    entries.append(AnswerEntry(message.content))
+                for call in message.tool_calls:
+                    entries.append(Notice(f"↳ {call.name}  {_call_subject(call.arguments)}", "dim"))
+        await self.transcript.mount_all(entries)
+
+    # -- prompts ----------------------------------------------------------------------------
+
+    async def on_prompt_input_submitted(self, message: PromptInput.Submitted) -> None:
+        self.submit(message.text)
+
+    def submit(self, text: str) -> None:
+        if text.startswith("/"):
+            self.run_worker(run_command(self, text), group="command", exit_on_error=False)
+        elif text.startswith("!") and len(text) > 1:
+            self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
+        elif self.busy:
+            self.queue.append(text)
+            self.status_line.set(queued=len(self.queue))
+            self.run_worker(self.transcript.notice(f"queued: {text}", "dim"))
+        else:
+            self.start_run(text)
+
+    def start_run(self, text: str) -> None:
+        self.busy = True
+        self.status_line.set(busy=True)
+        self.run_worker(self._run(text), group="run", exit_on_error=False)
+
+    async def _run(self, text: str) -> None:
+        await self._agent_ready.wait()
+        agent = self.agent
+        assert agent is not None
+        await self.transcript.user(text)
+        self._run_cost = 0.0
+        try:
+            async for event in agent.run(text):
+                await self.show_event(event)
+        finally:
+            self.busy = False
+            self.status_line.set(busy=False, branch=git_branch(self.backend.cwd))
+        if self.queue:
+            next_prompt = self.queue.popleft()
+            self.status_line.set(queued=len(self.queue))
+            self.start_run(next_prompt)
+
+    async def show_event(self, event: ev.AgentEvent) -> None:
+        """Renders one agent event; also the seam the snapshot tests drive."""
+        transcript = self.transcript
+        match event:
+            case ev.SessionStarted():
+                self.sandbox_summary = event.sandbox
+                self.endpoint = event.base_url
+                self.status_line.set(
+                    model=event.model,
+                    mode=event.permission_mode,
+                    sandbox=event.sandbox,
+                    context_window=event.context_window,
+                )
+            case ev.TextDelta():
+                await transcript.answer_delta(event.text)
+            case ev.ReasoningDelta():
+                await transcript.reasoning_delta(event.text)
+            case ev.Retry():
+                await transcript.discard_partial()
+                await transcript.notice(
+                    f"⟳ {event.reason}; retrying in {event.delay_seconds:.1f}s (attempt {event.attempt})",
+                    "warn",
+                )
+            case ev.AssistantMessage():
+                await transcript.end_stream()
+            case ev.ToolCallStarted():
+                await transcript.tool_started(event)
+            case ev.ToolCallOutput():
+                transcript.tool_output(event.call_id, event.text)
+            case ev.ToolCallFinished():
+                transcript.tool_finished(event)
+            case ev.ApprovalResolved() if event.stored_rule:
+                await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
+            case ev.PlanUpdated():
+                await transcript.end_stream()
+                await transcript.mount(PlanEntry(event.todos))
+            case ev.UsageUpdated():
+                self.totals["prompt"] += event.prompt_tokens
+                self.totals["completion"] += event.completion_tokens
+                self.totals["cost"] += event.cost_usd - self._run_cost
+                self._run_cost = event.cost_usd
+                self.status_line.set(
+                    context_used=event.prompt_tokens + event.completion_tokens,
+                    cost_usd=self.totals["cost"],
+                )
+            case ev.Error():
+                await transcript.end_stream()
+                await transcript.notice(f"✗ {event.message}", "error")
+            case ev.Result():
+                await self._show_result(event)
+            case _:
+                pass
+
+    async def _show_result(self, result: ev.Result) -> None:
+        interrupted = result.stop_reason == "cancelled"
+        await self.transcript.end_stream(interrupted)
+        if interrupted:
+            self.transcript.cancel_running_cards()
+        elif result.status == "limit":
+            await self.transcript.notice(f"stopped: limit reached ({result.stop_reason})", "warn")
+        elif result.stop_reason in ("model_length", "refusal"):
+            await self.transcript.notice(f"the model stopped early ({result.stop_reason})", "warn")
+
+    async def shell(self, command: str) -> None:
+        """`!command`: the user's own command, run in the workspace, shown as a card."""
+        self._shell_count += 1
+        await run_shell(self, command, f"shell-{self._shell_count}")
+
+    # -- keys -------------------------------------------------------------------------------
+
+    def action_interrupt(self) -> None:
+        if self.busy and self.agent is not None:
+            self.agent.cancel()
+
+    async def action_quit_twice(self) -> None:
+        now = time.monotonic()
+        if now - self._last_ctrl_c < QUIT_WINDOW_SECONDS:
+            await self.shutdown()
+            return
+        self._last_ctrl_c = now
+        self.prompt.clear()
+        self.notify("Press Ctrl+C again to quit", timeout=QUIT_WINDOW_SECONDS)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("cycle_mode", "interrupt") and isinstance(self.screen, ApprovalScreen):
+            return False
+        return not (action in ("cycle_mode", "scroll_transcript") and self.screen is not self.screen_stack[0])
+
+    def action_scroll_transcript(self, direction: int) -> None:
+        if direction < 0:
+            self.transcript.scroll_page_up(animate=False)
+        else:
+            self.transcript.scroll_page_down(animate=False)
+
+    def action_cycle_mode(self) -> None:
+        if self.agent is None:
+            return
+        current = self.agent.policy.mode
+        index = MODE_CYCLE.index(current) + 1 if current in MODE_CYCLE else 0
+        self.set_mode(MODE_CYCLE[index % len(MODE_CYCLE)])
+
+    def set_mode(self, mode: PermissionMode) -> None:
+        if self.agent is not None:
+            self.agent.policy.set_mode(mode)
+        self.status_line.set(mode=mode)
+
+    def on_prompt_input_files_wanted(self, message: PromptInput.FilesWanted) -> None:
+        self.index_files()
+
+    @work(thread=True, exclusive=True, group="files", exit_on_error=False)
+    def index_files(self) -> None:
+        files = repository_files(self.backend.cwd)
+        self.call_from_thread(self._files_ready, files)
+
+    def _files_ready(self, files: list[str]) -> None:
+        self.prompt.files = files
+        self.prompt.refresh_completion()
+
+    async def shutdown(self) -> None:
+        if self.agent is not None:
+            self.agent.cancel()
+        await self.backend.aclose()
+        self.exit(0)
+
+
+def _call_subject(arguments: str) -> str:
+    import json
+
+    try:
+        parsed = json.loads(arguments)
+    except ValueError:
+        return ""
+    return key_argument(parsed, "") if isinstance(parsed, dict) else ""  # pyright: ignore[reportUnknownArgumentType]

@@ -1,0 +1,120 @@
+"""The approval modal and the `Approver` that shows it.
+
+Keyboard first: 1-4 (or y / s / a / n) pick an answer, arrows + Enter work too, Tab reaches
+the feedback field (Enter there denies with that feedback). Esc denies and interrupts the run,
+the same meaning Esc has everywhere else in the app.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from vibe.agent.approvals import ApprovalRequest, Decision
+from vibe.tui.render import diff_text
+
+INTERRUPT = "interrupt"  # the modal's answer when the user pressed Esc
+
+
+class ApprovalScreen(ModalScreen[Decision | str]):
+    BINDINGS = [  # noqa: RUF012 - textual's declared shape
+        Binding("escape", "interrupt", "Deny and interrupt"),
+        Binding("1,y", "choose('once')", "Allow once", show=False),
+        Binding("2,s", "choose('session')", "Allow for this session", show=False),
+        Binding("3,a", "choose('always')", "Always allow", show=False),
+        Binding("4,n", "choose('deny')", "Deny", show=False),
+    ]
+
+    def __init__(self, request: ApprovalRequest) -> None:
+        super().__init__(classes="approval-screen")
+        self.request = request
+
+    def compose(self) -> ComposeResult:
+        request = self.request
+        with Vertical(id="approval"):
+            yield Static(Text(f"{request.tool}: {request.title}", style="bold"), id="approval-title")
+            yield Static(Text(request.reason), id="approval-reason")
+            with VerticalScroll(id="approval-detail"):
+                if request.diff:
+                    yield Static(diff_text(request.diff))
+                elif request.command:
+                    yield Static(Text(f"$ {request.command}", style="bold"))
+            always = "3  Always allow"
+            if request.suggested_rule:
+                always += f"  (stores rule: {request.suggested_rule})"
+            yield OptionList(
+                Option("1  Allow once", id="once"),
+                Option("2  Allow for this session", id="session"),
+                Option(always, id="always"),
+                Option("4  Deny", id="deny"),
+                id="approval-choices",
+            )
+            yield Input(placeholder="feedback for the model (optional; Enter denies with it)", id="feedback")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.action_choose(event.option.id or "deny")
+
+    @on(Input.Submitted, "#feedback")
+    def _feedback(self, event: Input.Submitted) -> None:
+        self.action_choose("deny")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # While typing feedback, letters are text, not shortcuts.
+        return not (action == "choose" and isinstance(self.focused, Input))
+
+    def action_choose(self, choice: str) -> None:
+        feedback = self.query_one("#feedback", Input).value.strip() or None
+        if choice == "deny":
+            decision = Decision(approved=False, feedback=feedback, reason="denied by the user")
+        else:
+            decision = Decision(approved=True, scope=choice)  # type: ignore[arg-type]
+        self.dismiss(decision)
+
+    def action_interrupt(self) -> None:
+        self.dismiss(INTERRUPT)
+
+
+class ModalApprover:
+    """The TUI's approval port: each request waits for the modal's answer."""
+
+    def __init__(
+        self,
+        push: Callable[[ApprovalScreen, Callable[[Decision | str | None], None]], object],
+        on_interrupt: Callable[[], None],
+    ) -> None:
+        self._push = push
+        self._on_interrupt = on_interrupt
+
+    async def decide(self, request: ApprovalRequest) -> Decision:
+        answer: asyncio.Future[Decision | str | None] = asyncio.get_running_loop().create_future()
+        screen = ApprovalScreen(request)
+
+        def resolved(value: Decision | str | None) -> None:
+            if not answer.done():
+                answer.set_result(value)
+
+        self._push(screen, resolved)
+        try:
+            value = await answer
+        except asyncio.CancelledError:
+            # The run was interrupted while the modal was up: take it down.
+            if screen.is_attached and screen.is_active:
+                screen.dismiss(INTERRUPT)
+            raise
+        if isinstance(value, Decision):
+            return value
+        self._on_interrupt()
+        return Decision(approved=False, reason="the user interrupted the run")

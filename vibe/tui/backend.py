@@ -1,0 +1,57 @@
+"""What the TUI needs from the engine, as a port the composition root implements.
+
+The TUI sits below `vibe.composition` in the layers, so it cannot build agents itself: the
+composition root hands it a `Backend` (see `vibe.composition.tui_cmd`). Everything here is
+the engine's public vocabulary (Agent, Approver, SessionInfo).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from vibe.agent.approvals import Approver
+from vibe.agent.loop import Agent
+from vibe.sandbox.base import Sandbox
+from vibe.session.store import SessionInfo
+
+
+class BackendError(Exception):
+    """A user-facing failure (unknown session, unknown model): one sentence, shown as a notice."""
+
+
+class Backend(Protocol):
+    @property
+    def cwd(self) -> Path: ...
+
+    @property
+    def endpoint(self) -> str:
+        """The chat-completions base URL in use (for /status)."""
+        ...
+
+    def model_names(self) -> list[str]:
+        """Configured model aliases, for the /model picker."""
+        ...
+
+    async def open_agent(
+        self, approver: Approver, *, resume: str | None = None, fresh: bool = False
+    ) -> Agent:
+        """The first call honours the command line (--continue / --resume); later calls start a
+        fresh conversation (`fresh`) or resume the session with id `resume`. Raises BackendError."""
+        ...
+
+    def sessions(self) -> list[SessionInfo]:
+        """This directory's saved sessions, newest first."""
+        ...
+
+    def switch_model(self, agent: Agent, name: str) -> str:
+        """Point `agent` at model alias or id `name` from its next request; returns the model id.
+        Raises BackendError for a model that cannot be used."""
+        ...
+
+    def shell_sandbox(self, agent: Agent | None) -> Sandbox:
+        """The sandbox `!command` runs in: the agent's own, so the user's commands are confined
+        the same way the model's are."""
+        ...
+
+    async def aclose(self) -> None: ...

@@ -1,0 +1,145 @@
+"""Slash commands: /help, /new (/clear), /resume, /model, /mode, /status, /cost, /exit."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, get_args
+
+from vibe.config.settings import PermissionMode
+from vibe.tui.backend import BackendError
+from vibe.tui.completion import SLASH_COMMANDS
+from vibe.tui.pickers import PickerScreen
+from vibe.tui.render import tokens
+
+if TYPE_CHECKING:
+    from vibe.tui.app import VibeApp
+
+MODES: tuple[PermissionMode, ...] = get_args(PermissionMode)
+KEYS_HELP = (
+    "Enter send · Shift+Enter/Ctrl+J newline · ↑/↓ history · Tab complete · Esc interrupt · "
+    "Shift+Tab cycle mode · Ctrl+C twice quit · @path mention a file · !cmd run a shell command"
+)
+_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model"}
+
+
+async def run_command(app: VibeApp, text: str) -> None:
+    name, _, argument = text.strip().partition(" ")
+    name, argument = name.lower(), argument.strip()
+    if name not in SLASH_COMMANDS:
+        await app.transcript.notice(f"unknown command {name}; /help lists the commands", "error")
+        return
+    if name in _NEEDS_IDLE and app.busy:
+        await app.transcript.notice(f"{name} has to wait: the agent is working (Esc interrupts it)", "warn")
+        return
+    handler = _HANDLERS[name]
+    await handler(app, argument)
+
+
+async def _help(app: VibeApp, argument: str) -> None:
+    lines = [f"{name:<9} {help_}" for name, help_ in SLASH_COMMANDS.items()]
+    await app.transcript.notice("\n".join([*lines, "", KEYS_HELP]))
+
+
+async def _new(app: VibeApp, argument: str) -> None:
+    await app.transcript.clear()
+    app.queue.clear()
+    app.open_agent(resume=None, fresh=True)
+    await app.transcript.notice("new conversation")
+
+
+async def _resume(app: VibeApp, argument: str) -> None:
+    if argument:
+        await _resume_id(app, argument)
+        return
+    sessions = [s for s in app.backend.sessions() if app.agent is None or s.id != app.agent.session_id]
+    if not sessions:
+        await app.transcript.notice("no other saved session in this directory", "warn")
+        return
+    items = [(s.id, f"{s.created.replace('T', ' ')[:16]}  {s.model}  {s.id}") for s in sessions[:50]]
+    chosen = await app.push_screen_wait(PickerScreen("Resume a session of this directory", items))
+    if chosen:
+        await _resume_id(app, chosen)
+
+
+async def _resume_id(app: VibeApp, session_id: str) -> None:
+    await app.transcript.clear()
+    app.open_agent(resume=session_id, fresh=False)
+
+
+async def _model(app: VibeApp, argument: str) -> None:
+    if app.agent is None:
+        await app.transcript.notice("the agent is still starting; try again in a moment", "warn")
+        return
+    if not argument:
+        current = app.agent.facts.model
+        names = app.backend.model_names()
+        items = [(name, f"{name}{'  (current)' if name == current else ''}") for name in names]
+        argument = await app.push_screen_wait(PickerScreen("Switch model", items)) or ""
+        if not argument:
+            return
+    try:
+        model_id = app.backend.switch_model(app.agent, argument)
+    except BackendError as exc:
+        await app.transcript.notice(f"✗ {exc}", "error")
+        return
+    app.status_line.set(model=model_id, context_window=app.agent.settings.context_window)
+    await app.transcript.notice(f"model: {model_id} from the next request on")
+
+
+async def _mode(app: VibeApp, argument: str) -> None:
+    if not argument:
+        current = app.agent.policy.mode if app.agent is not None else None
+        items = [(mode, f"{mode}{'  (current)' if mode == current else ''}") for mode in MODES]
+        argument = await app.push_screen_wait(PickerScreen("Permission mode", items)) or ""
+        if not argument:
+            return
+    if argument not in MODES:
+        await app.transcript.notice(f"unknown mode {argument!r}; choose one of {', '.join(MODES)}", "error")
+        return
+    mode: PermissionMode = argument  # type: ignore[assignment]
+    app.set_mode(mode)
+    await app.transcript.notice(f"permission mode: {mode}")
+
+
+async def _status(app: VibeApp, argument: str) -> None:
+    agent = app.agent
+    facts = agent.facts if agent is not None else None
+    window = agent.settings.context_window if agent is not None else None
+    lines = [
+        f"model     {facts.model if facts else '…'}",
+        f"endpoint  {app.endpoint}",
+        f"mode      {agent.policy.mode if agent else '…'}",
+        f"sandbox   {app.sandbox_summary or '…'}",
+        f"context   {tokens(app.status_line.facts.context_used)} of {tokens(window) if window else '?'}",
+        _usage_line(app),
+        f"session   {agent.session_id if agent else '…'}",
+    ]
+    await app.transcript.notice("\n".join(lines))
+
+
+def _usage_line(app: VibeApp) -> str:
+    totals = app.totals
+    return (
+        f"tokens    {tokens(int(totals['prompt']))} in, {tokens(int(totals['completion']))} out · "
+        f"cost ${totals['cost']:.4f}"
+    )
+
+
+async def _cost(app: VibeApp, argument: str) -> None:
+    await app.transcript.notice(_usage_line(app))
+
+
+async def _exit(app: VibeApp, argument: str) -> None:
+    await app.shutdown()
+
+
+_HANDLERS = {
+    "/help": _help,
+    "/new": _new,
+    "/clear": _new,
+    "/resume": _resume,
+    "/model": _model,
+    "/mode": _mode,
+    "/status": _status,
+    "/cost": _cost,
+    "/exit": _exit,
+}

@@ -1,0 +1,97 @@
+"""Completion for the prompt: slash commands, and `@path` mentions ranked by a fuzzy match.
+
+Pure functions over text, so they are cheap to test and to call on every keystroke.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from vibe.tools.ignore import walk_files
+
+SLASH_COMMANDS: dict[str, str] = {
+    "/help": "show commands and keys",
+    "/new": "start a new conversation",
+    "/clear": "start a new conversation (same as /new)",
+    "/resume": "resume one of this directory's sessions",
+    "/model": "switch model",
+    "/mode": "set the permission mode (plan, ask, accept-edits, auto)",
+    "/status": "model, endpoint, sandbox, tokens, cost",
+    "/cost": "tokens and cost of this session",
+    "/exit": "quit vibe",
+}
+MAX_FILES = 50_000  # a mention index bigger than this is not worth holding in memory
+
+
+@dataclass(frozen=True, slots=True)
+class Completion:
+    """What the word at the cursor is, and where it sits in the prompt text."""
+
+    kind: str  # "slash" or "file"
+    word: str  # without the leading "/" or "@"
+    start: int  # offsets into the text: the word with its sigil is text[start:end]
+    end: int
+
+
+def completion_at(text: str, cursor: int) -> Completion | None:
+    """The completable word under the cursor, if any."""
+    start = cursor
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    end = cursor
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    word = text[start:end]
+    if word.startswith("/") and start == 0:
+        return Completion("slash", word[1:], start, end)
+    if word.startswith("@"):
+        return Completion("file", word[1:], start, end)
+    return None
+
+
+def slash_matches(word: str) -> list[tuple[str, str]]:
+    return [(name, help_) for name, help_ in SLASH_COMMANDS.items() if name[1:].startswith(word.lower())]
+
+
+def _score(query: str, candidate: str) -> float | None:
+    """Subsequence match score (higher is better), or None when `query` does not match."""
+    lowered = candidate.lower()
+    position = 0
+    score = 0.0
+    previous = -2
+    for char in query.lower():
+        found = lowered.find(char, position)
+        if found < 0:
+            return None
+        # Consecutive characters and starts of path parts count most, like most fuzzy finders.
+        if found == previous + 1:
+            score += 3
+        if found == 0 or lowered[found - 1] in "/._-":
+            score += 2
+        score += 1
+        previous = found
+        position = found + 1
+    base = lowered.rsplit("/", 1)[-1]
+    if query.lower() in base:
+        score += 5
+    return score - len(candidate) * 0.01
+
+
+def fuzzy_files(query: str, files: list[str], limit: int = 8) -> list[str]:
+    if not query:
+        return files[:limit]
+    scored = [(score, path) for path in files if (score := _score(query, path)) is not None]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [path for _, path in scored[:limit]]
+
+
+def repository_files(root: Path) -> list[str]:
+    """The workspace's files for mentions, relative and gitignore-aware (hidden files included)."""
+    files: list[str] = []
+    for path in walk_files(root):
+        files.append(os.path.relpath(path, root).replace(os.sep, "/"))
+        if len(files) >= MAX_FILES:
+            break
+    return files

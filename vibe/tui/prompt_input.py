@@ -1,0 +1,159 @@
+"""The prompt: multi-line input with history and a completion menu.
+
+Enter sends; Shift+Enter or Ctrl+J inserts a newline. Up/Down walk the history when the
+cursor is on the first/last line. While the completion menu is open, Up/Down move in it and
+Tab/Enter accept. The cursor does not blink: a blinking cursor is a timer, and idle means idle.
+"""
+
+from __future__ import annotations
+
+from textual import events
+from textual.message import Message
+from textual.widgets import OptionList, TextArea
+from textual.widgets.option_list import Option
+
+from vibe.tui.completion import Completion, completion_at, fuzzy_files, slash_matches
+
+
+class CompletionMenu(OptionList):
+    """Shown above the prompt while a `/command` or `@path` is being typed."""
+
+    def __init__(self) -> None:
+        super().__init__(id="completion")
+        self.display = False
+        self.can_focus = False
+
+    def show(self, items: list[tuple[str, str]]) -> None:
+        """`items` are (value to insert, label)."""
+        self.clear_options()
+        if not items:
+            self.display = False
+            return
+        self.add_options([Option(label, id=value) for value, label in items])
+        self.highlighted = 0
+        self.display = True
+
+    def chosen(self) -> str | None:
+        if not self.display or self.highlighted is None:
+            return None
+        return self.get_option_at_index(self.highlighted).id
+
+
+class PromptInput(TextArea):
+    class Submitted(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, menu: CompletionMenu) -> None:
+        super().__init__(id="prompt", soft_wrap=True, show_line_numbers=False, compact=True)
+        self.cursor_blink = False
+        self.menu = menu
+        self.prompt_history: list[str] = []
+        self._history_index: int | None = None
+        self._draft = ""
+        self.files: list[str] | None = None  # filled by the app, in the background, on first "@"
+        self._completion: Completion | None = None
+
+    # -- keys -----------------------------------------------------------------------------
+
+    async def _on_key(self, event: events.Key) -> None:
+        key = event.key
+        handled = True
+        if self.menu.display and key in ("up", "down", "tab", "enter", "escape"):
+            if key == "up":
+                self.menu.action_cursor_up()
+            elif key == "down":
+                self.menu.action_cursor_down()
+            elif key == "escape":
+                self.menu.display = False
+            else:
+                slash = self._completion is not None and self._completion.kind == "slash"
+                self.accept_completion()
+                if key == "enter" and slash:  # Enter on a command runs it, as typed in full would
+                    self.submit()
+        elif key == "enter":
+            self.submit()
+        elif key in ("shift+enter", "ctrl+j"):
+            self.insert("\n")
+        elif key == "up" and self.cursor_location[0] == 0 and self.prompt_history:
+            self._walk_history(-1)
+        elif key == "down" and self.cursor_location[0] == self.document.line_count - 1:
+            handled = self._walk_history(1)
+        else:
+            handled = False
+        if handled:
+            event.stop()
+            event.prevent_default()
+            return
+        await super()._on_key(event)
+
+    def submit(self) -> None:
+        text = self.text.strip()
+        if not text:
+            return
+        if not self.prompt_history or self.prompt_history[-1] != text:
+            self.prompt_history.append(text)
+        self._history_index = None
+        self.clear()
+        self.menu.display = False
+        self.post_message(self.Submitted(text))
+
+    def _walk_history(self, step: int) -> bool:
+        if self._history_index is None:
+            if step > 0:
+                return False
+            self._draft = self.text
+            index = len(self.prompt_history) - 1
+        else:
+            index = self._history_index + step
+        if index < 0:
+            return True
+        if index >= len(self.prompt_history):
+            self._history_index = None
+            self.text = self._draft
+        else:
+            self._history_index = index
+            self.text = self.prompt_history[index]
+        self.move_cursor(self.document.end)
+        return True
+
+    # -- completion -----------------------------------------------------------------------
+
+    def _cursor_index(self) -> int:
+        row, column = self.cursor_location
+        lines = self.text.split("\n")
+        return sum(len(line) + 1 for line in lines[:row]) + column
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self.refresh_completion()
+
+    def refresh_completion(self) -> None:
+        completion = completion_at(self.text, self._cursor_index())
+        self._completion = completion
+        if completion is None:
+            self.menu.display = False
+        elif completion.kind == "slash":
+            self.menu.show([(name, f"{name}  {help_}") for name, help_ in slash_matches(completion.word)])
+        elif self.files is None:
+            self.menu.display = False
+            self.post_message(self.FilesWanted())
+        else:
+            self.menu.show([(f"@{path}", path) for path in fuzzy_files(completion.word, self.files)])
+
+    class FilesWanted(Message):
+        """The first `@`: the app should index the repository's files."""
+
+    def accept_completion(self) -> None:
+        value = self.menu.chosen()
+        completion = self._completion
+        self.menu.display = False
+        if value is None or completion is None:
+            return
+        text = self.text
+        replacement = value + " "
+        self.text = text[: completion.start] + replacement + text[completion.end :]
+        offset = completion.start + len(replacement)
+        before = self.text[:offset]
+        self.move_cursor((before.count("\n"), len(before.rsplit("\n", 1)[-1])))
+        self.menu.display = False

@@ -1,0 +1,57 @@
+"""Small text renderers shared by the transcript and the approval modal (diffs, plans, numbers)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+
+from vibe.tools.base import TodoItem
+
+# ANSI colour names, not RGB, so diffs follow the terminal's own palette (and NO_COLOR drops them).
+_DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))
+_PLAN_MARKS = {"completed": "✓", "in_progress": "▸", "pending": "·"}
+# The arguments that say best what a call is about, in order of preference.
+_KEY_ARGUMENTS = ("command", "path", "file_path", "pattern", "query", "url")
+
+
+def diff_text(diff: str, max_lines: int = 400) -> Text:
+    """A unified diff, coloured by line kind; very long diffs are cut with a note."""
+    lines = diff.rstrip("\n").splitlines()
+    out = Text()
+    for index, line in enumerate(lines[:max_lines]):
+        style = next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")
+        if index:
+            out.append("\n")
+        out.append(line, style=style)
+    if len(lines) > max_lines:
+        out.append(f"\n… {len(lines) - max_lines} more diff lines", style="dim")
+    return out
+
+
+def plan_text(todos: Iterable[TodoItem]) -> Text:
+    items = list(todos)
+    done = sum(item.status == "completed" for item in items)
+    out = Text(f"Plan ({done}/{len(items)} done)", style="bold")
+    for item in items:
+        style = {"completed": "dim", "in_progress": "bold"}.get(item.status, "")
+        out.append(f"\n {_PLAN_MARKS[item.status]} {item.content}", style=style)
+    return out
+
+
+def key_argument(arguments: dict[str, Any], fallback: str) -> str:
+    for name in _KEY_ARGUMENTS:
+        value = arguments.get(name)
+        if isinstance(value, str) and value.strip():
+            first = value.strip().splitlines()[0]
+            return first if len(first) <= 80 else first[:79] + "…"
+    return fallback
+
+
+def duration(ms: int) -> str:
+    return f"{ms}ms" if ms < 1000 else f"{ms / 1000:.1f}s"
+
+
+def tokens(count: int) -> str:
+    return f"{count / 1000:.1f}k" if count >= 1000 else str(count)

@@ -1,0 +1,62 @@
+"""`!command`: a shell command the user runs themselves, shown as a tool card.
+
+It runs through the agent's sandbox when the backend exposes it (the same confinement the
+`bash` tool gets), in the workspace, with its output streamed into the card. It is not added to
+the conversation: the user ran it, the model did not ask for it.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from vibe.agent.events import ToolCallFinished, ToolCallStarted
+from vibe.sandbox.process import run_process
+from vibe.tools.bash import shell_argv
+
+if TYPE_CHECKING:
+    from vibe.tui.app import VibeApp
+
+SHELL_TIMEOUT_SECONDS = 600.0
+OUTPUT_CAP_BYTES = 64 * 1024
+
+
+async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
+    transcript = app.transcript
+    await transcript.end_stream()
+    started = ToolCallStarted(
+        turn_id="",
+        call_id=call_id,
+        tool="shell",
+        kind="execute",
+        title=command,
+        arguments={"command": command},
+    )
+    await transcript.tool_started(started, show_output=True)
+    sandbox = app.backend.shell_sandbox(app.agent)
+    spec = sandbox.wrap(shell_argv(command), app.backend.cwd)
+    began = time.monotonic()
+    try:
+        outcome = await run_process(
+            spec,
+            timeout=SHELL_TIMEOUT_SECONDS,
+            on_output=lambda text: transcript.tool_output(call_id, text),
+            cap_bytes=OUTPUT_CAP_BYTES,
+        )
+    except OSError as exc:
+        status, output = "error", f"could not start the command: {exc}"
+    else:
+        status = "ok" if outcome.exit_code == 0 else "error"
+        output = outcome.output.rstrip("\n")
+        ending = "timed out" if outcome.timed_out else f"exit code: {outcome.exit_code}"
+        output = f"{output}\n{ending}" if output else ending
+    transcript.tool_finished(
+        ToolCallFinished(
+            turn_id="",
+            call_id=call_id,
+            tool="shell",
+            status=status,
+            output=output,
+            duration_ms=int((time.monotonic() - began) * 1000),
+        )
+    )

@@ -1,0 +1,88 @@
+"""A tool call as a compact card: one header line (status, tool, key argument, duration) that
+expands to the output. Failed and denied calls are styled as failures; edits show their diff."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from vibe.agent.events import ToolCallFinished, ToolCallStarted
+from vibe.tui.render import diff_text, duration, key_argument
+
+_MARKS = {"running": "…", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
+_WORDS = {"running": "running", "ok": "", "error": "failed", "denied": "denied", "cancelled": "interrupted"}
+_OUTPUT_LINES = 60  # the card shows the head of long outputs; the model got the full capped text
+
+
+class ToolCard(Vertical, can_focus=True):
+    """Click or Enter toggles the output."""
+
+    BINDINGS = [("enter", "toggle_output", "Expand")]  # noqa: RUF012 - textual's declared shape
+
+    def __init__(self, started: ToolCallStarted, *, show_output: bool = False) -> None:
+        super().__init__(classes="tool-card -running")
+        # The user's own `!command`: its output is what they asked to see.
+        self.show_output = show_output
+        self.call_id = started.call_id
+        self.tool = started.tool
+        self.subject = key_argument(started.arguments, started.title)
+        self.status = "running"
+        self.duration_ms: int | None = None
+        self._live: list[str] = []
+        self._header = Static(self._header_text(), classes="tool-header")
+        self._body = Static("", classes="tool-body")
+        self._body.display = False
+
+    def compose(self) -> ComposeResult:
+        yield self._header
+        yield self._body
+
+    def _header_text(self) -> Text:
+        header = Text()
+        header.append(f"{_MARKS[self.status]} ", style="bold")
+        header.append(self.tool, style="bold")
+        header.append(f"  {self.subject}")
+        word = _WORDS[self.status]
+        if word:
+            header.append(f"  {word}", style="bold")
+        if self.duration_ms is not None:
+            header.append(f"  {duration(self.duration_ms)}", style="dim")
+        return header
+
+    def add_output(self, text: str) -> None:
+        """Live output of a running call, shown when expanded."""
+        self._live.append(text)
+        if self._body.display:
+            self._body.update(Text("".join(self._live)[-4000:]))
+
+    def finish(self, finished: ToolCallFinished) -> None:
+        self.status = finished.status
+        self.duration_ms = finished.duration_ms
+        self.remove_class("-running")
+        self.add_class("-ok" if finished.status == "ok" else "-failed")
+        self._header.update(self._header_text())
+        body = Text()
+        if finished.diff:
+            body.append_text(diff_text(finished.diff))
+            # An applied edit is the point of the call: show it without a click.
+            self._body.display = finished.status == "ok"
+        else:
+            lines = finished.output.rstrip("\n").splitlines()
+            body.append("\n".join(lines[:_OUTPUT_LINES]))
+            if len(lines) > _OUTPUT_LINES:
+                body.append(f"\n… {len(lines) - _OUTPUT_LINES} more lines", style="dim")
+            # A failure's reason is short and is what the user needs to see.
+            self._body.display = self.show_output or finished.status in ("error", "denied")
+        self._body.update(body)
+
+    def action_toggle_output(self) -> None:
+        self._body.display = not self._body.display
+        if self._body.display and self.status == "running":
+            self._body.update(Text("".join(self._live)[-4000:]))
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.action_toggle_output()
