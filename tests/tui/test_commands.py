@@ -104,3 +104,24 @@ async def test_resume_picks_a_session_of_this_directory_and_continues_it(tui_env
         await wait_idle(pilot)
         sent = [m["content"] for m in tui_env.fake.requests[-1].messages if m["role"] != "system"]
         assert sent == ["what is the answer?", "The answer is 42.", "what did I ask?"]
+
+
+async def test_a_long_resumed_conversation_is_usable_at_once_and_complete_later(tui_env: TuiEnv) -> None:
+    from vibe.config.paths import sessions_dir
+    from vibe.messages import AssistantMessage, UserMessage
+    from vibe.session.store import SessionStore
+    from vibe.tui.app import RESUME_SHOWN
+
+    writer = SessionStore(sessions_dir(tui_env.home)).create(tui_env.repo.resolve(), "devstral-test")
+    pairs = RESUME_SHOWN  # twice as many entries as are shown at once
+    for index in range(pairs):
+        writer.append_message(UserMessage(content=f"question {index}"))
+        writer.append_message(AssistantMessage(content=f"answer {index}"))
+    writer.close()
+    app = tui_env.app("--resume", writer.id)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any("resumed session" in n for n in notices(app)))
+        assert users(app)[-1] == f"question {pairs - 1}"
+        await wait_for(pilot, lambda: len(users(app)) == pairs)
+        assert users(app) == [f"question {i}" for i in range(pairs)]  # in order, none twice
+        assert answers(app)[:2] == ["answer 0", "answer 1"]

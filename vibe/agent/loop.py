@@ -9,6 +9,7 @@ conversation is closed off validly, and the last event is still a `result` (reas
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import string
@@ -124,6 +125,20 @@ class Agent:
     @property
     def settings(self) -> AgentSettings:
         return self._settings
+
+    @property
+    def tool_context(self) -> ToolContext:
+        """Where the tools run (workspace, sandbox, file system): for frontends that run a user's
+        own `!command` under the same confinement."""
+        return self._tool_context
+
+    def close(self) -> None:
+        """Ends the conversation: cancels a running turn and closes the session file."""
+        self.cancel()
+        if self._session is not None:
+            with contextlib.suppress(OSError):
+                self._session.close()
+            self._session = None
 
     @property
     def policy(self) -> Policy:

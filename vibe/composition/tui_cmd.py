@@ -17,7 +17,7 @@ from vibe.config.loader import resolve_model
 from vibe.config.settings import ConfigError
 from vibe.model.client import ChatClient
 from vibe.model.types import Sampling
-from vibe.sandbox.base import NoSandbox, Sandbox
+from vibe.sandbox.base import NoSandbox, Sandbox, SandboxUnavailableError
 from vibe.session.store import SessionInfo, SessionNotFoundError
 from vibe.tui.backend import BackendError
 
@@ -58,7 +58,7 @@ class EngineBackend:
         self._first_open = False
         try:
             agent = await self._engine.new_agent(options, approver)
-        except SessionNotFoundError as exc:
+        except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
             raise BackendError(str(exc)) from exc
         except OSError as exc:
             where = f" {exc.filename}" if exc.filename else ""
@@ -94,11 +94,8 @@ class EngineBackend:
         return profile.id
 
     def shell_sandbox(self, agent: Agent | None) -> Sandbox:
-        # The agent's ToolContext holds the sandbox its tools use; until Agent exposes it
-        # publicly (`Agent.tool_context`), read it where it is, and fall back to no sandbox.
-        context = getattr(agent, "tool_context", None) or getattr(agent, "_tool_context", None)
-        sandbox = getattr(context, "sandbox", None)
-        return sandbox if sandbox is not None else NoSandbox()
+        # The user's own `!command` runs under the same confinement as the agent's commands.
+        return agent.tool_context.sandbox if agent is not None else NoSandbox()
 
     async def aclose(self) -> None:
         for client in self._extra_clients:

@@ -13,6 +13,7 @@ from collections import deque
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.widget import Widget
 from textual.widgets import Static
 
 from vibe.agent import events as ev
@@ -34,6 +35,11 @@ QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
 MODE_CYCLE: tuple[PermissionMode, ...] = ("ask", "accept-edits", "plan")
 WELCOME = "vibe · type a task and press Enter · /help for commands · @ mentions files · !cmd runs a shell"
+
+
+# A resumed conversation shows its latest entries at once and mounts the rest in the background.
+RESUME_SHOWN = 100
+HISTORY_BATCH = 50
 
 
 class VibeApp(App[int]):
@@ -95,9 +101,13 @@ class VibeApp(App[int]):
             elif not fresh:  # e.g. --resume with an unknown id: go on with a new conversation
                 self.open_agent(resume=None, fresh=True)
             return
+        if self.agent is not None:
+            self.agent.close()  # its session file; the conversation stays resumable
         self.agent = agent
         self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
         facts = agent.facts
+        if facts.sandbox_info is not None and facts.sandbox_info.warning:
+            await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
         self.sandbox_summary = facts.sandbox
         self.status_line.set(
             model=facts.model,
@@ -125,7 +135,19 @@ class VibeApp(App[int]):
                     entries.append(AnswerEntry(message.content))
                 for call in message.tool_calls:
                     entries.append(Notice(f"↳ {call.name}  {_call_subject(call.arguments)}", "dim"))
-        await self.transcript.mount_all(entries)
+        recent, earlier = entries[-RESUME_SHOWN:], entries[:-RESUME_SHOWN]
+        await self.transcript.mount_all(recent)
+        if earlier and recent:
+            self._mount_earlier(earlier, recent[0])
+
+    @work(exclusive=True, group="history", exit_on_error=False)
+    async def _mount_earlier(self, entries: list[Static | AnswerEntry], first: Widget) -> None:
+        """Mounting a long history costs seconds of rendering: the latest entries go up at once,
+        the rest after, newest first, in small batches, so the prompt is usable meanwhile."""
+        for end in range(len(entries), 0, -HISTORY_BATCH):
+            batch = entries[max(0, end - HISTORY_BATCH) : end]
+            await self.transcript.mount_all(batch, before=first)
+            first = batch[0]
 
     # -- prompts ----------------------------------------------------------------------------
 
