@@ -167,3 +167,14 @@ def test_a_suggested_rule_matches_the_command_it_came_from() -> None:
         assert pattern is not None
         assert judge(rules(("allow", pattern)), command)[0] == "allow", pattern
     assert judge(rules(("allow", "rm '[*].pyc' $")), "rm x.pyc")[0] is None
+
+
+def test_every_built_in_rule_agrees_with_its_examples() -> None:
+    # Start-up skips this check for the built-ins; this test is where it happens.
+    from vibe.policy.builtin_rules import builtin_rules
+    from vibe.policy.rules import Rule, check_examples
+
+    rules = [Rule.compile(rule, "builtin") for rule in builtin_rules()]
+    assert any(rule.source.match for rule in rules)
+    for rule in rules:
+        check_examples(rule)

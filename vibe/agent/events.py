@@ -253,11 +253,10 @@ AgentEvent = Annotated[
 
 Emit = Callable[[AgentEvent], None]
 
-EVENT_ADAPTER: TypeAdapter[AgentEvent] = TypeAdapter(AgentEvent)
-
 
 def event_json_schema() -> dict[str, Any]:
-    schema = EVENT_ADAPTER.json_schema()
+    # Built on demand: a union adapter over every event costs start-up time no run needs.
+    schema = TypeAdapter[AgentEvent](AgentEvent).json_schema()
     schema["title"] = "vibe agent event"
     schema["x-schema-version"] = SCHEMA_VERSION
     return schema

@@ -145,6 +145,11 @@ class Agent:
         """The live policy; frontends switch permission mode through `policy.set_mode`."""
         return self._policy
 
+    def use_context_window(self, window: int | None) -> None:
+        """The window the endpoint reported (its /models), when the profile did not configure one."""
+        if window is not None:
+            self._settings = replace(self._settings, context_window=window)
+
     def switch_model(self, model: ChatModel, settings: AgentSettings, model_name: str) -> None:
         """Use another model from the next request on (TUI /model, ACP model selection)."""
         self._model = model

@@ -52,13 +52,16 @@ async def _headless(
     output: OutputFormat,
 ) -> int:
     client = build_client(settings, resolved)
+    window: asyncio.Task[int | None] | None = None
+    if resolved.profile.context_window is None:
+        window = asyncio.create_task(client.context_window(resolved.profile.id))
     try:
-        context_window = None
-        if resolved.profile.context_window is None:
-            context_window = await client.context_window(resolved.profile.id)
-        agent = build_agent(
-            settings, resolved, options, env, client, HeadlessApprover(on_ask=settings.on_ask), context_window
-        )
+        # Built in a thread while the endpoint answers /models: the sandbox probe and the session
+        # set-up overlap that round trip instead of following it.
+        approver = HeadlessApprover(on_ask=settings.on_ask)
+        agent = await asyncio.to_thread(build_agent, settings, resolved, options, env, client, approver, None)
+        if window is not None:
+            agent.use_context_window(await window)
         return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
     except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
         print(f"vibe: {exc}", file=sys.stderr)
@@ -68,4 +71,6 @@ async def _headless(
         print(f"vibe: cannot write{where}: {exc.strerror or exc}; check VIBE_HOME", file=sys.stderr)
         return USAGE_ERROR
     finally:
+        if window is not None and not window.done():
+            window.cancel()
         await client.aclose()

@@ -123,10 +123,12 @@ class RuleSet:
     def from_settings(cls, permissions: PermissionsSettings, builtins: bool = True) -> RuleSet:
         """User/project rules over the built-ins; raises ConfigError for a rule contradicting its examples."""
         rules = [Rule.compile(rule, "user") for rule in permissions.commands]
-        if builtins:
-            rules += [Rule.compile(rule, "builtin") for rule in builtin_rules()]
         for rule in rules:
             check_examples(rule)
+        # The built-ins' own examples are checked by the test suite, not at every start-up:
+        # parsing them would load the shell parser before any command needs it.
+        if builtins:
+            rules += [Rule.compile(rule, "builtin") for rule in builtin_rules()]
         return cls(rules)
 
     @property

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-
-import tree_sitter_bash
-from tree_sitter import Language, Node, Parser
+from typing import TYPE_CHECKING
 
 from vibe.policy.shell_wrappers import unwrap
+
+if TYPE_CHECKING:
+    from tree_sitter import Node, Parser
 from vibe.policy.simple_command import SimpleCommand, Word, is_file_target, sensitive_assignment
 
 # `bash -c "bash -c '...'"` nests; past this depth the text is not analysed further.
@@ -35,6 +36,10 @@ _STRING_ESCAPE = re.compile(r"\\([\\\"$`\n])")
 
 @cache
 def _parser() -> Parser:
+    # Loaded on the first command judged, not at start-up: a run that never calls bash skips it.
+    import tree_sitter_bash
+    from tree_sitter import Language, Parser
+
     return Parser(Language(tree_sitter_bash.language()))
 
 
