@@ -48,6 +48,7 @@ class PermissionAsked:
     session_id: str
     tool_call: ToolCallUpdate
     option_ids: list[str]
+    option_names: list[str] = field(default_factory=list[str])
 
 
 @dataclass
@@ -71,7 +72,8 @@ class FakeEditor:
     async def request_permission(
         self, session_id: str, tool_call: ToolCallUpdate, options: list[Any], **kwargs: Any
     ) -> RequestPermissionResponse:
-        self.permissions.append(PermissionAsked(session_id, tool_call, [o.option_id for o in options]))
+        ids, names = [o.option_id for o in options], [o.name for o in options]
+        self.permissions.append(PermissionAsked(session_id, tool_call, ids, names))
         self._changed.set()
         if self.permission is None:
             await asyncio.Event().wait()  # an editor whose user never answers; a cancel must free the turn

@@ -153,3 +153,21 @@ async def test_files_are_read_and_written_through_the_editors_buffers(vibe_env: 
     [created] = editor.tool_updates(create.tool_call_id)[-1].content or []
     assert isinstance(created, FileEditToolCallContent)
     assert (created.old_text, created.new_text) == (None, "# Notes\n")
+
+
+async def test_always_allow_names_the_rule_stores_it_and_stops_asking(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(
+        reply(tool_calls=[call("bash", {"command": "mkdir -p build/one"})]),
+        reply(tool_calls=[call("bash", {"command": "mkdir -p build/two"})]),
+        reply("done"),
+    )
+    editor = FakeEditor(permission="allow-always")
+    async with run_agent_process(vibe_env, editor) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
+        response = await conn.prompt(session_id=session.session_id, prompt=prompt_blocks("run it"))
+    assert response.stop_reason == "end_turn"
+    [asked] = editor.permissions  # the second command matched the stored rule: no question
+    assert asked.option_names[1] == "Always allow: mkdir"
+    assert (vibe_env.repo / "build" / "two").is_dir()
+    stored = (vibe_env.repo / ".vibe" / "config.toml").read_text()
+    assert 'pattern = "mkdir"' in stored and 'action = "allow"' in stored

@@ -272,3 +272,28 @@ async def test_a_failed_save_is_reported_not_raised(ctx: ToolContext, tmp_path: 
     stored = policy.remember(await request_for(policy, ctx, "bash", command="make"), approve("always"))
     assert stored is not None and stored.startswith('allow "make" (kept for this session only: not saved to')
     assert (await bash(policy, ctx, "make")).action == "allow"
+
+
+async def test_a_session_rejection_denies_the_same_command_for_the_rest_of_the_session(
+    ctx: ToolContext, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    policy = make_policy("accept-edits", rules_file=config)
+    request = await request_for(policy, ctx, "bash", command="npm test -- --watch")
+    stored = policy.remember(request, Decision(approved=False, scope="session"))
+    assert stored == 'deny "npm test" (this session)'
+    denied = await bash(policy, ctx, "npm test")
+    assert denied.action == "deny" and denied.rule == 'deny "npm test"'
+    assert (await bash(policy, ctx, "npm run build")).action == "ask"
+    assert not config.exists()  # rejections are never written to config
+
+
+async def test_a_session_rejection_of_a_tool_denies_that_tool(ctx: ToolContext) -> None:
+    policy = make_policy("ask")
+    request = await request_for(policy, ctx, "write_file", path="a.txt", content="x\n")
+    assert (
+        policy.remember(request, Decision(approved=False, scope="session"))
+        == 'write_file = "never" (this session)'
+    )
+    assert (await verdict(policy, ctx, "write_file", path="b.txt", content="y\n")).action == "deny"
+    assert (await verdict(policy, ctx, "edit", path="a.txt", old_string="", new_string="z")).action == "ask"

@@ -29,20 +29,25 @@ ALLOW_ALWAYS = "allow-always"
 REJECT_ONCE = "reject-once"
 REJECT_ALWAYS = "reject-always"
 
-# "Always" is remembered for this session: a click in an editor should not rewrite config files.
+# As in the terminal: "always allow" stores the rule it names (shown in the option's label) in the
+# project's or the user's config; "always reject" holds for the rest of this session only.
 _ANSWERS: dict[str, tuple[bool, DecisionScope]] = {
     ALLOW_ONCE: (True, "once"),
-    ALLOW_ALWAYS: (True, "session"),
+    ALLOW_ALWAYS: (True, "always"),
     REJECT_ONCE: (False, "once"),
     REJECT_ALWAYS: (False, "session"),
 }
 
-OPTIONS = [
-    PermissionOption(option_id=ALLOW_ONCE, name="Allow once", kind="allow_once"),
-    PermissionOption(option_id=ALLOW_ALWAYS, name="Always allow (this session)", kind="allow_always"),
-    PermissionOption(option_id=REJECT_ONCE, name="Reject", kind="reject_once"),
-    PermissionOption(option_id=REJECT_ALWAYS, name="Always reject (this session)", kind="reject_always"),
-]
+
+def options_for(request: ApprovalRequest) -> list[PermissionOption]:
+    always = f"Always allow: {request.suggested_rule}" if request.suggested_rule else "Always allow"
+    return [
+        PermissionOption(option_id=ALLOW_ONCE, name="Allow once", kind="allow_once"),
+        PermissionOption(option_id=ALLOW_ALWAYS, name=always, kind="allow_always"),
+        PermissionOption(option_id=REJECT_ONCE, name="Reject", kind="reject_once"),
+        PermissionOption(option_id=REJECT_ALWAYS, name="Reject for this session", kind="reject_always"),
+    ]
+
 
 CANCELLED = Decision(approved=False, reason="the user cancelled the turn")
 
@@ -103,7 +108,7 @@ class EditorApprover:
             else ToolCallUpdate(tool_call_id=request.call_id, title=request.title)
         )
         try:
-            response = await self._client.request_permission(self.session_id, tool_call, OPTIONS)
+            response = await self._client.request_permission(self.session_id, tool_call, options_for(request))
             decision = decision_for(response)
         except asyncio.CancelledError:
             raise

@@ -84,6 +84,7 @@ class PermissionPolicy:
         self._rules = RuleSet.from_settings(permissions)
         self._tools: dict[str, ToolPermission] = dict(permissions.tools)
         self._session_tools: set[str] = set()
+        self._session_denied_tools: set[str] = set()
         # Rules ("allow \"npm test\"") approved by a session/always answer: they also lift the
         # ask that an unconfined sandbox puts on every command.
         self._session_rules: set[str] = set()
@@ -105,6 +106,8 @@ class PermissionPolicy:
         permission = self._tools.get(tool.name)
         if permission == "never":
             return Verdict("deny", f"{tool.name} is set to never in [permissions.tools]", "tool")
+        if tool.name in self._session_denied_tools:
+            return Verdict("deny", f"{tool.name} was rejected for the rest of this session", "session")
         if invocation.command is not None:
             return self.assess_command(invocation.command, permission).verdict
         read_only = tool.read_only or not invocation.mutates
@@ -232,9 +235,13 @@ class PermissionPolicy:
     # -- remember -----------------------------------------------------------------------------
 
     def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
-        """Session: keep an allow rule (or the tool) for this session. Always: also write it to config."""
-        if not decision.approved or decision.scope == "once":
+        """Session: keep an allow rule (or the tool) for this session. Always: also write it to config.
+        A rejection with scope session/always denies the same for the rest of the session only:
+        stored denials are for the user to write, knowingly, in config."""
+        if decision.scope == "once":
             return None
+        if not decision.approved:
+            return self._remember_rejection(request)
         if request.command is None:
             return self._remember_tool(request.tool, persist=decision.scope == "always")
         parts = self.assess_command(request.command).parts
@@ -254,6 +261,21 @@ class PermissionPolicy:
             self._session_rules.add(rule.text())
             texts.append(rule.text() + note)
         return ", ".join(dict.fromkeys(texts))
+
+    def _remember_rejection(self, request: ApprovalRequest) -> str | None:
+        if request.command is None:
+            self._session_denied_tools.add(request.tool)
+            return f'{request.tool} = "never" (this session)'
+        patterns = [p.suggestion for p in self.assess_command(request.command).parts if p.action == "ask"]
+        if not patterns or not all(patterns):
+            return None
+        texts: list[str] = []
+        for pattern in dict.fromkeys(p for p in patterns if p):
+            rule = CommandRule(pattern=pattern, action="deny")
+            if not self._rules.has(rule.pattern, "deny"):
+                self._rules.add(rule)
+            texts.append(f"{rule.text()} (this session)")
+        return ", ".join(texts)
 
     def _remember_tool(self, tool: str, persist: bool) -> str:
         self._session_tools.add(tool)
