@@ -119,3 +119,20 @@ def test_vibe_sandbox_blocks_the_network_unless_allowed(vibe_env: VibeEnv) -> No
     python = subprocess.run(["which", "python3"], capture_output=True, text=True, check=True).stdout.strip()
     assert vibe_env.run("sandbox", "--", python, "-c", probe).returncode != 0
     assert vibe_env.run("sandbox", "--allow-network", "--", python, "-c", probe).returncode == 0
+
+
+def test_in_plan_mode_the_os_keeps_commands_from_writing_even_when_a_rule_lets_them_run(
+    vibe_env: VibeEnv,
+) -> None:
+    # A rule wrongly marked read-only lets `touch` run in plan mode; the read-only sandbox still
+    # refuses the write.
+    project_config(
+        vibe_env, '[[permissions.commands]]\npattern = "touch"\naction = "allow"\nread_only = true\n'
+    )
+    vibe_env.fake.script(reply(tool_calls=[call("bash", {"command": "touch planned.txt"})]), reply("ok"))
+    run = vibe_env.run("-p", "plan", "--permission-mode", "plan", "--output", "json")
+    assert run.returncode == 0, run.stderr
+    assert run.result["denied"] == []
+    assert not (vibe_env.repo / "planned.txt").exists()
+    told = vibe_env.fake.requests[1].messages[-1]["content"]
+    assert "Read-only file system" in told and "[sandbox]" in told

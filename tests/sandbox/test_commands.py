@@ -62,7 +62,7 @@ def test_status_text_states_claims_and_gaps(workspace: Path) -> None:
     lines = text.splitlines()
     assert lines[0] == "Sandbox: bubblewrap (confined)"
     assert lines[1] == "Mode: workspace-write; network: off"
-    assert f"{workspace}/.git/hooks" in text
+    assert f"Read-only inside writable roots: {workspace}/.git, {workspace}/.vibe" in text
     assert (
         "Not enforced:" in lines
         and "  - reads are not restricted: commands can read every file your user can" in lines

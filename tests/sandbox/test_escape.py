@@ -18,9 +18,10 @@ from vibe.sandbox.base import Sandbox
 def claims_protected(sandbox: Sandbox, path: Path) -> bool:
     """What the report says about `path`: protected, or admitted as not protected."""
     report = sandbox.report
-    if str(path) in report.protected:
+    if any(path == Path(p) or Path(p) in path.parents for p in report.protected):
         return True
-    assert any(str(path) in line for line in report.not_enforced), report.not_enforced
+    top = path.relative_to(path.parent.parent) if path.parent.name == ".git" else path
+    assert any(str(top).split("/")[0] in line for line in report.not_enforced), report.not_enforced
     return False
 
 
@@ -80,6 +81,11 @@ async def test_home_is_not_writable(backend: str, make_sandbox: MakeSandbox, wor
         (".git/hooks", "echo 'rm -rf ~' > .git/hooks/pre-commit && chmod +x .git/hooks/pre-commit"),
         (".git/config", "echo '[core] fsmonitor = evil' >> .git/config"),
         (".vibe", "echo 'permission_mode = \"auto\"' > .vibe/config.toml"),
+        # git reads code to run from more of .git than hooks and config:
+        (".git/commondir", "echo ../evil > .git/commondir"),
+        (".git/info", "mkdir -p .git/info && echo '* diff=evil' > .git/info/attributes"),
+        # and a renamed .git would shed mounts placed on its children:
+        (".git", "mv .git .gitx && mkdir -p .git/hooks && touch .git/hooks/pre-commit"),
     ],
 )
 async def test_existing_protected_paths(
@@ -94,6 +100,9 @@ async def test_existing_protected_paths(
         assert not (workspace / ".git" / "hooks" / "pre-commit").exists()
         assert not (workspace / ".vibe" / "config.toml").exists()
         assert (workspace / ".git" / "config").read_text() == before
+        assert not (workspace / ".git" / "commondir").exists()
+        assert not (workspace / ".git" / "info" / "attributes").exists()
+        assert not (workspace / ".gitx").exists()
     else:
         assert outcome.exit_code == 0, outcome.output  # the report admitted it: no more, no less
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vibe.agent.approvals import Approver
@@ -24,6 +24,7 @@ from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.policy.engine import PermissionPolicy
 from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
 from vibe.sandbox.probe import create_sandbox
+from vibe.sandbox.switching import SwitchingSandbox
 from vibe.session.audit import AuditLog
 from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore, SessionWriter
 from vibe.tools.base import ToolContext
@@ -102,15 +103,21 @@ def build_agent(
 ) -> Agent:
     home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
-    sandbox = build_sandbox(settings, workspace)
-    registry = builtin_registry(sandbox.report)
+    confined_as_asked = build_sandbox(settings, workspace)
+    registry = builtin_registry(confined_as_asked.report)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
         settings.permission_mode,
         settings.permissions,
-        sandbox_confined=sandbox.report.confined,
+        sandbox_confined=confined_as_asked.report.confined,
         auto_approve=options.auto_approve,
         rules_file=rules_file(workspace.cwd, env),
+    )
+    read_only = replace(sandbox_policy(settings, workspace), mode="read-only")
+    sandbox = SwitchingSandbox(
+        confined_as_asked,
+        lambda: create_sandbox(read_only, settings.sandbox.use),
+        lambda: policy.mode == "plan",
     )
     store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
     session, history, resumed = _open_session(store, options, resolved.name)
@@ -157,10 +164,17 @@ def build_agent(
 def build_sandbox(settings: Settings, workspace: Workspace) -> Sandbox:
     """Probes the backends and returns the strongest that works; raises SandboxUnavailableError
     (one sentence) when `require` was asked for and none does."""
-    policy = SandboxPolicy(
-        mode=settings.sandbox.mode, writable_roots=workspace.roots, network=settings.sandbox.network
+    return create_sandbox(sandbox_policy(settings, workspace), settings.sandbox.use)
+
+
+def sandbox_policy(settings: Settings, workspace: Workspace) -> SandboxPolicy:
+    sandbox = settings.sandbox
+    return SandboxPolicy(
+        mode=sandbox.mode,
+        writable_roots=workspace.roots,
+        network=sandbox.network,
+        protected=sandbox.protected,
     )
-    return create_sandbox(policy, settings.sandbox.use)
 
 
 def sandbox_info(report: SandboxReport) -> SandboxInfo:

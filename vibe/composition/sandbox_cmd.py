@@ -7,11 +7,11 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from vibe.composition.engine import build_sandbox
+from vibe.composition.engine import build_sandbox, sandbox_policy
 from vibe.composition.flags import settings_flags
 from vibe.config.loader import load_settings
 from vibe.config.settings import ConfigError
-from vibe.sandbox.base import SandboxPolicy, SandboxUnavailableError
+from vibe.sandbox.base import SandboxUnavailableError
 from vibe.sandbox.commands import run_sandboxed, status_text
 from vibe.tools.workspace import Workspace
 
@@ -65,7 +65,4 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
             return 1
         print(status_text(report))
         return 0
-    policy = SandboxPolicy(
-        mode=settings.sandbox.mode, writable_roots=workspace.roots, network=settings.sandbox.network
-    )
-    return run_sandboxed(command, workspace.cwd, policy, settings.sandbox.use)
+    return run_sandboxed(command, workspace.cwd, sandbox_policy(settings, workspace), settings.sandbox.use)

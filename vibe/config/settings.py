@@ -72,6 +72,10 @@ class SandboxSettings(_Strict):
     # every command asks; off: the user's explicit choice to run unconfined.
     use: SandboxPreference = "prefer"
     network: bool = False
+    # Read-only inside the writable roots, relative to each. Narrowing `.git` to `.git/hooks` and
+    # `.git/config` lets confined commands commit, but git then reads other files in `.git` the
+    # sandboxed command could plant (see README): a trade-off for the user to make knowingly.
+    protected: tuple[str, ...] = (".git", ".vibe")
 
 
 class Settings(_Strict):

@@ -12,9 +12,11 @@ from typing import Protocol
 
 from vibe.config.settings import SandboxMode
 
-# Stay read-only even inside a writable root: git hooks and config run code outside the sandbox
-# (at the user's next `git commit`), and `.vibe/` holds vibe's own config and approval rules.
-DEFAULT_PROTECTED: tuple[str, ...] = (".git/hooks", ".git/config", ".vibe")
+# Stay read-only even inside a writable root. All of `.git`, not just hooks and config: git reads
+# code to run from many places in it (commondir, config.worktree, modules/*/config, info/) and a
+# renamed `.git` would shed per-file mounts; whatever git runs later runs outside the sandbox.
+# `.vibe/` holds vibe's own config and approval rules.
+DEFAULT_PROTECTED: tuple[str, ...] = (".git", ".vibe")
 
 # Every process a wrapped command starts inherits this variable; processes still carrying it after
 # the command ended are strays to kill (see vibe/sandbox/reaper.py).
