@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 from typing import Any
 
 import pytest
@@ -135,3 +136,33 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
     assert editor.agent_text().endswith("Permission mode is now ask.")
     assert [u.current_mode_id for u in editor.of_kind("current_mode_update")] == ["ask"]
     assert len(vibe_env.fake.requests) == 3
+
+
+def test_acp_without_an_editor_on_its_pipes_says_so_instead_of_hanging(vibe_env: VibeEnv) -> None:
+    completed = subprocess.run(
+        AGENT_COMMAND,
+        cwd=vibe_env.repo,
+        env=vibe_env.env(),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert "stdin must be a pipe from an editor" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+def test_the_agent_exits_when_the_editor_closes_the_connection(vibe_env: VibeEnv) -> None:
+    process = subprocess.Popen(
+        AGENT_COMMAND,
+        cwd=vibe_env.repo,
+        env=vibe_env.env(),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdin is not None and process.stderr is not None
+    process.stdin.close()  # the editor went away
+    assert process.wait(timeout=30) == 0, process.stderr.read()

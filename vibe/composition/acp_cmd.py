@@ -11,6 +11,9 @@ import asyncio
 import dataclasses
 import importlib
 import logging
+import os
+import stat
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -207,12 +210,32 @@ class EngineBackend:
 def main(env: dict[str, str], cwd: Path) -> int:
     """Serve ACP on stdin/stdout until the editor closes the connection. Stdout carries only
     protocol messages; logs go to $VIBE_HOME/logs/vibe.log."""
+    problem = _stdio_problem()
+    if problem is not None:
+        print(f"vibe acp: {problem}", file=sys.stderr)
+        return 2
     _log_everything_to_file(vibe_home(env))
     try:
         asyncio.run(_serve(env, cwd))
     except KeyboardInterrupt:
         return 130
     return 0
+
+
+def _stdio_problem() -> str | None:
+    """ACP runs over pipes from an editor (or a terminal, typed by hand); /dev/null or a file
+    would otherwise hang at start or fail with a traceback."""
+    for name, fd in (("stdin", 0), ("stdout", 1)):
+        try:
+            mode = os.fstat(fd).st_mode
+        except OSError:
+            return f"{name} is closed; start vibe acp from your editor"
+        if not (stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode) or os.isatty(fd)):
+            return (
+                f"{name} must be a pipe from an editor (or a terminal), not a file or /dev/null; "
+                "configure your editor to run `vibe acp` (see the README)"
+            )
+    return None
 
 
 async def _serve(env: Mapping[str, str], cwd: Path) -> None:
