@@ -19,7 +19,12 @@ _READ_ONLY_COMMANDS = (
     "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum",
     # The environment
     "which", "whereis", "type", "command -v", "command -V", "date", "whoami", "id", "uname",
-    "printenv", "env $", "cd", "sleep", "set",
+    "printenv", "env $", "cd", "sleep",
+    # Only the `set` forms that make a script stricter: `set -x` would evaluate PS4 (code), and
+    # `set -a` exports every later variable.
+    "set -e $", "set +e $", "set -u $", "set +u $", "set -eu $", "set -ue $", "set -o pipefail $",
+    "set +o pipefail $", "set -eo pipefail $", "set -uo pipefail $", "set -euo pipefail $",
+    "set -ueo pipefail $", "set -o errexit $", "set -o nounset $",
     # Git, reading only. `git branch`/`git tag`/`git remote` with arguments change things, so
     # only their listing forms are anchored with `$`.
     "git status", "git diff", "git log", "git show", "git rev-parse", "git ls-files",
@@ -36,6 +41,7 @@ _EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "git branch $": (["git branch"], ["git branch -D main", "git branch new"]),
     "find": (["find . -name '*.py'"], ["fd x"]),
     "env $": (["env"], ["env -i"]),
+    "set -e $": (["set -e"], ["set -x", "set -e -x", "set -ex"]),
 }
 
 

@@ -17,8 +17,16 @@ Over every mode:
   (a "session" or "always" answer), the tool is set to `always`, or --auto-approve is on.
 - --auto-approve approves whatever would ask (except privilege escalation).
 - A tool set to `ask` asks even when a rule or mode would allow; `always` allows what would ask.
+- A change by a file tool (write_file, edit) to a path with a `.git` or `.vibe` component asks in
+  every mode (plan: denied), even with the tool set to `always`: git runs code named there and
+  vibe reads its permission rules there. --auto-approve may approve it; a "session" or "always"
+  answer approves only that call (no tool rule is kept or stored for it).
 
-A command's verdict is the strictest of its parts' (deny > ask > allow).
+A command's verdict is the strictest of its parts' (deny > ask > allow). A part that writes
+(`> f`, `sort -o f`) or runs a program through its options (`rg --pre CMD`, `git -C DIR`) is not
+read-only: it asks whatever rule allows it (auto mode with a sandbox: runs; plan: denied). A part
+run with variables that are not display-only (`HOME=x git status`) is not covered by a read-only
+rule (built-in or `read_only = true`): it asks; your own allow rules still allow it.
 """
 
 from __future__ import annotations
@@ -39,6 +47,18 @@ from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictActio
 from vibe.tools.base import AnyTool, Invocation
 
 log = logging.getLogger("vibe.policy")
+
+# Path components whose files decide what runs later: git hooks and config, vibe's own rules.
+PROTECTED_COMPONENTS = frozenset({".git", ".vibe"})
+
+
+def protected_location(locations: tuple[str, ...]) -> str | None:
+    """The first location with a `.git` or `.vibe` component (any case: macOS folds it), or None."""
+    for location in locations:
+        components = location.replace("\\", "/").split("/")
+        if any(component.lower() in PROTECTED_COMPONENTS for component in components):
+            return location
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +87,21 @@ def _quote(part: SimpleCommand) -> str:
     return f"`{part.text.strip()}`" if part.text.strip() else "the command"
 
 
+def _effects(part: SimpleCommand) -> str | None:
+    """What makes `part` not read-only whatever rule allows it: its writes and the programs it runs."""
+    effects: list[str] = []
+    if part.writes:
+        effects.append(f"writes {', '.join(part.writes)}")
+    if part.executes:
+        effects.append(f"may run other programs through {'; '.join(part.executes)}")
+    return ", and ".join(effects) or None
+
+
+def _environment(part: SimpleCommand) -> str:
+    names = ", ".join(dict.fromkeys(part.environment))
+    return f"sets {names}, which a read-only rule does not cover (only display variables like LANG do)"
+
+
 class PermissionPolicy:
     """Implements `vibe.agent.approvals.Policy` (structurally; policy sits below agent)."""
 
@@ -92,6 +127,8 @@ class PermissionPolicy:
         self.auto_approve = auto_approve
         # Where "always" answers are written (rule_store.rules_file); None: kept for the session only.
         self.rules_file = rules_file
+        # Reasons given for asks about protected paths: `remember` keeps nothing for those requests.
+        self._protected_reasons: set[str] = set()
 
     @property
     def mode(self) -> PermissionMode:
@@ -111,6 +148,9 @@ class PermissionPolicy:
         if invocation.command is not None:
             return self.assess_command(invocation.command, permission).verdict
         read_only = tool.read_only or not invocation.mutates
+        protected = None if read_only else protected_location(invocation.locations)
+        if protected is not None:
+            return self._protected(tool.name, protected)
         if permission == "ask":
             if self.auto_approve:
                 return Verdict("allow", "--auto-approve", "mode")
@@ -130,6 +170,18 @@ class PermissionPolicy:
         if self._mode == "accept-edits" and tool.kind == "edit":
             return Verdict("allow", "accept-edits mode: workspace edits apply", "mode")
         return Verdict("ask", f"{self._mode} mode: this change needs approval", "mode")
+
+    def _protected(self, tool: str, location: str) -> Verdict:
+        if self._mode == "plan":
+            return Verdict("deny", "plan mode: nothing may be changed", "mode")
+        if self.auto_approve:
+            return Verdict("allow", f"{location} is protected; approved by --auto-approve", "mode")
+        reason = (
+            f"{tool} would change {location}: files under .git/ and .vibe/ decide what git runs "
+            "and what vibe allows, so every change there asks"
+        )
+        self._protected_reasons.add(reason)
+        return Verdict("ask", reason, "sandbox")
 
     def assess_command(self, command: str, permission: ToolPermission | None = None) -> CommandAssessment:
         """The verdict on a whole command line, with the decision on each of its parts."""
@@ -167,13 +219,17 @@ class PermissionPolicy:
         if judgement and judgement.action == "ask":
             return PartVerdict(part, "ask", f"asks: {judgement.reason}", "rule", rule_text)
         confined_auto = self._mode == "auto" and self.sandbox_confined
-        if part.writes:
-            writes = f"writes {', '.join(part.writes)}"
+        effects = _effects(part)
+        if effects is not None:
             if confined_auto:
-                return PartVerdict(part, "allow", f"{writes} inside the sandbox (auto mode)", "mode")
+                return PartVerdict(part, "allow", f"{effects} inside the sandbox (auto mode)", "mode")
             if self._mode == "auto":  # auto mode only asks because nothing confines the command
-                return PartVerdict(part, "ask", f"{writes}, and no OS sandbox confines commands", "sandbox")
-            return PartVerdict(part, "ask", f"{writes} ({self._mode} mode asks before writes)", "mode")
+                return PartVerdict(part, "ask", f"{effects}, and no OS sandbox confines commands", "sandbox")
+            before = "running programs the rules cannot see" if part.executes else "writes"
+            return PartVerdict(part, "ask", f"{effects} ({self._mode} mode asks before {before})", "mode")
+        if rule is not None and rule.source.read_only and part.environment and not confined_auto:
+            # No suggestion: a rule for the command would not cover the variables either.
+            return PartVerdict(part, "ask", _environment(part), "mode", rule_text, needs_rule=False)
         if rule is not None and rule_text in self._session_rules:
             return PartVerdict(
                 part, "allow", f"was approved for this session ({rule_text})", "session", rule_text
@@ -203,8 +259,11 @@ class PermissionPolicy:
     def _judge_plan(self, part: SimpleCommand, judgement: RuleJudgement | None) -> PartVerdict:
         rule = judgement.rule if judgement else None
         rule_text = rule.text if rule else None
-        if part.writes:
-            why = f"writes {', '.join(part.writes)}"
+        effects = _effects(part)
+        if effects is not None:
+            why = effects
+        elif part.environment:
+            why = _environment(part)
         elif part.elevated:
             why = "runs with raised privileges"
         elif rule is None or judgement is None or judgement.action != "allow":
@@ -243,6 +302,8 @@ class PermissionPolicy:
         if not decision.approved:
             return self._remember_rejection(request)
         if request.command is None:
+            if request.reason in self._protected_reasons:
+                return None  # approved for this call only: no blanket rule for .git/ or .vibe/
             return self._remember_tool(request.tool, persist=decision.scope == "always")
         parts = self.assess_command(request.command).parts
         asking = [p for p in parts if p.action == "ask"]
@@ -264,6 +325,8 @@ class PermissionPolicy:
 
     def _remember_rejection(self, request: ApprovalRequest) -> str | None:
         if request.command is None:
+            if request.reason in self._protected_reasons:
+                return None  # rejecting a change to .git/ must not switch the tool off
             self._session_denied_tools.add(request.tool)
             return f'{request.tool} = "never" (this session)'
         patterns = [p.suggestion for p in self.assess_command(request.command).parts if p.action == "ask"]

@@ -8,20 +8,36 @@ and the real command behind wrappers such as `env`, `sudo`, `timeout` or `xargs`
 
 Whatever cannot be known from the text alone (a syntax error, `eval`, a command name held in a
 variable, a shell reading commands from its input) becomes a part marked `opaque`, which the
-policy never allows on its own.
+policy never allows on its own. So does every place where bash evaluates data as code
+(`$((x))`, `${x@P}`, subscripts: see `vibe.policy.shell_eval`), a word holding shell code as
+literal text (`'$(touch p)'`, which those places would run), and an assignment that changes what
+later commands run (`PS4=...`, `HOME=...`; see `simple_command.assignment_risk`).
+
+Variables set in front of a command (`HOME=x git status`) that are not display-only are carried
+in the part's `environment`: a read-only rule no longer covers it.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 from typing import TYPE_CHECKING
 
+from vibe.policy.shell_eval import code_from_data
 from vibe.policy.shell_wrappers import unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
-from vibe.policy.simple_command import SimpleCommand, Word, is_file_target, sensitive_assignment
+from vibe.policy.simple_command import (
+    SimpleCommand,
+    Word,
+    assignment_risk,
+    harmless_variable,
+    holds_shell_code,
+    is_file_target,
+    sensitive_assignment,
+)
 
 # `bash -c "bash -c '...'"` nests; past this depth the text is not analysed further.
 MAX_DEPTH = 6
@@ -52,6 +68,7 @@ def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
     walker = _Walker(source, depth)
     walker.visit(tree.root_node, ())
     parts = walker.parts
+    parts.extend(code_from_data(tree.root_node, walker.text))
     if tree.root_node.has_error:
         broken = SimpleCommand(
             (), command.strip(), opaque="the command has a syntax error bash may read differently"
@@ -66,8 +83,10 @@ class _Walker:
         self._depth = depth
         self.parts: list[SimpleCommand] = []
 
-    def _text(self, node: Node) -> str:
+    def text(self, node: Node) -> str:
         return self._source[node.start_byte : node.end_byte].decode(errors="replace")
+
+    _text = text
 
     # -- statements ---------------------------------------------------------------------------
 
@@ -117,10 +136,9 @@ class _Walker:
             return None
         name = self._text(name_node)
         value = self.word(value_node) if value_node is not None else ""
-        if standalone and sensitive_assignment(name, value):
-            self.parts.append(
-                SimpleCommand((), self._text(node), opaque=f"setting {name} changes what later commands run")
-            )
+        risk = assignment_risk(name, value) if standalone else None
+        if risk is not None:
+            self.parts.append(SimpleCommand((), self._text(node), opaque=risk))
         return name, value
 
     def _redirect_writes(self, node: Node) -> tuple[tuple[str, ...], list[Node]]:
@@ -180,12 +198,20 @@ class _Walker:
         all_writes = list(writes)
         words: list[Word] = []
         opaque: str | None = None
+        environment: list[str] = []
         for child in node.named_children:
             field = _field_of(node, child)
             if child.type == "variable_assignment":
                 assigned = self._assignment(child, standalone=False)
-                if assigned is not None and sensitive_assignment(*assigned):
-                    opaque = f"setting {assigned[0]} changes what the command runs"
+                if assigned is None:
+                    continue
+                name, value = assigned
+                if sensitive_assignment(name, value):
+                    opaque = f"setting {name} changes what the command runs"
+                elif value is not None and holds_shell_code(value):
+                    opaque = f"the value given to {name} holds shell code that bash may evaluate"
+                elif not harmless_variable(name, value):
+                    environment.append(name)
             elif child.type in ("file_redirect", "heredoc_redirect", "herestring_redirect"):
                 targets, more = self._redirect_writes(child)
                 all_writes.extend(targets)
@@ -201,15 +227,22 @@ class _Walker:
         if opaque is not None:
             self.parts.append(SimpleCommand(tuple(words), text, tuple(all_writes), opaque=opaque))
             return
-        self._emit(tuple(words), text, tuple(all_writes))
+        self._emit(tuple(words), text, tuple(all_writes), tuple(environment))
 
-    def _emit(self, words: tuple[Word, ...], text: str, writes: tuple[str, ...]) -> None:
-        part = SimpleCommand(words, text, writes)
+    def _emit(
+        self, words: tuple[Word, ...], text: str, writes: tuple[str, ...], environment: tuple[str, ...] = ()
+    ) -> None:
+        part = SimpleCommand(words, text, writes, environment=environment)
 
         def parse_script(script: str) -> tuple[SimpleCommand, ...]:
             return analyse_command(script, self._depth + 1)
 
-        self.parts.extend(unwrap(part, parse_script))
+        for found in unwrap(part, parse_script):
+            # A `bash -c` script was parsed above; text left holding `$(` is data bash may
+            # evaluate later (`x='a[$(touch p)]'`, `printf -v PS4 '$(...)'`).
+            if found.opaque is None and any(w is not None and holds_shell_code(w) for w in found.words):
+                found = replace(found, opaque="its words hold shell code (`$(`, `${` or a backtick) as text")
+            self.parts.append(found)
 
     # -- words --------------------------------------------------------------------------------
 

@@ -3,8 +3,12 @@
 `sudo env FOO=1 timeout 5 nice -n 5 rm -rf x` runs `rm -rf x`: rules must judge that, not `sudo`.
 Each wrapper's options are skipped the way the wrapper itself reads them. `bash -c SCRIPT` is
 replaced by the commands of SCRIPT; `find -exec CMD ;` and `xargs CMD` yield CMD as its own part.
-A few otherwise read-only commands write through an option (`sort -o f`, `find -delete`,
-`tee f`, `sed -i`, `git diff --output=f`); those writes are recorded so plan mode refuses them.
+Files written and programs run through other options (`sort -o f`, `rg --pre CMD`) are found
+by `vibe.policy.option_effects`; `find -delete` and `find -fprint f` here.
+
+Variables set by `env NAME=value` follow `vibe.policy.simple_command`: those that change which
+program runs make the part opaque, the others (except display-only ones) are carried in
+`environment`, through `bash -c`, `find -exec` and `xargs`, to every command they reach.
 """
 
 from __future__ import annotations
@@ -14,14 +18,20 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from vibe.policy.simple_command import SimpleCommand, Word, is_file_target, sensitive_assignment
+from vibe.policy.option_effects import UNKNOWN_FILE, option_effects, option_values, skip_options
+from vibe.policy.simple_command import (
+    SimpleCommand,
+    Word,
+    harmless_variable,
+    holds_shell_code,
+    sensitive_assignment,
+)
 
 # Parses a `bash -c` script into its parts (shell_parse.analyse_command, one level deeper).
 ParseScript = Callable[[str], tuple[SimpleCommand, ...]]
 
 SHELLS = frozenset({"bash", "sh", "dash", "zsh", "ksh", "mksh", "ash", "yash"})
 ELEVATORS = frozenset({"sudo", "doas", "pkexec", "run0"})
-_UNKNOWN_FILE = "(a file named at run time)"
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Wrappers nest (sudo env timeout 5 nice cmd); more than this is not a real command line.
 _MAX_WRAPPERS = 16
@@ -36,64 +46,15 @@ class _Unwrapped:
     writes: tuple[str, ...] = ()
     open_tail: bool = False
     placeholder: str | None = None
-
-
-def _skip_options(
-    words: tuple[Word, ...], start: int, short_args: str, long_args: frozenset[str]
-) -> int | None:
-    """Index of the first operand after the options; None when an option is only known at run time."""
-    i = start
-    while i < len(words):
-        word = words[i]
-        if word is None:
-            return None
-        if word == "--":
-            return i + 1
-        if not word.startswith("-") or word == "-":
-            return i
-        if word.startswith("--"):
-            name = word[2:].split("=", 1)[0]
-            i += 2 if "=" not in word and name in long_args else 1
-            continue
-        takes_next = False
-        for position, letter in enumerate(word[1:], start=1):
-            if letter in short_args:
-                takes_next = position == len(word) - 1
-                break
-        i += 2 if takes_next else 1
-    return i
-
-
-def _option_value(words: tuple[Word, ...], end: int, short: str, long: str) -> list[Word]:
-    """Values of `-X VALUE`, `-XVALUE`, `--long=VALUE` and `--long VALUE` among words[1:end]."""
-    values: list[Word] = []
-    i = 1
-    while i < end:
-        word = words[i]
-        if word is None:
-            i += 1
-            continue
-        if word == f"--{long}" and i + 1 < end:
-            values.append(words[i + 1])
-            i += 2
-            continue
-        if word.startswith(f"--{long}="):
-            values.append(word.split("=", 1)[1])
-        elif word.startswith(f"-{short}") and not word.startswith("--"):
-            if len(word) > 2:
-                values.append(word[2:])
-            elif i + 1 < end:
-                values.append(words[i + 1])
-                i += 1
-        i += 1
-    return values
+    executes: tuple[str, ...] = ()
+    environment: tuple[str, ...] = ()
 
 
 def _simple(
     short_args: str = "", long_args: frozenset[str] = frozenset(), operands_before: int = 0
 ) -> Callable[[tuple[Word, ...]], _Unwrapped]:
     def handler(words: tuple[Word, ...]) -> _Unwrapped:
-        start = _skip_options(words, 1, short_args, long_args)
+        start = skip_options(words, 1, short_args, long_args)
         if start is None:
             return _Unwrapped(None, opaque=f"{words[0]} has options only known at run time")
         start += operands_before
@@ -103,7 +64,7 @@ def _simple(
 
 
 def _env(words: tuple[Word, ...]) -> _Unwrapped:
-    start = _skip_options(words, 1, "uCS", frozenset({"unset", "chdir", "split-string"}))
+    start = skip_options(words, 1, "uCS", frozenset({"unset", "chdir", "split-string"}))
     if start is None:
         return _Unwrapped(None, opaque="env has options only known at run time")
     for word in words[1:start]:
@@ -111,6 +72,9 @@ def _env(words: tuple[Word, ...]) -> _Unwrapped:
             word.startswith(("-S", "--split-string")) or (word[:1] == "-" and "S" in word[1:2])
         ):
             return _Unwrapped(None, opaque="env -S splits a string into a command")
+    chdir = option_values(words[:start], short="C", long="chdir", min_prefix=2, short_args="uS")
+    executes = tuple(f"env --chdir={d or '?'} (runs the command in another directory)" for d in chdir)
+    environment: list[str] = []
     while start < len(words):
         word = words[start]
         if word is None:
@@ -120,13 +84,18 @@ def _env(words: tuple[Word, ...]) -> _Unwrapped:
             break
         if sensitive_assignment(name, value):
             return _Unwrapped(None, opaque=f"setting {name} changes what the command runs")
+        if holds_shell_code(value):
+            return _Unwrapped(None, opaque=f"the value given to {name} holds shell code")
+        if not harmless_variable(name, value):
+            environment.append(name)
         start += 1
-    return _Unwrapped(words[start:] if start < len(words) else None)
+    rest = words[start:] if start < len(words) else None
+    return _Unwrapped(rest, executes=executes, environment=tuple(environment))
 
 
 def _elevator(words: tuple[Word, ...]) -> _Unwrapped:
     name = posixpath.basename(words[0] or "")
-    start = _skip_options(
+    start = skip_options(
         words,
         1,
         "ugCDhprtUTR",
@@ -148,11 +117,11 @@ def _timeout(words: tuple[Word, ...]) -> _Unwrapped:
 
 
 def _time(words: tuple[Word, ...]) -> _Unwrapped:
-    start = _skip_options(words, 1, "fo", frozenset({"format", "output"}))
+    start = skip_options(words, 1, "fo", frozenset({"format", "output"}))
     if start is None:
         return _Unwrapped(None, opaque="time has options only known at run time")
-    outputs = _option_value(words, start, "o", "output")
-    writes = tuple(_UNKNOWN_FILE if out is None else out for out in outputs)
+    outputs = option_values(words[:start], short="o", long="output", short_args="f")
+    writes = tuple(UNKNOWN_FILE if out is None else out for out in outputs)
     return _Unwrapped(words[start:] if start < len(words) else None, writes=writes)
 
 
@@ -233,6 +202,8 @@ def unwrap(
             open_tail=part.open_tail or result.open_tail,
             elevated=part.elevated or posixpath.basename(name) in ELEVATORS,
             opaque=result.opaque,
+            executes=part.executes + result.executes,
+            environment=part.environment + result.environment,
         )
         placeholder = result.placeholder or placeholder
         if result.rest is None:
@@ -256,8 +227,15 @@ def unwrap(
         return [replace(part, opaque=f"{base} runs a command given as text")]
     if base == "find":
         return _find(part, parse_script)
-    writes = _option_writes(base, words)
-    return [replace(part, writes=part.writes + writes)]
+    effects = option_effects(base, words)
+    return [
+        replace(
+            part,
+            writes=part.writes + effects.writes,
+            executes=part.executes + effects.executes,
+            opaque=effects.opaque,
+        )
+    ]
 
 
 def _shell(
@@ -294,7 +272,18 @@ def _shell(
     if placeholder and placeholder in script:
         return [replace(part, opaque=f"file names are pasted into a {shell} script")]
     inner = parse_script(script)
-    return [replace(p, writes=p.writes + part.writes, elevated=p.elevated or part.elevated) for p in inner]
+    return [_inherit(p, part) for p in inner]
+
+
+def _inherit(inner: SimpleCommand, outer: SimpleCommand) -> SimpleCommand:
+    """A command run by `outer` (its script, find -exec): the wrappers' effects and variables apply."""
+    return replace(
+        inner,
+        writes=inner.writes + outer.writes,
+        elevated=inner.elevated or outer.elevated,
+        executes=inner.executes + outer.executes,
+        environment=inner.environment + outer.environment,
+    )
 
 
 _EXEC_ACTIONS = frozenset({"-exec", "-execdir", "-ok", "-okdir"})
@@ -316,51 +305,15 @@ def _find(part: SimpleCommand, parse_script: ParseScript) -> list[SimpleCommand]
             if end == len(words):
                 return [replace(part, opaque=f"find {word} has no closing ; or +")]
             command = words[i + 1 : end]
-            inner = SimpleCommand(command, " ".join(w or "$?" for w in command), elevated=part.elevated)
-            found.extend(unwrap(inner, parse_script, placeholder="{}"))
+            inner = SimpleCommand(command, " ".join(w or "$?" for w in command))
+            found.extend(unwrap(_inherit(inner, replace(part, writes=())), parse_script, placeholder="{}"))
             i = end + 1
             continue
         if word == "-delete":
             writes.append("(files matched by find -delete)")
         elif word in _FIND_FILE_WRITERS:
             target = words[i + 1] if i + 1 < len(words) else None
-            writes.append(_UNKNOWN_FILE if target is None else target)
+            writes.append(UNKNOWN_FILE if target is None else target)
         kept.append(word)
         i += 1
     return [replace(part, words=tuple(kept), writes=part.writes + tuple(writes)), *found]
-
-
-def _operands(words: tuple[Word, ...], short_args: str, long_args: frozenset[str]) -> list[Word]:
-    operands: list[Word] = []
-    i = 1
-    while i < len(words):
-        start = _skip_options(words, i, short_args, long_args)
-        if start is None or start >= len(words):
-            break
-        operands.append(words[start])
-        i = start + 1
-    return operands
-
-
-def _option_writes(base: str, words: tuple[Word, ...]) -> tuple[str, ...]:
-    """Files written by an option or operand of an otherwise read-only command."""
-    targets: list[Word] = []
-    if base == "tee":
-        targets = _operands(words, "", frozenset({"output-error"}))
-    elif base == "sort":
-        targets = _option_value(words, len(words), "o", "output")
-    elif base == "uniq":
-        targets = _operands(words, "fsw", frozenset({"skip-fields", "skip-chars", "check-chars"}))[1:2]
-    elif base == "tree":
-        targets = _option_value(words, len(words), "o", "output")
-    elif base == "git":
-        targets = [
-            w.split("=", 1)[1] if w and "=" in w else None for w in words if w and w.startswith("--output")
-        ]
-    elif base == "sed" and any(
-        w is not None
-        and (w.startswith(("-i", "--in-place")) or (w[:1] == "-" and w[1:2] != "-" and "i" in w))
-        for w in words[1:]
-    ):
-        return ("(files edited in place by sed -i)",)
-    return tuple(_UNKNOWN_FILE if t is None else t for t in targets if t is None or is_file_target(t))
