@@ -2,11 +2,14 @@
 
     python tools/bench_tui.py [--tokens N] [--messages N]
 
-- Launch to a usable prompt: spawn → first frame with the prompt, and → agent ready (status
-  line shows the model). Target ≤ 0.6 s.
+- Launch to a usable prompt: spawn → first frame with the prompt (typing works from there; text
+  typed before the agent is ready is queued), and → agent ready (the status line shows the
+  model). Target ≤ 0.6 s for the first.
 - Idle CPU of the vibe process over 3 s with nothing happening. Target < 1 %.
 - Streaming at 2,000 tokens/s (tokens counted as characters / 4): wall time from Enter to the
-  last word on screen, against the ideal, and the process's CPU share meanwhile.
+  last word on screen, against the ideal and against the time the scripted server itself takes
+  to deliver the same stream to a plain HTTP client (its per-chunk sleeps overshoot, so that,
+  not the ideal, is what a screen that keeps up can reach), and the process's CPU share.
 - A resumed 1,000-message transcript: time to ready, time to scroll to the top and back, and RSS.
   Target < 300 MB.
 """
@@ -14,6 +17,8 @@
 from __future__ import annotations
 
 import argparse
+import http.client
+import json
 import os
 import re
 import subprocess
@@ -21,17 +26,18 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pexpect
 import psutil
 
-from tools.fake_mistral import FakeMistral, reply
+from tools.fake_mistral import FakeMistral, Step, reply
 from vibe.config.paths import sessions_dir
 from vibe.messages import AssistantMessage, UserMessage
 from vibe.session.store import SessionStore
 
 MODEL = "devstral-test"
-READY = "mode:"  # the status line is filled once the agent is open
+READY = MODEL  # the status line names the model once the agent is open
 FIRST_FRAME = "type a task"
 CHARS_PER_TOKEN = 4
 
@@ -88,6 +94,22 @@ def drain(child: pexpect.spawn[str], seconds: float) -> None:
             break
 
 
+def server_delivery_seconds(fake: FakeMistral, step: Step) -> float:
+    """How long the scripted server takes to send `step` to a client that only reads."""
+    fake.script(step)
+    url = urlparse(fake.base_url)
+    connection = http.client.HTTPConnection(url.hostname or "127.0.0.1", url.port)
+    body = json.dumps({"model": MODEL, "stream": True, "messages": [{"role": "user", "content": "hi"}]})
+    started = time.perf_counter()
+    connection.request("POST", f"{url.path}/chat/completions", body, {"Content-Type": "application/json"})
+    response = connection.getresponse()
+    while response.read1(1 << 16):
+        pass
+    elapsed = time.perf_counter() - started
+    connection.close()
+    return elapsed
+
+
 def bench_launch_idle_stream(tokens: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, FakeMistral() as fake:
         home, repo = setup(Path(tmp))
@@ -108,8 +130,9 @@ def bench_launch_idle_stream(tokens: int) -> dict[str, float]:
         text = f"{words} END-OF-STREAM"
         chunk_chars, rate = 20, 2000
         delay = chunk_chars / CHARS_PER_TOKEN / rate
-        fake.script(reply(text, chunk_size=chunk_chars, chunk_delay=delay))
         ideal = len(text) / CHARS_PER_TOKEN / rate
+        server = server_delivery_seconds(fake, reply(text, chunk_size=chunk_chars, chunk_delay=delay))
+        fake.script(reply(text, chunk_size=chunk_chars, chunk_delay=delay))
         before, clock = cpu_seconds(process), time.perf_counter()
         child.send("stream please\r")
         child.expect("END-OF-STREAM")
@@ -122,7 +145,9 @@ def bench_launch_idle_stream(tokens: int) -> dict[str, float]:
         "idle_cpu_pct": idle_cpu,
         "stream_tokens": len(text) / CHARS_PER_TOKEN,
         "stream_ideal_s": ideal,
+        "stream_server_s": server,
         "stream_wall_s": wall,
+        "stream_lag_s": wall - server,
         "stream_cpu_pct": stream_cpu,
     }
 
@@ -177,7 +202,7 @@ def main() -> int:
     parser.add_argument("--messages", type=int, default=1000, help="transcript size (default 1000)")
     args = parser.parse_args()
     figures = {**bench_launch_idle_stream(args.tokens), **bench_big_transcript(args.messages)}
-    targets = {"ready_s": 0.6, "idle_cpu_pct": 1.0, "rss_mb": 300.0}
+    targets = {"first_frame_s": 0.6, "idle_cpu_pct": 1.0, "rss_mb": 300.0}
     for name, value in figures.items():
         target = f"   (target < {targets[name]})" if name in targets else ""
         print(f"{name:<20} {value:10.3f}{target}")

@@ -12,7 +12,7 @@ from textual.pilot import Pilot
 from support.vibe_process import TEST_CONFIG, make_repo
 from tools.fake_mistral import FakeMistral
 from vibe.cli import build_parser
-from vibe.composition.tui_cmd import build_backend
+from vibe.composition.tui_backend import build_backend
 from vibe.tui.app import VibeApp
 from vibe.tui.transcript import AnswerEntry, Notice, UserEntry
 
@@ -34,7 +34,8 @@ class TuiEnv:
 
     def app(self, *argv: str, initial_prompt: str | None = None) -> VibeApp:
         args = build_parser().parse_args(list(argv))
-        return VibeApp(build_backend(args, self.env(), self.repo), initial_prompt)
+        env = self.env()
+        return VibeApp(lambda: build_backend(args, env, self.repo), self.repo.resolve(), initial_prompt)
 
     def ask_mode(self) -> None:
         (self.repo / ".vibe").mkdir(exist_ok=True)

@@ -4,8 +4,7 @@ interrupt, queue, errors and retries, the shell escape."""
 from __future__ import annotations
 
 from rich.markdown import Markdown as RichMarkdown
-from textual.widgets import Markdown, Static
-from textual.widgets._markdown import MarkdownFence
+from textual.widgets import Static
 
 from tools.fake_mistral import call, fault, reply
 from tui.harness import (
@@ -24,7 +23,12 @@ from vibe.tui.tool_card import ToolCard
 
 BUGGY = "def add(a, b):\n    return a - b\n"
 FIX = call("edit", {"path": "calc.py", "old_string": "return a - b", "new_string": "return a + b"})
-ANSWER = "Here is the fix:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nAll **done**."
+# The code block settles (renders as a block of its own) once the next paragraph starts; the
+# paragraph after it is long enough to still be streaming then.
+ANSWER = (
+    "Here is the fix:\n\n```python\ndef add(a, b):\n    return a + b\n```\n\nAll **done**. "
+    + "It adds now. " * 25
+).rstrip()
 
 
 async def test_a_prompt_streams_into_a_rendered_markdown_answer(tui_env: TuiEnv) -> None:
@@ -33,10 +37,9 @@ async def test_a_prompt_streams_into_a_rendered_markdown_answer(tui_env: TuiEnv)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.agent is not None)
         type_and_enter_now(app, "fix it")
-        # Mid-stream: part of the answer is on screen as incrementally rendered markdown.
-        await wait_for(
-            pilot, lambda: any(MarkdownFence in map(type, m.children) for m in app.query(Markdown))
-        )
+        # Mid-stream: the code block is complete, so it is rendered markdown of its own, while
+        # the rest of the answer is still arriving.
+        await wait_for(pilot, lambda: any("```" in _markup(block) for block in app.query(".stream-block")))
         assert app.busy and 0 < len(answers(app)[0]) < len(ANSWER)
         await wait_idle(pilot)
         assert users(app) == ["fix it"]
@@ -46,6 +49,11 @@ async def test_a_prompt_streams_into_a_rendered_markdown_answer(tui_env: TuiEnv)
         assert app.query_one(".reasoning").collapsed  # type: ignore[attr-defined]
         assert tui_env.fake.requests[0].stream and tui_env.fake.requests[0].last_user_text == "fix it"
         assert app.prompt.text == "" and not app.busy
+
+
+def _markup(widget: object) -> str:
+    content = widget.content if isinstance(widget, Static) else None
+    return content.markup if isinstance(content, RichMarkdown) else ""
 
 
 async def test_an_approved_edit_lands_on_disk_and_shows_its_diff(tui_env: TuiEnv) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -42,3 +43,30 @@ def test_vibe_in_a_terminal_answers_and_applies_an_approved_edit(tmp_path: Path)
         finally:
             child.close(force=True)
         assert child.exitstatus == 0
+
+
+def test_a_bad_setting_ends_with_one_line_on_stderr_and_exit_code_2(tmp_path: Path) -> None:
+    """The engine loads after the first frame, so the TUI opens, closes, and then says why."""
+    with FakeMistral() as fake:
+        env = make_env(tmp_path, fake)
+        (env.repo / ".vibe").mkdir()
+        (env.repo / ".vibe" / "config.toml").write_text('permission_mode = "sometimes"\n')
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "vibe"],
+            cwd=str(env.repo),
+            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
+            dimensions=(40, 120),
+            encoding="utf-8",
+            timeout=20,
+        )
+        try:
+            child.expect(pexpect.EOF)
+        finally:
+            child.close(force=True)
+        assert child.exitstatus == 2
+        # What is left on the terminal once the TUI has gone (it left the alternate screen).
+        assert isinstance(child.before, str)
+        after_tui = child.before.rpartition("\x1b[?1049l")[2]
+        lines = [line for line in re.sub(r"\x1b\[[0-9;?<>=]*[A-Za-z]", "", after_tui).splitlines() if line]
+        assert len(lines) == 1 and lines[0].startswith("vibe: invalid setting 'permission_mode'")

@@ -2,6 +2,11 @@
 
 Calm by construction: nothing ticks while idle (no spinner, no blinking cursor, no polling);
 the screen changes only when an event, a key or a one-shot stream flush asks for it.
+
+Fast to start: the first frame, with a working prompt, needs only textual and the widgets here.
+The engine is imported and built afterwards, in a worker thread (`backend_factory`); text typed
+meanwhile waits for the agent like any queued prompt. Engine modules are therefore imported
+inside the functions that run once it is loaded, never at the top of a vibe.tui module.
 """
 
 from __future__ import annotations
@@ -9,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, ComposeResult
@@ -16,20 +23,20 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
 
-from vibe.agent import events as ev
-from vibe.agent.loop import Agent
-from vibe.config.settings import PermissionMode
-from vibe.messages import AssistantMessage, Message, UserMessage
 from vibe.tui.approval import ApprovalScreen, ModalApprover
-from vibe.tui.backend import Backend, BackendError
-from vibe.tui.commands import run_command
+from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
 from vibe.tui.render import key_argument
-from vibe.tui.shell import run_shell
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
 from vibe.tui.transcript import AnswerEntry, Notice, PlanEntry, Transcript, UserEntry
+
+if TYPE_CHECKING:
+    from vibe.agent import events as ev
+    from vibe.agent.loop import Agent
+    from vibe.config.settings import PermissionMode
+    from vibe.messages import Message
 
 QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
@@ -54,17 +61,22 @@ class VibeApp(App[int]):
         Binding("pagedown", "scroll_transcript(1)", "Page down", show=False, priority=True),
     ]
 
-    def __init__(self, backend: Backend, initial_prompt: str | None = None) -> None:
+    def __init__(self, backend_factory: BackendFactory, cwd: Path, initial_prompt: str | None = None) -> None:
         super().__init__()
         self.theme = "ansi-dark"
-        self.backend = backend
+        self.cwd = cwd
+        self._backend_factory = backend_factory
+        self._backend: Backend | None = None
+        self._backend_ready = asyncio.Event()
+        # Set when the backend could not be built; the caller prints it once the TUI is gone.
+        self.startup_error: str | None = None
         self.initial_prompt = initial_prompt
         self.approver = ModalApprover(self.push_screen, self.action_interrupt)  # type: ignore[arg-type]
         self.agent: Agent | None = None
         self._agent_ready = asyncio.Event()
         self.busy = False
         self.queue: deque[str] = deque()
-        self.endpoint = backend.endpoint
+        self.endpoint = ""
         self.sandbox_summary = ""
         self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
         self._run_cost = 0.0
@@ -83,9 +95,38 @@ class VibeApp(App[int]):
 
     async def on_mount(self) -> None:
         await self.transcript.mount(Static(WELCOME, classes="welcome"))
-        self.status_line.set(branch=git_branch(self.backend.cwd))
+        self.status_line.set(branch=git_branch(self.cwd))
         self.prompt.focus()
+        # The first frame goes out first; the engine loads behind it.
+        self.call_after_refresh(self._build_backend)
+
+    # -- the engine -------------------------------------------------------------------------
+
+    @property
+    def backend(self) -> Backend:
+        """The engine's port; commands and runs reach it only after `_backend_ready`."""
+        if self._backend is None:
+            raise RuntimeError("the engine is still loading")
+        return self._backend
+
+    @work(thread=True, exclusive=True, group="backend")
+    def _build_backend(self) -> None:
+        try:
+            backend = self._backend_factory()
+        except StartupError as exc:
+            self.call_from_thread(self._startup_failed, str(exc))
+            return
+        self.call_from_thread(self._backend_built, backend)
+
+    def _backend_built(self, backend: Backend) -> None:
+        self._backend = backend
+        self.endpoint = backend.endpoint
+        self._backend_ready.set()
         self.open_agent(resume=None, fresh=False)
+
+    def _startup_failed(self, message: str) -> None:
+        self.startup_error = message
+        self.exit(return_code=2)
 
     # -- agents -----------------------------------------------------------------------------
 
@@ -126,6 +167,8 @@ class VibeApp(App[int]):
             self.submit(prompt)
 
     async def show_history(self, history: list[Message]) -> None:
+        from vibe.messages import AssistantMessage, UserMessage
+
         entries: list[Static | AnswerEntry] = []
         for message in history:
             if isinstance(message, UserMessage):
@@ -156,7 +199,7 @@ class VibeApp(App[int]):
 
     def submit(self, text: str) -> None:
         if text.startswith("/"):
-            self.run_worker(run_command(self, text), group="command", exit_on_error=False)
+            self.run_worker(self._command(text), group="command", exit_on_error=False)
         elif text.startswith("!") and len(text) > 1:
             self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
         elif self.busy:
@@ -182,14 +225,22 @@ class VibeApp(App[int]):
                 await self.show_event(event)
         finally:
             self.busy = False
-            self.status_line.set(busy=False, branch=git_branch(self.backend.cwd))
+            self.status_line.set(busy=False, branch=git_branch(self.cwd))
         if self.queue:
             next_prompt = self.queue.popleft()
             self.status_line.set(queued=len(self.queue))
             self.start_run(next_prompt)
 
+    async def _command(self, text: str) -> None:
+        await self._backend_ready.wait()  # typed during start-up: runs once the engine is there
+        from vibe.tui.commands import run_command
+
+        await run_command(self, text)
+
     async def show_event(self, event: ev.AgentEvent) -> None:
         """Renders one agent event; also the seam the snapshot tests drive."""
+        from vibe.agent import events as ev
+
         transcript = self.transcript
         match event:
             case ev.SessionStarted():
@@ -254,7 +305,11 @@ class VibeApp(App[int]):
     async def shell(self, command: str) -> None:
         """`!command`: the user's own command, run in the workspace, shown as a card."""
         self._shell_count += 1
-        await run_shell(self, command, f"shell-{self._shell_count}")
+        call_id = f"shell-{self._shell_count}"
+        await self._backend_ready.wait()
+        from vibe.tui.shell import run_shell
+
+        await run_shell(self, command, call_id)
 
     # -- keys -------------------------------------------------------------------------------
 
@@ -299,7 +354,7 @@ class VibeApp(App[int]):
 
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def index_files(self) -> None:
-        files = repository_files(self.backend.cwd)
+        files = repository_files(self.cwd)
         self.call_from_thread(self._files_ready, files)
 
     def _files_ready(self, files: list[str]) -> None:
@@ -309,7 +364,8 @@ class VibeApp(App[int]):
     async def shutdown(self) -> None:
         if self.agent is not None:
             self.agent.cancel()
-        await self.backend.aclose()
+        if self._backend is not None:
+            await self._backend.aclose()
         self.exit(0)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -19,13 +20,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from vibe.agent.approvals import ApprovalRequest, Decision
 from vibe.tui.render import diff_text
+
+if TYPE_CHECKING:  # the engine loads after the first frame
+    from vibe.agent.approvals import ApprovalRequest, Decision
 
 INTERRUPT = "interrupt"  # the modal's answer when the user pressed Esc
 
 
-class ApprovalScreen(ModalScreen[Decision | str]):
+class ApprovalScreen(ModalScreen["Decision | str"]):
     BINDINGS = [  # noqa: RUF012 - textual's declared shape
         Binding("escape", "interrupt", "Deny and interrupt"),
         Binding("1,y", "choose('once')", "Allow once", show=False),
@@ -76,6 +79,8 @@ class ApprovalScreen(ModalScreen[Decision | str]):
         return not (action == "choose" and isinstance(self.focused, Input))
 
     def action_choose(self, choice: str) -> None:
+        from vibe.agent.approvals import Decision
+
         feedback = self.query_one("#feedback", Input).value.strip() or None
         if choice == "deny":
             decision = Decision(approved=False, feedback=feedback, reason="denied by the user")
@@ -99,6 +104,8 @@ class ModalApprover:
         self._on_interrupt = on_interrupt
 
     async def decide(self, request: ApprovalRequest) -> Decision:
+        from vibe.agent.approvals import Decision
+
         answer: asyncio.Future[Decision | str | None] = asyncio.get_running_loop().create_future()
         screen = ApprovalScreen(request)
 

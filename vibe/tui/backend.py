@@ -1,23 +1,31 @@
 """What the TUI needs from the engine, as a port the composition root implements.
 
 The TUI sits below `vibe.composition` in the layers, so it cannot build agents itself: the
-composition root hands it a `Backend` (see `vibe.composition.tui_cmd`). Everything here is
-the engine's public vocabulary (Agent, Approver, SessionInfo).
+composition root hands it a `BackendFactory` (see `vibe.composition.tui_cmd`). Everything here
+is the engine's public vocabulary (Agent, Approver, SessionInfo), named for the type checker only:
+the app paints its first frame before the engine is imported, so these imports must stay lazy.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from vibe.agent.approvals import Approver
-from vibe.agent.loop import Agent
-from vibe.sandbox.base import Sandbox
-from vibe.session.store import SessionInfo
+if TYPE_CHECKING:
+    from vibe.agent.approvals import Approver
+    from vibe.agent.loop import Agent
+    from vibe.sandbox.base import Sandbox
+    from vibe.session.store import SessionInfo
 
 
 class BackendError(Exception):
     """A user-facing failure (unknown session, unknown model): one sentence, shown as a notice."""
+
+
+class StartupError(Exception):
+    """The backend cannot be built (bad settings or flags): the app closes and the composition
+    root prints this one line on stderr."""
 
 
 class Backend(Protocol):
@@ -55,3 +63,8 @@ class Backend(Protocol):
         ...
 
     async def aclose(self) -> None: ...
+
+
+# Called once, in a worker thread, after the first frame: it imports and builds the engine.
+# Raises StartupError.
+BackendFactory = Callable[[], Backend]

@@ -9,8 +9,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.tools.ignore import walk_files
-
 SLASH_COMMANDS: dict[str, str] = {
     "/help": "show commands and keys",
     "/new": "start a new conversation",
@@ -89,6 +87,8 @@ def fuzzy_files(query: str, files: list[str], limit: int = 8) -> list[str]:
 
 def repository_files(root: Path) -> list[str]:
     """The workspace's files for mentions, relative and gitignore-aware (hidden files included)."""
+    from vibe.tools.ignore import walk_files  # only when a mention is typed: keeps launch light
+
     files: list[str] = []
     for path in walk_files(root):
         files.append(os.path.relpath(path, root).replace(os.sep, "/"))

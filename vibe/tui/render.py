@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
-from vibe.tools.base import TodoItem
+if TYPE_CHECKING:  # the engine loads after the first frame
+    from vibe.tools.base import TodoItem
 
 # ANSI colour names, not RGB, so diffs follow the terminal's own palette (and NO_COLOR drops them).
 _DIFF_STYLES = (("+++", "bold"), ("---", "bold"), ("@@", "cyan"), ("+", "green"), ("-", "red"))

@@ -6,7 +6,7 @@ Screen { layout: vertical; }
 .welcome { color: $text-muted; margin-bottom: 1; }
 .user-entry { margin: 1 0 0 0; padding: 0 1; border-left: thick $accent; text-style: bold; }
 .answer { margin: 1 0 0 0; }
-.answer Markdown { margin: 0; padding: 0; }
+.answer .stream-block { margin: 0 0 1 0; }
 .reasoning { margin: 1 0 0 0; border: none; padding: 0; }
 .reasoning-text { padding: 0 0 0 2; }
 .notice { margin: 1 0 0 0; }

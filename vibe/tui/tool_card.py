@@ -3,14 +3,18 @@ expands to the output. Failed and denied calls are styled as failures; edits sho
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from vibe.agent.events import ToolCallFinished, ToolCallStarted
 from vibe.tui.render import diff_text, duration, key_argument
+
+if TYPE_CHECKING:  # the engine loads after the first frame
+    from vibe.agent.events import ToolCallFinished, ToolCallStarted
 
 _MARKS = {"running": "…", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
 _WORDS = {"running": "running", "ok": "", "error": "failed", "denied": "denied", "cancelled": "interrupted"}

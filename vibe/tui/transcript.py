@@ -1,25 +1,25 @@
 """The scrolling transcript: user prompts, streamed answers, reasoning, tool cards, notices.
 
-Streaming is batched: deltas are buffered and flushed to the markdown widget at most once per
-frame (a one-shot timer armed by the first delta after a flush), so 2,000 tokens/s cost ~30
-incremental markdown appends per second instead of 2,000, and nothing ticks while idle.
+Streaming is paced and incremental (see `vibe.tui.streaming`): deltas are shown at most once
+per frame, and only the answer's last, still open markdown block is re-rendered each time.
 """
 
 from __future__ import annotations
 
-from rich.markdown import Markdown as RichMarkdown
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Collapsible, Markdown, Static
+from textual.widgets import Collapsible, Static
 
-from vibe.agent.events import ToolCallFinished, ToolCallStarted
-from vibe.tools.base import TodoItem
 from vibe.tui.render import plan_text
+from vibe.tui.streaming import FramePacer, rich_markdown, settled_end
 from vibe.tui.tool_card import ToolCard
 
-FRAME_SECONDS = 1 / 30
+if TYPE_CHECKING:  # the engine loads after the first frame
+    from vibe.agent.events import ToolCallFinished, ToolCallStarted
+    from vibe.tools.base import TodoItem
 
 
 class Notice(Static):
@@ -34,66 +34,57 @@ class UserEntry(Static):
         super().__init__(Text(prompt), classes="user-entry")
 
 
-class _Buffered(Widget):
-    """Coalesces text deltas into one update per frame."""
-
-    def __init__(self, *, classes: str) -> None:
-        super().__init__(classes=classes)
-        self._pending: list[str] = []
-        self._timer: Timer | None = None
-        self.text = ""
-
-    def add(self, text: str) -> None:
-        self._pending.append(text)
-        if self._timer is None:
-            self._timer = self.set_timer(FRAME_SECONDS, self.flush)
-
-    async def flush(self) -> None:
-        self._timer = None
-        if not self._pending:
-            return
-        chunk = "".join(self._pending)
-        self._pending.clear()
-        self.text += chunk
-        await self._show(chunk)
-
-    async def _show(self, chunk: str) -> None:
-        raise NotImplementedError
-
-
-class AnswerEntry(_Buffered):
-    """The model's answer: textual's incremental markdown while it streams, then one static
-    rich-markdown renderable. A finished answer is one widget instead of a tree of blocks, which
-    keeps a 1,000-message transcript light (memory and layout time)."""
+class AnswerEntry(Widget):
+    """The model's answer. While it streams: one widget per settled markdown block, rendered
+    once, plus the open block at the end, re-rendered each frame. Then one static rich-markdown
+    renderable for the whole answer: one widget instead of many keeps a 1,000-message transcript
+    light (memory and layout time), and the whole text renders exactly as markdown means it."""
 
     DEFAULT_CSS = "AnswerEntry { height: auto; }"
 
     def __init__(self, markdown: str | None = None) -> None:
         super().__init__(classes="answer")
-        self._finished = markdown is not None
         self.text = markdown or ""
-        self._markdown: Markdown | None = None if self._finished else Markdown("")
+        self._pacer = FramePacer(self, self._show)
+        self._settled = 0  # offset in `text` where the open block starts
+        self._tail: Static | None = None if markdown is not None else Static("", classes="stream-tail")
 
     def compose(self):
-        yield self._markdown if self._markdown is not None else _final_markdown(self.text)
+        yield self._tail if self._tail is not None else _final_markdown(self.text)
+
+    def add(self, text: str) -> None:
+        self._pacer.add(text)
+
+    async def flush(self) -> None:
+        await self._pacer.flush()
 
     async def _show(self, chunk: str) -> None:
-        if self._markdown is not None:
-            await self._markdown.append(chunk)
+        self.text += chunk
+        if self._tail is None:
+            return
+        end = settled_end(self.text, self._settled)
+        if end > self._settled:
+            block = self.text[self._settled : end].strip("\n")
+            self._settled = end
+            if block:
+                piece = Static(rich_markdown(block), classes="stream-block")
+                await self.mount(piece, before=self._tail)
+        self._tail.update(rich_markdown(self.text[self._settled :]))
 
     async def finish(self, interrupted: bool) -> None:
         await self.flush()
-        if self._markdown is not None:
-            streamed, self._markdown = self._markdown, None
-            await self.mount(_final_markdown(self.text), before=streamed)
-            await streamed.remove()
+        if self._tail is not None:
+            streamed = list(self.children)
+            self._tail = None
+            await self.mount(_final_markdown(self.text), before=streamed[0])
+            await self.remove_children(streamed)
         if interrupted:
             marker = Text("⏹ interrupted: the answer above is partial")
             await self.mount(Static(marker, classes="notice -warn"))
 
 
 def _final_markdown(text: str) -> Static:
-    return Static(RichMarkdown(text, code_theme="ansi_dark"), classes="final-markdown")
+    return Static(rich_markdown(text), classes="final-markdown")
 
 
 class ReasoningEntry(Collapsible):
@@ -110,16 +101,25 @@ class ReasoningEntry(Collapsible):
         await self._body.flush()
 
 
-class _ReasoningText(_Buffered):
+class _ReasoningText(Widget):
     DEFAULT_CSS = "_ReasoningText { height: auto; }"
 
     def __init__(self) -> None:
         super().__init__(classes="reasoning-text")
+        self.text = ""
+        self._pacer = FramePacer(self, self._show)
+
+    def add(self, text: str) -> None:
+        self._pacer.add(text)
+
+    async def flush(self) -> None:
+        await self._pacer.flush()
 
     def render(self) -> Text:
         return Text(self.text, style="dim italic")
 
     async def _show(self, chunk: str) -> None:
+        self.text += chunk
         self.refresh(layout=True)
 
 
@@ -196,6 +196,8 @@ class Transcript(VerticalScroll):
             card.finish(finished)
 
     def cancel_running_cards(self) -> None:
+        from vibe.agent.events import ToolCallFinished
+
         for card in self._cards.values():
             card.finish(
                 ToolCallFinished(

@@ -1,0 +1,126 @@
+"""The TUI's `Backend` over the engine. Imported only from the app's start-up worker thread,
+after the first frame is on screen: loading the engine (pydantic, httpx, tools) is most of the
+launch time, and the user can already type meanwhile."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping
+from dataclasses import replace
+from pathlib import Path
+
+from vibe.agent.approvals import Approver
+from vibe.agent.budget import Pricing
+from vibe.agent.loop import Agent
+from vibe.composition.engine import Engine, RunOptions, build_client
+from vibe.composition.flags import settings_flags
+from vibe.config.loader import resolve_model
+from vibe.config.settings import ConfigError
+from vibe.model.client import ChatClient
+from vibe.model.types import Sampling
+from vibe.sandbox.base import NoSandbox, Sandbox, SandboxUnavailableError
+from vibe.session.store import SessionInfo, SessionNotFoundError
+from vibe.tui.backend import BackendError, StartupError
+
+
+class EngineBackend:
+    """The TUI's view of the engine: agents for this directory, sessions, model switching."""
+
+    def __init__(
+        self, engine: Engine, options: RunOptions, env: Mapping[str, str], base_url_flag: str | None
+    ) -> None:
+        self._engine = engine
+        self._options = options
+        self._env = env
+        self._base_url_flag = base_url_flag
+        self._first_open = True
+        self._model_choice: str | None = None
+        self._extra_clients: list[ChatClient] = []
+
+    @property
+    def cwd(self) -> Path:
+        return self._options.cwd
+
+    @property
+    def endpoint(self) -> str:
+        return self._engine.resolved.base_url
+
+    def model_names(self) -> list[str]:
+        return list(self._engine.settings.models)
+
+    async def open_agent(
+        self, approver: Approver, *, resume: str | None = None, fresh: bool = False
+    ) -> Agent:
+        options = self._options
+        if not self._first_open or fresh or resume:
+            options = replace(options, continue_session=False, resume=resume)
+        self._first_open = False
+        try:
+            agent = await self._engine.new_agent(options, approver)
+        except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
+            raise BackendError(str(exc)) from exc
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise BackendError(f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME") from exc
+        if self._model_choice is not None:  # /model sticks across /new and /resume
+            self.switch_model(agent, self._model_choice)
+        return agent
+
+    def sessions(self) -> list[SessionInfo]:
+        return self._engine.sessions(self.cwd)
+
+    def switch_model(self, agent: Agent, name: str) -> str:
+        settings = self._engine.settings.model_copy(update={"model": name})
+        try:
+            resolved = resolve_model(settings, self._env, self._base_url_flag)
+        except ConfigError as exc:
+            raise BackendError(str(exc)) from exc
+        client = build_client(settings, resolved)
+        self._extra_clients.append(client)
+        profile = resolved.profile
+        agent_settings = replace(
+            agent.settings,
+            sampling=Sampling(
+                model=profile.id,
+                temperature=profile.temperature,
+                parallel_tool_calls=profile.parallel_tool_calls,
+            ),
+            pricing=Pricing(profile.input_price, profile.output_price),
+            context_window=profile.context_window,
+        )
+        agent.switch_model(client, agent_settings, profile.id)
+        self._model_choice = name
+        return profile.id
+
+    def shell_sandbox(self, agent: Agent | None) -> Sandbox:
+        # The user's own `!command` runs under the same confinement as the agent's commands.
+        return agent.tool_context.sandbox if agent is not None else NoSandbox()
+
+    async def aclose(self) -> None:
+        for client in self._extra_clients:
+            await client.aclose()
+        await self._engine.aclose()
+
+
+def build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -> EngineBackend:
+    """Raises StartupError (one sentence) for bad settings or flags."""
+    try:
+        return _build_backend(args, env, cwd)
+    except ConfigError as exc:
+        raise StartupError(str(exc)) from exc
+
+
+def _build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -> EngineBackend:
+    options = RunOptions(
+        cwd=cwd.resolve(),
+        extra_roots=tuple(getattr(args, "add_dir", None) or ()),
+        auto_approve=bool(getattr(args, "auto_approve", False)),
+        continue_session=bool(getattr(args, "continue_session", False)),
+        resume=getattr(args, "resume", None),
+    )
+    for extra in options.extra_roots:
+        if not extra.is_dir():
+            raise ConfigError(f"--add-dir {extra}: no such folder")
+    base_url = getattr(args, "base_url", None)
+    engine = Engine.load(options.cwd, env, settings_flags(args), base_url)
+    return EngineBackend(engine, options, env, base_url)
