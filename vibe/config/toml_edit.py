@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 from typing import Any, cast
@@ -14,6 +12,7 @@ from tomlkit.items import AoT, Array, InlineTable, Table
 
 from vibe.config.permissions import CommandRule, ToolPermission
 from vibe.config.settings import ConfigError
+from vibe.fileio import atomic_write_text
 
 # tomlkit's containers are untyped dicts; they are handled as mappings of Any here.
 _Table = MutableMapping[str, Any]
@@ -59,7 +58,7 @@ def add_command_rule(path: Path, rule: CommandRule) -> bool:
     entry_table["pattern"] = rule.pattern
     entry_table["action"] = rule.action
     entries.append(entry_table)
-    _atomic_write(path, tomlkit.dumps(document))
+    atomic_write_text(path, tomlkit.dumps(document))
     return True
 
 
@@ -71,26 +70,5 @@ def set_tool_permission(path: Path, tool: str, permission: ToolPermission) -> bo
     if tools.get(tool) == permission:
         return False
     tools[tool] = permission
-    _atomic_write(path, tomlkit.dumps(document))
+    atomic_write_text(path, tomlkit.dumps(document))
     return True
-
-
-def _atomic_write(path: Path, content: str) -> None:
-    """Same folder temp file, fsync, rename; the existing file's mode is kept."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".vibe-tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            Path(tmp_name).chmod(mode)
-        Path(tmp_name).replace(path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import tempfile
 from pathlib import Path
 from typing import Protocol
+
+from vibe.fileio import atomic_write_text
 
 
 class BinaryFileError(Exception):
@@ -25,27 +25,6 @@ class FileSystem(Protocol):
 
 def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
-
-
-def atomic_write_text(path: Path, content: str) -> None:
-    """Write via a temp file in the same folder and rename, keeping an existing file's mode."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode: int | None = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".vibe-tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            Path(tmp_name).chmod(mode)
-        Path(tmp_name).replace(path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 class LocalFileSystem:
