@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,3 +23,16 @@ def fake_mistral() -> Iterator[FakeMistral]:
     """A started scripted endpoint (echo mode until the test scripts it); stopped afterwards."""
     with FakeMistral() as server:
         yield server
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """vibe's rebuildable cache (XDG_CACHE_HOME/vibe) goes to a folder of this test run, shared
+    by its tests, never the real user's."""
+    previous = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("xdg-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("XDG_CACHE_HOME", None)
+    else:
+        os.environ["XDG_CACHE_HOME"] = previous

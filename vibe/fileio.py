@@ -9,6 +9,11 @@ from pathlib import Path
 
 def atomic_write_text(path: Path, content: str) -> None:
     """Write via a temp file in the same folder and rename, keeping an existing file's mode."""
+    atomic_write_bytes(path, content.encode("utf-8"))
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write via a temp file in the same folder and rename, keeping an existing file's mode."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         mode: int | None = path.stat().st_mode & 0o7777
@@ -16,7 +21,7 @@ def atomic_write_text(path: Path, content: str) -> None:
         mode = None
     fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".vibe-tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with os.fdopen(fd, "wb") as handle:
             handle.write(content)
             handle.flush()
             os.fsync(handle.fileno())

@@ -11,6 +11,9 @@ typical machine, mostly in two places this module switches off for the duration 
 
 Both are plain pydantic features reached the only way a library's models allow from outside;
 if pydantic's internals move, the import just falls back to the slow, ordinary path.
+
+A third saving, evaluating the schema's annotations as bytecode rather than as strings, needs a
+prepared copy of the module; `vibe.acp.schema_cache` builds and serves it.
 """
 
 from __future__ import annotations
@@ -18,8 +21,12 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import sys
 from collections.abc import Generator
+from pathlib import Path
 from typing import Any
+
+from vibe.acp import schema_cache
 
 log = logging.getLogger("vibe.acp")
 
@@ -34,30 +41,63 @@ def _lean_pydantic_models() -> Generator[None, None, None]:
         yield
         return
     extract = getattr(fields, "extract_docstrings_from_cls", None)
-    base: Any = pydantic.BaseModel
-    base_config = base.model_config
-    if extract is None:  # pragma: no cover
+    adapter: Any = pydantic.TypeAdapter
+    adapter_defer = adapter.__dict__.get("_defer_build")
+    if extract is None or not isinstance(adapter_defer, property):  # pragma: no cover
         yield
         return
+    bases: list[Any] = [pydantic.BaseModel, pydantic.RootModel]
+    configs = [base.__dict__["model_config"] for base in bases]
 
     def no_docstrings(cls: type[Any], use_inspect: bool = False) -> dict[str, str]:
         return {}
 
     fields.extract_docstrings_from_cls = no_docstrings
-    # Models inherit their base's config when created: the SDK's models get defer_build.
-    base.model_config = {**base_config, "defer_build": True}
+    # Models inherit their base's config when created: the SDK's models (plain and root) get
+    # defer_build, and so do the module-level TypeAdapters the SDK keeps for rarely used unions.
+    for base, config in zip(bases, configs, strict=True):
+        base.model_config = {**config, "defer_build": True}
+    adapter._defer_build = property(lambda self: True)
     try:
         yield
     finally:
-        base.model_config = base_config
+        adapter._defer_build = adapter_defer
+        for base, config in zip(bases, configs, strict=True):
+            base.model_config = config
         fields.extract_docstrings_from_cls = extract
 
 
-def load_sdk() -> None:
-    """Import `acp` (idempotent). Call before anything else imports it."""
-    import sys
-
+def load_sdk(cache: Path | None = None) -> bool:
+    """Import `acp` (idempotent); call before anything else imports it. With a `cache` folder,
+    the schema comes from the eagerly-annotated variant kept there when there is one (see
+    `vibe.acp.schema_cache`). Returns whether that variant was used."""
     if "acp" in sys.modules:
-        return
+        return False
+    finder = schema_cache.cached_finder(cache) if cache is not None else None
+    if finder is None:
+        _import_sdk()
+        return False
+    sys.meta_path.insert(0, finder)
+    try:
+        _import_sdk()
+        log.info("ACP schema loaded from the prepared copy %s", finder.cache)
+        return True
+    except Exception as exc:  # a broken or foreign cache file must never stop the agent
+        log.warning("cached ACP schema failed (%s); using the SDK's own", exc)
+        _forget_sdk()
+        finder.cache.unlink(missing_ok=True)
+    finally:
+        sys.meta_path.remove(finder)
+    _import_sdk()
+    return False
+
+
+def _import_sdk() -> None:
     with _lean_pydantic_models():
         import acp  # noqa: F401  # pyright: ignore[reportUnusedImport]
+
+
+def _forget_sdk() -> None:
+    """Drop a half-imported SDK so it can be imported again from scratch."""
+    for name in [name for name in sys.modules if name == "acp" or name.startswith("acp.")]:
+        del sys.modules[name]

@@ -13,12 +13,13 @@ import importlib
 import logging
 import os
 import stat
+import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from vibe.config.paths import logs_dir, vibe_home
+from vibe.config.paths import cache_dir, logs_dir, vibe_home
 
 if TYPE_CHECKING:
     from vibe.acp.backend import ModelChoice
@@ -89,9 +90,15 @@ class EngineBackend:
         self._engines: dict[Path, asyncio.Task[Engine]] = {}
         self._extra_clients: list[ChatClient] = []
         self._logging_ready = False
+        self._schema_builder: subprocess.Popen[bytes] | None = None
 
     def start_loading(self) -> None:
         self._engine_task(self._cwd)
+        if self._schema_builder is None:
+            from vibe.acp.schema_cache import start_build
+
+            # Next start's `initialize` is faster; built on the other core, off our GIL.
+            self._schema_builder = start_build(cache_dir(self._env))
 
     async def check(self, cwd: Path | None = None) -> None:
         await self._engine(_folder(cwd or self._cwd))
@@ -179,6 +186,14 @@ class EngineBackend:
                 task.cancel()
         for client in self._extra_clients:
             await client.aclose()
+        builder = self._schema_builder
+        if builder is not None and builder.poll() is None:
+            builder.terminate()  # it writes atomically: stopping it leaves nothing half-written
+            try:
+                await asyncio.to_thread(builder.wait, 5)
+            except subprocess.TimeoutExpired:
+                builder.kill()
+                await asyncio.to_thread(builder.wait)
 
     def _engine_task(self, cwd: Path) -> asyncio.Task[Engine]:
         task = self._engines.get(cwd)
@@ -241,7 +256,7 @@ def _stdio_problem() -> str | None:
 async def _serve(env: Mapping[str, str], cwd: Path) -> None:
     from vibe.acp.sdk import load_sdk
 
-    load_sdk()
+    load_sdk(cache_dir(env))
     from vibe.acp.server import serve
 
     backend = EngineBackend(env, cwd)

@@ -1,4 +1,5 @@
-"""Where vibe keeps its files: VIBE_HOME (default ~/.vibe) and the project's `.vibe/`."""
+"""Where vibe keeps its files: VIBE_HOME (default ~/.vibe), the project's `.vibe/`, and a
+rebuildable cache (XDG_CACHE_HOME/vibe)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,14 @@ def vibe_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     raw = env.get("VIBE_HOME")
     return Path(raw).expanduser() if raw else Path.home() / ".vibe"
+
+
+def cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Rebuildable data (never needed to resume work): XDG_CACHE_HOME/vibe, else ~/.cache/vibe."""
+    env = os.environ if env is None else env
+    raw = env.get("XDG_CACHE_HOME")
+    base = Path(raw).expanduser() if raw else Path.home() / ".cache"
+    return base / "vibe"
 
 
 def project_root(cwd: Path) -> Path:
