@@ -19,12 +19,11 @@ import random as random_module
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import urlsplit
 
 from vibe import __version__
 from vibe.messages import Message
-from vibe.model._httpx_import import httpx
 from vibe.model.assembly import ChunkError, StreamAssembler
 from vibe.model.catalog import context_window_from_listing
 from vibe.model.deltas import Delta, Retrying
@@ -41,6 +40,9 @@ from vibe.model.transport_errors import describe_transport_error, is_permanent
 from vibe.model.types import Endpoint, ModelError, RetryPolicy, Sampling, ToolSpec
 from vibe.model.wire import ReasoningFormat, build_request_body
 
+if TYPE_CHECKING:
+    import httpx
+
 CONTEXT_PROBE_TIMEOUT = 2.0
 # Provider text quoted in a retry reason; a 503 can carry a whole HTML page.
 REASON_DETAIL_CHARS = 120
@@ -56,6 +58,13 @@ class ChatModel(Protocol):
 
 class _UsageOptionRejectedError(Exception):
     """The server refused `stream_options` as an unknown field; resend without it."""
+
+
+def _httpx():  # returns the module; pyright infers its type
+    """httpx, imported on first need (already loaded by then in every call but the first)."""
+    from vibe.model._httpx_import import httpx
+
+    return httpx
 
 
 class ChatClient:
@@ -87,21 +96,32 @@ class ChatClient:
             stream_usage_option = not _is_mistral_api(self._base_url)
         self._send_usage_option = stream_usage_option
         self._reached = False  # has the endpoint ever answered this client?
-        self._http = httpx.AsyncClient(
-            transport=transport,
-            headers=_headers(endpoint),
-            timeout=httpx.Timeout(
-                connect=endpoint.connect_timeout,
-                read=endpoint.idle_timeout,
-                write=endpoint.idle_timeout,
-                pool=endpoint.connect_timeout,
-            ),
-            follow_redirects=False,
-            # A plain-http endpoint (a local server) never uses TLS, so skip building a verified
-            # SSL context: loading the CA bundle costs ~40 ms of every start-up. Redirects are
-            # not followed, so no request can move to https on this client.
-            verify=not self._base_url.startswith("http://"),
-        )
+        self._transport = transport
+        # Created on first use: importing httpx and building the client (TLS context included)
+        # costs tens of milliseconds that an editor's `session/new` need not wait for.
+        self._http_client: httpx.AsyncClient | None = None
+
+    @property
+    def _http(self) -> httpx.AsyncClient:
+        if self._http_client is None:
+            httpx = _httpx()
+            endpoint = self._endpoint
+            self._http_client = httpx.AsyncClient(
+                transport=self._transport,
+                headers=_headers(endpoint),
+                timeout=httpx.Timeout(
+                    connect=endpoint.connect_timeout,
+                    read=endpoint.idle_timeout,
+                    write=endpoint.idle_timeout,
+                    pool=endpoint.connect_timeout,
+                ),
+                follow_redirects=False,
+                # A plain-http endpoint (a local server) never uses TLS, so skip building a
+                # verified SSL context: loading the CA bundle costs ~40 ms. Redirects are not
+                # followed, so no request can move to https on this client.
+                verify=not self._base_url.startswith("http://"),
+            )
+        return self._http_client
 
     async def stream(
         self, messages: Sequence[Message], tools: Sequence[ToolSpec], sampling: Sampling
@@ -147,7 +167,8 @@ class ChatClient:
             return None
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        if self._http_client is not None:
+            await self._http_client.aclose()
 
     async def _attempt(self, body: dict[str, Any]) -> AsyncGenerator[Delta]:
         response = await self._send(body)
@@ -175,7 +196,7 @@ class ChatClient:
             return response
         except TimeoutError:
             raise RetryableError("timeout", f"no response within {wait:g} s") from None
-        except (httpx.TransportError, httpx.InvalidURL) as exc:
+        except (_httpx().TransportError, _httpx().InvalidURL) as exc:
             if is_permanent(exc):
                 raise ModelError(
                     "unreachable", f"{self._base_url} is not a usable endpoint address: {exc}"
@@ -209,7 +230,7 @@ class ChatClient:
         try:
             async with asyncio.timeout(self._endpoint.idle_timeout):
                 return (await response.aread()).decode("utf-8", errors="replace")
-        except (TimeoutError, httpx.HTTPError):
+        except (TimeoutError, _httpx().HTTPError):
             return ""
 
     async def _read_stream(self, response: httpx.Response) -> AsyncGenerator[Delta]:
@@ -225,7 +246,7 @@ class ChatClient:
                         events = decoder.feed(await anext(chunks))
                 except StopAsyncIteration:
                     events, at_eof = decoder.close(), True
-                except (TimeoutError, httpx.TransportError) as exc:
+                except (TimeoutError, _httpx().TransportError) as exc:
                     if assembler.finish_reason is not None:
                         break  # the answer is complete; only trailing usage or [DONE] was lost
                     if isinstance(exc, TimeoutError):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import socket
 
-from vibe.model._httpx_import import httpx
 from vibe.model.retry import RetryableError
 
 _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
@@ -13,10 +12,14 @@ _ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
 
 def is_permanent(exc: Exception) -> bool:
     """Failures no retry can fix: a malformed or unsupported base URL."""
+    from vibe.model._httpx_import import httpx  # loaded already: the failure came from it
+
     return isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol | httpx.LocalProtocolError)
 
 
 def describe_transport_error(exc: Exception) -> RetryableError:
+    from vibe.model._httpx_import import httpx  # loaded already: the failure came from it
+
     detail = _plain(exc)
     if isinstance(exc, httpx.ConnectTimeout):
         return RetryableError("unreachable", "connection timed out")
