@@ -138,15 +138,12 @@ class VibeAgent:
         additional_directories: list[str] | None = None,
         **kwargs: Any,
     ) -> LoadSessionResponse:
-        from vibe.acp.replay import replay_updates
-        from vibe.agent.loop import NO_REPLY
+        from vibe.acp.replay import replay_session
 
         if session_id in self._sessions:
             self._sessions.pop(session_id).cancel()
         session = await self._open(cwd, resume=session_id)
-        for update in replay_updates(
-            session.agent.history, self._backend.tool_kinds(), session.paths.editor_root, NO_REPLY
-        ):
+        for update in await replay_session(session, self._backend.tool_kinds()):
             await session.send(update)
         self._after_response(self._announce(session, mcp_servers or []))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))

@@ -166,7 +166,7 @@ class EventTranslator:
             case ev.Error(message=message, fatal=False):
                 return [update_agent_message_text(f"\n\n> ⚠ {message}\n\n")]
             case ev.Result():
-                return self._close_open_calls()
+                return self.close_open_calls()
             case _:
                 pass
         return []
@@ -233,7 +233,7 @@ class EventTranslator:
             content.append(tool_content(text_block(output)))
         return update_tool_call(event.call_id, status=status, content=content or None)
 
-    def _close_open_calls(self) -> list[Update]:
+    def close_open_calls(self) -> list[Update]:
         """Calls a cancelled (or failed) run left unfinished: the editor must not show them running."""
         closed: list[Update] = [
             update_tool_call(

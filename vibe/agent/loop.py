@@ -16,13 +16,16 @@ import string
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
 from vibe.agent.dispatch import ToolDispatcher
+from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
+from vibe.agent.view_recorder import CallViewRecorder
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
@@ -34,9 +37,6 @@ log = logging.getLogger("vibe.agent")
 _ID_ALPHABET = string.ascii_letters + string.digits
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
 _CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
-# Closes a history that ended without an assistant reply (a run stopped by a limit, error or
-# interrupt) so the next user message keeps roles alternating for strict chat templates.
-NO_REPLY = "[no reply: the previous run stopped before the assistant answered]"
 
 
 class ContextOverflowError(Exception):
@@ -97,7 +97,8 @@ class Agent:
         self._facts = facts
         self._session = session
         # Told of every event as it is emitted (the audit log), whatever frontend consumes the run.
-        self._observers = tuple(observers)
+        # The call-view recorder saves how tool calls were shown, for replaying the session.
+        self._observers = (*observers, CallViewRecorder(lambda: self._session))
         self.history: list[Message] = list(history or [])
         self._seen_call_ids = {
             call.id
@@ -121,6 +122,11 @@ class Agent:
     @property
     def facts(self) -> SessionFacts:
         return self._facts
+
+    @property
+    def session_file(self) -> Path | None:
+        """The file this conversation is saved in (None when it is not saved)."""
+        return self._session.info.path if self._session is not None else None
 
     @property
     def settings(self) -> AgentSettings:
@@ -294,7 +300,7 @@ class Agent:
             except asyncio.CancelledError:
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
                     why = _CUT_SHORT[self._cut_by(spend)]
-                    self._append(AssistantMessage(content=f"{state.full_text}\n[cut short: {why}]"))
+                    self._append(AssistantMessage(content=cut_short(state.full_text, why)))
                 raise
             spend.turns += 1
             if state.usage is not None:
@@ -391,9 +397,9 @@ class Agent:
         return call.model_copy(update={"id": fresh})
 
     def _last_assistant_text(self) -> str:
-        for message in reversed(self.history):
-            if isinstance(message, AssistantMessage) and message.content.strip():
-                return message.content
+        for message in reversed(self.history):  # as the user saw it: without the loop's markers
+            if isinstance(message, AssistantMessage) and (text := shown_answer(message.content).text).strip():
+                return text
         return ""
 
     def _estimate_prompt_tokens(self, messages: list[Message]) -> int:

@@ -1,8 +1,9 @@
 """Sessions: append-only JSONL files under $VIBE_HOME/sessions, written as things happen.
 
-Line 1 is a header (id, cwd, model, start time); then one line per conversation message and one
-per run summary. Each line is flushed when written, so a crash loses at most the line in
-progress, and a torn last line is skipped on load. Known secrets are redacted before writing.
+Line 1 is a header (id, cwd, model, start time); then one line per conversation message, one
+per run summary, and two per tool call saying how it was shown (vibe.session.call_views). Each
+line is flushed when written, so a crash loses at most the line in progress, and a torn last
+line is skipped on load. Known secrets are redacted before writing.
 """
 
 from __future__ import annotations

@@ -1,0 +1,39 @@
+"""Notes the loop writes into the conversation for the model, never for the user.
+
+A run stopped mid-answer keeps the partial answer with a "[cut short: why]" line, so the next
+request knows it was incomplete; a run that stopped before any answer is closed with a
+placeholder reply, so roles keep alternating for strict chat templates. Both are saved with the
+session. Frontends that show a saved conversation use `shown_answer` to leave them out; the loop
+uses the builders here, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+NO_REPLY = "[no reply: the previous run stopped before the assistant answered]"
+_CUT_SHORT = re.compile(r"(?:^|\n)\[cut short: ([^\]\n]*)\]\Z")
+
+
+def cut_short(text: str, why: str) -> str:
+    """A partial answer as the model reads it: the text, then why it ends there."""
+    return f"{text}\n[cut short: {why}]"
+
+
+@dataclass(frozen=True, slots=True)
+class ShownAnswer:
+    """What the user saw of an assistant message: its text and, if cut short, why."""
+
+    text: str
+    cut_short: str | None = None
+
+
+def shown_answer(content: str) -> ShownAnswer:
+    """An assistant message's content without the loop's markers (the placeholder shows as "")."""
+    if content == NO_REPLY:
+        return ShownAnswer("")
+    match = _CUT_SHORT.search(content)
+    if match is None:
+        return ShownAnswer(content)
+    return ShownAnswer(content[: match.start()], match.group(1))
