@@ -35,7 +35,8 @@ class EngineBackend:
         self._base_url_flag = base_url_flag
         self._first_open = True
         self._model_choice: str | None = None
-        self._extra_clients: list[ChatClient] = []
+        # One client per other model, kept for the session: switching back and forth reuses it.
+        self._extra_clients: dict[str, ChatClient] = {}
 
     @property
     def cwd(self) -> Path:
@@ -45,8 +46,14 @@ class EngineBackend:
     def endpoint(self) -> str:
         return self._engine.resolved.base_url
 
+    @property
+    def model_name(self) -> str:
+        return self._model_choice or self._engine.resolved.name
+
     def model_names(self) -> list[str]:
-        return list(self._engine.settings.models)
+        # The start-up model first: it may be a raw id (VIBE_MODEL, --model) rather than an alias.
+        start = self._engine.resolved.name
+        return [start, *(name for name in self._engine.settings.models if name != start)]
 
     async def open_agent(
         self, approver: Approver, *, resume: str | None = None, fresh: bool = False
@@ -63,21 +70,27 @@ class EngineBackend:
             where = f" {exc.filename}" if exc.filename else ""
             raise BackendError(f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME") from exc
         if self._model_choice is not None:  # /model sticks across /new and /resume
-            self.switch_model(agent, self._model_choice)
+            await self.switch_model(agent, self._model_choice)
         return agent
 
     def sessions(self) -> list[SessionInfo]:
         return self._engine.sessions(self.cwd)
 
-    def switch_model(self, agent: Agent, name: str) -> str:
+    async def switch_model(self, agent: Agent, name: str) -> str:
         settings = self._engine.settings.model_copy(update={"model": name})
         try:
             resolved = resolve_model(settings, self._env, self._base_url_flag)
         except ConfigError as exc:
             raise BackendError(str(exc)) from exc
-        client = build_client(settings, resolved)
-        self._extra_clients.append(client)
         profile = resolved.profile
+        # The context window as start-up finds it: the configured one, else the endpoint's /models.
+        if resolved == self._engine.resolved:
+            client = self._engine.client
+            window = await self._engine.context_window()
+        else:
+            client = self._extra_clients.get(resolved.name) or build_client(settings, resolved)
+            self._extra_clients[resolved.name] = client
+            window = profile.context_window or await client.context_window(profile.id)
         agent_settings = replace(
             agent.settings,
             sampling=Sampling(
@@ -86,7 +99,7 @@ class EngineBackend:
                 parallel_tool_calls=profile.parallel_tool_calls,
             ),
             pricing=Pricing(profile.input_price, profile.output_price),
-            context_window=profile.context_window,
+            context_window=window,
         )
         agent.switch_model(client, agent_settings, profile.id)
         self._model_choice = name
@@ -97,7 +110,7 @@ class EngineBackend:
         return agent.tool_context.sandbox if agent is not None else NoSandbox()
 
     async def aclose(self) -> None:
-        for client in self._extra_clients:
+        for client in self._extra_clients.values():
             await client.aclose()
         await self._engine.aclose()
 

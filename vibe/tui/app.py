@@ -22,6 +22,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
+from textual.worker import Worker
 
 from vibe.tui.approval import ApprovalScreen, ModalApprover
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
@@ -62,7 +63,11 @@ class VibeApp(App[int]):
     ]
 
     def __init__(self, backend_factory: BackendFactory, cwd: Path, initial_prompt: str | None = None) -> None:
-        super().__init__()
+        # The terminal's own palette. Said to textual up front (not only through the theme set
+        # below): with NO_COLOR it picks its filter at construction, and for a non-ANSI theme
+        # that filter maps colours to greys (black text on a dark terminal) instead of the
+        # terminal's default colours.
+        super().__init__(ansi_color=True)
         self.theme = "ansi-dark"
         self.cwd = cwd
         self._backend_factory = backend_factory
@@ -71,7 +76,8 @@ class VibeApp(App[int]):
         # Set when the backend could not be built; the caller prints it once the TUI is gone.
         self.startup_error: str | None = None
         self.initial_prompt = initial_prompt
-        self.approver = ModalApprover(self.push_screen, self.action_interrupt)  # type: ignore[arg-type]
+        # Esc in the approval modal stops the agent's run, not the user's own `!command`s.
+        self.approver = ModalApprover(self.push_screen, self.interrupt_agent)  # type: ignore[arg-type]
         self.agent: Agent | None = None
         self._agent_ready = asyncio.Event()
         self.busy = False
@@ -82,6 +88,7 @@ class VibeApp(App[int]):
         self._run_cost = 0.0
         self._last_ctrl_c = -QUIT_WINDOW_SECONDS
         self._shell_count = 0
+        self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
         self.transcript = Transcript()
         self.menu = CompletionMenu()
         self.prompt = PromptInput(self.menu)
@@ -131,7 +138,9 @@ class VibeApp(App[int]):
     # -- agents -----------------------------------------------------------------------------
 
     @work(exclusive=True, group="open-agent", exit_on_error=False)
-    async def open_agent(self, resume: str | None, fresh: bool) -> None:
+    async def open_agent(self, resume: str | None, fresh: bool, replace: bool = False) -> None:
+        """`replace` (/new, /resume): the transcript is cleared only once the new conversation
+        is open, so one that cannot be opened leaves the current one on screen, still usable."""
         self._agent_ready.clear()
         try:
             agent = await self.backend.open_agent(self.approver, resume=resume, fresh=fresh)
@@ -146,6 +155,8 @@ class VibeApp(App[int]):
             self.agent.close()  # its session file; the conversation stays resumable
         self.agent = agent
         self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
+        if replace:
+            await self.transcript.clear()
         facts = agent.facts
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
             await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
@@ -161,12 +172,15 @@ class VibeApp(App[int]):
         if facts.resumed:
             await self.show_history(agent.history)
             await self.transcript.notice(f"resumed session {facts.session_id}")
+        elif replace:
+            await self.transcript.notice("new conversation")
         self._agent_ready.set()
         if self.initial_prompt:
             prompt, self.initial_prompt = self.initial_prompt, None
             self.submit(prompt)
 
     async def show_history(self, history: list[Message]) -> None:
+        from vibe.agent.markers import shown_answer
         from vibe.messages import AssistantMessage, UserMessage
 
         entries: list[Static | AnswerEntry] = []
@@ -174,8 +188,13 @@ class VibeApp(App[int]):
             if isinstance(message, UserMessage):
                 entries.append(UserEntry(message.content))
             elif isinstance(message, AssistantMessage):
-                if message.content.strip():
-                    entries.append(AnswerEntry(message.content))
+                # The loop's notes to the model are not the answer: its placeholder reply is left
+                # out, and a "cut short" note becomes a notice under the partial answer.
+                answer = shown_answer(message.content)
+                if answer.text.strip():
+                    entries.append(AnswerEntry(answer.text))
+                if answer.cut_short is not None:
+                    entries.append(Notice(f"(answer cut short: {answer.cut_short})", "dim"))
                 for call in message.tool_calls:
                     entries.append(Notice(f"↳ {call.name}  {_call_subject(call.arguments)}", "dim"))
         recent, earlier = entries[-RESUME_SHOWN:], entries[:-RESUME_SHOWN]
@@ -201,7 +220,10 @@ class VibeApp(App[int]):
         if text.startswith("/"):
             self.run_worker(self._command(text), group="command", exit_on_error=False)
         elif text.startswith("!") and len(text) > 1:
-            self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
+            self._shells = [worker for worker in self._shells if not worker.is_finished]
+            self._shells.append(
+                self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
+            )
         elif self.busy:
             self.queue.append(text)
             self.status_line.set(queued=len(self.queue))
@@ -314,6 +336,12 @@ class VibeApp(App[int]):
     # -- keys -------------------------------------------------------------------------------
 
     def action_interrupt(self) -> None:
+        """Esc: stops the agent's run and any `!command` still running (its process group)."""
+        self.interrupt_agent()
+        for worker in self._shells:
+            worker.cancel()
+
+    def interrupt_agent(self) -> None:
         if self.busy and self.agent is not None:
             self.agent.cancel()
 

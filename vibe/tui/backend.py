@@ -37,8 +37,14 @@ class Backend(Protocol):
         """The chat-completions base URL in use (for /status)."""
         ...
 
+    @property
+    def model_name(self) -> str:
+        """The model in use, as /model names it (an alias, or a raw id)."""
+        ...
+
     def model_names(self) -> list[str]:
-        """Configured model aliases, for the /model picker."""
+        """For the /model picker: the start-up model (an alias or a raw id), then the other
+        configured aliases."""
         ...
 
     async def open_agent(
@@ -52,9 +58,10 @@ class Backend(Protocol):
         """This directory's saved sessions, newest first."""
         ...
 
-    def switch_model(self, agent: Agent, name: str) -> str:
+    async def switch_model(self, agent: Agent, name: str) -> str:
         """Point `agent` at model alias or id `name` from its next request; returns the model id.
-        Raises BackendError for a model that cannot be used."""
+        Its context window is found as at start-up. Raises BackendError for a model that cannot
+        be used."""
         ...
 
     def shell_sandbox(self, agent: Agent | None) -> Sandbox:

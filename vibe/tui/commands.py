@@ -40,10 +40,8 @@ async def _help(app: VibeApp, argument: str) -> None:
 
 
 async def _new(app: VibeApp, argument: str) -> None:
-    await app.transcript.clear()
     app.queue.clear()
-    app.open_agent(resume=None, fresh=True)
-    await app.transcript.notice("new conversation")
+    app.open_agent(resume=None, fresh=True, replace=True)
 
 
 async def _resume(app: VibeApp, argument: str) -> None:
@@ -61,8 +59,8 @@ async def _resume(app: VibeApp, argument: str) -> None:
 
 
 async def _resume_id(app: VibeApp, session_id: str) -> None:
-    await app.transcript.clear()
-    app.open_agent(resume=session_id, fresh=False)
+    # The screen changes only if the session opens; an unknown id is one error notice.
+    app.open_agent(resume=session_id, fresh=False, replace=True)
 
 
 async def _model(app: VibeApp, argument: str) -> None:
@@ -70,14 +68,14 @@ async def _model(app: VibeApp, argument: str) -> None:
         await app.transcript.notice("the agent is still starting; try again in a moment", "warn")
         return
     if not argument:
-        current = app.agent.facts.model
+        current = app.backend.model_name
         names = app.backend.model_names()
         items = [(name, f"{name}{'  (current)' if name == current else ''}") for name in names]
         argument = await app.push_screen_wait(PickerScreen("Switch model", items)) or ""
         if not argument:
             return
     try:
-        model_id = app.backend.switch_model(app.agent, argument)
+        model_id = await app.backend.switch_model(app.agent, argument)
     except BackendError as exc:
         await app.transcript.notice(f"✗ {exc}", "error")
         return

@@ -7,10 +7,11 @@ the conversation: the user ran it, the model did not ask for it.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from vibe.agent.events import ToolCallFinished, ToolCallStarted
+from vibe.agent.events import ToolCallFinished, ToolCallStarted, ToolStatus
 from vibe.sandbox.process import run_process
 from vibe.tools.bash import shell_argv
 
@@ -36,13 +37,24 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
     sandbox = app.backend.shell_sandbox(app.agent)
     spec = sandbox.wrap(shell_argv(command), app.backend.cwd)
     began = time.monotonic()
+    shown: list[str] = []
+
+    def on_output(text: str) -> None:
+        shown.append(text)
+        transcript.tool_output(call_id, text)
+
+    status: ToolStatus
     try:
         outcome = await run_process(
-            spec,
-            timeout=SHELL_TIMEOUT_SECONDS,
-            on_output=lambda text: transcript.tool_output(call_id, text),
-            cap_bytes=OUTPUT_CAP_BYTES,
+            spec, timeout=SHELL_TIMEOUT_SECONDS, on_output=on_output, cap_bytes=OUTPUT_CAP_BYTES
         )
+    except asyncio.CancelledError:
+        # Esc (the app cancels this worker): run_process has stopped the process group, SIGTERM
+        # then SIGKILL after a grace, before this is reached, so the card says "interrupted"
+        # only once nothing of the command is left running.
+        output = "".join(shown).rstrip("\n")
+        _finish(app, call_id, "cancelled", f"{output}\ninterrupted" if output else "interrupted", began)
+        raise
     except OSError as exc:
         status, output = "error", f"could not start the command: {exc}"
     else:
@@ -50,7 +62,11 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
         output = outcome.output.rstrip("\n")
         ending = "timed out" if outcome.timed_out else f"exit code: {outcome.exit_code}"
         output = f"{output}\n{ending}" if output else ending
-    transcript.tool_finished(
+    _finish(app, call_id, status, output, began)
+
+
+def _finish(app: VibeApp, call_id: str, status: ToolStatus, output: str, began: float) -> None:
+    app.transcript.tool_finished(
         ToolCallFinished(
             turn_id="",
             call_id=call_id,

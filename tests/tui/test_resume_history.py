@@ -1,0 +1,43 @@
+"""A resumed conversation shows what the user saw, not the notes the agent loop wrote for the model."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tools.fake_mistral import fault, reply
+from tui.harness import SIZE, TuiEnv, answers, notices, send, users, wait_for, wait_idle
+
+
+async def test_a_resumed_session_hides_the_loops_notes_and_says_what_was_cut_short(tui_env: TuiEnv) -> None:
+    # A stall the test ends with Esc must not be retried first (TEST_CONFIG waits 0.5 s).
+    (tui_env.home / "config.toml").write_text("[network]\nidle_timeout = 60\n", encoding="utf-8")
+    tui_env.fake.script(
+        fault.stall_after("Partial answ", seconds=30),  # cut short mid-answer
+        fault.stall_after("", seconds=30),  # stopped before any answer: the next run adds a placeholder
+        reply("All done."),
+    )
+    first = tui_env.app()
+    async with first.run_test(size=SIZE) as pilot:
+        await send(pilot, "go")
+        await wait_for(pilot, lambda: any("Partial" in text for text in answers(first)))
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        await send(pilot, "again")
+        await asyncio.to_thread(tui_env.fake.wait_for_requests, 2)
+        await pilot.press("escape")
+        await wait_idle(pilot)
+        await send(pilot, "go on")
+        await wait_idle(pilot)
+        assert first.agent is not None
+        session_id = first.agent.session_id
+    # The model did read both notes: the session really holds them.
+    sent = " ".join(str(m.get("content")) for m in tui_env.fake.requests[-1].messages)
+    assert "[cut short: the run was interrupted]" in sent and "[no reply:" in sent
+
+    resumed = tui_env.app("--resume", session_id)
+    async with resumed.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: any("resumed session" in n for n in notices(resumed)))
+        assert users(resumed) == ["go", "again", "go on"]
+        assert answers(resumed) == ["Partial answ", "All done."]
+        assert "(answer cut short: the run was interrupted)" in notices(resumed)
+        assert not [n for n in notices(resumed) if "[no reply" in n or "[cut short" in n]
