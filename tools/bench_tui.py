@@ -31,6 +31,7 @@ from urllib.parse import urlparse
 import pexpect
 import psutil
 
+from tools.bench import ensure_bytecode
 from tools.fake_mistral import FakeMistral, Step, reply
 from vibe.config.paths import sessions_dir
 from vibe.messages import AssistantMessage, UserMessage
@@ -201,6 +202,7 @@ def main() -> int:
     parser.add_argument("--tokens", type=int, default=4000, help="tokens to stream (default 4000)")
     parser.add_argument("--messages", type=int, default=1000, help="transcript size (default 1000)")
     args = parser.parse_args()
+    ensure_bytecode()
     figures = {**bench_launch_idle_stream(args.tokens), **bench_big_transcript(args.messages)}
     targets = {"first_frame_s": 0.6, "idle_cpu_pct": 1.0, "rss_mb": 300.0}
     for name, value in figures.items():

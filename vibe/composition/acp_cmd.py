@@ -188,11 +188,12 @@ class EngineBackend:
             await client.aclose()
         builder = self._schema_builder
         if builder is not None and builder.poll() is None:
-            builder.terminate()  # it writes atomically: stopping it leaves nothing half-written
+            # Let it finish (under a second) or a short session would never leave a copy
+            # behind; stopped after a while, it leaves nothing half-written.
             try:
                 await asyncio.to_thread(builder.wait, 5)
             except subprocess.TimeoutExpired:
-                builder.kill()
+                builder.terminate()
                 await asyncio.to_thread(builder.wait)
 
     def _engine_task(self, cwd: Path) -> asyncio.Task[Engine]:
