@@ -50,7 +50,11 @@ def completion_at(text: str, cursor: int) -> Completion | None:
 
 
 def slash_matches(word: str) -> list[tuple[str, str]]:
-    return [(name, help_) for name, help_ in SLASH_COMMANDS.items() if name[1:].startswith(word.lower())]
+    """Commands starting with `word`, the exact match first (so `/mode` never sits under `/model`)."""
+    typed = word.lower()
+    matches = [(name, help_) for name, help_ in SLASH_COMMANDS.items() if name[1:].startswith(typed)]
+    matches.sort(key=lambda item: item[0][1:] != typed)  # stable: the rest keep their order
+    return matches
 
 
 def _score(query: str, candidate: str) -> float | None:

@@ -1,8 +1,19 @@
 """The prompt: multi-line input with history and a completion menu.
 
 Enter sends; Shift+Enter or Ctrl+J inserts a newline. Up/Down walk the history when the
-cursor is on the first/last line. While the completion menu is open, Up/Down move in it and
-Tab/Enter accept. The cursor does not blink: a blinking cursor is a timer, and idle means idle.
+cursor is on the first/last line. The cursor does not blink: a blinking cursor is a timer,
+and idle means idle.
+
+The command menu follows the rule of Claude Code and opencode: Tab completes, Enter sends what
+is typed. Enter takes the highlighted command only when the user chose it (moved the highlight
+with Up/Down since the menu last changed) or when it is the only match and merely finishes the
+word typed (`/he` runs /help); so `/mode` runs /mode though /model is offered too. A command
+taken with Enter also runs. In the `@path` menu Enter takes the highlighted file (a fuzzy query
+like `@calc` is not a path worth sending) unless the mention already is that file.
+
+Keys can arrive faster than the app handles the text changes they cause, so every menu key
+first recomputes the menu if it was computed for another text or cursor position: a stale
+suggestion is never applied.
 """
 
 from __future__ import annotations
@@ -22,9 +33,11 @@ class CompletionMenu(OptionList):
         super().__init__(id="completion")
         self.display = False
         self.can_focus = False
+        self.navigated = False  # the user moved the highlight since the items last changed
 
     def show(self, items: list[tuple[str, str]]) -> None:
         """`items` are (value to insert, label)."""
+        self.navigated = False
         self.clear_options()
         if not items:
             self.display = False
@@ -32,6 +45,13 @@ class CompletionMenu(OptionList):
         self.add_options([Option(label, id=value) for value, label in items])
         self.highlighted = 0
         self.display = True
+
+    def move(self, step: int) -> None:
+        if step < 0:
+            self.action_cursor_up()
+        else:
+            self.action_cursor_down()
+        self.navigated = True
 
     def chosen(self) -> str | None:
         if not self.display or self.highlighted is None:
@@ -54,24 +74,27 @@ class PromptInput(TextArea):
         self._draft = ""
         self.files: list[str] | None = None  # filled by the app, in the background, on first "@"
         self._completion: Completion | None = None
+        self._completion_for: tuple[str, int] | None = None  # the (text, cursor) it was computed for
 
     # -- keys -----------------------------------------------------------------------------
 
     async def _on_key(self, event: events.Key) -> None:
         key = event.key
+        if key in ("up", "down", "tab", "enter", "escape"):
+            self.sync_completion()
+        menu_open = self.menu.display
         handled = True
-        if self.menu.display and key in ("up", "down", "tab", "enter", "escape"):
-            if key == "up":
-                self.menu.action_cursor_up()
-            elif key == "down":
-                self.menu.action_cursor_down()
-            elif key == "escape":
-                self.menu.display = False
-            else:
-                slash = self._completion is not None and self._completion.kind == "slash"
-                self.accept_completion()
-                if key == "enter" and slash:  # Enter on a command runs it, as typed in full would
-                    self.submit()
+        if menu_open and key in ("up", "down"):
+            self.menu.move(-1 if key == "up" else 1)
+        elif menu_open and key == "escape":
+            self.menu.display = False
+        elif menu_open and key == "tab":
+            self.accept_completion()
+        elif key == "enter" and menu_open and self._enter_takes_suggestion():
+            slash = self._completion is not None and self._completion.kind == "slash"
+            self.accept_completion()
+            if slash:  # a chosen command runs, as it would typed in full
+                self.submit()
         elif key == "enter":
             self.submit()
         elif key in ("shift+enter", "ctrl+j"):
@@ -116,6 +139,9 @@ class PromptInput(TextArea):
             self._history_index = index
             self.text = self.prompt_history[index]
         self.move_cursor(self.document.end)
+        # A recalled "/help" must not open the menu: Up would then move in it, not in history.
+        self._completion, self._completion_for = None, self._position()
+        self.menu.display = False
         return True
 
     # -- completion -----------------------------------------------------------------------
@@ -125,11 +151,27 @@ class PromptInput(TextArea):
         lines = self.text.split("\n")
         return sum(len(line) + 1 for line in lines[:row]) + column
 
+    def _position(self) -> tuple[str, int]:
+        return self.text, self._cursor_index()
+
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
-        self.refresh_completion()
+        self.sync_completion()
+
+    def on_text_area_selection_changed(self, event: TextArea.SelectionChanged) -> None:
+        self.sync_completion()
+
+    def sync_completion(self) -> None:
+        """Recomputes the menu unless it was computed for the text and cursor as they are now.
+
+        The Changed message for a key can arrive after the next keys were handled, so the
+        menu is checked on demand rather than trusted to be current."""
+        if self._completion_for != self._position():
+            self.refresh_completion()
 
     def refresh_completion(self) -> None:
-        completion = completion_at(self.text, self._cursor_index())
+        position = self._position()
+        self._completion_for = position
+        completion = completion_at(*position)
         self._completion = completion
         if completion is None:
             self.menu.display = False
@@ -143,6 +185,19 @@ class PromptInput(TextArea):
 
     class FilesWanted(Message):
         """The first `@`: the app should index the repository's files."""
+
+    def _enter_takes_suggestion(self) -> bool:
+        """Whether Enter applies the highlighted suggestion instead of sending what is typed."""
+        chosen, completion = self.menu.chosen(), self._completion
+        if chosen is None or completion is None:
+            return False
+        if self.menu.navigated:
+            return True
+        typed = self.text[completion.start : completion.end]
+        if completion.kind == "file":
+            return chosen != typed
+        typed, chosen = typed.lower(), chosen.lower()
+        return self.menu.option_count == 1 and chosen != typed and chosen.startswith(typed)
 
     def accept_completion(self) -> None:
         value = self.menu.chosen()
