@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from vibe import __version__
+from vibe import __version__, startup_gc
 
 _STDIN = "\0stdin"  # `-p` given without text: the prompt comes from stdin
 
@@ -181,6 +181,7 @@ def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> st
 
 def acp_main(argv: Sequence[str] | None = None) -> int:
     """`vibe acp` / `vibe-acp`: editor mode over stdio. Takes no arguments besides --help."""
+    startup_gc.pause()  # `vibe-acp` starts here, not in main()
     parser = argparse.ArgumentParser(
         prog="vibe acp",
         description="Serve the Agent Client Protocol on stdin/stdout for an editor (Zed, JetBrains, Neovim).",
@@ -207,6 +208,7 @@ _SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    startup_gc.pause()  # resumed by the frontend once its engine has loaded
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] in _SUBCOMMANDS:
         return _SUBCOMMANDS[arguments[0]](arguments[1:])

@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from vibe import startup_gc
 from vibe.config.paths import cache_dir, logs_dir, vibe_home
 
 if TYPE_CHECKING:
@@ -214,7 +215,10 @@ class EngineBackend:
             raise
 
     async def _build(self, cwd: Path) -> Engine:
-        settings, resolved = await asyncio.to_thread(_load_settings, cwd, self._env)
+        try:
+            settings, resolved = await asyncio.to_thread(_load_settings, cwd, self._env)
+        finally:
+            startup_gc.resume()
         from vibe.composition.engine import Engine, build_client, setup_logging
 
         if not self._logging_ready:

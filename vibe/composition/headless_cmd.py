@@ -8,6 +8,7 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
 from vibe.composition.flags import settings_flags
@@ -59,7 +60,12 @@ async def _headless(
         # Built in a thread while the endpoint answers /models: the sandbox probe and the session
         # set-up overlap that round trip instead of following it.
         approver = HeadlessApprover(on_ask=settings.on_ask)
-        agent = await asyncio.to_thread(build_agent, settings, resolved, options, env, client, approver, None)
+        try:
+            agent = await asyncio.to_thread(
+                build_agent, settings, resolved, options, env, client, approver, None
+            )
+        finally:
+            startup_gc.resume()
         if window is not None:
             agent.use_context_window(await window)
         return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)

@@ -12,6 +12,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from vibe import startup_gc
+
 USAGE_ERROR = 2
 
 
@@ -22,7 +24,10 @@ def main(args: argparse.Namespace, env: dict[str, str], cwd: Path, initial_promp
     def build() -> Backend:
         from vibe.composition.tui_backend import build_backend
 
-        return build_backend(args, env, cwd)
+        try:
+            return build_backend(args, env, cwd)
+        finally:
+            startup_gc.resume()
 
     app = VibeApp(build, cwd.resolve(), initial_prompt)
     code = app.run()
