@@ -16,8 +16,10 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pathspec import GitIgnoreSpec
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 GIT_DIR = ".git"
 
@@ -123,5 +125,8 @@ def _load_rules(path: Path, prefix: str) -> _Rules | None:
         text = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return None
+    # Imported on first use: pathspec costs ~15 ms that starting a session need not pay.
+    from pathspec import GitIgnoreSpec
+
     spec = GitIgnoreSpec.from_lines(text.splitlines())
     return _Rules(prefix, spec) if len(spec) else None
