@@ -179,6 +179,31 @@ class UsageUpdated(_Event):
     cost_usd: float
 
 
+CompactionTrigger = Literal["auto", "manual"]
+
+
+class CompactionStarted(_Event):
+    """The history is being made smaller (it may take a model request: show it as working)."""
+
+    type: Literal["compaction_started"] = "compaction_started"
+    trigger: CompactionTrigger
+    # Estimated tokens of the next request before compacting, and the model's window.
+    tokens_before: int
+    context_window: int | None = None
+
+
+class CompactionFinished(_Event):
+    type: Literal["compaction_finished"] = "compaction_finished"
+    trigger: CompactionTrigger
+    tokens_before: int
+    tokens_after: int
+    # Older tool outputs replaced by a note, and messages replaced by the summary.
+    pruned_outputs: int
+    summarised_messages: int
+    # Why it could not be done (the history is then unchanged).
+    error: str | None = None
+
+
 class Error(_Event):
     type: Literal["error"] = "error"
     message: str
@@ -246,6 +271,8 @@ AgentEvent = Annotated[
     | ApprovalResolved
     | PlanUpdated
     | UsageUpdated
+    | CompactionStarted
+    | CompactionFinished
     | Error
     | Result,
     Field(discriminator="type"),

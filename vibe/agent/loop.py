@@ -14,13 +14,14 @@ import logging
 import secrets
 import string
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
+from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, history_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.tool_specs import tool_specs
@@ -66,6 +67,7 @@ class AgentSettings:
     limits: RunLimits = field(default_factory=RunLimits)
     pricing: Pricing = field(default_factory=Pricing)
     context_window: int | None = None
+    compaction: CompactionSettings = field(default_factory=CompactionSettings)
 
 
 def new_call_id() -> str:
@@ -100,6 +102,8 @@ class Agent:
         # The call-view recorder saves how tool calls were shown, for replaying the session.
         self._observers = (*observers, CallViewRecorder(lambda: self._session))
         self.history: list[Message] = list(history or [])
+        # Endpoint-reported prompt tokens per estimated token (see _calibrate).
+        self._token_ratio = 1.0
         self._seen_call_ids = {
             call.id
             for message in self.history
@@ -164,6 +168,18 @@ class Agent:
         self._facts = replace(self._facts, model=model_name)
 
     async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
+        async for event in self._drive(lambda emit: self._run(prompt, emit)):
+            yield event
+
+    async def compact(self, instructions: str | None = None) -> AsyncIterator[ev.AgentEvent]:
+        """/compact: summarise the conversation now (optionally focused as the user asks).
+        Emits the compaction events, then a result, like a run."""
+        async for event in self._drive(lambda emit: self._run_compaction(instructions, emit)):
+            yield event
+
+    async def _drive(
+        self, start: Callable[[ev.Emit], Coroutine[None, None, None]]
+    ) -> AsyncIterator[ev.AgentEvent]:
         queue: asyncio.Queue[ev.AgentEvent | None] = asyncio.Queue()
 
         def emit(event: ev.AgentEvent) -> None:
@@ -173,7 +189,7 @@ class Agent:
                 observe(numbered)
             queue.put_nowait(numbered)
 
-        task = asyncio.create_task(self._run(prompt, emit))
+        task = asyncio.create_task(start(emit))
         self._task = task
         task.add_done_callback(lambda _task: queue.put_nowait(None))
         result_seen = False
@@ -183,7 +199,7 @@ class Agent:
                 yield event
             if not result_seen:  # cancelled before the task ever ran: the promise of a result holds
                 self._seq += 1
-                yield self._early_cancel_result().model_copy(update={"seq": self._seq})
+                yield self._bare_result("interrupted", "cancelled").model_copy(update={"seq": self._seq})
         finally:
             if not task.done():
                 task.cancel()
@@ -280,13 +296,19 @@ class Agent:
             self._append(AssistantMessage(content=NO_REPLY))
         self._append(UserMessage(content=prompt))
         final_text = ""
+        compaction_failed = False  # then not retried (each try costs a request) until next prompt
         while True:
+            window = self._settings.context_window
+            compaction = self._settings.compaction
+            estimate = self._request_tokens()
+            due = window is not None and compaction.auto and estimate > window * compaction.threshold
+            if due and not compaction_failed:
+                compaction_failed = await self._compact("auto", emit) is not None
+                estimate = self._request_tokens()
             messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
-            estimate = self._estimate_prompt_tokens(messages)
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
-            window = self._settings.context_window
             if window is not None and estimate > window:
                 raise ContextOverflowError(
                     f"the conversation (about {estimate:,} tokens) no longer fits the model's context "
@@ -304,6 +326,7 @@ class Agent:
                 raise
             spend.turns += 1
             if state.usage is not None:
+                self._calibrate(messages, state.usage.prompt_tokens)
                 spend.usage = spend.usage + state.usage
                 emit(
                     ev.UsageUpdated(
@@ -346,6 +369,71 @@ class Agent:
                         results.get(call.id) or ToolMessage(tool_call_id=call.id, name=call.name, content=cut)
                     )
 
+    # -- compaction -------------------------------------------------------------------------
+
+    async def _run_compaction(self, instructions: str | None, emit: ev.Emit) -> None:
+        started = time.monotonic()
+        self._emit = emit
+        try:
+            error = await self._compact("manual", emit, instructions)
+        except asyncio.CancelledError:
+            current = asyncio.current_task()
+            if current is not None:
+                current.uncancel()
+            emit(self._bare_result("interrupted", "cancelled"))
+            return
+        duration = int((time.monotonic() - started) * 1000)
+        if error is None:
+            emit(self._bare_result("success", "end_turn", duration_ms=duration))
+        else:
+            emit(ev.Error(message=f"could not compact the conversation: {error}", fatal=True))
+            emit(self._bare_result("error", "error", error, "compaction", duration))
+
+    async def _compact(
+        self, trigger: ev.CompactionTrigger, emit: ev.Emit, instructions: str | None = None
+    ) -> str | None:
+        """Makes the history smaller (see vibe.agent.compaction); returns why it could not."""
+        before = self._request_tokens()
+        outcome = await compact_and_report(
+            self.history,
+            self._model,
+            self._settings.sampling,
+            self._settings.compaction,
+            Sizes(
+                window=self._settings.context_window,
+                tokens_before=before,
+                fixed_tokens=max(before - int(history_tokens(self.history) * self._token_ratio), 0),
+                token_ratio=self._token_ratio,
+            ),
+            trigger=trigger,
+            instructions=instructions,
+            emit=emit,
+            measure=self._request_tokens,
+        )
+        if isinstance(outcome, str):
+            return outcome
+        self.history = outcome
+        self._save(
+            lambda writer: writer.append_record(
+                "compaction", {"messages": [message.model_dump(mode="json") for message in outcome]}
+            )
+        )
+        return None
+
+    def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
+        """The next request's size: the rough estimate scaled by what the endpoint last reported."""
+        messages = [
+            SystemMessage(content=self._settings.system_prompt),
+            *(self.history if history is None else history),
+        ]
+        return int(self._estimate_prompt_tokens(messages) * self._token_ratio)
+
+    def _calibrate(self, messages: list[Message], reported: int) -> None:
+        """Characters per token vary (code, languages); the endpoint's count corrects the guess."""
+        estimated = self._estimate_prompt_tokens(messages)
+        if reported > 0 and estimated > 0:
+            self._token_ratio = min(max(reported / estimated, 0.5), 3.0)
+
     # -- helpers ----------------------------------------------------------------------------
 
     def _append(self, message: Message) -> None:
@@ -370,19 +458,29 @@ class Agent:
         left = spend.time_left()
         return "time" if left is not None and left <= 0 else "user"
 
-    def _early_cancel_result(self) -> ev.Result:
+    def _bare_result(
+        self,
+        status: ev.ResultStatus,
+        stop: ev.StopReason,
+        error: str | None = None,
+        error_kind: str | None = None,
+        duration_ms: int = 0,
+    ) -> ev.Result:
+        """The result of a run that made no model turn (cancelled early, or a /compact)."""
         return ev.Result(
             session_id=self._facts.session_id,
-            status="interrupted",
-            stop_reason="cancelled",
+            status=status,
+            stop_reason=stop,
             final_text="",
             turns=0,
             prompt_tokens=0,
             completion_tokens=0,
             cost_usd=0.0,
-            duration_ms=0,
+            duration_ms=duration_ms,
             tool_calls={},
             denied=[],
+            error=error,
+            error_kind=error_kind,
         )
 
     def _unique(self, call: ToolCall) -> ToolCall:

@@ -1,10 +1,12 @@
 """Notes the loop writes into the conversation for the model, never for the user.
 
-A run stopped mid-answer keeps the partial answer with a "[cut short: why]" line, so the next
-request knows it was incomplete; a run that stopped before any answer is closed with a
-placeholder reply, so roles keep alternating for strict chat templates. Both are saved with the
-session. Frontends that show a saved conversation use `shown_answer` to leave them out; the loop
-uses the builders here, so the two cannot drift apart.
+A compacted conversation starts with a summary written for the model, in a user message
+(vibe.agent.compaction). A run stopped mid-answer keeps the partial answer with a
+"[cut short: why]" line, so the next request knows it was incomplete; a run that stopped before
+any answer is closed with a placeholder reply, so roles keep alternating for strict chat
+templates. All are saved with the session. Frontends that show a saved conversation use
+`shown_answer` and `is_summary` to tell them apart; the loop uses the builders here, so the two
+cannot drift apart.
 """
 
 from __future__ import annotations
@@ -13,7 +15,14 @@ import re
 from dataclasses import dataclass
 
 NO_REPLY = "[no reply: the previous run stopped before the assistant answered]"
+# Opens the user message that replaces a compacted conversation (prompts/compaction_summary.md).
+SUMMARY_MARKER = "[conversation summary]"
 _CUT_SHORT = re.compile(r"(?:^|\n)\[cut short: ([^\]\n]*)\]\Z")
+
+
+def is_summary(content: str) -> bool:
+    """Whether a user message is a compaction summary rather than something the user wrote."""
+    return content.startswith(SUMMARY_MARKER)
 
 
 def cut_short(text: str, why: str) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditObserver
 from vibe.agent.budget import Pricing, RunLimits
+from vibe.agent.compaction import CompactionSettings
 from vibe.agent.events import SandboxInfo
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
@@ -142,6 +143,11 @@ def build_agent(
             limits=RunLimits(limits.max_turns, limits.max_tokens, limits.max_cost, limits.time_limit),
             pricing=Pricing(profile.input_price, profile.output_price),
             context_window=context_window or profile.context_window,
+            compaction=CompactionSettings(
+                auto=settings.compaction.auto,
+                threshold=settings.compaction.threshold,
+                keep_recent=settings.compaction.keep_recent,
+            ),
         ),
         facts=SessionFacts(
             session_id=session.id,

@@ -66,6 +66,16 @@ SandboxPreference = Literal["require", "prefer", "off"]
 OnAsk = Literal["deny", "fail"]
 
 
+class Compaction(_Strict):
+    """When a long conversation is made smaller to fit the model's context window."""
+
+    auto: bool = True
+    # Compact before a request that would fill more than this share of the window.
+    threshold: float = Field(default=0.8, ge=0.2, le=0.95)
+    # Share of the window kept word for word at the end of the conversation.
+    keep_recent: float = Field(default=0.25, ge=0.05, le=0.5)
+
+
 class SandboxSettings(_Strict):
     mode: SandboxMode = "workspace-write"
     # require: no command runs without a working sandbox; prefer: fall back, visibly, and then
@@ -86,6 +96,7 @@ class Settings(_Strict):
     limits: Limits = Limits()
     network: Network = Network()
     sandbox: SandboxSettings = SandboxSettings()
+    compaction: Compaction = Compaction()
     permissions: PermissionsSettings = PermissionsSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"

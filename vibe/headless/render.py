@@ -74,6 +74,10 @@ class TextRenderer:
                 _write_line(self._err, f"  {tool} denied: {_first_line(output)}")
             case ev.Retry(attempt=attempt, delay_seconds=delay, reason=reason):
                 _write_line(self._err, f"  retrying in {delay:.1f}s (attempt {attempt}): {reason}")
+            case ev.CompactionFinished(error=None, tokens_before=before, tokens_after=after):
+                _write_line(self._err, f"  compacted the conversation: ~{before:,} → ~{after:,} tokens")
+            case ev.CompactionFinished(error=str(reason)):
+                _write_line(self._err, f"  could not compact the conversation: {reason}")
             case ev.Error(message=message):
                 _write_line(self._err, f"vibe: {message}")
             case ev.Result():

@@ -1,7 +1,8 @@
 """Sessions: append-only JSONL files under $VIBE_HOME/sessions, written as things happen.
 
 Line 1 is a header (id, cwd, model, start time); then one line per conversation message, one
-per run summary, and two per tool call saying how it was shown (vibe.session.call_views). Each
+per run summary, two per tool call saying how it was shown (vibe.session.call_views), and one
+per compaction holding the compacted conversation that replaces what came before. Each
 line is flushed when written, so a crash loses at most the line in progress, and a torn last
 line is skipped on load. Known secrets are redacted before writing.
 """
@@ -98,6 +99,17 @@ def _header(path: Path) -> SessionInfo | None:
     )
 
 
+def _valid(raw: list[Any]) -> list[Message]:
+    """The messages that still parse (a record from a future version is skipped, not fatal)."""
+    messages: list[Message] = []
+    for item in raw:
+        try:
+            messages.append(_MESSAGE.validate_python(item))
+        except ValidationError:
+            continue
+    return messages
+
+
 class SessionStore:
     def __init__(self, root: Path, secrets_to_redact: Iterable[str] = ()) -> None:
         self.root = root
@@ -135,14 +147,15 @@ class SessionStore:
         return info
 
     def load_messages(self, info: SessionInfo) -> list[Message]:
+        """The conversation as the model last saw it: a compaction record replaces what came
+        before it with the compacted history it holds."""
         messages: list[Message] = []
         for record in _read_records(info.path):
-            if record.get("kind") != "message":
-                continue
-            try:
-                messages.append(_MESSAGE.validate_python(record.get("message")))
-            except ValidationError:
-                continue
+            kind = record.get("kind")
+            if kind == "message":
+                messages.extend(_valid([record.get("message")]))
+            elif kind == "compaction" and isinstance(compacted := record.get("messages"), list):
+                messages = _valid(compacted)  # pyright: ignore[reportUnknownArgumentType]
         return messages
 
     def reopen(self, info: SessionInfo) -> SessionWriter:

@@ -28,7 +28,7 @@ from vibe.tui.approval import ApprovalScreen, ModalApprover
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
-from vibe.tui.render import key_argument
+from vibe.tui.render import key_argument, tokens
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
 from vibe.tui.transcript import AnswerEntry, Notice, PlanEntry, Transcript, UserEntry
@@ -180,11 +180,19 @@ class VibeApp(App[int]):
             self.submit(prompt)
 
     async def show_history(self, history: list[Message]) -> None:
-        from vibe.agent.markers import shown_answer
+        from vibe.agent.compaction import is_acknowledgement
+        from vibe.agent.markers import is_summary, shown_answer
         from vibe.messages import AssistantMessage, UserMessage
 
         entries: list[Static | AnswerEntry] = []
         for message in history:
+            if isinstance(message, UserMessage) and is_summary(message.content):
+                # Written for the model when the conversation was compacted, as is the reply
+                # acknowledging it: neither is the conversation as the user had it.
+                entries.append(Notice("(earlier conversation summarised to fit the context window)", "dim"))
+                continue
+            if is_acknowledgement(message):
+                continue
             if isinstance(message, UserMessage):
                 entries.append(UserEntry(message.content))
             elif isinstance(message, AssistantMessage):
@@ -236,14 +244,23 @@ class VibeApp(App[int]):
         self.status_line.set(busy=True)
         self.run_worker(self._run(text), group="run", exit_on_error=False)
 
-    async def _run(self, text: str) -> None:
+    def start_compaction(self, instructions: str | None) -> None:
+        """/compact: shown and interrupted like a run (Esc stops it, prompts typed meanwhile queue)."""
+        self.busy = True
+        self.status_line.set(busy=True)
+        self.run_worker(self._run(None, instructions), group="run", exit_on_error=False)
+
+    async def _run(self, text: str | None, compact_focus: str | None = None) -> None:
+        """A prompt, or with no text a compaction, run to its result; then the next queued one."""
         await self._agent_ready.wait()
         agent = self.agent
         assert agent is not None
-        await self.transcript.user(text)
+        if text is not None:
+            await self.transcript.user(text)
         self._run_cost = 0.0
+        events = agent.run(text) if text is not None else agent.compact(compact_focus)
         try:
-            async for event in agent.run(text):
+            async for event in events:
                 await self.show_event(event)
         finally:
             self.busy = False
@@ -306,6 +323,16 @@ class VibeApp(App[int]):
                     context_used=event.prompt_tokens + event.completion_tokens,
                     cost_usd=self.totals["cost"],
                 )
+            case ev.CompactionStarted():
+                await transcript.end_stream()
+                await transcript.notice(
+                    f"compacting the conversation (~{tokens(event.tokens_before)})…", "dim"
+                )
+            case ev.CompactionFinished(error=None):
+                self.status_line.set(context_used=event.tokens_after)
+                await transcript.notice(_compaction_summary(event), "dim")
+            case ev.CompactionFinished():
+                await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
             case ev.Error():
                 await transcript.end_stream()
                 await transcript.notice(f"✗ {event.message}", "error")
@@ -395,6 +422,15 @@ class VibeApp(App[int]):
         if self._backend is not None:
             await self._backend.aclose()
         self.exit(0)
+
+
+def _compaction_summary(event: ev.CompactionFinished) -> str:
+    parts = [f"conversation compacted: ~{tokens(event.tokens_before)} → ~{tokens(event.tokens_after)}"]
+    if event.summarised_messages:
+        parts.append(f"{event.summarised_messages} earlier messages summarised")
+    if event.pruned_outputs:
+        parts.append(f"{event.pruned_outputs} old tool outputs elided")
+    return "; ".join(parts)
 
 
 def _call_subject(arguments: str) -> str:

@@ -1,4 +1,4 @@
-"""Slash commands: /help, /new (/clear), /resume, /model, /mode, /status, /cost, /exit."""
+"""Slash commands: /help, /new (/clear), /resume, /model, /compact, /mode, /status, /cost, /exit."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ KEYS_HELP = (
     "Enter send · Shift+Enter/Ctrl+J newline · ↑/↓ history · Tab complete · Esc interrupt · "
     "Shift+Tab cycle mode · Ctrl+C twice quit · @path mention a file · !cmd run a shell command"
 )
-_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model"}
+_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact"}
 
 
 async def run_command(app: VibeApp, text: str) -> None:
@@ -83,6 +83,10 @@ async def _model(app: VibeApp, argument: str) -> None:
     await app.transcript.notice(f"model: {model_id} from the next request on")
 
 
+async def _compact(app: VibeApp, argument: str) -> None:
+    app.start_compaction(argument or None)
+
+
 async def _mode(app: VibeApp, argument: str) -> None:
     if not argument:
         current = app.agent.policy.mode if app.agent is not None else None
@@ -136,6 +140,7 @@ _HANDLERS = {
     "/clear": _new,
     "/resume": _resume,
     "/model": _model,
+    "/compact": _compact,
     "/mode": _mode,
     "/status": _status,
     "/cost": _cost,

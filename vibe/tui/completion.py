@@ -15,6 +15,7 @@ SLASH_COMMANDS: dict[str, str] = {
     "/clear": "start a new conversation (same as /new)",
     "/resume": "resume one of this directory's sessions",
     "/model": "switch model",
+    "/compact": "summarise the conversation to free context (optionally: what to keep)",
     "/mode": "set the permission mode (plan, ask, accept-edits, auto)",
     "/status": "model, endpoint, sandbox, tokens, cost",
     "/cost": "tokens and cost of this session",
