@@ -14,7 +14,7 @@ import logging
 import secrets
 import string
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, history_tokens
 from vibe.agent.dispatch import ToolDispatcher
+from vibe.agent.event_pump import EventPump
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
@@ -100,7 +101,7 @@ class Agent:
         self._session = session
         # Told of every event as it is emitted (the audit log), whatever frontend consumes the run.
         # The call-view recorder saves how tool calls were shown, for replaying the session.
-        self._observers = (*observers, CallViewRecorder(lambda: self._session))
+        self._pump = EventPump((*observers, CallViewRecorder(lambda: self._session)))
         self.history: list[Message] = list(history or [])
         # Endpoint-reported prompt tokens per estimated token (see _calibrate).
         self._token_ratio = 1.0
@@ -111,9 +112,7 @@ class Agent:
             for call in message.tool_calls
         }
         self._specs = tool_specs(tools)
-        self._seq = 0
         self._announced = False
-        self._task: asyncio.Task[None] | None = None
         self._turn_counter = 0
         self._emit: ev.Emit | None = None
 
@@ -168,48 +167,19 @@ class Agent:
         self._facts = replace(self._facts, model=model_name)
 
     async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
-        async for event in self._drive(lambda emit: self._run(prompt, emit)):
+        async for event in self._pump.drive(lambda emit: self._run(prompt, emit), self._cancelled_early):
             yield event
 
     async def compact(self, instructions: str | None = None) -> AsyncIterator[ev.AgentEvent]:
         """/compact: summarise the conversation now (optionally focused as the user asks).
         Emits the compaction events, then a result, like a run."""
-        async for event in self._drive(lambda emit: self._run_compaction(instructions, emit)):
+        work = self._pump.drive(lambda emit: self._run_compaction(instructions, emit), self._cancelled_early)
+        async for event in work:
             yield event
-
-    async def _drive(
-        self, start: Callable[[ev.Emit], Coroutine[None, None, None]]
-    ) -> AsyncIterator[ev.AgentEvent]:
-        queue: asyncio.Queue[ev.AgentEvent | None] = asyncio.Queue()
-
-        def emit(event: ev.AgentEvent) -> None:
-            self._seq += 1
-            numbered = event.model_copy(update={"seq": self._seq})
-            for observe in self._observers:
-                observe(numbered)
-            queue.put_nowait(numbered)
-
-        task = asyncio.create_task(start(emit))
-        self._task = task
-        task.add_done_callback(lambda _task: queue.put_nowait(None))
-        result_seen = False
-        try:
-            while (event := await queue.get()) is not None:
-                result_seen = result_seen or isinstance(event, ev.Result)
-                yield event
-            if not result_seen:  # cancelled before the task ever ran: the promise of a result holds
-                self._seq += 1
-                yield self._bare_result("interrupted", "cancelled").model_copy(update={"seq": self._seq})
-        finally:
-            if not task.done():
-                task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
-            self._task = None
 
     def cancel(self) -> None:
         """Ends the running `run()`; its last event will be a result with reason `cancelled`."""
-        if self._task is not None and not self._task.done():
-            self._task.cancel()
+        self._pump.cancel()
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -457,6 +427,9 @@ class Agent:
         """Why a cancellation happened: the time limit (asyncio.timeout cancels too) or the user."""
         left = spend.time_left()
         return "time" if left is not None and left <= 0 else "user"
+
+    def _cancelled_early(self) -> ev.Result:
+        return self._bare_result("interrupted", "cancelled")
 
     def _bare_result(
         self,

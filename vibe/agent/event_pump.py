@@ -1,0 +1,59 @@
+"""Runs one piece of agent work (a prompt, a /compact) and hands its events to the frontend.
+
+The work runs as its own task and emits events; each is numbered (`seq` strictly increases over
+the agent's life), shown to the observers (audit log, call views) and queued for the consumer,
+which reads them as an async iterator. Whatever happens, the consumer's last event is a result:
+work cancelled before it even started gets the fallback one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+
+from vibe.agent import events as ev
+
+
+class EventPump:
+    def __init__(self, observers: Sequence[Callable[[ev.AgentEvent], None]]) -> None:
+        self._observers = tuple(observers)
+        self._seq = 0
+        self._task: asyncio.Task[None] | None = None
+
+    async def drive(
+        self,
+        work: Callable[[ev.Emit], Coroutine[None, None, None]],
+        fallback: Callable[[], ev.Result],
+    ) -> AsyncIterator[ev.AgentEvent]:
+        queue: asyncio.Queue[ev.AgentEvent | None] = asyncio.Queue()
+
+        def emit(event: ev.AgentEvent) -> None:
+            queue.put_nowait(self._numbered(event))
+
+        task = asyncio.create_task(work(emit))
+        self._task = task
+        task.add_done_callback(lambda _task: queue.put_nowait(None))
+        result_seen = False
+        try:
+            while (event := await queue.get()) is not None:
+                result_seen = result_seen or isinstance(event, ev.Result)
+                yield event
+            if not result_seen:  # cancelled before the task ever ran: the promise of a result holds
+                yield self._numbered(fallback())
+        finally:
+            if not task.done():
+                task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+            self._task = None
+
+    def cancel(self) -> None:
+        """Ends the running work; its last event will be a result saying it was cancelled."""
+        if self._task is not None and not self._task.done():
+            self._task.cancel()
+
+    def _numbered(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        self._seq += 1
+        numbered = event.model_copy(update={"seq": self._seq})
+        for observe in self._observers:
+            observe(numbered)
+        return numbered
