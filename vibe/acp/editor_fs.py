@@ -17,11 +17,12 @@ import logging
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from acp.exceptions import RequestError
 from acp.schema import ReadTextFileResponse, WriteTextFileResponse
 
+from vibe.acp.prompt_text import encodable
 from vibe.tools.fs import FileSystem, LocalFileSystem
 
 log = logging.getLogger("vibe.acp")
@@ -71,7 +72,7 @@ class EditorFileSystem:
             # The editor could not serve it: let the disk say exactly why (missing, binary...).
             log.info("editor could not read %s (%s); reading the disk", path, exc)
             return await self._disk.read_text(path)
-        return response.content
+        return encodable(response.content)
 
     async def write_text(self, path: Path, content: str) -> None:
         if not self._write:
@@ -81,7 +82,16 @@ class EditorFileSystem:
         try:
             await self._client.write_text_file(self.session_id, self._paths.to_editor(path), content)
         except RequestError as exc:
-            raise OSError(f"the editor refused to write the file: {exc}") from exc
+            raise OSError(f"the editor refused to write the file: {_reason(exc)}") from exc
+
+
+def _reason(exc: RequestError) -> str:
+    """The editor's error message with its details: "Internal error" alone tells the model nothing."""
+    data: object = exc.data
+    details = cast(dict[str, object], data).get("details") if isinstance(data, dict) else data
+    if details is None or str(details) in str(exc):
+        return str(exc)
+    return f"{exc} ({details})"
 
 
 @dataclass(slots=True)

@@ -3,7 +3,9 @@
 The turn waits for the editor's answer. A request goes out only after the tool call it is
 about has been announced to the editor (the session marks it), so the editor never gets a
 question about a call it has not seen. `session/cancel` resolves every pending question as
-cancelled at once rather than leaving the turn waiting for an answer that will never come.
+cancelled at once rather than leaving the turn waiting for an answer that will never come; an
+editor answering a question with the `cancelled` outcome ends the turn the same way, as that
+outcome means the turn was cancelled.
 """
 
 from __future__ import annotations
@@ -77,6 +79,8 @@ class EditorApprover:
         self.session_id = ""
         # Builds the tool call shown with a request (set by the session, which knows the calls).
         self.describe: Callable[[ApprovalRequest], ToolCallUpdate] | None = None
+        # Ends the turn (set by the session): called when the editor answers "cancelled".
+        self.on_cancelled: Callable[[], None] | None = None
         self._announced: dict[str, asyncio.Event] = {}
         self._pending: dict[str, asyncio.Future[Decision]] = {}
 
@@ -110,6 +114,8 @@ class EditorApprover:
         try:
             response = await self._client.request_permission(self.session_id, tool_call, options_for(request))
             decision = decision_for(response)
+            if not isinstance(response.outcome, AllowedOutcome) and self.on_cancelled is not None:
+                self.on_cancelled()
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the editor failed or went away: nothing was approved

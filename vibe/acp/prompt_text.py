@@ -3,10 +3,15 @@
 We advertise text, resource links and embedded context. Embedded files arrive with the text the
 user sees in the editor (possibly unsaved), so they are given to the model inline, marked with
 their URI; links are named so the model can read them with its tools.
+
+Text from the editor is made encodable first: JSON lets a client send half of a UTF-16
+surrogate pair (a string cut inside an emoji), which Python keeps as an unpaired surrogate that
+no UTF-8 file or request can carry, so one such character would fail the session from then on.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -28,11 +33,33 @@ PromptBlock = (
     | EmbeddedResourceContentBlock
 )
 
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_LINES = re.compile(r"L(\d+)(?::(\d+))?")
 
-def _readable_uri(uri: str) -> str:
-    """A file URI as the path the tools take; anything else unchanged."""
+
+def encodable(text: str) -> str:
+    """`text` with unpaired surrogates replaced by U+FFFD (the replacement character)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+def _readable_uri(uri: str) -> tuple[str, str]:
+    """A file URI as the path the tools take, and the lines it names ("" for all of it).
+
+    Editors name part of a file in the fragment: Zed's selections and symbols end in
+    `#L10:20` (1-based, inclusive). Anything but a file URI is kept as it is.
+    """
     parts = urlsplit(uri)
-    return unquote(parts.path) if parts.scheme == "file" else uri
+    if parts.scheme != "file":
+        return uri, ""
+    lines = _LINES.fullmatch(parts.fragment)
+    if lines is None:
+        return unquote(parts.path), ""
+    first, last = lines.group(1), lines.group(2) or lines.group(1)
+    return unquote(parts.path), first if first == last else f"{first}-{last}"
 
 
 def prompt_text(blocks: Sequence[PromptBlock]) -> str:
@@ -42,12 +69,16 @@ def prompt_text(blocks: Sequence[PromptBlock]) -> str:
         if isinstance(block, TextContentBlock):
             parts.append(block.text)
         elif isinstance(block, ResourceContentBlock):
-            parts.append(f"[{block.name}]({_readable_uri(block.uri)})")
+            where, lines = _readable_uri(block.uri)
+            plural = "s" if "-" in lines else ""
+            parts.append(f"[{block.name}]({where})" + (f" (line{plural} {lines})" if lines else ""))
         elif isinstance(block, EmbeddedResourceContentBlock):
             resource = block.resource
-            where = _readable_uri(resource.uri)
+            where, lines = _readable_uri(resource.uri)
             if isinstance(resource, TextResourceContents):
-                parts.append(f'\n<context source="{where}">\n{resource.text}\n</context>\n')
+                # Without the line range the model would take a selection for the whole file.
+                span = f' lines="{lines}"' if lines else ""
+                parts.append(f'\n<context source="{where}"{span}>\n{resource.text}\n</context>\n')
             else:
                 parts.append(f"[binary attachment {where} left out: only text is supported]")
         else:
@@ -59,7 +90,7 @@ def prompt_text(blocks: Sequence[PromptBlock]) -> str:
         if text and not text[-1].isspace() and not part[:1].isspace():
             text += " "
         text += part
-    text = text.strip()
+    text = encodable(text).strip()
     if not text:
         raise RequestError.invalid_params({"details": "the prompt is empty"})
     return text

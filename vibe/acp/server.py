@@ -25,6 +25,7 @@ from acp.schema import (
     AuthMethodAgent,
     AvailableCommandsUpdate,
     ClientCapabilities,
+    ConfigOptionUpdate,
     CurrentModeUpdate,
     Implementation,
     InitializeResponse,
@@ -59,6 +60,15 @@ def _error(exc: EngineUnavailableError) -> RequestError:
     if exc.auth:
         return RequestError(AUTH_REQUIRED, str(exc))
     return RequestError(NOT_FOUND if exc.not_found else INTERNAL_ERROR, str(exc))
+
+
+async def _folder(cwd: str) -> Path:
+    folder = Path(cwd)
+    if not folder.is_absolute() or not await asyncio.to_thread(folder.is_dir):
+        raise RequestError.invalid_params(
+            {"details": f"cwd must be an absolute path to a folder, got {cwd!r}"}
+        )
+    return folder
 
 
 class VibeAgent:
@@ -140,16 +150,25 @@ class VibeAgent:
     ) -> LoadSessionResponse:
         from vibe.acp.replay import replay_session
 
-        if session_id in self._sessions:
-            self._sessions.pop(session_id).cancel()
+        await _folder(cwd)  # before touching the open session: a bad request changes nothing
+        previous = self._sessions.get(session_id)
+        if previous is not None:
+            # Reopened while open here: its turn ends first, so the saved file is complete; it
+            # stays usable if the load fails.
+            previous.cancel()
+            await previous.idle()
         session = await self._open(cwd, resume=session_id)
+        if previous is not None:
+            previous.close()
         for update in await replay_session(session, self._backend.tool_kinds()):
             await session.send(update)
         self._after_response(self._announce(session, mcp_servers or []))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
 
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
-        self._set_mode(self._session(session_id), mode_id)
+        session = self._session(session_id)
+        self._set_mode(session, mode_id)
+        await self._settings_changed(session, tell_mode=False)
         return SetSessionModeResponse()
 
     async def set_config_option(
@@ -158,6 +177,7 @@ class VibeAgent:
         session = self._session(session_id)
         if config_id == options.MODE_OPTION and isinstance(value, str):
             self._set_mode(session, value)
+            await self._settings_changed(session, tell_options=False)
         elif config_id == options.MODEL_OPTION and isinstance(value, str):
             await self._set_model(session, value)
         else:
@@ -187,11 +207,7 @@ class VibeAgent:
     # -- helpers ----------------------------------------------------------------------------
 
     async def _open(self, cwd: str, resume: str | None) -> EditorSession:
-        folder = Path(cwd)
-        if not folder.is_absolute() or not await asyncio.to_thread(folder.is_dir):
-            raise RequestError.invalid_params(
-                {"details": f"cwd must be an absolute path to a folder, got {cwd!r}"}
-            )
+        folder = await _folder(cwd)
         client = self._client
         if client is None:  # pragma: no cover - the SDK connects before dispatching
             raise RequestError(INTERNAL_ERROR, "not connected")
@@ -265,17 +281,34 @@ class VibeAgent:
                 modes = ", ".join(options.MODES)
                 return f"Permission mode: {session.agent.policy.mode}. Choose one of: {modes}."
             self._set_mode(session, argument)
-            await session.send(
-                CurrentModeUpdate(session_update="current_mode_update", current_mode_id=argument)
-            )
+            await self._settings_changed(session)
             return f"Permission mode is now {argument}."
         if name == "/model":
             if not argument:
                 names = ", ".join(choice.name for choice in self._backend.models(session.cwd))
                 return f"Model: {self._model_names[session.id]}. Configured: {names}."
             await self._set_model(session, argument)
+            await self._settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
         return None
+
+    async def _settings_changed(
+        self, session: EditorSession, *, tell_mode: bool = True, tell_options: bool = True
+    ) -> None:
+        """Tells the editor of a mode or model change it did not make through the same method:
+        clients show either the session modes or the config options, and both must stay true."""
+        if tell_mode:
+            await session.send(
+                CurrentModeUpdate(
+                    session_update="current_mode_update", current_mode_id=session.agent.policy.mode
+                )
+            )
+        if tell_options:
+            await session.send(
+                ConfigOptionUpdate(
+                    session_update="config_option_update", config_options=self._config(session)
+                )
+            )
 
     async def _announce(self, session: EditorSession, mcp_servers: list[Any]) -> None:
         """Sent just after the session/new (or load) response: what the editor should know."""

@@ -1,11 +1,15 @@
 """One editor session: an agent, its approver and file system, and the turn that is running.
 
 A prompt runs the agent and forwards its events, in order, as `session/update`s; the turn's
-stop reason comes from the run's `result` event. Only one prompt runs at a time per session.
+stop reason comes from the run's `result` event. Turns of a session run one at a time: a prompt
+that arrives while a turn runs waits for it to end. Editors rely on that: after `session/cancel`
+they send the next prompt at once, before the cancelled turn has answered. `session/cancel`
+ends the running turn and every prompt that was waiting behind it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -45,6 +49,7 @@ _LIMIT_NOTES = {
 }
 # JSON-RPC error codes for a failed turn, by the endpoint error's kind (as in vibe.acp.server).
 AUTH_REQUIRED = -32000
+INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 
 
@@ -68,29 +73,62 @@ class EditorSession:
         self.paths = EditorPaths(real_root=self.cwd, editor_root=editor_cwd)
         self._client = client
         self.approver = approver
-        self.translator = EventTranslator(cwd=self.cwd, activity=activity, paths=self.paths)
+        self.translator = EventTranslator(
+            cwd=self.cwd,
+            activity=activity,
+            paths=self.paths,
+            context_window=lambda: agent.settings.context_window,
+        )
         approver.session_id = self.id
         approver.describe = self.translator.permission_call
+        approver.on_cancelled = self._end_turn
         if fs is not None:
             fs.session_id = self.id
-        self._running = False
+        self._turn = asyncio.Lock()
+        self._cancels = 0  # session/cancel notifications so far
 
     async def send(self, update: Update) -> None:
         await self._client.session_update(self.id, update)
 
     async def prompt(self, text: str) -> StopReason:
-        if self._running:
-            raise RequestError(-32600, "a prompt is already running in this session; cancel it first")
-        self._running = True
-        try:
+        self._check_fits(text)
+        cancels = self._cancels
+        async with self._turn:
+            if self._cancels != cancels:  # cancelled while it waited for the turn before it
+                return "cancelled"
             return await self._run(text)
-        finally:
-            self._running = False
 
     def cancel(self) -> None:
-        """Ends the running turn: pending permission questions resolve as cancelled."""
+        """Ends the running turn (pending permission questions resolve as cancelled) and the
+        prompts waiting behind it."""
+        self._cancels += 1
+        self._end_turn()
+
+    def _end_turn(self) -> None:
         self.approver.cancel_pending()
         self.agent.cancel()
+
+    async def idle(self) -> None:
+        """Until no turn runs (nor waits to)."""
+        async with self._turn:
+            pass
+
+    def close(self) -> None:
+        self.agent.close()
+
+    def _check_fits(self, text: str) -> None:
+        """A prompt larger than the model's whole context window can never be answered; once in
+        the conversation it would make every later prompt of the session fail too."""
+        from vibe.agent.budget import estimate_tokens
+
+        window = self.agent.settings.context_window
+        tokens = estimate_tokens(len(text))
+        if window is not None and tokens >= window:
+            raise RequestError(
+                INVALID_PARAMS,
+                f"the prompt (about {tokens:,} tokens) is larger than the model's context window "
+                f"({window:,} tokens); attach less text",
+            )
 
     async def _run(self, text: str) -> StopReason:
         from vibe.agent import events as ev

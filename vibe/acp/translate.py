@@ -9,6 +9,7 @@ edit is shown as a diff of the file's real old and new text, which the file-syst
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,9 @@ from acp.schema import (
     AgentPlanUpdate,
     AgentThoughtChunk,
     AvailableCommandsUpdate,
+    ConfigOptionUpdate,
     ContentToolCallContent,
+    Cost,
     CurrentModeUpdate,
     FileEditToolCallContent,
     PlanEntry,
@@ -39,6 +42,7 @@ from acp.schema import (
     ToolCallStatus,
     ToolCallUpdate,
     ToolKind,
+    UsageUpdate,
     UserMessageChunk,
 )
 
@@ -57,6 +61,8 @@ Update = (
     | AgentPlanUpdate
     | AvailableCommandsUpdate
     | CurrentModeUpdate
+    | ConfigOptionUpdate
+    | UsageUpdate
 )
 ToolContent = ContentToolCallContent | FileEditToolCallContent | TerminalToolCallContent
 
@@ -134,6 +140,9 @@ class EventTranslator:
     cwd: Path
     activity: FileActivity
     paths: EditorPaths | None = None
+    # The model's context window now (it changes with the model), for the usage the editor shows.
+    context_window: Callable[[], int | None] = lambda: None
+    spent: float = 0.0  # USD, by the runs of this session that have ended
     text: _Stream = field(default_factory=_Stream)
     reasoning: _Stream = field(default_factory=_Stream)
     calls: dict[str, _Call] = field(default_factory=dict[str, _Call])
@@ -165,7 +174,10 @@ class EventTranslator:
                 return [update_plan(entries)]
             case ev.Error(message=message, fatal=False):
                 return [update_agent_message_text(f"\n\n> ⚠ {message}\n\n")]
-            case ev.Result():
+            case ev.UsageUpdated():
+                return self._usage(event)
+            case ev.Result(cost_usd=cost):
+                self.spent += cost
                 return self.close_open_calls()
             case _:
                 pass
@@ -188,6 +200,22 @@ class EventTranslator:
             locations=self._locations(call),
             raw_input=request.arguments,
         )
+
+    def _usage(self, event: ev.UsageUpdated) -> list[Update]:
+        """How full the context is after a request (its prompt and its answer), and what the
+        session has cost so far (when the model has prices)."""
+        window = self.context_window()
+        if window is None:
+            return []
+        spent = self.spent + event.cost_usd  # the event counts the running run's cost
+        return [
+            UsageUpdate(
+                session_update="usage_update",
+                used=event.prompt_tokens + event.completion_tokens,
+                size=window,
+                cost=Cost(amount=round(spent, 6), currency="USD") if spent > 0 else None,
+            )
+        ]
 
     # -- tool calls -------------------------------------------------------------------------
 

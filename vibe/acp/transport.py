@@ -18,6 +18,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import sys
 from typing import Any
 
@@ -64,8 +65,10 @@ class GuardedStdioTransport:
         except asyncio.IncompleteReadError as exc:  # last line without a newline, or end of input
             return exc.partial or None
         except asyncio.LimitOverrunError as exc:
-            # Drop the oversized line whole (up to its newline) and say so.
-            await self._reader.readexactly(exc.consumed)
+            # Drop the oversized line whole (up to its newline) and say so under its id, which
+            # its start shows: whoever sent or awaits that message must not wait forever.
+            head = await self._reader.readexactly(exc.consumed)
+            is_response, message_id = _envelope(head)
             while True:
                 try:
                     await self._reader.readuntil(b"\n")
@@ -74,7 +77,12 @@ class GuardedStdioTransport:
                     await self._reader.readexactly(more.consumed)
                 except asyncio.IncompleteReadError:
                     break
-            await self._reply_error(None, RequestError.invalid_request({"details": "message too large"}))
+            too_large = RequestError.invalid_request({"details": "message too large"})
+            if is_response and message_id is not None:
+                # The editor's answer to our request (a huge file read): it fails instead.
+                failed = {"jsonrpc": "2.0", "id": message_id, "error": too_large.to_error_obj()}
+                return json.dumps(failed).encode()
+            await self._reply_error(message_id, too_large)
             return b""
 
     async def _checked(self, line: bytes) -> dict[str, Any] | None:
@@ -111,6 +119,27 @@ class GuardedStdioTransport:
         if not isinstance(request_id, str | int) or isinstance(request_id, bool):
             request_id = None
         await self._sender.send({"jsonrpc": "2.0", "id": request_id, "error": error.to_error_obj()})
+
+
+_ID_MEMBER = re.compile(rb'"id"\s*:\s*(-?\d+|"(?:[^"\\]|\\.)*")')
+
+
+def _envelope(head: bytes) -> tuple[bool, int | str | None]:
+    """Whether a message is a response, and its id, from its first bytes. What comes before
+    the bulk ("params" or "result") is top-level: every client writes jsonrpc, id and method
+    first."""
+    start = head[:4096]
+    bulk = [at for at in (start.find(b'"params"'), start.find(b'"result"')) if at >= 0]
+    envelope = start[: min(bulk)] if bulk else start
+    is_response = b'"method"' not in envelope and start[len(envelope) :].startswith(b'"result"')
+    match = _ID_MEMBER.search(envelope)
+    if match is None:
+        return is_response, None
+    try:
+        value: object = json.loads(match.group(1))
+    except ValueError:
+        return is_response, None
+    return is_response, value if isinstance(value, int | str) else None
 
 
 async def open_stdio() -> GuardedStdioTransport:
