@@ -134,3 +134,17 @@ async def test_an_endpoint_that_keeps_failing_fails_the_prompt_with_its_reason(v
     assert "model overloaded" in str(failed.value)
     assert again.stop_reason == "end_turn"
     assert editor.agent_text() == "Recovered."
+
+
+async def test_a_call_the_policy_allows_shows_running_before_it_completes(vibe_env: VibeEnv) -> None:
+    set_project_mode(vibe_env, "auto")
+    vibe_env.fake.script(reply(tool_calls=[call("read_file", {"path": "calc.py"})]), reply("Read it."))
+    editor = FakeEditor()
+    async with run_agent_process(vibe_env, editor) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
+        await conn.prompt(session_id=session.session_id, prompt=prompt_blocks("read"))
+
+    [start] = editor.tool_starts()
+    statuses = [u.status for u in editor.tool_updates(start.tool_call_id) if u.status]
+    assert statuses == ["in_progress", "completed"]
+    assert not editor.permissions

@@ -171,6 +171,16 @@ class ToolDispatcher:
     ) -> Authorisation:
         verdict = self._policy.evaluate(tool, invocation)
         if verdict.action == "allow":
+            # Said, like a denial, so frontends know the call now runs (editors show it running).
+            self._emit(
+                ev.ApprovalResolved(
+                    call_id=call.id,
+                    approved=True,
+                    decided_by="policy",
+                    reason=verdict.reason,
+                    rule=verdict.rule,
+                )
+            )
             return Authorisation(True, "policy", verdict.reason, verdict.rule)
         if verdict.action == "deny":
             self._emit(
