@@ -84,12 +84,17 @@ def config_options(mode: str, models: Sequence[ModelChoice], model: str) -> list
 
 
 def available_commands() -> list[AvailableCommand]:
-    """Slash commands this frontend handles itself, without a model request."""
+    """Slash commands this frontend handles itself (/compact asks the model for a summary)."""
     return [
         AvailableCommand(
             name="mode",
             description="Switch the permission mode: plan, ask, accept-edits or auto",
             input=AvailableCommandInput(UnstructuredCommandInput(hint="plan | ask | accept-edits | auto")),
+        ),
+        AvailableCommand(
+            name="compact",
+            description="Summarise the conversation to free context (optionally: what to keep)",
+            input=AvailableCommandInput(UnstructuredCommandInput(hint="what the summary should keep")),
         ),
         AvailableCommand(
             name="model",

@@ -6,7 +6,8 @@ their kind, title, locations, status and content formatting. Titles, locations a
 from the call views the agent saves beside the messages (vibe.session.call_views); sessions saved
 before those existed fall back to what the messages say.
 
-The loop's notes for the model are left out: the placeholder reply entirely, and the
+The notes written for the model are left out: a compaction's summary (a short note stands in
+for it) and its acknowledgement, the placeholder reply entirely, and the
 "[cut short: …]" line of an interrupted answer (the editor showed the partial answer, without a
 note, when it happened; the turn's stop reason said the rest). Live-only detail (streamed output,
 an edit's full old and new text, the plan) is not stored, so an edit replays as its result text.
@@ -18,13 +19,14 @@ import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, cast, get_args
 
-from acp.helpers import update_user_message_text
+from acp.helpers import update_agent_message_text, update_user_message_text
 
 from vibe.acp.editor_fs import FileActivity
 from vibe.acp.translate import EventTranslator, Update
 from vibe.agent import events as ev
+from vibe.agent.compaction import is_acknowledgement
 from vibe.agent.dispatch import parse_arguments
-from vibe.agent.markers import shown_answer
+from vibe.agent.markers import is_summary, shown_answer
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
 from vibe.session.call_views import CallView, load_call_views
 
@@ -32,6 +34,8 @@ if TYPE_CHECKING:
     from vibe.acp.session import EditorSession
 
 _TURN = "replay"
+# In place of a compacted conversation's summary, which was written for the model.
+SUMMARISED_NOTE = "> (earlier conversation summarised to fit the context window)\n\n"
 # Results the loop writes for calls that did not run (see vibe.agent.dispatch and loop); only
 # needed for sessions saved without call views, which carry no status.
 _NOT_RUN = ("Denied:", "Not finished:", "Unknown tool", "Invalid arguments", "Internal error")
@@ -56,7 +60,11 @@ def replay_updates(
 ) -> list[Update]:
     updates: list[Update] = []
     for message in history:
-        if isinstance(message, UserMessage):
+        if is_acknowledgement(message):
+            continue  # compaction's reply to its own summary
+        if isinstance(message, UserMessage) and is_summary(message.content):
+            updates.append(update_agent_message_text(SUMMARISED_NOTE))
+        elif isinstance(message, UserMessage):
             updates.append(update_user_message_text(message.content))
         elif isinstance(message, AssistantMessage):
             updates += _translate(translator, _answer_events(message, views, tool_kinds))

@@ -191,6 +191,9 @@ class VibeAgent:
     async def prompt(self, session_id: str, prompt: list[PromptBlock], **kwargs: Any) -> PromptResponse:
         session = self._session(session_id)
         text = prompt_text(prompt)
+        name, _, argument = text.strip().partition(" ")
+        if name == "/compact":
+            return PromptResponse(stop_reason=await session.compact(argument.strip() or None))
         command = await self._slash_command(session, text)
         if command is not None:
             from acp.helpers import update_agent_message_text

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -23,6 +24,7 @@ from vibe.acp.permissions import EditorApprover
 from vibe.acp.translate import EventTranslator, Update
 
 if TYPE_CHECKING:
+    from vibe.agent.events import AgentEvent
     from vibe.agent.loop import Agent
 
 log = logging.getLogger("vibe.acp")
@@ -92,11 +94,18 @@ class EditorSession:
 
     async def prompt(self, text: str) -> StopReason:
         self._check_fits(text)
+        return await self._turn_of(lambda: self.agent.run(text))
+
+    async def compact(self, instructions: str | None) -> StopReason:
+        """/compact: a turn that summarises the conversation instead of asking the model."""
+        return await self._turn_of(lambda: self.agent.compact(instructions))
+
+    async def _turn_of(self, events: Callable[[], AsyncIterator[AgentEvent]]) -> StopReason:
         cancels = self._cancels
         async with self._turn:
             if self._cancels != cancels:  # cancelled while it waited for the turn before it
                 return "cancelled"
-            return await self._run(text)
+            return await self._run(events())
 
     def cancel(self) -> None:
         """Ends the running turn (pending permission questions resolve as cancelled) and the
@@ -130,11 +139,11 @@ class EditorSession:
                 f"({window:,} tokens); attach less text",
             )
 
-    async def _run(self, text: str) -> StopReason:
+    async def _run(self, events: AsyncIterator[AgentEvent]) -> StopReason:
         from vibe.agent import events as ev
 
         result: ev.Result | None = None
-        async for event in self.agent.run(text):
+        async for event in events:
             for update in self.translator.translate(event):
                 await self.send(update)
             if isinstance(event, ev.ApprovalRequested):

@@ -176,6 +176,13 @@ class EventTranslator:
                 return [update_agent_message_text(f"\n\n> ⚠ {message}\n\n")]
             case ev.UsageUpdated():
                 return self._usage(event)
+            case ev.CompactionFinished(error=None, tokens_before=before, tokens_after=after):
+                note = f"conversation compacted to fit the context window: ~{before:,} → ~{after:,} tokens"
+                return [update_agent_message_text(f"\n\n> {note}\n\n")]
+            case ev.CompactionFinished(error=str(reason)):
+                return [
+                    update_agent_message_text(f"\n\n> ⚠ could not compact the conversation: {reason}\n\n")
+                ]
             case ev.Result(cost_usd=cost):
                 self.spent += cost
                 return self.close_open_calls()
