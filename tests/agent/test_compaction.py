@@ -232,3 +232,24 @@ async def test_a_failed_auto_compaction_is_not_retried_on_every_turn_of_the_run(
     assert len([e for e in events if isinstance(e, ev.CompactionStarted)]) == 1
     assert result_of(events).status == "success"
     assert len(model.requests) == 3
+
+
+async def test_a_prompt_that_cannot_fit_is_not_kept_so_the_session_goes_on(tmp_path: Path) -> None:
+    model = ScriptedModel(text("fine"))
+    agent = agent_with(
+        tmp_path, model, long_talk(rounds=6, chars=1_000), compaction=CompactionSettings(auto=False)
+    )
+    before = list(agent.history)
+
+    failed = await collect(agent, "paste: " + "z" * 4_000)
+    assert result_of(failed).error_kind == "context_overflow"
+    assert "the prompt was not kept" in (result_of(failed).error or "")
+    assert agent.history == before
+    worked = await collect(agent, "a short question")
+
+    assert result_of(worked).status == "success"
+    assert model.requests[0][-1] == UserMessage(content="a short question")
+    (info,) = SessionStore(tmp_path / "sessions").sessions_for(tmp_path)
+    loaded = SessionStore(tmp_path / "sessions").load_messages(info)
+    assert [m for m in loaded if isinstance(m, UserMessage) and m.content.startswith("paste:")] == []
+    assert loaded[-1] == AssistantMessage(content="fine")

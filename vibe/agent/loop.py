@@ -264,7 +264,8 @@ class Agent:
     ) -> tuple[ev.StopReason, str]:
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
             self._append(AssistantMessage(content=NO_REPLY))
-        self._append(UserMessage(content=prompt))
+        incoming = UserMessage(content=prompt)
+        self._append(incoming)
         final_text = ""
         compaction_failed = False  # then not retried (each try costs a request) until next prompt
         while True:
@@ -280,9 +281,18 @@ class Agent:
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
             if window is not None and estimate > window:
+                if spend.turns == 0 and self.history and self.history[-1] is incoming:
+                    # Kept, it would make every later prompt of the session fail the same way.
+                    self._retract_last()
+                    raise ContextOverflowError(
+                        f"with this prompt the conversation (about {estimate:,} tokens) does not fit the "
+                        f"model's context window ({window:,} tokens); the prompt was not kept: shorten "
+                        "it, /compact, start a new session or use a model with a larger window"
+                    )
                 raise ContextOverflowError(
                     f"the conversation (about {estimate:,} tokens) no longer fits the model's context "
-                    f"window ({window:,} tokens); start a new session or use a model with a larger window"
+                    f"window ({window:,} tokens); /compact, start a new session or use a model with a "
+                    "larger window"
                 )
             self._turn_counter += 1
             state = TurnState(turn_id=f"t{self._turn_counter}")
@@ -409,6 +419,11 @@ class Agent:
     def _append(self, message: Message) -> None:
         self.history.append(message)
         self._save(lambda writer: writer.append_message(message))
+
+    def _retract_last(self) -> None:
+        """Takes the last message back, from the history and (by a record) from the session."""
+        self.history.pop()
+        self._save(lambda writer: writer.append_record("retract", {"messages": 1}))
 
     def _save(self, write: Callable[[SessionWriter], None]) -> None:
         """Session writes never end a run: a full disk is reported once and the work goes on."""

@@ -2,9 +2,9 @@
 
 Line 1 is a header (id, cwd, model, start time); then one line per conversation message, one
 per run summary, two per tool call saying how it was shown (vibe.session.call_views), and one
-per compaction holding the compacted conversation that replaces what came before. Each
-line is flushed when written, so a crash loses at most the line in progress, and a torn last
-line is skipped on load. Known secrets are redacted before writing.
+per compaction holding the compacted conversation that replaces what came before (or one
+taking back a prompt that did not fit). Each line is flushed when written, so a crash loses at
+most the line in progress, and a torn last line is skipped on load. Known secrets are redacted before writing.
 """
 
 from __future__ import annotations
@@ -156,6 +156,8 @@ class SessionStore:
                 messages.extend(_valid([record.get("message")]))
             elif kind == "compaction" and isinstance(compacted := record.get("messages"), list):
                 messages = _valid(compacted)  # pyright: ignore[reportUnknownArgumentType]
+            elif kind == "retract" and isinstance(count := record.get("messages"), int) and count > 0:
+                del messages[-count:]
         return messages
 
     def reopen(self, info: SessionInfo) -> SessionWriter:
