@@ -392,6 +392,8 @@ class Agent:
         )
         if isinstance(outcome, str):
             return outcome
+        if outcome == self.history:
+            return None  # nothing could be made smaller (all of it is the recent part)
         self.history = outcome
         self._save(
             lambda writer: writer.append_record(
