@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -132,51 +131,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _stdin_has_data(wait_seconds: float) -> bool:
-    if sys.stdin is None or sys.stdin.closed or sys.stdin.isatty():
-        return False
-    try:
-        ready, _, _ = select.select([sys.stdin], [], [], wait_seconds)
-    except (OSError, ValueError):
-        return False
-    return bool(ready)
-
-
-def _read_until_idle(idle_gap: float) -> str:
-    """What piped stdin holds: read until end of file or until nothing more arrives for `idle_gap`
-    seconds, so a writer that never closes the pipe cannot block the run."""
-    fd = sys.stdin.fileno()
-    chunks: list[bytes] = []
-    while select.select([fd], [], [], idle_gap)[0]:
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            break
-        chunks.append(chunk)
-    return b"".join(chunks).decode("utf-8", errors="replace")
-
-
 def read_prompt(args: argparse.Namespace, parser: argparse.ArgumentParser) -> str:
     """The prompt from -p TEXT, --prompt-file and/or piped stdin; exits 2 when there is none."""
-    parts: list[str] = []
-    if args.prompt_file is not None:
-        try:
-            parts.append(args.prompt_file.read_text(encoding="utf-8"))
-        except OSError as exc:
-            parser.exit(2, f"vibe: cannot read prompt file {args.prompt_file}: {exc.strerror}\n")
     text = args.prompt if args.prompt not in (None, _STDIN) else args.initial_prompt
-    if text:
-        parts.append(text)
-    # With text given, piped stdin is context appended to it, read only if it is ready at once,
-    # so a CI step whose stdin never closes cannot hang the run. Without text, stdin is the prompt.
-    if parts:
-        if _stdin_has_data(0.05):
-            parts.append(_read_until_idle(0.05))
-    elif sys.stdin is not None and not sys.stdin.isatty():
-        parts.append(sys.stdin.read())
-    prompt = "\n\n".join(part.strip("\n") for part in parts).strip()
-    if not prompt:
-        parser.exit(2, 'vibe: no prompt: pass it as -p "...", with --prompt-file, or on stdin\n')
-    return prompt
+    try:
+        from vibe.headless.prompt_input import PromptError, gather_prompt
+
+        try:
+            return gather_prompt(text, args.prompt_file, sys.stdin, sys.stderr)
+        except PromptError as exc:
+            parser.exit(2, f"vibe: {exc}\n")
+    except KeyboardInterrupt:  # SIGINT or SIGTERM while reading (see early_signals)
+        parser.exit(130, "vibe: interrupted while reading the prompt\n")
 
 
 def acp_main(argv: Sequence[str] | None = None) -> int:
@@ -224,8 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from vibe.composition.tui_cmd import main as run_tui
 
         return run_tui(args, dict(os.environ), Path.cwd(), args.initial_prompt)
-    prompt = read_prompt(args, parser)
+    from vibe.headless import early_signals
 
+    early_signals.interrupt()  # reading the prompt: a signal exits 130 at once, no traceback
+    prompt = read_prompt(args, parser)
+    early_signals.record()  # from here on, a signal ends the run with a result
     from vibe.composition.headless_cmd import run_headless_command
 
     return run_headless_command(args, prompt, dict(os.environ), Path.cwd())

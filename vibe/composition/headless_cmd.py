@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vibe import startup_gc
+from vibe.agent import events as ev
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
 from vibe.composition.flags import settings_flags
@@ -16,7 +17,7 @@ from vibe.config.loader import ResolvedModel, load_settings, resolve_model
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError, Settings
 from vibe.headless.exit_codes import USAGE_ERROR
-from vibe.headless.render import OutputFormat
+from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
@@ -38,10 +39,35 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
         settings = load_settings(options.cwd, env, flags)
         resolved = resolve_model(settings, env, args.base_url)
     except ConfigError as exc:
-        print(f"vibe: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return _failed_to_start(str(exc), args.output)
     setup_logging(vibe_home(env))
     return asyncio.run(_headless(settings, resolved, options, env, prompt, args.output))
+
+
+def _failed_to_start(message: str, output: OutputFormat) -> int:
+    """A run that could not start (configuration, session, sandbox, VIBE_HOME): the reason on
+    stderr and, for the JSON formats, a result too, so a consumer reading stdout is not left with
+    nothing to parse."""
+    print(f"vibe: {message}", file=sys.stderr)
+    if output != "text":
+        result = ev.Result(
+            seq=1,
+            session_id="",
+            status="error",
+            stop_reason="error",
+            final_text="",
+            turns=0,
+            prompt_tokens=0,
+            completion_tokens=0,
+            cost_usd=0.0,
+            duration_ms=0,
+            tool_calls={},
+            denied=[],
+            error=message,
+            error_kind="config",
+        )
+        make_renderer(output, sys.stdout, sys.stderr).event(result)
+    return USAGE_ERROR
 
 
 async def _headless(
@@ -70,12 +96,10 @@ async def _headless(
             agent.use_context_window(await window)
         return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
     except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
-        print(f"vibe: {exc}", file=sys.stderr)
-        return USAGE_ERROR
+        return _failed_to_start(str(exc), output)
     except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created
         where = f" {exc.filename}" if exc.filename else ""
-        print(f"vibe: cannot write{where}: {exc.strerror or exc}; check VIBE_HOME", file=sys.stderr)
-        return USAGE_ERROR
+        return _failed_to_start(f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME", output)
     finally:
         if window is not None and not window.done():
             window.cancel()

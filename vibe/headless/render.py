@@ -38,6 +38,19 @@ def _discard_further_output(stream: TextIO) -> None:
         os.close(devnull)
 
 
+def _encode_safely(out: TextIO, output: OutputFormat) -> None:
+    """Output a locale cannot spell must not end the run half-way (LANG=C on old systems,
+    PYTHONIOENCODING=ascii in some CI images). JSON is UTF-8 whatever the locale (RFC 8259);
+    text gets a replacement character for what the terminal's encoding lacks."""
+    if not isinstance(out, io.TextIOWrapper):
+        return
+    with contextlib.suppress(ValueError, OSError, io.UnsupportedOperation):
+        if output == "text":
+            out.reconfigure(errors="replace")
+        else:
+            out.reconfigure(encoding="utf-8", errors="replace")
+
+
 class StreamJsonRenderer:
     def __init__(self, out: TextIO) -> None:
         self._out = out
@@ -98,6 +111,7 @@ def _first_line(text: str) -> str:
 
 
 def make_renderer(output: OutputFormat, out: TextIO, err: TextIO) -> Renderer:
+    _encode_safely(out, output)
     if output == "stream-json":
         return StreamJsonRenderer(out)
     if output == "json":

@@ -1,4 +1,5 @@
-"""Runs one prompt to completion, rendering events; SIGINT/SIGTERM end the run cleanly."""
+"""Runs one prompt to completion, rendering events; SIGINT/SIGTERM end the run cleanly, also
+when they arrived while the engine was still loading (see `early_signals`)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import TextIO
 
 from vibe.agent import events as ev
 from vibe.agent.loop import Agent
+from vibe.headless import early_signals
 from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
 from vibe.headless.render import OutputFormat, make_renderer
 
@@ -16,12 +18,14 @@ async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: Tex
     renderer = make_renderer(output, out, err)
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
+    for sig in early_signals.SIGNALS:
         try:
             loop.add_signal_handler(sig, agent.cancel)
             handled.append(sig)
-        except (NotImplementedError, RuntimeError):  # not the main thread, or no signal support
+        except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no support
             pass
+    if early_signals.received():  # interrupted while starting: the run ends at once, with a result
+        loop.call_soon(agent.cancel)
     result: ev.Result | None = None
     try:
         async for event in agent.run(prompt):
@@ -31,6 +35,7 @@ async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: Tex
     finally:
         for sig in handled:
             loop.remove_signal_handler(sig)
+        early_signals.resume_recording()
     if result is None:
         return RUNTIME_FAILURE
     if result.error and output != "text":  # text mode already printed it; CI logs need it either way

@@ -27,6 +27,7 @@ from vibe.model.deltas import (
     ToolCallDelta,
     UsageDelta,
 )
+from vibe.model.surrogates import SurrogateJoiner, may_hide_surrogates, scrub
 
 JSON = dict[str, Any]
 
@@ -53,9 +54,9 @@ class _PartialCall:
     argument_parts: list[str] = field(default_factory=list[str])
 
     def finished(self) -> ToolCall:
-        arguments = "".join(self.argument_parts).strip() or "{}"
+        arguments = _without_lone_surrogates("".join(self.argument_parts).strip() or "{}")
         # The agent needs an id to pair the result; servers that omit one get a Mistral-shaped id.
-        return ToolCall(id=self.id or uuid.uuid4().hex[:9], name=self.name, arguments=arguments)
+        return ToolCall(id=self.id or uuid.uuid4().hex[:9], name=scrub(self.name), arguments=arguments)
 
 
 class StreamAssembler:
@@ -64,6 +65,8 @@ class StreamAssembler:
         self._call_at_index: dict[int, _PartialCall] = {}
         self._usage: Usage | None = None
         self._calls_released = False
+        self._text = SurrogateJoiner()
+        self._reasoning = SurrogateJoiner()
         self.finish_reason: FinishReason | None = None
 
     def feed(self, chunk: object) -> list[Delta]:
@@ -94,7 +97,12 @@ class StreamAssembler:
 
     def finish(self) -> list[Delta]:
         """The closing deltas once the stream has ended: pending calls, usage, one `Finish`."""
-        out: list[Delta] = list(self._release_calls())
+        out: list[Delta] = []
+        if reasoning := self._reasoning.flush():
+            out.append(ReasoningDelta(reasoning))
+        if text := self._text.flush():
+            out.append(TextDelta(text))
+        out.extend(self._release_calls())
         if self._usage is not None:
             out.append(UsageDelta(self._usage))
         # Without a finish_reason the caller only gets here after `data: [DONE]`: a normal end.
@@ -106,18 +114,24 @@ class StreamAssembler:
         return out
 
     def _content_deltas(self, delta: JSON) -> list[Delta]:
-        out: list[Delta] = []
+        found: list[Delta] = []
         # vLLM renamed `reasoning_content` to `reasoning` and some versions send both: take one.
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if isinstance(reasoning, str) and reasoning:
-            out.append(ReasoningDelta(reasoning))
+            found.append(ReasoningDelta(reasoning))
         content = delta.get("content")
         if isinstance(content, str):
             if content:
-                out.append(TextDelta(content))
+                found.append(TextDelta(content))
         elif isinstance(content, list):
             for part in cast(list[Any], content):
-                out.extend(_content_chunk_deltas(part))
+                found.extend(_content_chunk_deltas(part))
+        out: list[Delta] = []
+        for item in found:
+            if isinstance(item, TextDelta) and (text := self._text(item.text)):
+                out.append(TextDelta(text))
+            elif isinstance(item, ReasoningDelta) and (text := self._reasoning(item.text)):
+                out.append(ReasoningDelta(text))
         return out
 
     def _absorb_tool_calls(self, fragments: object) -> None:
@@ -167,6 +181,29 @@ class StreamAssembler:
             return []
         self._calls_released = True
         return [ToolCallDelta(call.finished()) for call in self._calls]
+
+
+def _without_lone_surrogates(arguments: str) -> str:
+    """Arguments JSON that decodes to encodable strings; unchanged unless it held a lone half."""
+    if not may_hide_surrogates(arguments):
+        return arguments
+    text = scrub(arguments)  # surrogates sent as characters
+    try:
+        value: object = json.loads(text)
+    except ValueError:
+        return text  # not JSON: the dispatcher tells the model so
+    repaired = _scrub_value(value)  # surrogates sent as escapes
+    return text if repaired == value else json.dumps(repaired, ensure_ascii=False)
+
+
+def _scrub_value(value: object) -> object:
+    if isinstance(value, str):
+        return scrub(value)
+    if isinstance(value, list):
+        return [_scrub_value(item) for item in cast(list[object], value)]
+    if isinstance(value, dict):
+        return {scrub(str(k)): _scrub_value(v) for k, v in cast(dict[object, object], value).items()}
+    return value
 
 
 def _content_chunk_deltas(part: object) -> list[Delta]:

@@ -14,6 +14,7 @@ it into an error result.
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -39,6 +40,21 @@ class TodoItem(BaseModel):
     status: Literal["pending", "in_progress", "completed"]
 
 
+def encodable(text: str) -> str:
+    """`text` as any UTF-8 writer accepts it.
+
+    A file name that is not UTF-8 reaches Python with lone surrogates standing for its bytes;
+    shown as they are, they would break the event stream, the session file and the next request
+    to the model. They are shown as U+FFFD instead.
+    """
+    if not _SURROGATE.search(text):
+        return text
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @dataclass(frozen=True, slots=True)
 class ToolResult:
     output: str
@@ -46,6 +62,11 @@ class ToolResult:
     diff: str | None = None
     # Set by the todo tool: the model's current plan, carried in events.
     plan: tuple[TodoItem, ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "output", encodable(self.output))
+        if self.diff is not None:
+            object.__setattr__(self, "diff", encodable(self.diff))
 
     @classmethod
     def error(cls, message: str) -> ToolResult:
@@ -65,6 +86,12 @@ class Invocation:
     diff: str | None = None
     # For shells: the command line as the user should read it.
     command: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", encodable(self.title))
+        object.__setattr__(self, "locations", tuple(encodable(where) for where in self.locations))
+        if self.diff is not None:
+            object.__setattr__(self, "diff", encodable(self.diff))
 
 
 @dataclass(slots=True)

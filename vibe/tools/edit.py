@@ -30,6 +30,8 @@ from vibe.tools.write_file import line_ending_of, plan_write, read_existing
 CONTEXT_LINES = 2
 # A failed edit shows where the text probably is; an enormous old_string must not echo a novel.
 MAX_REGION_LINES = 60
+# An ambiguous old_string as short as "x" can occur thousands of times; a few lines locate it.
+MAX_LINES_LISTED = 20
 
 
 class EditArgs(BaseModel):
@@ -98,7 +100,9 @@ async def _replace(ctx: ToolContext, path: Path, before: str, args: EditArgs) ->
 
 def _ambiguous_report(outcome: Ambiguous, shown: str) -> str:
     how = "" if outcome.rung == "exact" else f" ({RUNG_DESCRIPTIONS[outcome.rung]})"
-    lines = ", ".join(str(line) for line in outcome.lines)
+    lines = ", ".join(str(line) for line in outcome.lines[:MAX_LINES_LISTED])
+    if len(outcome.lines) > MAX_LINES_LISTED:
+        lines += f" and {len(outcome.lines) - MAX_LINES_LISTED:,} more"
     return (
         f"old_string was found {len(outcome.lines)} times in {shown}{how}, at lines {lines}; "
         "nothing was changed. Include more surrounding lines to make it unique, "

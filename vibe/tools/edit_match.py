@@ -1,7 +1,8 @@
 """Where does `old_string` sit in a file? The edit tool's matching ladder, as pure functions.
 
 Models copy text imperfectly: trailing spaces get lost, indentation drifts when a block is quoted
-out of context, and typographic quotes or dashes sneak in (or out). Each rung of the ladder
+out of context (or comes in spaces where the file has tabs), typographic quotes or dashes sneak
+in (or out), and accents arrive composed where the file has them decomposed. Each rung of the ladder
 forgives one of these, tried from strictest to loosest, and the first rung that finds anything
 decides. An ambiguous match is never applied on any rung: guessing which occurrence was meant is
 how silent corruption happens.
@@ -11,13 +12,18 @@ Texts here use "\\n" line endings; the caller normalises CRLF files before match
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import heapq
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
+
+from vibe.tools.indentation import reindent as reindent
+from vibe.tools.indentation import reindent_block
 
 Rung = Literal["exact", "trailing_whitespace", "indentation", "unicode"]
 
@@ -25,7 +31,7 @@ RUNG_DESCRIPTIONS: dict[Rung, str] = {
     "exact": "matched exactly",
     "trailing_whitespace": "matched after ignoring trailing whitespace",
     "indentation": "matched after normalising indentation",
-    "unicode": "matched after normalising Unicode punctuation",
+    "unicode": "matched after normalising Unicode punctuation and accents",
 }
 
 # Typographic characters that models and word processors swap for ASCII (and back).
@@ -92,27 +98,32 @@ def apply_replacements(text: str, replacements: tuple[Replacement, ...]) -> str:
     return "".join(parts)
 
 
-def _line_of(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
 def _find_exact(text: str, old: str, new: str) -> list[Replacement]:
     # Report where the first visible character is, not the newline `old` may start with.
     skip = len(old) - len(old.lstrip("\n"))
     found: list[Replacement] = []
+    # Line numbers are counted on from the previous match: counting from the start of the file
+    # for each one made a short, common old_string take minutes on a large file.
+    line, counted_to = 1, 0
     start = text.find(old)
     while start != -1:
-        found.append(Replacement(start, start + len(old), _line_of(text, start + skip), new))
+        line += text.count("\n", counted_to, start + skip)
+        counted_to = start + skip
+        found.append(Replacement(start, start + len(old), line, new))
         start = text.find(old, start + len(old))
     return found
 
 
 def _find_lines(
-    text: str, old: str, new: str, key: Callable[[str], str], adapt: Callable[[str, str], str] | None
+    text: str,
+    old: str,
+    new: str,
+    key: Callable[[str], str],
+    adapt: Callable[[str, list[str]], str] | None,
 ) -> list[Replacement]:
     """Whole-line matching: `old`'s lines against runs of file lines, compared through `key`.
 
-    `adapt(new, matched_first_line)` may rewrite the replacement for each match (re-indenting).
+    `adapt(new, matched_file_lines)` may rewrite the replacement for each match (re-indenting).
     """
     if not old.strip():
         return []  # whitespace-only text matches blank lines everywhere: only exact will do
@@ -136,9 +147,13 @@ def _find_lines(
             continue
         last = index + count - 1
         start, end = starts[index], starts[last] + len(lines[last])
+        replacement = new if adapt is None else adapt(new, lines[index : index + count])
         if with_newline and end < len(text):
             end += 1  # `old` ended with a newline, so the match takes the line's newline too
-        replacement = new if adapt is None else adapt(new, lines[index + anchor])
+        elif with_newline:
+            # The file's last line has no newline, and `old` assumed one: keep the file as it
+            # was there rather than add one the edit never meant to.
+            replacement = replacement.removesuffix("\n")
         found.append(Replacement(start, end, index + anchor + 1, replacement))
         index += count
     return found
@@ -149,83 +164,124 @@ def _find_trailing_whitespace(text: str, old: str, new: str) -> list[Replacement
 
 
 def _find_indentation(text: str, old: str, new: str) -> list[Replacement]:
-    old_anchor = next((line for line in old.split("\n") if line.strip()), "")
-    old_indent = _indent_of(old_anchor)
+    old_lines = old.split("\n")
 
-    def adapt(replacement: str, matched_line: str) -> str:
-        return reindent(replacement, old_indent, _indent_of(matched_line))
+    def adapt(replacement: str, matched: list[str]) -> str:
+        return reindent_block(replacement, old_lines, matched)
 
     return _find_lines(text, old, new, str.strip, adapt)
-
-
-def _indent_of(line: str) -> str:
-    return line[: len(line) - len(line.lstrip())]
-
-
-def reindent(text: str, old_indent: str, file_indent: str) -> str:
-    """Shift every line of `text` by the change from `old_indent` to `file_indent`.
-
-    The model wrote `old_string` (and so `new_string`) at `old_indent`; the file has the block at
-    `file_indent`. Lines nested deeper keep their extra indentation, lines shallower than
-    `old_indent` gain or lose the same amount, and blank lines are left alone.
-    """
-    if old_indent == file_indent:
-        return text
-    out: list[str] = []
-    for line in text.split("\n"):
-        if not line.strip():
-            out.append(line)
-        elif line.startswith(old_indent):
-            out.append(file_indent + line[len(old_indent) :])
-        elif file_indent.startswith(old_indent):
-            out.append(file_indent[len(old_indent) :] + line)
-        elif old_indent.startswith(file_indent):
-            surplus = len(old_indent) - len(file_indent)
-            out.append(line[min(surplus, len(_indent_of(line))) :])
-        else:
-            out.append(line)  # tabs against spaces with no common prefix: leave it as written
-    return "\n".join(out)
 
 
 def normalise_punctuation(text: str) -> str:
     return "".join(_PUNCTUATION.get(char, char) for char in text)
 
 
+def normalise_unicode(text: str) -> str:
+    return "".join(_normalise_char(char) for char in text)
+
+
+def _normalise_char(char: str) -> str:
+    """Typographic punctuation as ASCII, and accented letters decomposed (NFD): files written on
+    macOS often spell "é" as "e" and a combining accent, where the model writes one character."""
+    mapped = _PUNCTUATION.get(char)
+    if mapped is not None:
+        return mapped
+    return char if char < "\u00c0" else unicodedata.normalize("NFD", char)
+
+
 def _find_unicode(text: str, old: str, new: str) -> list[Replacement]:
-    norm_old = normalise_punctuation(old)
-    if norm_old == old and not any(char in _PUNCTUATION for char in text):
+    norm_old = normalise_unicode(old)
+    if (
+        norm_old == old
+        and unicodedata.is_normalized("NFD", text)
+        and not any(char in _PUNCTUATION for char in text)
+    ):
         return []  # nothing to normalise: this rung would repeat the exact one
     norm_text, origin = _normalise_with_origin(text)
     found: list[Replacement] = []
     for hit in _find_exact(norm_text, norm_old, new):
-        start, end = origin[hit.start], origin[hit.end]
         # An ellipsis becomes three dots; a match that starts or ends inside them has no
         # counterpart in the original text.
-        if not (_is_boundary(origin, hit.start) and _is_boundary(origin, hit.end)):
+        if not (origin.is_boundary(hit.start) and origin.is_boundary(hit.end)):
             continue
+        start, end = origin.original(hit.start), origin.original(hit.end)
         region = text[start:end]
         # Typographic characters that `old` has but the file region lacks were the model's
         # invention, and `new` almost certainly repeats them: write ASCII there too.
         replacement = normalise_punctuation(new) if normalise_punctuation(region) == region else new
+        replacement = _in_form_of(region, replacement)
         # Normalising never adds or removes a newline, so line numbers carry over as they are.
         found.append(Replacement(start, end, hit.line, replacement))
     return found
 
 
-def _normalise_with_origin(text: str) -> tuple[str, list[int]]:
-    """Normalised text, and for each of its positions (plus the end) the original offset."""
+def _in_form_of(region: str, new: str) -> str:
+    """`new` in the Unicode form the file uses where it goes (composed or decomposed accents),
+    so one file does not end up spelling the same word two ways."""
+    composed = unicodedata.is_normalized("NFC", region)
+    decomposed = unicodedata.is_normalized("NFD", region)
+    if decomposed and not composed:
+        return unicodedata.normalize("NFD", new)
+    if composed and not decomposed:
+        return unicodedata.normalize("NFC", new)
+    return new
+
+
+# Characters `_normalise_char` may change: the no-break space, and everything from "À" up.
+_MAY_NORMALISE = re.compile("[\u00a0\u00c0-\U0010ffff]")
+
+
+@dataclass(frozen=True, slots=True)
+class _OffsetMap:
+    """Maps positions in normalised text back to the original.
+
+    Only changed characters are recorded (their normalised start, original offset, normalised
+    length): source code is mostly ASCII, and a list entry per character of a large file would
+    cost seconds and many megabytes.
+    """
+
+    starts: list[int]
+    offsets: list[int]
+    lengths: list[int]
+
+    def original(self, position: int) -> int:
+        index = bisect.bisect_right(self.starts, position) - 1
+        if index < 0:
+            return position
+        start, length = self.starts[index], self.lengths[index]
+        if position < start + length:
+            return self.offsets[index]
+        return self.offsets[index] + 1 + position - start - length
+
+    def is_boundary(self, position: int) -> bool:
+        """False inside the expansion of one character (an ellipsis as three dots)."""
+        index = bisect.bisect_right(self.starts, position) - 1
+        return index < 0 or not self.starts[index] < position < self.starts[index] + self.lengths[index]
+
+
+def _normalise_with_origin(text: str) -> tuple[str, _OffsetMap]:
+    """Normalised text, and the map from its positions (and its end) to the original's."""
     pieces: list[str] = []
-    origin: list[int] = []
-    for index, char in enumerate(text):
-        replacement = _PUNCTUATION.get(char, char)
+    starts: list[int] = []
+    offsets: list[int] = []
+    lengths: list[int] = []
+    copied = 0  # original text up to here is in `pieces`
+    size = 0  # length of the normalised text in `pieces`
+    for found in _MAY_NORMALISE.finditer(text):
+        index, char = found.start(), found.group()
+        replacement = _normalise_char(char)
+        if replacement == char:
+            continue
+        pieces.append(text[copied:index])
+        size += index - copied
+        starts.append(size)
+        offsets.append(index)
+        lengths.append(len(replacement))
         pieces.append(replacement)
-        origin.extend([index] * len(replacement))
-    origin.append(len(text))
-    return "".join(pieces), origin
-
-
-def _is_boundary(origin: list[int], position: int) -> bool:
-    return position == 0 or position == len(origin) - 1 or origin[position] != origin[position - 1]
+        size += len(replacement)
+        copied = index + 1
+    pieces.append(text[copied:])
+    return "".join(pieces), _OffsetMap(starts, offsets, lengths)
 
 
 _LADDER: tuple[tuple[Rung, Callable[[str, str, str], list[Replacement]]], ...] = (

@@ -3,19 +3,34 @@
 from __future__ import annotations
 
 import asyncio
+import errno
+import os
+import stat
 from pathlib import Path
 from typing import Protocol
 
 from vibe.fileio import atomic_write_text
+
+# Text tools hold a whole file (and a few copies while matching and diffing): past this size a
+# file is read through a window (read_file) or changed with a command, never loaded whole.
+MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 
 class BinaryFileError(Exception):
     pass
 
 
+class FileTooLargeError(Exception):
+    def __init__(self, path: Path, size: int) -> None:
+        super().__init__(f"{path} is {size:,} bytes, more than the {MAX_TEXT_BYTES:,} a text tool loads")
+        self.path = path
+        self.size = size
+
+
 class FileSystem(Protocol):
     async def read_text(self, path: Path) -> str:
-        """UTF-8 text of `path`. Raises FileNotFoundError, IsADirectoryError, BinaryFileError."""
+        """UTF-8 text of `path`. Raises FileNotFoundError, IsADirectoryError, BinaryFileError,
+        FileTooLargeError, or OSError (e.g. for a named pipe or a device)."""
         ...
 
     async def write_text(self, path: Path, content: str) -> None:
@@ -27,9 +42,38 @@ def looks_binary(data: bytes) -> bool:
     return b"\x00" in data[:8192]
 
 
+def open_regular_file(path: Path) -> int:
+    """A read-only descriptor of `path`, which must be a regular file.
+
+    Opened non-blocking and checked before any read: opening a named pipe for reading waits for
+    a writer, and reading a device can last forever; either would hang the run.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file (a named pipe, socket or device)", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular_file(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
+    """The bytes of regular file `path`; FileTooLargeError past `max_bytes`."""
+    fd = open_regular_file(path)
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            raise FileTooLargeError(path, size)
+        return handle.read()
+
+
 class LocalFileSystem:
     async def read_text(self, path: Path) -> str:
-        data = await asyncio.to_thread(path.read_bytes)
+        data = await asyncio.to_thread(read_regular_file, path)
         if looks_binary(data):
             raise BinaryFileError(f"{path} is a binary file")
         try:

@@ -15,8 +15,9 @@ from typing import ClassVar
 from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
-from vibe.tools.fs import BinaryFileError
+from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.ignore import walk_files
+from vibe.tools.large_file import WindowLine, read_window
 from vibe.tools.workspace import OutsideWorkspaceError, Workspace
 
 MAX_LINES = 2000
@@ -43,28 +44,35 @@ def split_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
-def number_line(number: int, line: str) -> str:
-    if len(line) > MAX_LINE_CHARS:
+def number_line(number: int, line: str, bytes_left_out: int = 0) -> str:
+    if bytes_left_out:
+        line = f"{line[:MAX_LINE_CHARS]}… [line cut: over {bytes_left_out:,} more bytes]"
+    elif len(line) > MAX_LINE_CHARS:
         line = f"{line[:MAX_LINE_CHARS]}… [line cut: {len(line) - MAX_LINE_CHARS:,} more chars]"
     return f"{number:>6}\t{line}"
 
 
 def render_window(lines: list[str], offset: int, limit: int) -> str:
     """Lines `offset`.. (1-based) numbered, within the line and size caps, with a hint to go on."""
+    window = [WindowLine(line) for line in lines[offset - 1 : offset - 1 + limit]]
+    return render_lines(window, offset, len(lines))
+
+
+def render_lines(window: list[WindowLine], offset: int, total: int) -> str:
+    """`window` (lines from number `offset` on, of `total`) numbered, within the size cap."""
     shown: list[str] = []
     size = 0
     last = offset - 1
-    for number in range(offset, min(len(lines), offset - 1 + limit) + 1):
-        numbered = number_line(number, lines[number - 1])
+    for number, line in enumerate(window, start=offset):
+        numbered = number_line(number, line.text, line.bytes_left_out)
         if shown and size + len(numbered) + 1 > MAX_OUTPUT_CHARS:
             break
         shown.append(numbered)
         size += len(numbered) + 1
         last = number
-    if last < len(lines):
+    if last < total:
         shown.append(
-            f"(showing lines {offset}-{last} of {len(lines)}; "
-            f"call read_file with offset={last + 1} to continue)"
+            f"(showing lines {offset}-{last} of {total}; call read_file with offset={last + 1} to continue)"
         )
     return "\n".join(shown)
 
@@ -140,7 +148,9 @@ class ReadFileTool(Tool[ReadFileArgs]):
                     f"{shown} is a directory; use glob (e.g. pattern {shown}/**/*) to list its files."
                 )
             except BinaryFileError:
-                return ToolResult.error(f"{shown} is a binary file (or not UTF-8 text); it cannot be shown.")
+                return _binary(shown)
+            except FileTooLargeError:
+                return await _read_large(path, shown, offset, limit)
             except OSError as exc:
                 return ToolResult.error(f"Cannot read {shown}: {exc.strerror or exc}.")
             lines = split_lines(text)
@@ -152,3 +162,22 @@ class ReadFileTool(Tool[ReadFileArgs]):
             return ToolResult(output=render_window(lines, offset, limit))
 
         return Invocation(title=f"Read {shown}", execute=execute, locations=(shown,))
+
+
+def _binary(shown: str) -> ToolResult:
+    return ToolResult.error(f"{shown} is a binary file (or not UTF-8 text); it cannot be shown.")
+
+
+async def _read_large(path: Path, shown: str, offset: int, limit: int) -> ToolResult:
+    """A file too large to load whole (a log, a dump): stream just the window asked for."""
+    try:
+        window = await asyncio.to_thread(read_window, path, offset, limit, MAX_LINE_CHARS)
+    except BinaryFileError:
+        return _binary(shown)
+    except OSError as exc:
+        return ToolResult.error(f"Cannot read {shown}: {exc.strerror or exc}.")
+    if offset > window.total_lines:
+        return ToolResult.error(
+            f"offset {offset} is past the end of {shown}, which has {window.total_lines} lines."
+        )
+    return ToolResult(output=render_lines(window.lines, offset, window.total_lines))

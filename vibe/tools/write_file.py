@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
 from vibe.tools.diffs import diff_stats, unified_diff
-from vibe.tools.fs import BinaryFileError
+from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.output_cap import cap_text
 from vibe.tools.workspace import OutsideWorkspaceError
 
@@ -57,6 +57,11 @@ async def read_existing(ctx: ToolContext, path: Path) -> str | None:
         raise ToolError(f"{shown} is a directory, not a file.") from exc
     except BinaryFileError as exc:
         raise ToolError(f"{shown} is binary or not UTF-8 text; it cannot be edited as text.") from exc
+    except FileTooLargeError as exc:
+        raise ToolError(
+            f"{shown} is {exc.size / 1e6:.1f} MB, too large to change with a text tool; "
+            "read parts of it with read_file, and change it with a command (sed, awk, a script)."
+        ) from exc
     except OSError as exc:
         raise ToolError(f"Cannot read {shown}: {exc.strerror or exc}.") from exc
 
