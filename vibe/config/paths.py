@@ -11,14 +11,25 @@ from pathlib import Path
 def vibe_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env
     raw = env.get("VIBE_HOME")
-    return Path(raw).expanduser() if raw else Path.home() / ".vibe"
+    return Path(raw).expanduser() if raw else _home() / ".vibe"
+
+
+def _home() -> Path:
+    """The user's home; in a container running a user with neither HOME nor a passwd entry,
+    a private folder under the temp directory (set VIBE_HOME to keep sessions elsewhere)."""
+    try:
+        return Path.home()
+    except RuntimeError:
+        import tempfile
+
+        return Path(tempfile.gettempdir()) / f"vibe-home-{os.getuid()}"
 
 
 def cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """Rebuildable data (never needed to resume work): XDG_CACHE_HOME/vibe, else ~/.cache/vibe."""
     env = os.environ if env is None else env
     raw = env.get("XDG_CACHE_HOME")
-    base = Path(raw).expanduser() if raw else Path.home() / ".cache"
+    base = Path(raw).expanduser() if raw else _home() / ".cache"
     return base / "vibe"
 
 
