@@ -48,11 +48,12 @@ def test_a_diff_that_does_not_fit_gives_none() -> None:
     assert apply_unified_diff("one\ntwo\n", diff + "garbage\n") is None
 
 
-def stream(translator: EventTranslator, *events: ev.AgentEvent) -> str:
+def stream(translator: EventTranslator, *events: ev.AgentEvent, kind: str = "agent_message_chunk") -> str:
     shown: list[str] = []
     for event in events:
         for update in translator.translate(event):
-            shown.append(update.content.text)  # type: ignore[union-attr]
+            if update.session_update == kind:
+                shown.append(update.content.text)  # type: ignore[union-attr]
     return "".join(shown)
 
 
@@ -75,6 +76,13 @@ def test_a_retry_that_says_something_else_is_marked_as_a_restart() -> None:
     translator = EventTranslator(cwd=Path("/w"), activity=FileActivity())
     shown = stream(translator, delta("Maybe"), RETRY, delta("Yes, "), delta("certainly."))
     assert shown == "Maybe" + RESTARTED + "Yes, certainly."
+
+
+def test_a_retry_says_why_and_how_long_as_a_thought() -> None:
+    translator = EventTranslator(cwd=Path("/w"), activity=FileActivity())
+    wait = ev.Retry(turn_id="t1", attempt=3, delay_seconds=4.0, reason="HTTP 503: busy")
+    thoughts = stream(translator, delta("Hm"), wait, delta("Hm, yes."), kind="agent_thought_chunk")
+    assert "HTTP 503: busy; retrying in 4.0 s (attempt 3)" in thoughts
 
 
 def test_a_new_turn_is_not_compared_with_the_last_one() -> None:

@@ -152,9 +152,12 @@ class EventTranslator:
             case ev.TurnStarted():
                 self.text.new_turn()
                 self.reasoning.new_turn()
-            case ev.Retry():
+            case ev.Retry(attempt=attempt, delay_seconds=delay, reason=reason):
                 self.text.retry()
                 self.reasoning.retry()
+                # Waits can add up to minutes: say why the turn seems to stand still.
+                note = f"\n⟳ {reason}; retrying in {delay:.1f} s (attempt {attempt})\n"
+                return [update_agent_thought_text(note)]
             case ev.TextDelta(text=text):
                 fresh = self.text.add(text)
                 return [update_agent_message_text(fresh)] if fresh else []
