@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -419,7 +420,7 @@ async def test_a_resumed_history_ending_with_a_user_message_gets_a_placeholder_r
 
 
 async def test_cancel_before_the_run_starts_still_ends_with_a_result(tmp_path: Path) -> None:
-    agent = make_agent(tmp_path, ScriptedModel(text("never")))
+    agent = make_agent(tmp_path, ScriptedModel(text("never")), session_root=tmp_path / "sessions")
     stream = agent.run("q")
     first = asyncio.ensure_future(anext(stream))
     await asyncio.sleep(0)  # let the generator create its task, not run it
@@ -428,6 +429,10 @@ async def test_cancel_before_the_run_starts_still_ends_with_a_result(tmp_path: P
     result = result_of(events)
     assert (result.status, result.stop_reason) == ("interrupted", "cancelled")
     assert [e.seq for e in events] == sorted(e.seq for e in events)
+    session_file = agent.session_file
+    assert session_file is not None
+    records = [json.loads(line) for line in session_file.read_text().splitlines()]
+    assert records[-1]["kind"] == "result" and records[-1]["stop_reason"] == "cancelled"
 
 
 async def test_a_time_limit_is_not_blamed_on_the_user(tmp_path: Path) -> None:

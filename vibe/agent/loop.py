@@ -252,12 +252,7 @@ class Agent:
             error=error,
             error_kind=error_kind,
         )
-        self._save(
-            lambda writer: writer.append_record(
-                "result", result.model_dump(mode="json", exclude={"seq", "type"})
-            )
-        )
-        emit(result)
+        self._end(emit, result)
 
     async def _loop(
         self, prompt: str, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
@@ -360,14 +355,14 @@ class Agent:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()
-            emit(self._bare_result("interrupted", "cancelled"))
+            self._end(emit, self._bare_result("interrupted", "cancelled"))
             return
         duration = int((time.monotonic() - started) * 1000)
         if error is None:
-            emit(self._bare_result("success", "end_turn", duration_ms=duration))
+            self._end(emit, self._bare_result("success", "end_turn", duration_ms=duration))
         else:
             emit(ev.Error(message=f"could not compact the conversation: {error}", fatal=True))
-            emit(self._bare_result("error", "error", error, "compaction", duration))
+            self._end(emit, self._bare_result("error", "error", error, "compaction", duration))
 
     async def _compact(
         self, trigger: ev.CompactionTrigger, emit: ev.Emit, instructions: str | None = None
@@ -446,7 +441,20 @@ class Agent:
         return "time" if left is not None and left <= 0 else "user"
 
     def _cancelled_early(self) -> ev.Result:
-        return self._bare_result("interrupted", "cancelled")
+        result = self._bare_result("interrupted", "cancelled")
+        self._save_result(result)  # the session says how every run ended, this one too
+        return result
+
+    def _end(self, emit: ev.Emit, result: ev.Result) -> None:
+        self._save_result(result)
+        emit(result)
+
+    def _save_result(self, result: ev.Result) -> None:
+        self._save(
+            lambda writer: writer.append_record(
+                "result", result.model_dump(mode="json", exclude={"seq", "type"})
+            )
+        )
 
     def _bare_result(
         self,
