@@ -112,3 +112,14 @@ def test_crlf_tabs_and_trailing_whitespace_together(vibe_env: VibeEnv) -> None:
     )
     after = (vibe_env.repo / "main.c").read_bytes()
     assert after == b"int main() {\r\n\tif (x) {\r\n\t\tlog(x);\r\n\t\treturn 1;\r\n\t}\r\n}\r\n"
+
+
+def test_in_a_file_that_mixes_endings_replaced_crlf_lines_stay_crlf(vibe_env: VibeEnv) -> None:
+    run = run_edits(
+        vibe_env,
+        {"mixed.txt": b"a\r\nb\nc\r\nd\n"},
+        {"path": "mixed.txt", "old_string": "a\nb", "new_string": "A\nB"},
+        {"path": "mixed.txt", "old_string": "d\n", "new_string": "D\nE\n"},
+    )
+    assert [status for status, _ in outputs(run)] == ["ok", "ok"]
+    assert (vibe_env.repo / "mixed.txt").read_bytes() == b"A\r\nB\nc\r\nD\nE\n"

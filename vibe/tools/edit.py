@@ -9,6 +9,7 @@ as the diff shows or left byte-for-byte untouched.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from pathlib import Path
 from typing import ClassVar
 
@@ -19,6 +20,7 @@ from vibe.tools.edit_match import (
     RUNG_DESCRIPTIONS,
     Ambiguous,
     NotFound,
+    Replacement,
     apply_replacements,
     closest_region,
     find_replacements,
@@ -75,6 +77,14 @@ def _fill_empty(ctx: ToolContext, path: Path, before: str | None, content: str) 
     return plan_write(ctx, path, before, content, title=title, summary=f"{verb} {shown}")
 
 
+def _endings_of_region(text: str, item: Replacement) -> Replacement:
+    """In a file that mixes endings, replaced lines keep the ending the replaced region used."""
+    if "\r\n" not in text[item.start : item.end]:
+        return item
+    new_text = item.new_text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return dataclasses.replace(item, new_text=new_text)
+
+
 async def _replace(ctx: ToolContext, path: Path, before: str, args: EditArgs) -> Invocation | ToolResult:
     shown = ctx.workspace.display(path)
     # Models write "\n"; a CRLF file is matched as "\n" text and written back as CRLF. A file
@@ -88,7 +98,10 @@ async def _replace(ctx: ToolContext, path: Path, before: str, args: EditArgs) ->
         return ToolResult.error(await asyncio.to_thread(_not_found_report, text, old, shown))
     if isinstance(outcome, Ambiguous):
         return ToolResult.error(_ambiguous_report(outcome, shown))
-    edited = apply_replacements(text, outcome.replacements)
+    replacements = outcome.replacements
+    if not crlf and "\r\n" in text:
+        replacements = tuple(_endings_of_region(text, item) for item in replacements)
+    edited = apply_replacements(text, replacements)
     after = edited.replace("\n", "\r\n") if crlf else edited
     how = RUNG_DESCRIPTIONS[outcome.rung]
     if after == before:
