@@ -179,7 +179,7 @@ async def test_manual_compaction_follows_the_users_focus_and_ends_with_a_result(
 
     events = [event async for event in agent.compact("the docs")]
 
-    assert [e.type for e in events] == ["compaction_started", "compaction_finished", "result"]
+    assert [e.type for e in events] == ["compaction_started", "compaction_finished", "usage", "result"]
     assert "focus on: the docs" in model.requests[0][1].content
     assert result_of(events).status == "success"
     assert agent.history[-1] == AssistantMessage(content="Docs mention add twice.")

@@ -7,7 +7,9 @@ Before a request that would fill more than `threshold` of the window (or when th
    The conversation keeps its shape and the model can call the tool again.
 2. Summarise, if that is not enough: the older part is replaced by a summary the model writes
    (prompts/compaction.md), headed by the user's first request verbatim, so the task itself is
-   never paraphrased away. The recent part (`keep_recent` of the window) stays as it was.
+   never paraphrased away, and by the plan in force (the last `todo` list) when the summarised
+   part set it (vibe.agent.compaction_carry). The recent part (`keep_recent` of the window)
+   stays as it was.
 
 The result is a valid chat on its own: the summary is a user message, acknowledged by an
 assistant message when the kept part starts with the user's turn, so roles keep alternating.
@@ -15,14 +17,21 @@ assistant message when the kept part starts with the user's turn, so roles keep 
 
 from __future__ import annotations
 
-import re
+import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from vibe.agent import events as ev
-from vibe.agent.budget import estimate_tokens
+from vibe.agent.compaction_carry import (
+    clip_request,
+    first_request,
+    latest_plan,
+    latest_request_section,
+    plan_section,
+)
+from vibe.agent.context_size import history_tokens, message_tokens
 from vibe.agent.markers import is_summary
-from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, UserMessage
+from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
 from vibe.model import deltas
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
@@ -33,9 +42,14 @@ _PRUNE_MIN_CHARS = 400
 # What the summariser sees of each tool output, tool call and the first request.
 _RESULT_CHARS = 1_500
 _ARGUMENT_CHARS = 400
-_FIRST_REQUEST_CHARS = 8_000
+# The first request is kept verbatim up to this share of the window (at least the minimum).
+_FIRST_REQUEST_SHARE = 0.2
+_FIRST_REQUEST_MIN_CHARS = 2_000
 # The transcript sent to the summariser, as a share of the window (the rest is its answer).
 _TRANSCRIPT_SHARE = 0.6
+# At most this share of the transcript goes to its first message (the first request or the
+# earlier summary), so the latest work is always in it too.
+_TRANSCRIPT_HEAD_SHARE = 0.5
 _SUMMARY_MAX_TOKENS = 4_096
 
 
@@ -53,10 +67,25 @@ class Compacted:
     history: list[Message]
     pruned_outputs: int
     summarised_messages: int
+    # What the summary request cost (nothing when pruning was enough).
+    usage: Usage = field(default_factory=Usage)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """A compaction's end: the new history, or why there is none; and what it cost either way."""
+
+    history: list[Message] | None
+    error: str | None
+    usage: Usage
 
 
 class CompactionError(Exception):
     """The summary could not be written; the message says why in a few words."""
+
+    def __init__(self, message: str, usage: Usage | None = None) -> None:
+        super().__init__(message)
+        self.usage = usage or Usage()
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +100,11 @@ class Sizes:
     token_ratio: float
 
 
+def is_due(settings: CompactionSettings, window: int | None, estimate: int) -> bool:
+    """Whether a request of `estimate` tokens should be preceded by an automatic compaction."""
+    return window is not None and settings.auto and estimate > window * settings.threshold
+
+
 async def compact_and_report(
     history: Sequence[Message],
     model: ChatModel,
@@ -82,13 +116,25 @@ async def compact_and_report(
     instructions: str | None,
     emit: ev.Emit,
     measure: Callable[[Sequence[Message]], int],
-) -> list[Message] | str:
-    """Compacts with the start and end reported as events: the new history, or why not."""
+) -> Outcome:
+    """Compacts with the start and end reported as events (the end also when cancelled, so a
+    frontend never shows a compaction running forever)."""
     before = sizes.tokens_before
     emit(ev.CompactionStarted(trigger=trigger, tokens_before=before, context_window=sizes.window))
     window = sizes.window or max(2 * before, 32_000)  # /compact with no known window
     manual = trigger == "manual"
     ratio = sizes.token_ratio
+
+    def failed(reason: str) -> ev.CompactionFinished:
+        return ev.CompactionFinished(
+            trigger=trigger,
+            tokens_before=before,
+            tokens_after=before,
+            pruned_outputs=0,
+            summarised_messages=0,
+            error=reason,
+        )
+
     try:
         compacted = await compact(
             history,
@@ -102,20 +148,17 @@ async def compact_and_report(
             target_tokens=int((window * settings.threshold * 0.75 - sizes.fixed_tokens) / ratio),
             instructions=instructions,
             force_summary=manual,
+            token_ratio=ratio,
         )
-    except (CompactionError, ModelError) as exc:
-        reason = exc.message if isinstance(exc, ModelError) else str(exc)
-        emit(
-            ev.CompactionFinished(
-                trigger=trigger,
-                tokens_before=before,
-                tokens_after=before,
-                pruned_outputs=0,
-                summarised_messages=0,
-                error=reason,
-            )
-        )
-        return reason
+    except asyncio.CancelledError:
+        emit(failed("cancelled"))
+        raise
+    except CompactionError as exc:
+        emit(failed(str(exc)))
+        return Outcome(None, str(exc), exc.usage)
+    except ModelError as exc:
+        emit(failed(exc.message))
+        return Outcome(None, exc.message, Usage())
     emit(
         ev.CompactionFinished(
             trigger=trigger,
@@ -125,20 +168,7 @@ async def compact_and_report(
             summarised_messages=compacted.summarised_messages,
         )
     )
-    return compacted.history
-
-
-def message_tokens(message: Message) -> int:
-    match message:
-        case AssistantMessage(content=content, reasoning=reasoning, tool_calls=calls):
-            chars = len(content) + len(reasoning) + sum(len(c.name) + len(c.arguments) for c in calls)
-        case _:
-            chars = len(message.content)
-    return estimate_tokens(chars) + 4  # role and framing
-
-
-def history_tokens(history: Sequence[Message]) -> int:
-    return sum(message_tokens(message) for message in history)
+    return Outcome(compacted.history, None, compacted.usage)
 
 
 def recent_start(history: Sequence[Message], keep_tokens: int) -> int:
@@ -157,11 +187,17 @@ def recent_start(history: Sequence[Message], keep_tokens: int) -> int:
 
 
 def prune(history: Sequence[Message], end: int) -> tuple[list[Message], int]:
-    """Tool outputs before `end` replaced by a note; how many were."""
+    """Tool outputs before `end` replaced by a note (all but the plan in force); how many were."""
     pruned: list[Message] = []
     count = 0
+    plan = latest_plan(history)
     for index, message in enumerate(history):
-        if index < end and isinstance(message, ToolMessage) and len(message.content) > _PRUNE_MIN_CHARS:
+        if (
+            index < end
+            and index != plan
+            and isinstance(message, ToolMessage)
+            and len(message.content) > _PRUNE_MIN_CHARS
+        ):
             note = (
                 f"[output elided to save context ({len(message.content):,} characters); "
                 "run the tool again if you need it]"
@@ -183,6 +219,7 @@ async def compact(
     target_tokens: int,
     instructions: str | None = None,
     force_summary: bool = False,
+    token_ratio: float = 1.0,
 ) -> Compacted:
     """A smaller history: pruned if that brings it under `target_tokens` (and no summary was
     asked for), else summarised, keeping the last `keep_tokens` or so verbatim. Raises
@@ -192,16 +229,24 @@ async def compact(
     if start == 0 or (not force_summary and history_tokens(pruned) <= target_tokens):
         return Compacted(pruned, count, 0)
     head, recent = pruned[:start], pruned[start:]
-    transcript = render_transcript(head, int(window * _TRANSCRIPT_SHARE) * 4)
-    summary = await summarise(model, sampling, transcript, instructions, window)
+    # Characters per window token, as the endpoint counts them (about 4 / ratio).
+    chars_per_token = 4 / token_ratio
+    # The summariser's instructions travel in the same request: the transcript gets the rest.
+    fixed_chars = len(load_prompt("compaction.md")) + len(instructions or "") + 200
+    budget = int(window * _TRANSCRIPT_SHARE * chars_per_token) - fixed_chars
+    transcript = render_transcript(head, max(budget, 1_000))
+    summary, usage = await summarise(model, sampling, transcript, instructions, window)
+    request_limit = max(int(window * _FIRST_REQUEST_SHARE * chars_per_token), _FIRST_REQUEST_MIN_CHARS)
     opening = load_prompt("compaction_summary.md").format(
-        first_request=first_request(history)[:_FIRST_REQUEST_CHARS], summary=summary
+        first_request=clip_request(first_request(history), request_limit),
+        summary=summary + latest_request_section(history, start, request_limit),
+        plan=plan_section(history, start),
     )
     compacted: list[Message] = [UserMessage(content=opening)]
     if not recent or isinstance(recent[0], UserMessage):
         compacted.append(AssistantMessage(content=load_prompt("compaction_ack.md")))
     compacted.extend(recent)
-    return Compacted(compacted, count, len(head))
+    return Compacted(compacted, count, len(head), usage)
 
 
 def is_acknowledgement(message: Message) -> bool:
@@ -209,43 +254,25 @@ def is_acknowledgement(message: Message) -> bool:
     return isinstance(message, AssistantMessage) and message.content == load_prompt("compaction_ack.md")
 
 
-def first_request(history: Sequence[Message]) -> str:
-    """The user's first request, also when an earlier compaction already summarised it."""
-    for message in history:
-        if not isinstance(message, UserMessage):
-            continue
-        if is_summary(message.content):
-            found = _first_request_in_summary(message.content)
-            if found is not None:
-                return found
-            continue
-        return message.content
-    return ""
-
-
-def _first_request_in_summary(content: str) -> str | None:
-    before, _, after = load_prompt("compaction_summary.md").partition("{first_request}")
-    between, _, _ = after.partition("{summary}")
-    match = re.match(re.escape(before) + r"(?P<request>.*?)" + re.escape(between), content, re.DOTALL)
-    return match.group("request") if match else None
-
-
 def render_transcript(head: Sequence[Message], budget_chars: int) -> str:
     """The older conversation as plain text for the summariser; over budget, the middle goes
     (the first request and the latest messages matter most)."""
     blocks = [_render(message) for message in head]
-    if sum(len(block) for block in blocks) <= budget_chars or len(blocks) < 3:
-        return "\n\n".join(blocks)[: max(budget_chars, 0)]
+    if sum(len(block) for block in blocks) <= budget_chars:
+        return "\n\n".join(blocks)
+    first = _clip(blocks[0], int(budget_chars * _TRANSCRIPT_HEAD_SHARE))
     kept_tail: list[str] = []
-    used = len(blocks[0])
+    used = len(first)
     for block in reversed(blocks[1:]):
         if used + len(block) > budget_chars:
+            if not kept_tail:  # the latest message, clipped, rather than none of the recent work
+                kept_tail.append(_clip(block, max(budget_chars - used, 0)))
             break
         kept_tail.append(block)
         used += len(block)
     omitted = len(blocks) - 1 - len(kept_tail)
-    note = f"[{omitted} messages omitted here to fit]"
-    return "\n\n".join([blocks[0][:budget_chars], note, *reversed(kept_tail)])
+    note = [f"[{omitted} messages omitted here to fit]"] if omitted else []
+    return "\n\n".join([first, *note, *reversed(kept_tail)])
 
 
 def _render(message: Message) -> str:
@@ -270,7 +297,8 @@ def _clip(text: str, limit: int) -> str:
 
 async def summarise(
     model: ChatModel, sampling: Sampling, transcript: str, instructions: str | None, window: int
-) -> str:
+) -> tuple[str, Usage]:
+    """The summary and what its request cost."""
     request = f"Transcript of the conversation so far:\n\n{transcript}"
     if instructions:
         request += f"\n\nThe user asks the summary to focus on: {instructions}"
@@ -280,15 +308,18 @@ async def summarise(
     ]
     limited = replace(sampling, max_tokens=min(_SUMMARY_MAX_TOKENS, max(window // 8, 256)))
     parts: list[str] = []
+    usage = Usage()
     async for delta in model.stream(messages, (), limited):
         match delta:
             case deltas.TextDelta(text=text):
                 parts.append(text)
+            case deltas.UsageDelta(usage=reported):
+                usage = reported
             case deltas.Retrying():
                 parts.clear()  # the attempt starts over
             case _:
                 pass
     summary = "".join(parts).strip()
     if not summary:
-        raise CompactionError("the model returned an empty summary")
-    return summary
+        raise CompactionError("the model returned an empty summary", usage)
+    return summary, usage

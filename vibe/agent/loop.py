@@ -20,15 +20,16 @@ from pathlib import Path
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
-from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
-from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, history_tokens
+from vibe.agent.budget import Pricing, RunLimits, Spend
+from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due
+from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
-from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
+from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
 from vibe.session.store import SessionWriter
@@ -262,15 +263,18 @@ class Agent:
         incoming = UserMessage(content=prompt)
         self._append(incoming)
         final_text = ""
-        compaction_failed = False  # then not retried (each try costs a request) until next prompt
+        # A failed or ineffective compaction is not retried (each try costs a request) until the
+        # next prompt.
+        compaction_blocked = False
         while True:
             window = self._settings.context_window
-            compaction = self._settings.compaction
             estimate = self._request_tokens()
-            due = window is not None and compaction.auto and estimate > window * compaction.threshold
-            if due and not compaction_failed:
-                compaction_failed = await self._compact("auto", emit) is not None
+            due = is_due(self._settings.compaction, window, estimate)
+            # Not when the budget could not pay for it: the summary request is about as big.
+            if due and not compaction_blocked and spend.exceeded_before_request(estimate) is None:
+                failed = await self._compact("auto", emit, spend) is not None
                 estimate = self._request_tokens()
+                compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
             messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
@@ -302,17 +306,7 @@ class Agent:
             spend.turns += 1
             if state.usage is not None:
                 self._calibrate(messages, state.usage.prompt_tokens)
-                spend.usage = spend.usage + state.usage
-                emit(
-                    ev.UsageUpdated(
-                        turn_id=state.turn_id,
-                        prompt_tokens=state.usage.prompt_tokens,
-                        completion_tokens=state.usage.completion_tokens,
-                        total_prompt_tokens=spend.usage.prompt_tokens,
-                        total_completion_tokens=spend.usage.completion_tokens,
-                        cost_usd=round(spend.cost, 6),
-                    )
-                )
+                self._charge(spend, state.usage, state.turn_id, emit)
             calls = [self._unique(call) for call in state.tool_calls]
             message = AssistantMessage(
                 content=state.full_text, reasoning=state.full_reasoning, tool_calls=tuple(calls)
@@ -349,26 +343,27 @@ class Agent:
     async def _run_compaction(self, instructions: str | None, emit: ev.Emit) -> None:
         started = time.monotonic()
         self._emit = emit
+        # The summary request is paid for like any other, and the result says what it cost.
+        spend = Spend(limits=RunLimits(), pricing=self._settings.pricing)
         try:
-            error = await self._compact("manual", emit, instructions)
+            error = await self._compact("manual", emit, spend, instructions)
         except asyncio.CancelledError:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()
-            self._end(emit, self._bare_result("interrupted", "cancelled"))
+            self._end(emit, self._bare_result("interrupted", "cancelled", spend=spend))
             return
         duration = int((time.monotonic() - started) * 1000)
         if error is None:
-            self._end(emit, self._bare_result("success", "end_turn", duration_ms=duration))
+            self._end(emit, self._bare_result("success", "end_turn", duration_ms=duration, spend=spend))
         else:
             emit(ev.Error(message=f"could not compact the conversation: {error}", fatal=True))
-            self._end(emit, self._bare_result("error", "error", error, "compaction", duration))
+            self._end(emit, self._bare_result("error", "error", error, "compaction", duration, spend))
 
     async def _compact(
-        self, trigger: ev.CompactionTrigger, emit: ev.Emit, instructions: str | None = None
+        self, trigger: ev.CompactionTrigger, emit: ev.Emit, spend: Spend, instructions: str | None = None
     ) -> str | None:
         """Makes the history smaller (see vibe.agent.compaction); returns why it could not."""
-        before = self._request_tokens()
         outcome = await compact_and_report(
             self.history,
             self._model,
@@ -376,8 +371,8 @@ class Agent:
             self._settings.compaction,
             Sizes(
                 window=self._settings.context_window,
-                tokens_before=before,
-                fixed_tokens=max(before - int(history_tokens(self.history) * self._token_ratio), 0),
+                tokens_before=self._request_tokens(),
+                fixed_tokens=int(self._fixed_tokens() * self._token_ratio),
                 token_ratio=self._token_ratio,
             ),
             trigger=trigger,
@@ -385,31 +380,48 @@ class Agent:
             emit=emit,
             measure=self._request_tokens,
         )
-        if isinstance(outcome, str):
-            return outcome
-        if outcome == self.history:
+        if outcome.usage.total_tokens:  # a summary request was made (pruning alone costs none)
+            self._charge(spend, outcome.usage, "compaction", emit)
+        compacted = outcome.history
+        if compacted is None:
+            return outcome.error
+        if compacted == self.history:
             return None  # nothing could be made smaller (all of it is the recent part)
-        self.history = outcome
+        self.history = compacted
         self._save(
             lambda writer: writer.append_record(
-                "compaction", {"messages": [message.model_dump(mode="json") for message in outcome]}
+                "compaction", {"messages": [message.model_dump(mode="json") for message in compacted]}
             )
         )
         return None
 
     def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
         """The next request's size: the rough estimate scaled by what the endpoint last reported."""
-        messages = [
-            SystemMessage(content=self._settings.system_prompt),
-            *(self.history if history is None else history),
-        ]
-        return int(self._estimate_prompt_tokens(messages) * self._token_ratio)
+        estimate = self._fixed_tokens() + history_tokens(self.history if history is None else history)
+        return int(estimate * self._token_ratio)
+
+    def _fixed_tokens(self) -> int:
+        """Estimated tokens of what every request carries whatever the history: prompt and tools."""
+        return message_tokens(SystemMessage(content=self._settings.system_prompt)) + specs_tokens(self._specs)
 
     def _calibrate(self, messages: list[Message], reported: int) -> None:
         """Characters per token vary (code, languages); the endpoint's count corrects the guess."""
-        estimated = self._estimate_prompt_tokens(messages)
-        if reported > 0 and estimated > 0:
-            self._token_ratio = min(max(reported / estimated, 0.5), 3.0)
+        estimated = history_tokens(messages) + specs_tokens(self._specs)
+        self._token_ratio = calibrated_ratio(self._token_ratio, reported, estimated)
+
+    def _charge(self, spend: Spend, usage: Usage, turn_id: str, emit: ev.Emit) -> None:
+        """Counts a request's usage towards the run's budget and reports it."""
+        spend.usage = spend.usage + usage
+        emit(
+            ev.UsageUpdated(
+                turn_id=turn_id,
+                prompt_tokens=usage.prompt_tokens,
+                completion_tokens=usage.completion_tokens,
+                total_prompt_tokens=spend.usage.prompt_tokens,
+                total_completion_tokens=spend.usage.completion_tokens,
+                cost_usd=round(spend.cost, 6),
+            )
+        )
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -463,17 +475,19 @@ class Agent:
         error: str | None = None,
         error_kind: str | None = None,
         duration_ms: int = 0,
+        spend: Spend | None = None,
     ) -> ev.Result:
         """The result of a run that made no model turn (cancelled early, or a /compact)."""
+        usage = spend.usage if spend is not None else Usage()
         return ev.Result(
             session_id=self._facts.session_id,
             status=status,
             stop_reason=stop,
             final_text="",
             turns=0,
-            prompt_tokens=0,
-            completion_tokens=0,
-            cost_usd=0.0,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost_usd=round(spend.cost, 6) if spend is not None else 0.0,
             duration_ms=duration_ms,
             tool_calls={},
             denied=[],
@@ -497,14 +511,6 @@ class Agent:
             if isinstance(message, AssistantMessage) and (text := shown_answer(message.content).text).strip():
                 return text
         return ""
-
-    def _estimate_prompt_tokens(self, messages: list[Message]) -> int:
-        chars = sum(len(m.content) for m in messages)
-        chars += sum(
-            len(c.arguments) for m in messages if isinstance(m, AssistantMessage) for c in m.tool_calls
-        )
-        chars += sum(len(s.description) + len(str(s.parameters)) for s in self._specs)
-        return estimate_tokens(chars)
 
 
 def _status_for(stop: ev.StopReason) -> ev.ResultStatus:
