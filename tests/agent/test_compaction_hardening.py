@@ -22,7 +22,7 @@ from vibe.agent.markers import NO_REPLY, is_summary
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.history import sanitize_history
-from vibe.model.types import Sampling, ToolSpec
+from vibe.model.types import ModelError, Sampling, ToolSpec
 from vibe.session.store import SessionStore
 from vibe.tools.base import TodoItem
 from vibe.tools.todo import render_plan
@@ -357,3 +357,35 @@ async def test_the_request_the_current_work_answers_is_kept_word_for_word(tmp_pa
         assert TASK in opening and latest in opening
         assert opening.count(latest) == 1
     assert "summary two" in second
+
+
+MISTRAL_TOO_LONG = (
+    "http://x/v1 rejected the request (HTTP 400): Prompt contains 5200 tokens and 0 draft tokens, "
+    "too large for model with 4000 maximum context length"
+)
+
+
+async def test_an_endpoints_too_long_answer_teaches_the_window_then_compacts_and_retries(
+    tmp_path: Path,
+) -> None:
+    model = ScriptedModel(ModelError("bad_request", MISTRAL_TOO_LONG, 400), text("summary"), text("ok"))
+    agent = agent_for(tmp_path, model, long_talk(rounds=8, chars=1_000), window=None)
+
+    events = await collect(agent, "go on")
+
+    assert result_of(events).status == "success"
+    assert agent.settings.context_window == 4_000
+    assert [e.trigger for e in events if isinstance(e, ev.CompactionFinished)] == ["auto"]
+    assert is_summary(agent.history[0].content)
+    assert len(model.requests) == 3 and is_summary_request(model.requests[1])
+
+
+async def test_other_rejections_are_not_taken_for_a_full_window(tmp_path: Path) -> None:
+    refusal = ModelError("bad_request", "http://x/v1 rejected the request (HTTP 400): unknown model", 400)
+    model = ScriptedModel(refusal)
+    agent = agent_for(tmp_path, model, long_talk(rounds=2, chars=100), window=None)
+
+    events = await collect(agent, "go on")
+
+    assert result_of(events).error_kind == "bad_request"
+    assert agent.settings.context_window is None and len(model.requests) == 1

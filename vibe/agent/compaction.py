@@ -34,6 +34,7 @@ from vibe.agent.markers import is_summary
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
 from vibe.model import deltas
 from vibe.model.client import ChatModel
+from vibe.model.errors import context_overflow
 from vibe.model.types import ModelError, Sampling
 from vibe.prompts import load_prompt
 
@@ -323,3 +324,14 @@ async def summarise(
     if not summary:
         raise CompactionError("the model returned an empty summary", usage)
     return summary, usage
+
+
+def window_after_overflow(error: ModelError, window: int | None, estimate: int) -> int | None:
+    """The context window to assume after the endpoint refused a request of about `estimate`
+    tokens as too long: the limit it stated, else a little under that request (our estimate
+    was too low, or the window unknown). None when `error` is not such a refusal."""
+    overflow = context_overflow(error)
+    if overflow is None:
+        return None
+    learned = overflow.window or int(estimate * 0.9)
+    return min(learned, window) if window is not None else learned

@@ -21,7 +21,7 @@ from pathlib import Path
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend
-from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due
+from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
@@ -266,6 +266,7 @@ class Agent:
         # A failed or ineffective compaction is not retried (each try costs a request) until the
         # next prompt.
         compaction_blocked = False
+        overflow_retried = False  # an endpoint's "too long" is acted on once per prompt
         while True:
             window = self._settings.context_window
             estimate = self._request_tokens()
@@ -303,6 +304,15 @@ class Agent:
                     why = _CUT_SHORT[self._cut_by(spend)]
                     self._append(AssistantMessage(content=cut_short(state.full_text, why)))
                 raise
+            except ModelError as exc:
+                # The endpoint says it did not fit (a window we did not know, or counted low):
+                # learn the window, then compact and try the turn once more.
+                learned = window_after_overflow(exc, window, estimate)
+                if learned is None or overflow_retried:
+                    raise
+                overflow_retried, compaction_blocked = True, False
+                self.use_context_window(learned)
+                continue
             spend.turns += 1
             if state.usage is not None:
                 self._calibrate(messages, state.usage.prompt_tokens)

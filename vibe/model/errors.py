@@ -11,6 +11,8 @@ Anything else is shown as raw text, whitespace collapsed and truncated.
 from __future__ import annotations
 
 import json
+import re
+from dataclasses import dataclass
 from typing import Any, cast
 
 from vibe.model.types import ModelError
@@ -61,3 +63,37 @@ def _shorten(text: str, limit: int) -> str:
     if len(flat) <= limit:
         return flat
     return flat[: limit - 1].rstrip() + "…"
+
+
+# How servers say a request was too long for the model, and the limit they state if any:
+# Mistral: "Prompt contains 140000 tokens ..., too large for model with 131072 maximum context
+# length"; vLLM and OpenAI: "This model's maximum context length is 32768 tokens. However, ...";
+# llama.cpp: "the request exceeds the available context size (4096 tokens), try increasing it".
+_OVERFLOW = re.compile(
+    r"maximum context length|context (?:length|size|window) (?:exceeded|is exceeded)|exceeds? the "
+    r"(?:available )?context|too many tokens|prompt is too long|context_length_exceeded",
+    re.IGNORECASE,
+)
+_STATED_LIMIT = (
+    re.compile(r"maximum context length is\s*([\d,]+)", re.IGNORECASE),
+    re.compile(r"([\d,]+)\s*maximum context length", re.IGNORECASE),
+    re.compile(r"context size \(([\d,]+) tokens\)", re.IGNORECASE),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ContextOverflow:
+    """The endpoint refused a request as too long for the model's context window."""
+
+    # The window the server stated, when it did.
+    window: int | None
+
+
+def context_overflow(error: ModelError) -> ContextOverflow | None:
+    """Whether `error` is the endpoint saying the request did not fit, and what limit it gave."""
+    if error.kind != "bad_request" or not _OVERFLOW.search(error.message):
+        return None
+    for pattern in _STATED_LIMIT:
+        if match := pattern.search(error.message):
+            return ContextOverflow(int(match.group(1).replace(",", "")))
+    return ContextOverflow(None)
