@@ -156,6 +156,8 @@ class VibeApp(App[int]):
         self.agent = agent
         self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
         if replace:
+            # A `!command` still running would go on unseen, its card gone with the screen.
+            self.stop_shells()
             await self.transcript.clear()
         facts = agent.facts
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
@@ -225,7 +227,7 @@ class VibeApp(App[int]):
         self.submit(message.text)
 
     def submit(self, text: str) -> None:
-        if text.startswith("/"):
+        if _is_command(text):
             self.run_worker(self._command(text), group="command", exit_on_error=False)
         elif text.startswith("!") and len(text) > 1:
             self._shells = [worker for worker in self._shells if not worker.is_finished]
@@ -365,12 +367,29 @@ class VibeApp(App[int]):
     def action_interrupt(self) -> None:
         """Esc: stops the agent's run and any `!command` still running (its process group)."""
         self.interrupt_agent()
+        self.stop_shells()
+
+    def stop_shells(self) -> None:
+        """Cancels the running `!command`s; each stops its process group before it ends."""
         for worker in self._shells:
             worker.cancel()
 
     def interrupt_agent(self) -> None:
         if self.busy and self.agent is not None:
             self.agent.cancel()
+            self._return_queue_to_prompt()
+
+    def _return_queue_to_prompt(self) -> None:
+        """Esc means stop: prompts queued behind the interrupted run go back into the input,
+        to edit, send (Enter) or drop, as in Claude Code and Codex, instead of starting at once."""
+        if not self.queue:
+            return
+        parts = [*self.queue, self.prompt.text.strip()]
+        self.queue.clear()
+        self.status_line.set(queued=0)
+        self.prompt.text = "\n\n".join(part for part in parts if part)
+        self.prompt.move_cursor(self.prompt.document.end)
+        self.notify("Queued prompts are back in the input: Enter sends them")
 
     async def action_quit_twice(self) -> None:
         now = time.monotonic()
@@ -424,7 +443,17 @@ class VibeApp(App[int]):
         self.exit(0)
 
 
+def _is_command(text: str) -> bool:
+    """`/help` is a command; `/home/me/app.py fails` (a pasted path) is a prompt."""
+    word = text.split(maxsplit=1)[0] if text.strip() else ""
+    return word.startswith("/") and "/" not in word[1:]
+
+
 def _compaction_summary(event: ev.CompactionFinished) -> str:
+    if not event.summarised_messages and not event.pruned_outputs:
+        # /compact on a new or already short conversation: "compacted ~1.7k → ~1.7k" would
+        # claim work that was not done.
+        return "nothing to compact yet: the conversation is already short"
     parts = [f"conversation compacted: ~{tokens(event.tokens_before)} → ~{tokens(event.tokens_after)}"]
     if event.summarised_messages:
         parts.append(f"{event.summarised_messages} earlier messages summarised")

@@ -57,7 +57,7 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
             yield OptionList(
                 Option("1  Allow once", id="once"),
                 Option("2  Allow for this session", id="session"),
-                Option(always, id="always"),
+                Option(Text(always), id="always"),  # a rule like `ls [a-z]*` is not markup
                 Option("4  Deny", id="deny"),
                 id="approval-choices",
             )

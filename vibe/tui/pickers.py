@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,8 +24,10 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(self._title, id="picker-title")
-            yield OptionList(*[Option(label, id=value) for value, label in self._items], id="picker-list")
+            yield Static(Text(self._title), id="picker-title")
+            # Plain text, not markup: a model or session name may hold square brackets.
+            options = [Option(Text(label), id=value) for value, label in self._items]
+            yield OptionList(*options, id="picker-list")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -18,6 +18,7 @@ suggestion is never applied.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import events
 from textual.message import Message
 from textual.widgets import OptionList, TextArea
@@ -42,7 +43,8 @@ class CompletionMenu(OptionList):
         if not items:
             self.display = False
             return
-        self.add_options([Option(label, id=value) for value, label in items])
+        # Plain text, not markup: `app/[slug]/page.tsx` is a file name, not a style tag.
+        self.add_options([Option(Text(label), id=value) for value, label in items])
         self.highlighted = 0
         self.display = True
 

@@ -38,7 +38,9 @@ class ToolCard(Vertical, can_focus=True):
         self._live: list[str] = []
         self._header = Static(self._header_text(), classes="tool-header")
         self._body = Static("", classes="tool-body")
-        self._body.display = False
+        # A `!command`'s output streams into view as it runs (a build, `tail -f`); the model's
+        # calls stay one header line until the user expands them.
+        self._body.display = show_output
 
     def compose(self) -> ComposeResult:
         yield self._header
