@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the engine loads after the first frame
 
 _MARKS = {"running": "…", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
 _WORDS = {"running": "running", "ok": "", "error": "failed", "denied": "denied", "cancelled": "interrupted"}
-_OUTPUT_LINES = 60  # the card shows the head of long outputs; the model got the full capped text
+_OUTPUT_LINES = 60  # the card shows head and tail of long outputs; the model got the full capped text
 
 
 class ToolCard(Vertical, can_focus=True):
@@ -77,9 +77,13 @@ class ToolCard(Vertical, can_focus=True):
             self._body.display = finished.status == "ok"
         else:
             lines = finished.output.rstrip("\n").splitlines()
-            body.append("\n".join(lines[:_OUTPUT_LINES]))
-            if len(lines) > _OUTPUT_LINES:
-                body.append(f"\n… {len(lines) - _OUTPUT_LINES} more lines", style="dim")
+            if len(lines) <= _OUTPUT_LINES:
+                body.append("\n".join(lines))
+            else:  # head and tail: a failing build or test run says what went wrong at the end
+                half = _OUTPUT_LINES // 2
+                body.append("\n".join(lines[:half]))
+                body.append(f"\n… {len(lines) - 2 * half} lines not shown …\n", style="dim")
+                body.append("\n".join(lines[-half:]))
             # A failure's reason is short and is what the user needs to see.
             self._body.display = self.show_output or finished.status in ("error", "denied")
         self._body.update(body)
