@@ -30,8 +30,20 @@ class Notice(Static):
 
 
 class UserEntry(Static):
+    """What the user sent. A long paste shows its first lines and how many more it had (the
+    model gets all of it): a 500-line log must not push the conversation off the screen."""
+
+    SHOWN_LINES = 12
+
     def __init__(self, prompt: str) -> None:
-        super().__init__(Text(prompt), classes="user-entry")
+        self.prompt = prompt
+        lines = prompt.splitlines()
+        shown = Text("\n".join(lines[: self.SHOWN_LINES]))
+        if len(lines) > self.SHOWN_LINES + 2:  # folding two lines would not be worth the note
+            shown.append(f"\n… {len(lines) - self.SHOWN_LINES} more lines sent", style="dim")
+        else:
+            shown = Text(prompt)
+        super().__init__(shown, classes="user-entry")
 
 
 class AnswerEntry(Widget):
