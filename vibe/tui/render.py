@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
 if TYPE_CHECKING:  # the engine loads after the first frame
@@ -45,9 +46,15 @@ def key_argument(arguments: dict[str, Any], fallback: str) -> str:
     for name in _KEY_ARGUMENTS:
         value = arguments.get(name)
         if isinstance(value, str) and value.strip():
-            first = value.strip().splitlines()[0]
-            return first if len(first) <= 80 else first[:79] + "…"
+            return clip_cells(value.strip().splitlines()[0], 80)
     return fallback
+
+
+def clip_cells(text: str, width: int) -> str:
+    """`text` cut to `width` terminal cells (a CJK character or an emoji takes two), with "…"."""
+    if cell_len(text) <= width:
+        return text
+    return set_cell_size(text, width - 1).rstrip() + "…"
 
 
 def duration(ms: int) -> str:

@@ -13,7 +13,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
-from vibe.tui.render import tokens
+from vibe.tui.render import clip_cells, tokens
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +80,7 @@ _SHRINK_ORDER = (
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
+    return clip_cells(text, width)
 
 
 def _forms(facts: StatusFacts) -> dict[str, tuple[Forms, str]]:
