@@ -22,8 +22,8 @@ from typing import Protocol, cast
 from acp.exceptions import RequestError
 from acp.schema import ReadTextFileResponse, WriteTextFileResponse
 
-from vibe.acp.prompt_text import encodable
 from vibe.tools.fs import FileSystem, LocalFileSystem
+from vibe.unicode_text import scrub
 
 log = logging.getLogger("vibe.acp")
 
@@ -72,7 +72,7 @@ class EditorFileSystem:
             # The editor could not serve it: let the disk say exactly why (missing, binary...).
             log.info("editor could not read %s (%s); reading the disk", path, exc)
             return await self._disk.read_text(path)
-        return encodable(response.content)
+        return scrub(response.content)
 
     async def write_text(self, path: Path, content: str) -> None:
         if not self._write:

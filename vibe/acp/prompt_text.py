@@ -25,6 +25,8 @@ from acp.schema import (
     TextResourceContents,
 )
 
+from vibe.unicode_text import scrub
+
 PromptBlock = (
     TextContentBlock
     | ImageContentBlock
@@ -33,17 +35,7 @@ PromptBlock = (
     | EmbeddedResourceContentBlock
 )
 
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _LINES = re.compile(r"L(\d+)(?::(\d+))?")
-
-
-def encodable(text: str) -> str:
-    """`text` with unpaired surrogates replaced by U+FFFD (the replacement character)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return _SURROGATE.sub("\ufffd", text)
-    return text
 
 
 def _readable_uri(uri: str) -> tuple[str, str]:
@@ -90,7 +82,7 @@ def prompt_text(blocks: Sequence[PromptBlock]) -> str:
         if text and not text[-1].isspace() and not part[:1].isspace():
             text += " "
         text += part
-    text = encodable(text).strip()
+    text = scrub(text).strip()
     if not text:
         raise RequestError.invalid_params({"details": "the prompt is empty"})
     return text

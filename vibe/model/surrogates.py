@@ -10,21 +10,17 @@ from __future__ import annotations
 
 import re
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+from vibe.unicode_text import has_surrogates, scrub
+
 # A surrogate written as a JSON escape inside a string that is itself JSON (tool-call arguments).
 _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
-
-def scrub(text: str) -> str:
-    """`text` with surrogate pairs joined and lone surrogates replaced by U+FFFD."""
-    if not _SURROGATE.search(text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+__all__ = ["SurrogateJoiner", "may_hide_surrogates", "scrub"]
 
 
 def may_hide_surrogates(json_text: str) -> bool:
     """Whether JSON text may decode to a lone surrogate (only then is it worth re-encoding)."""
-    return bool(_SURROGATE.search(json_text) or _ESCAPED_SURROGATE.search(json_text))
+    return has_surrogates(json_text) or _ESCAPED_SURROGATE.search(json_text) is not None
 
 
 class SurrogateJoiner:

@@ -14,7 +14,6 @@ it into an error result.
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from vibe.prompts import load_prompt
 from vibe.sandbox.base import Sandbox
 from vibe.tools.fs import FileSystem
 from vibe.tools.workspace import Workspace
+from vibe.unicode_text import scrub
 
 ToolKind = Literal["read", "edit", "delete", "move", "search", "execute", "think", "fetch", "other"]
 
@@ -40,21 +40,6 @@ class TodoItem(BaseModel):
     status: Literal["pending", "in_progress", "completed"]
 
 
-def encodable(text: str) -> str:
-    """`text` as any UTF-8 writer accepts it.
-
-    A file name that is not UTF-8 reaches Python with lone surrogates standing for its bytes;
-    shown as they are, they would break the event stream, the session file and the next request
-    to the model. They are shown as U+FFFD instead.
-    """
-    if not _SURROGATE.search(text):
-        return text
-    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 @dataclass(frozen=True, slots=True)
 class ToolResult:
     output: str
@@ -64,9 +49,9 @@ class ToolResult:
     plan: tuple[TodoItem, ...] | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "output", encodable(self.output))
+        object.__setattr__(self, "output", scrub(self.output))
         if self.diff is not None:
-            object.__setattr__(self, "diff", encodable(self.diff))
+            object.__setattr__(self, "diff", scrub(self.diff))
 
     @classmethod
     def error(cls, message: str) -> ToolResult:
@@ -88,10 +73,10 @@ class Invocation:
     command: str | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "title", encodable(self.title))
-        object.__setattr__(self, "locations", tuple(encodable(where) for where in self.locations))
+        object.__setattr__(self, "title", scrub(self.title))
+        object.__setattr__(self, "locations", tuple(scrub(where) for where in self.locations))
         if self.diff is not None:
-            object.__setattr__(self, "diff", encodable(self.diff))
+            object.__setattr__(self, "diff", scrub(self.diff))
 
 
 @dataclass(slots=True)
