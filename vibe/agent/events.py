@@ -256,6 +256,37 @@ class Result(_Event):
     # timeout, protocol (from the endpoint) or internal.
     error_kind: str | None = None
 
+    @classmethod
+    def without_turns(
+        cls,
+        session_id: str,
+        status: ResultStatus,
+        stop_reason: StopReason,
+        *,
+        error: str | None = None,
+        error_kind: str | None = None,
+        duration_ms: int = 0,
+        usage: tuple[int, int, float] = (0, 0, 0.0),
+    ) -> Result:
+        """The result of a run that made no model turn: cancelled before it began, a /compact,
+        or one that could not start. `usage`: prompt and completion tokens, and cost."""
+        prompt_tokens, completion_tokens, cost_usd = usage
+        return cls(
+            session_id=session_id,
+            status=status,
+            stop_reason=stop_reason,
+            final_text="",
+            turns=0,
+            prompt_tokens=prompt_tokens,
+            completion_tokens=completion_tokens,
+            cost_usd=cost_usd,
+            duration_ms=duration_ms,
+            tool_calls={},
+            denied=[],
+            error=error,
+            error_kind=error_kind,
+        )
+
 
 AgentEvent = Annotated[
     SessionStarted

@@ -489,20 +489,15 @@ class Agent:
     ) -> ev.Result:
         """The result of a run that made no model turn (cancelled early, or a /compact)."""
         usage = spend.usage if spend is not None else Usage()
-        return ev.Result(
-            session_id=self._facts.session_id,
-            status=status,
-            stop_reason=stop,
-            final_text="",
-            turns=0,
-            prompt_tokens=usage.prompt_tokens,
-            completion_tokens=usage.completion_tokens,
-            cost_usd=round(spend.cost, 6) if spend is not None else 0.0,
-            duration_ms=duration_ms,
-            tool_calls={},
-            denied=[],
+        cost = round(spend.cost, 6) if spend is not None else 0.0
+        return ev.Result.without_turns(
+            self._facts.session_id,
+            status,
+            stop,
             error=error,
             error_kind=error_kind,
+            duration_ms=duration_ms,
+            usage=(usage.prompt_tokens, usage.completion_tokens, cost),
         )
 
     def _unique(self, call: ToolCall) -> ToolCall:

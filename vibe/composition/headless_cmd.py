@@ -50,22 +50,8 @@ def _failed_to_start(message: str, output: OutputFormat) -> int:
     nothing to parse."""
     print(f"vibe: {message}", file=sys.stderr)
     if output != "text":
-        result = ev.Result(
-            seq=1,
-            session_id="",
-            status="error",
-            stop_reason="error",
-            final_text="",
-            turns=0,
-            prompt_tokens=0,
-            completion_tokens=0,
-            cost_usd=0.0,
-            duration_ms=0,
-            tool_calls={},
-            denied=[],
-            error=message,
-            error_kind="config",
-        )
+        result = ev.Result.without_turns("", "error", "error", error=message, error_kind="config")
+        result = result.model_copy(update={"seq": 1})
         make_renderer(output, sys.stdout, sys.stderr).event(result)
     return USAGE_ERROR
 
