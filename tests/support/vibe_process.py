@@ -48,6 +48,8 @@ class VibeEnv:
     home: Path
     fake: FakeMistral
     extra_env: dict[str, str] = field(default_factory=dict[str, str])
+    # Put before the command, e.g. setpriv to run as another user (see support/identities.py).
+    prefix: tuple[str, ...] = ()
 
     def env(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "MISTRAL_"))}
@@ -61,7 +63,7 @@ class VibeEnv:
         return env
 
     def command(self, *args: str) -> list[str]:
-        return [sys.executable, "-m", "vibe", *args]
+        return [*self.prefix, sys.executable, "-m", "vibe", *args]
 
     def run(self, *args: str, stdin: str | None = "", timeout: float = 60) -> VibeRun:
         completed = subprocess.run(
