@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="A sovereign coding agent for Mistral-compatible endpoints.",
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
-        "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check.",
+        "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="approve every tool call (headless otherwise denies calls that need approval)",
     )
     access.add_argument(
+        "--trust",
+        action="store_true",
+        help="headless: apply this repository's .vibe/ settings that loosen vibe (sandbox, allow rules, "
+        "providers) for this run, as if you had trusted the folder (see `vibe trust`)",
+    )
+    access.add_argument(
         "--add-dir",
         action="append",
         type=Path,
@@ -170,7 +176,13 @@ def policy_main(argv: Sequence[str]) -> int:
     return policy(list(argv), dict(os.environ), Path.cwd())
 
 
-_SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main}
+def trust_main(argv: Sequence[str]) -> int:
+    from vibe.composition.trust_cmd import main as trust
+
+    return trust(list(argv), dict(os.environ), Path.cwd())
+
+
+_SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main, "trust": trust_main}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

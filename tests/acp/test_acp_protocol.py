@@ -112,6 +112,7 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
     assert [c.name for c in editor.of_kind("available_commands_update")[0].available_commands] == [
         "mode",
         "compact",
+        "trust",
         "model",
     ]
 

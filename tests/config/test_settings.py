@@ -29,7 +29,8 @@ def test_layers_apply_in_order(tmp_path: Path, repo: Path) -> None:
         home / "config.toml",
         'model = "codestral"\n[models.codestral]\ninput_price = 9.0\n[limits]\nmax_turns = 5\n',
     )
-    write(repo / ".vibe" / "config.toml", "[limits]\nmax_turns = 7\n")
+    # A project may lower a limit without being trusted (raising one needs trust: test_trust.py).
+    write(repo / ".vibe" / "config.toml", "[limits]\nmax_turns = 3\n")
     env = {"VIBE_HOME": str(home)}
     settings = load_settings(repo, env, {})
     assert settings.model == "codestral"
@@ -38,7 +39,7 @@ def test_layers_apply_in_order(tmp_path: Path, repo: Path) -> None:
         9.0,
         "codestral-latest",
     )
-    assert settings.limits.max_turns == 7
+    assert settings.limits.max_turns == 3
     assert load_settings(repo, {**env, "VIBE_MODEL": "devstral"}, {}).model == "devstral"
     assert load_settings(repo, {**env, "VIBE_MODEL": "devstral"}, {"model": "x-1"}).model == "x-1"
 

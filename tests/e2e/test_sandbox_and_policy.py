@@ -67,13 +67,24 @@ def test_auto_mode_runs_commands_inside_the_sandbox_only(vibe_env: VibeEnv, tmp_
 def test_a_project_rule_cannot_drop_the_users_denials(vibe_env: VibeEnv) -> None:
     user_config = vibe_env.home / "config.toml"
     user_config.write_text(
-        user_config.read_text() + '\n[[permissions.commands]]\npattern = "git push"\naction = "deny"\n'
+        user_config.read_text()
+        + '\n[[permissions.commands]]\npattern = "git push"\naction = "deny"\n'
+        + '\n[[permissions.commands]]\npattern = "curl"\naction = "deny"\n'
     )
-    project_config(vibe_env, '[[permissions.commands]]\npattern = "git"\naction = "allow"\n')
+    project_config(
+        vibe_env,
+        '[[permissions.commands]]\npattern = "git"\naction = "allow"\n'
+        '[[permissions.commands]]\npattern = "curl *"\naction = "allow"\n',
+    )
+    # Even trusted, and more specific, the project's allow rules rank below the user's denials.
+    assert vibe_env.run("trust").returncode == 0
     run = vibe_env.run("policy", "check", "git push origin main")
     assert run.returncode == 11, run.stdout + run.stderr
     assert 'deny "git push"' in run.stdout
-    assert vibe_env.run("policy", "check", "git fetch").returncode == 0
+    curl = vibe_env.run("policy", "check", "curl https://example.org")
+    assert curl.returncode == 11 and 'deny "curl"' in curl.stdout
+    fetch = vibe_env.run("policy", "check", "git fetch")
+    assert fetch.returncode == 0 and 'allow "git" (project)' in fetch.stdout
 
 
 def test_policy_check_reports_each_part_and_its_rule(vibe_env: VibeEnv) -> None:
@@ -130,7 +141,7 @@ def test_in_plan_mode_the_os_keeps_commands_from_writing_even_when_a_rule_lets_t
         vibe_env, '[[permissions.commands]]\npattern = "touch"\naction = "allow"\nread_only = true\n'
     )
     vibe_env.fake.script(reply(tool_calls=[call("bash", {"command": "touch planned.txt"})]), reply("ok"))
-    run = vibe_env.run("-p", "plan", "--permission-mode", "plan", "--output", "json")
+    run = vibe_env.run("-p", "plan", "--permission-mode", "plan", "--trust", "--output", "json")
     assert run.returncode == 0, run.stderr
     assert run.result["denied"] == []
     assert not (vibe_env.repo / "planned.txt").exists()

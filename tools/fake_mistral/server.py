@@ -56,6 +56,9 @@ class FakeMistral:
         self._steps: deque[Step] = deque()
         self._scripted = False
         self._requests: list[RecordedRequest] = []
+        # The Authorization header of every HTTP request, /models included (None when absent):
+        # what a server learns of the client's key, whatever it asked for.
+        self.authorizations: list[str | None] = []
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stopping: asyncio.Event | None = None
@@ -211,6 +214,8 @@ class FakeMistral:
 
     async def _dispatch(self, request: HttpRequest, out: ResponseWriter) -> bool:
         """Answer one request; False when the connection must not be reused."""
+        with self._lock:
+            self.authorizations.append(request.headers.get("authorization"))
         path, method = request.path, request.method
         if path == "/v1/chat/completions":
             if method != "POST":

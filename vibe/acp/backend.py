@@ -65,6 +65,16 @@ class Backend(Protocol):
         (not_found) for an unknown session id."""
         ...
 
+    def trust_notice(self, cwd: Path) -> str | None:
+        """What the user should know about the project's `.vibe/` settings (ignored because the
+        folder is not trusted, or never taken from a project); None if nothing. After `check(cwd)`."""
+        ...
+
+    async def trust(self, cwd: Path) -> str:
+        """`/trust`: trust the project folder of `cwd` for its current content; a sentence
+        saying what was trusted. Sessions opened from now on load its settings."""
+        ...
+
     async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
         """Use the model `name` (one of `models(cwd)`) from the agent's next request on."""
         ...

@@ -3,8 +3,9 @@
 `EditorFileSystem` reads and writes with the client's `fs/read_text_file` and
 `fs/write_text_file`, so the agent sees unsaved changes and the editor tracks (and can undo)
 the agent's edits. Each direction is used only when the client advertised it; otherwise, and
-for reads the editor cannot serve (a binary file, a folder), the local disk answers with its
-precise error.
+for folders, the local disk answers. When the editor declines a read, its answer stands: only
+"not found" (the file is not there, or the editor says -32002) lets the disk answer instead, so
+an editor that keeps a file from the agent (a secret, a file outside its project) is obeyed.
 
 `RecordingFileSystem` wraps either one and remembers what was read and written, so edit tool
 calls can be shown as ACP diffs with the file's real old and new text.
@@ -26,6 +27,8 @@ from vibe.tools.fs import FileSystem, LocalFileSystem
 from vibe.unicode_text import scrub
 
 log = logging.getLogger("vibe.acp")
+# ACP's JSON-RPC error code for "resource not found".
+RESOURCE_NOT_FOUND = -32002
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +72,11 @@ class EditorFileSystem:
         try:
             response = await self._client.read_text_file(self.session_id, self._paths.to_editor(path))
         except RequestError as exc:
-            # The editor could not serve it: let the disk say exactly why (missing, binary...).
-            log.info("editor could not read %s (%s); reading the disk", path, exc)
-            return await self._disk.read_text(path)
+            if exc.code == RESOURCE_NOT_FOUND or not await asyncio.to_thread(path.exists):
+                log.info("editor did not find %s (%s); asking the disk", path, exc)
+                return await self._disk.read_text(path)
+            log.info("editor declined to read %s: %s", path, exc)
+            raise PermissionError(f"the editor declined to read the file: {_reason(exc)}") from exc
         return scrub(response.content)
 
     async def write_text(self, path: Path, content: str) -> None:

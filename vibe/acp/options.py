@@ -97,6 +97,10 @@ def available_commands() -> list[AvailableCommand]:
             input=AvailableCommandInput(UnstructuredCommandInput(hint="what the summary should keep")),
         ),
         AvailableCommand(
+            name="trust",
+            description="Trust this folder's .vibe/ settings (sandbox, rules, providers) as they are now",
+        ),
+        AvailableCommand(
             name="model",
             description="Switch the model (one configured in config.toml)",
             input=AvailableCommandInput(UnstructuredCommandInput(hint="model name")),

@@ -10,6 +10,7 @@ one-sentence reason comes back from `authenticate`, `session/new` or `session/lo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Coroutine
 from pathlib import Path
@@ -262,7 +263,7 @@ class VibeAgent:
             raise RequestError.invalid_params(
                 {"details": f"unknown mode {mode_id!r}; one of {', '.join(options.MODES)}"}
             )
-        session.agent.policy.set_mode(mode)
+        session.agent.set_mode(mode)
 
     async def _set_model(self, session: EditorSession, name: str) -> None:
         if name not in {choice.name for choice in self._backend.models(session.cwd)}:
@@ -286,6 +287,8 @@ class VibeAgent:
             self._set_mode(session, argument)
             await self._settings_changed(session)
             return f"Permission mode is now {argument}."
+        if name == "/trust":
+            return await self._trust(session)
         if name == "/model":
             if not argument:
                 names = ", ".join(choice.name for choice in self._backend.models(session.cwd))
@@ -294,6 +297,23 @@ class VibeAgent:
             await self._settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
         return None
+
+    async def _trust(self, session: EditorSession) -> str:
+        """Trusts the session's folder, then reopens this session with the settings trust lets
+        in (same id and conversation; the permission mode it had is kept)."""
+        try:
+            message = await self._backend.trust(session.cwd)
+        except EngineUnavailableError as exc:
+            raise _error(exc) from None
+        await session.idle()
+        model = self._model_names[session.id]
+        reopened = await self._open(str(session.paths.editor_root), resume=session.id)
+        session.close()
+        if model != self._model_names[reopened.id]:
+            with contextlib.suppress(RequestError):  # a model the trusted settings no longer offer
+                await self._set_model(reopened, model)
+        await self._settings_changed(reopened)
+        return message + "\nThis session now uses them."
 
     async def _settings_changed(
         self, session: EditorSession, *, tell_mode: bool = True, tell_options: bool = True
@@ -320,6 +340,11 @@ class VibeAgent:
                 session_update="available_commands_update", available_commands=options.available_commands()
             )
         )
+        notice = self._backend.trust_notice(session.cwd)
+        if notice:
+            from acp.helpers import update_agent_message_text
+
+            await session.send(update_agent_message_text(f"{notice}\n\n"))
         if mcp_servers:
             names = ", ".join(str(getattr(server, "name", "?")) for server in mcp_servers)
             log.info("session %s: MCP servers are not supported yet; not started: %s", session.id, names)

@@ -55,6 +55,9 @@ class SessionStarted(_Event):
     sandbox: str  # one honest sentence; the details are in sandbox_info
     sandbox_info: SandboxInfo | None = None
     tools: list[str]
+    # Settings of the repository's .vibe/ that were ignored because the folder is not trusted
+    # (`vibe trust`; headless `--trust` for one run).
+    untrusted_keys: list[str] = Field(default_factory=list[str])
 
 
 class TurnStarted(_Event):
@@ -255,6 +258,8 @@ class Result(_Event):
     # Machine-readable class of `error`: auth, bad_request, unreachable, rate_limited, server,
     # timeout, protocol (from the endpoint) or internal.
     error_kind: str | None = None
+    # As in session_started: the repository's settings ignored because the folder is not trusted.
+    untrusted_keys: list[str] = Field(default_factory=list[str])
 
     @classmethod
     def without_turns(

@@ -29,6 +29,7 @@ from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
+from vibe.config.settings import PermissionMode
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
@@ -60,6 +61,8 @@ class SessionFacts:
     permission_mode: str
     sandbox: str
     sandbox_info: ev.SandboxInfo | None = None
+    # Settings of the repository's .vibe/ left out because the folder is not trusted.
+    untrusted_keys: list[str] = field(default_factory=list[str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +155,14 @@ class Agent:
 
     @property
     def policy(self) -> Policy:
-        """The live policy; frontends switch permission mode through `policy.set_mode`."""
+        """The live policy (its mode is switched through `set_mode`)."""
         return self._policy
+
+    def set_mode(self, mode: PermissionMode) -> None:
+        """Switch the permission mode; the session remembers it, so loading it restores it."""
+        self._policy.set_mode(mode)
+        self._facts = replace(self._facts, permission_mode=mode)
+        self._save(lambda writer: writer.append_record("mode", {"mode": mode}))
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
@@ -206,6 +215,7 @@ class Agent:
                     sandbox=facts.sandbox,
                     sandbox_info=facts.sandbox_info,
                     tools=self._tools.names(),
+                    untrusted_keys=facts.untrusted_keys,
                 )
             )
         final_text = ""
@@ -252,6 +262,7 @@ class Agent:
             denied=dispatcher.stats.denied,
             error=error,
             error_kind=error_kind,
+            untrusted_keys=self._facts.untrusted_keys,
         )
         self._end(emit, result)
 
@@ -498,7 +509,7 @@ class Agent:
             error_kind=error_kind,
             duration_ms=duration_ms,
             usage=(usage.prompt_tokens, usage.completion_tokens, cost),
-        )
+        ).model_copy(update={"untrusted_keys": self._facts.untrusted_keys})
 
     def _unique(self, call: ToolCall) -> ToolCall:
         """Servers sometimes reuse ids; the history must not (strict templates reject it)."""

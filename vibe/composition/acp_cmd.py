@@ -27,8 +27,7 @@ if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.composition.engine import Engine
-    from vibe.config.loader import ResolvedModel
-    from vibe.config.settings import Settings
+    from vibe.config.loader import LoadedConfig, ResolvedModel
     from vibe.model.client import ChatClient
     from vibe.tools.fs import FileSystem
 
@@ -62,23 +61,26 @@ def _missing_key(message: str) -> bool:
     return message.startswith("no API key")
 
 
-def _load_settings(cwd: Path, env: Mapping[str, str]) -> tuple[Settings, ResolvedModel]:
+def _load_config(cwd: Path, env: Mapping[str, str]) -> tuple[LoadedConfig, ResolvedModel]:
     """Runs in a worker thread: the engine's imports and the config files (the slow part)."""
     from vibe.acp.backend import EngineUnavailableError
 
     importlib.import_module("vibe.composition.engine")  # the heavy imports, here, off the event loop
-    from vibe.config.loader import load_settings, resolve_model
+    from vibe.config.loader import load_config, resolve_model
     from vibe.config.settings import ConfigError
 
     try:
-        settings = load_settings(cwd, env, {})
+        config = load_config(cwd, env, {})
     except ConfigError as exc:
         raise EngineUnavailableError(str(exc)) from None
     try:
-        resolved = resolve_model(settings, env, None)
+        resolved = resolve_model(config.settings, env, None)
     except ConfigError as exc:
         raise EngineUnavailableError(str(exc), auth=_missing_key(str(exc))) from None
-    return settings, resolved
+    return config, resolved
+
+
+HOW_TO_TRUST = "Review them, then send /trust to trust this folder for its current content."
 
 
 class EngineBackend:
@@ -90,6 +92,7 @@ class EngineBackend:
         self._cwd = cwd.resolve()
         self._engines: dict[Path, asyncio.Task[Engine]] = {}
         self._extra_clients: list[ChatClient] = []
+        self._retired: list[Engine] = []
         self._logging_ready = False
         self._schema_builder: subprocess.Popen[bytes] | None = None
 
@@ -136,7 +139,8 @@ class EngineBackend:
 
         engine = await self._engine(_folder(cwd))
         try:
-            return await engine.new_agent(RunOptions(cwd=_folder(cwd), resume=resume), approver, fs=fs)
+            options = RunOptions(cwd=_folder(cwd), resume=resume, restore_mode=True)
+            return await engine.new_agent(options, approver, fs=fs)
         except SessionNotFoundError as exc:
             raise EngineUnavailableError(str(exc), not_found=True) from None
         except OSError as exc:
@@ -144,6 +148,22 @@ class EngineBackend:
             raise EngineUnavailableError(
                 f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME"
             ) from None
+
+    def trust_notice(self, cwd: Path) -> str | None:
+        engine = self._engine_task(_folder(cwd)).result()
+        return engine.config.trust.notice(HOW_TO_TRUST)
+
+    async def trust(self, cwd: Path) -> str:
+        from vibe.composition.trust_cmd import trust_folder
+
+        folder = _folder(cwd)
+        engine = await self._engine(folder)
+        message = await asyncio.to_thread(trust_folder, folder, self._env)
+        # The next session here (and a reopened one) loads the settings the trust lets in; the
+        # old engine's client may still serve open sessions, so it is closed at the end.
+        self._engines.pop(folder, None)
+        self._retired.append(engine)
+        return message
 
     async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
         from vibe.acp.backend import EngineUnavailableError
@@ -185,6 +205,8 @@ class EngineBackend:
                 await task.result().aclose()
             else:
                 task.cancel()
+        for engine in self._retired:
+            await engine.aclose()
         for client in self._extra_clients:
             await client.aclose()
         builder = self._schema_builder
@@ -216,7 +238,7 @@ class EngineBackend:
 
     async def _build(self, cwd: Path) -> Engine:
         try:
-            settings, resolved = await asyncio.to_thread(_load_settings, cwd, self._env)
+            config, resolved = await asyncio.to_thread(_load_config, cwd, self._env)
         finally:
             startup_gc.resume()
         from vibe.composition.engine import Engine, build_client, setup_logging
@@ -224,7 +246,7 @@ class EngineBackend:
         if not self._logging_ready:
             setup_logging(vibe_home(self._env))
             self._logging_ready = True
-        return Engine(settings, resolved, self._env, build_client(settings, resolved))
+        return Engine(config, resolved, self._env, build_client(config.settings, resolved))
 
 
 def main(env: dict[str, str], cwd: Path) -> int:

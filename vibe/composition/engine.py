@@ -6,6 +6,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import cast, get_args
 
 from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditObserver
@@ -15,10 +16,10 @@ from vibe.agent.events import SandboxInfo
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
-from vibe.config.loader import ResolvedModel, load_settings, resolve_model
+from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
-from vibe.config.rule_store import rules_file
-from vibe.config.settings import Settings
+from vibe.config.rule_store import RulesDestination
+from vibe.config.settings import PermissionMode, Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
@@ -43,6 +44,9 @@ class RunOptions:
     auto_approve: bool = False
     continue_session: bool = False
     resume: str | None = None
+    # A resumed session starts in the permission mode it was last switched to (editor mode's
+    # session/load), instead of the configured one.
+    restore_mode: bool = False
 
 
 def setup_logging(home: Path) -> None:
@@ -93,7 +97,7 @@ def build_client(settings: Settings, resolved: ResolvedModel) -> ChatClient:
 
 
 def build_agent(
-    settings: Settings,
+    config: LoadedConfig,
     resolved: ResolvedModel,
     options: RunOptions,
     env: Mapping[str, str],
@@ -102,6 +106,7 @@ def build_agent(
     context_window: int | None,
     fs: FileSystem | None = None,
 ) -> Agent:
+    settings = config.settings
     home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
     confined_as_asked = build_sandbox(settings, workspace)
@@ -112,7 +117,7 @@ def build_agent(
         settings.permissions,
         sandbox_confined=confined_as_asked.report.confined,
         auto_approve=options.auto_approve,
-        rules_file=rules_file(workspace.cwd, env),
+        rules_file=RulesDestination(workspace.cwd, env, config.trust),
     )
     read_only = replace(sandbox_policy(settings, workspace), mode="read-only")
     sandbox = SwitchingSandbox(
@@ -122,6 +127,9 @@ def build_agent(
     )
     store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
     session, history, resumed = _open_session(store, options, resolved.name)
+    saved_mode = store.saved_mode(session.info) if resumed and options.restore_mode else None
+    if saved_mode in get_args(PermissionMode):
+        policy.set_mode(cast(PermissionMode, saved_mode))
     profile = resolved.profile
     system_prompt = build_system_prompt(
         discover_instructions(workspace.cwd, home), [str(root) for root in workspace.roots[1:]]
@@ -157,9 +165,10 @@ def build_agent(
             model=profile.id,
             provider=resolved.provider,
             base_url=resolved.base_url,
-            permission_mode=settings.permission_mode,
+            permission_mode=policy.mode,
             sandbox=sandbox.report.summary,
             sandbox_info=sandbox_info(sandbox.report),
+            untrusted_keys=list(config.trust.ignored),
         ),
         session=session,
         history=history,
@@ -200,9 +209,10 @@ class Engine:
     for agents. One `Engine` per process; one `Agent` per conversation."""
 
     def __init__(
-        self, settings: Settings, resolved: ResolvedModel, env: Mapping[str, str], client: ChatClient
+        self, config: LoadedConfig, resolved: ResolvedModel, env: Mapping[str, str], client: ChatClient
     ) -> None:
-        self.settings = settings
+        self.config = config
+        self.settings = config.settings
         self.resolved = resolved
         self.env = env
         self.client = client
@@ -213,10 +223,10 @@ class Engine:
         cls, cwd: Path, env: Mapping[str, str], flags: Mapping[str, object], base_url: str | None = None
     ) -> Engine:
         """Reads the config layers for `cwd`; raises ConfigError with one clear sentence."""
-        settings = load_settings(cwd, env, flags)
-        resolved = resolve_model(settings, env, base_url)
+        config = load_config(cwd, env, flags)
+        resolved = resolve_model(config.settings, env, base_url)
         setup_logging(vibe_home(env))
-        return cls(settings, resolved, env, build_client(settings, resolved))
+        return cls(config, resolved, env, build_client(config.settings, resolved))
 
     async def context_window(self) -> int | None:
         if self._context_window is None:
@@ -226,7 +236,7 @@ class Engine:
     async def new_agent(self, options: RunOptions, approver: Approver, fs: FileSystem | None = None) -> Agent:
         """A fresh or resumed conversation; raises SessionNotFoundError for an unknown id."""
         window = await self.context_window()
-        return build_agent(self.settings, self.resolved, options, self.env, self.client, approver, window, fs)
+        return build_agent(self.config, self.resolved, options, self.env, self.client, approver, window, fs)
 
     def sessions(self, cwd: Path) -> list[SessionInfo]:
         """This directory's saved sessions, newest first (for /resume pickers and session lists)."""

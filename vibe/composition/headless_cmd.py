@@ -13,14 +13,18 @@ from vibe.agent import events as ev
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
 from vibe.composition.flags import settings_flags
-from vibe.config.loader import ResolvedModel, load_settings, resolve_model
+from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import vibe_home
-from vibe.config.settings import ConfigError, Settings
+from vibe.config.settings import ConfigError
 from vibe.headless.exit_codes import USAGE_ERROR
 from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
+
+HOW_TO_TRUST = (
+    "Review them, then run `vibe trust` to trust this folder, or pass --trust to trust it for this run."
+)
 
 
 def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
@@ -36,12 +40,15 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
         for extra in options.extra_roots:
             if not extra.is_dir():
                 raise ConfigError(f"--add-dir {extra}: no such folder")
-        settings = load_settings(options.cwd, env, flags)
-        resolved = resolve_model(settings, env, args.base_url)
+        config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
+        resolved = resolve_model(config.settings, env, args.base_url)
     except ConfigError as exc:
         return _failed_to_start(str(exc), args.output)
     setup_logging(vibe_home(env))
-    return asyncio.run(_headless(settings, resolved, options, env, prompt, args.output))
+    notice = config.trust.notice(HOW_TO_TRUST)
+    if notice:
+        print(f"vibe: {notice}", file=sys.stderr)
+    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output))
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
@@ -57,13 +64,14 @@ def _failed_to_start(message: str, output: OutputFormat) -> int:
 
 
 async def _headless(
-    settings: Settings,
+    config: LoadedConfig,
     resolved: ResolvedModel,
     options: RunOptions,
     env: Mapping[str, str],
     prompt: str,
     output: OutputFormat,
 ) -> int:
+    settings = config.settings
     client = build_client(settings, resolved)
     window: asyncio.Task[int | None] | None = None
     if resolved.profile.context_window is None:
@@ -74,7 +82,7 @@ async def _headless(
         approver = HeadlessApprover(on_ask=settings.on_ask)
         try:
             agent = await asyncio.to_thread(
-                build_agent, settings, resolved, options, env, client, approver, None
+                build_agent, config, resolved, options, env, client, approver, None
             )
         finally:
             startup_gc.resume()

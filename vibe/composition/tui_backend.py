@@ -5,6 +5,7 @@ launch time, and the user can already type meanwhile."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -20,16 +21,24 @@ from vibe.model.client import ChatClient
 from vibe.model.types import Sampling
 from vibe.sandbox.base import NoSandbox, Sandbox, SandboxUnavailableError
 from vibe.session.store import SessionInfo, SessionNotFoundError
-from vibe.tui.backend import BackendError, StartupError
+from vibe.tui.backend import BackendError, StartupError, TrustQuestion
+
+HOW_TO_TRUST = "Run `vibe trust` (or restart vibe and answer the prompt) to trust this folder."
 
 
 class EngineBackend:
     """The TUI's view of the engine: agents for this directory, sessions, model switching."""
 
     def __init__(
-        self, engine: Engine, options: RunOptions, env: Mapping[str, str], base_url_flag: str | None
+        self,
+        engine: Engine,
+        options: RunOptions,
+        env: Mapping[str, str],
+        base_url_flag: str | None,
+        flags: Mapping[str, object],
     ) -> None:
         self._engine = engine
+        self._flags = flags
         self._options = options
         self._env = env
         self._base_url_flag = base_url_flag
@@ -41,6 +50,30 @@ class EngineBackend:
     @property
     def cwd(self) -> Path:
         return self._options.cwd
+
+    @property
+    def trust_question(self) -> TrustQuestion | None:
+        trust = self._engine.config.trust
+        if not trust.needs_decision:
+            return None
+        return TrustQuestion(root=trust.root, keys=trust.ignored, changed=trust.changed)
+
+    @property
+    def trust_notice(self) -> str | None:
+        return self._engine.config.trust.notice(HOW_TO_TRUST)
+
+    async def trust_project(self) -> None:
+        from vibe.composition.trust_cmd import trust_folder
+
+        try:
+            await asyncio.to_thread(trust_folder, self.cwd, self._env)
+            engine = await asyncio.to_thread(
+                Engine.load, self.cwd, self._env, self._flags, self._base_url_flag
+            )
+        except (ConfigError, OSError) as exc:
+            raise BackendError(f"could not trust {self.cwd}: {exc}") from exc
+        await self._engine.aclose()
+        self._engine = engine
 
     @property
     def endpoint(self) -> str:
@@ -135,5 +168,6 @@ def _build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) 
         if not extra.is_dir():
             raise ConfigError(f"--add-dir {extra}: no such folder")
     base_url = getattr(args, "base_url", None)
-    engine = Engine.load(options.cwd, env, settings_flags(args), base_url)
-    return EngineBackend(engine, options, env, base_url)
+    flags = settings_flags(args)
+    engine = Engine.load(options.cwd, env, flags, base_url)
+    return EngineBackend(engine, options, env, base_url, flags)

@@ -3,37 +3,109 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from vibe.config.paths import project_root, vibe_home
+from vibe.config.project_layer import ProjectSplit, split_project
 from vibe.config.settings import (
+    BUILTIN,
     MISTRAL_API_URL,
     ConfigError,
     ModelProfile,
     Settings,
     build_settings,
+    deep_merge,
     read_toml,
 )
+from vibe.config.trust import ProjectTrust, TrustStore, changes, fingerprint
 
 
-def load_settings(cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any]) -> Settings:
-    """defaults < user < project < environment < flags."""
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    settings: Settings
+    # How the repository's `.vibe/` was treated: trusted, or which of its keys were ignored.
+    trust: ProjectTrust
+
+
+def load_config(
+    cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any], *, trust_for_run: bool = False
+) -> LoadedConfig:
+    """defaults < user < project (split by trust) < environment < flags.
+
+    `trust_for_run`: trust the project's loosening keys for this run only (`vibe -p --trust`).
+    """
     home = vibe_home(env)
     user_file = home / "config.toml"
-    project_file = project_root(cwd) / ".vibe" / "config.toml"
+    root = project_root(cwd)
+    project_file = root / ".vibe" / "config.toml"
+    user_data = read_toml(user_file)
+    project_data = read_toml(project_file) if project_file != user_file else {}
+    if project_data:
+        # The whole file is checked, trusted or not: a mistake in it is reported, not ignored.
+        build_settings([(str(user_file), user_data), (str(project_file), project_data)])
+    # What the project's values are compared with: every default, the built-ins, the user's file.
+    below = deep_merge(deep_merge(Settings().model_dump(mode="json"), BUILTIN), user_data)
+    split = split_project(project_data, below, user_data)
+    trust = _judge_trust(root, home, project_data, split, trust_for_run)
+    applied, rules = split.applied(trust.trusted)
     env_layer: dict[str, Any] = {}
     if env.get("VIBE_MODEL"):
         env_layer["model"] = env["VIBE_MODEL"]
     layers: list[tuple[str, Mapping[str, Any]]] = [
-        (str(user_file), read_toml(user_file)),
-        (str(project_file), read_toml(project_file) if project_file != user_file else {}),
+        (str(user_file), user_data),
+        (str(project_file), applied),
         ("environment", env_layer),
         ("command line", {k: v for k, v in flags.items() if v not in (None, {})}),
     ]
-    return build_settings(layers)
+    settings = build_settings(
+        layers,
+        project_rules=tuple((str(project_file), rule) for rule in rules),
+        keyless_providers=_redirected_providers(applied, below),
+    )
+    return LoadedConfig(settings, trust)
+
+
+def load_settings(cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any]) -> Settings:
+    return load_config(cwd, env, flags).settings
+
+
+def _judge_trust(
+    root: Path, home: Path, project: Mapping[str, Any], split: ProjectSplit, trust_for_run: bool
+) -> ProjectTrust:
+    current = fingerprint(root, project)
+    ignored = (*split.loosening_keys, *(f"{path} (file)" for path in sorted(current.files)))
+    judged = ProjectTrust(root=root, status="nothing", withheld=split.withheld_keys, fingerprint=current)
+    if not ignored:
+        return judged
+    if trust_for_run:
+        return replace(judged, status="run")
+    record = TrustStore(home).get(root)
+    if record is not None and record.digest == current.digest:
+        return replace(judged, status="trusted")
+    if record is None:
+        return replace(judged, status="untrusted", ignored=ignored)
+    return replace(
+        judged, status="changed", ignored=ignored, changed=tuple(changes(record.fingerprint, current))
+    )
+
+
+def _table(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = data.get(key)
+    return cast(Mapping[str, Any], value) if isinstance(value, Mapping) else {}
+
+
+def _redirected_providers(project: Mapping[str, Any], base: Mapping[str, Any]) -> frozenset[str]:
+    """Providers whose base URL the project set: their key stays home."""
+    ours = _table(base, "providers")
+    redirected: set[str] = set()
+    for name, entry in _table(project, "providers").items():
+        url = _table(project["providers"], name).get("base_url") if isinstance(entry, Mapping) else None
+        if url is not None and url != _table(ours, name).get("base_url"):
+            redirected.add(name)
+    return frozenset(redirected)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +142,11 @@ def resolve_model(settings: Settings, env: Mapping[str, str], base_url_flag: str
     if scheme not in ("http", "https"):
         raise ConfigError(f"base URL {base_url!r} must start with http:// or https://")
     key_env = provider.api_key_env
-    api_key = env.get(key_env) if key_env else None
+    # A URL the project chose gets no key; one the user gave on the command line or in the
+    # environment does (it is the user's own choice).
+    chosen_by_user = bool(base_url_flag or env.get("VIBE_BASE_URL"))
+    may_send = chosen_by_user or settings.sends_key_to(profile.provider)
+    api_key = env.get(key_env) if key_env and may_send else None
     if not api_key and _is_mistral_api(base_url):
         raise ConfigError(
             f"no API key: set {key_env or 'MISTRAL_API_KEY'} to your Mistral API key, "

@@ -25,7 +25,7 @@ from __future__ import annotations
 import shlex
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 ToolPermission = Literal["always", "ask", "never"]
 RuleAction = Literal["allow", "ask", "deny"]
@@ -84,4 +84,17 @@ class CommandRule(_Strict):
 
 class PermissionsSettings(_Strict):
     tools: dict[str, ToolPermission] = Field(default_factory=dict[str, ToolPermission])
+    # The user's own rules (their config file, and rules approved during a session).
     commands: list[CommandRule] = Field(default_factory=list[CommandRule])
+    # The repository's rules, which rank below the user's. Set by the loader only: a private
+    # attribute cannot be given in a config file.
+    _project_commands: tuple[CommandRule, ...] = PrivateAttr(default=())
+
+    @property
+    def project_commands(self) -> tuple[CommandRule, ...]:
+        return self._project_commands
+
+    def with_project_commands(self, rules: tuple[CommandRule, ...]) -> PermissionsSettings:
+        copy = self.model_copy()
+        copy._project_commands = rules
+        return copy

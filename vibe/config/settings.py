@@ -11,9 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
-from vibe.config.permissions import PermissionsSettings
+from vibe.config.permissions import CommandRule, PermissionsSettings
 
 MISTRAL_API_URL = "https://api.mistral.ai/v1"
 
@@ -100,6 +100,23 @@ class Settings(_Strict):
     permissions: PermissionsSettings = PermissionsSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
+    # Set by the loader, never from a file (private attributes cannot be given as input): the
+    # providers whose base URL a project chose, to which no key is sent.
+    _keyless_providers: frozenset[str] = PrivateAttr(default=frozenset())
+
+    def with_project_layer(
+        self, rules: tuple[CommandRule, ...], keyless_providers: frozenset[str]
+    ) -> Settings:
+        """This settings object with the project's command rules (a layer below the user's
+        rules) and the providers whose key must stay home."""
+        copy = self.model_copy(update={"permissions": self.permissions.with_project_commands(rules)})
+        copy._keyless_providers = keyless_providers
+        return copy
+
+    def sends_key_to(self, provider: str) -> bool:
+        """Whether the key of `provider` may be sent to its configured base URL: not when a
+        project chose that URL (see vibe.config.project_layer)."""
+        return provider not in self._keyless_providers
 
 
 BUILTIN: dict[str, Any] = {
@@ -170,8 +187,15 @@ def _layer_rules(data: Mapping[str, Any]) -> list[Any]:
     return list(cast(list[Any], rules)) if isinstance(rules, list) else []
 
 
-def build_settings(layers: list[tuple[str, Mapping[str, Any]]]) -> Settings:
-    """Merge (source name, data) layers in order over the built-ins and validate the result."""
+def build_settings(
+    layers: list[tuple[str, Mapping[str, Any]]],
+    project_rules: tuple[tuple[str, Any], ...] = (),
+    keyless_providers: frozenset[str] = frozenset(),
+) -> Settings:
+    """Merge (source name, data) layers in order over the built-ins and validate the result.
+
+    `project_rules`: (source name, rule data) of the project's command rules, a layer of their own.
+    """
     merged: dict[str, Any] = deep_merge({}, BUILTIN)
     command_rules: list[Any] = []
     for _source, data in layers:
@@ -182,9 +206,20 @@ def build_settings(layers: list[tuple[str, Mapping[str, Any]]]) -> Settings:
         # a project's rules must not silently drop the user's own denials.
         merged["permissions"] = {**merged.get("permissions", {}), "commands": command_rules}
     try:
-        return Settings.model_validate(merged)
+        settings = Settings.model_validate(merged)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
         sources = ", ".join(name for name, data in layers if data) or "defaults"
-        raise ConfigError(f"invalid setting {where!r} ({first['msg']}) in {sources}") from exc
+        raise ConfigError(f"invalid setting {_where(exc)} in {sources}") from exc
+    rules: list[CommandRule] = []
+    for source, rule in project_rules:
+        try:
+            rules.append(CommandRule.model_validate(rule))
+        except ValidationError as exc:
+            raise ConfigError(f"invalid setting 'permissions.commands' {_where(exc)} in {source}") from exc
+    return settings.with_project_layer(tuple(rules), keyless_providers)
+
+
+def _where(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"])
+    return f"{where!r} ({first['msg']})"

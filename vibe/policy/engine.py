@@ -37,7 +37,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
-from vibe.config.rule_store import store_rule, store_tool_permission
+from vibe.config.rule_store import RulesDestination, store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
 from vibe.policy.rules import STRICTNESS, RuleJudgement, RuleSet
 from vibe.policy.shell_parse import analyse_command
@@ -112,9 +112,12 @@ class PermissionPolicy:
         *,
         sandbox_confined: bool,
         auto_approve: bool = False,
-        rules_file: Path | None = None,
+        rules_file: Path | RulesDestination | None = None,
     ) -> None:
-        """Raises ConfigError when a command rule contradicts its own examples."""
+        """Raises ConfigError when a command rule contradicts its own examples.
+
+        `rules_file`: where "always" answers are saved (a RulesDestination also keeps the
+        project's trust valid for the content vibe itself writes)."""
         self._mode: PermissionMode = mode
         self._rules = RuleSet.from_settings(permissions)
         self._tools: dict[str, ToolPermission] = dict(permissions.tools)
@@ -126,7 +129,8 @@ class PermissionPolicy:
         self.sandbox_confined = sandbox_confined
         self.auto_approve = auto_approve
         # Where "always" answers are written (rule_store.rules_file); None: kept for the session only.
-        self.rules_file = rules_file
+        self._destination = rules_file
+        self.rules_file = rules_file.path if isinstance(rules_file, RulesDestination) else rules_file
         # Reasons given for asks about protected paths: `remember` keeps nothing for those requests.
         self._protected_reasons: set[str] = set()
 
@@ -350,7 +354,10 @@ class PermissionPolicy:
         if self.rules_file is None:
             return " (kept for this session only: no config file to save it to)"
         try:
-            write(self.rules_file)
+            if isinstance(self._destination, RulesDestination):
+                self.rules_file = self._destination.save(write)
+            else:
+                write(self.rules_file)
         except (OSError, ConfigError) as exc:
             log.warning("could not save an approval to %s: %s", self.rules_file, exc)
             return f" (kept for this session only: not saved to {self.rules_file}: {exc})"

@@ -8,8 +8,9 @@ matches a `*` but no literal, so an allow rule never covers it, and a deny or as
 *might* match makes the command ask.
 
 Precedence, the same for every command:
-1. Your rules (user and project config, and rules approved during this session) beat the
-   built-in ones.
+1. Layers: your own rules (your config, and rules approved during this session) beat the
+   project's (`<repo>/.vibe/config.toml`), which beat the built-in ones. So a project's
+   `allow "curl *"` never overrides your `deny "curl"`, however specific it is.
 2. Among one layer, the more specific pattern wins: more words first, then more literal words.
 3. At equal specificity the stricter action wins: deny > ask > allow.
 """
@@ -28,7 +29,8 @@ from vibe.policy.builtin_rules import builtin_rules
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.simple_command import SimpleCommand
 
-RuleLayer = Literal["builtin", "user"]
+RuleLayer = Literal["builtin", "project", "user"]
+_LAYER_RANK: dict[str, int] = {"builtin": 0, "project": 1, "user": 2}
 MatchResult = Literal["yes", "maybe", "no"]
 
 STRICTNESS: dict[RuleAction, int] = {"allow": 0, "ask": 1, "deny": 2}
@@ -56,7 +58,9 @@ class Rule:
         return self.source.text()
 
     def describe(self) -> str:
-        return f"{self.text} (built-in)" if self.layer == "builtin" else self.text
+        if self.layer == "user":
+            return self.text
+        return f"{self.text} ({'built-in' if self.layer == 'builtin' else 'project'})"
 
     @property
     def specificity(self) -> tuple[int, int]:
@@ -64,7 +68,7 @@ class Rule:
         return len(self.words) + int(self.anchored), literal
 
     def rank(self) -> tuple[int, tuple[int, int], int]:
-        return int(self.layer == "user"), self.specificity, STRICTNESS[self.action]
+        return _LAYER_RANK[self.layer], self.specificity, STRICTNESS[self.action]
 
     def match(self, part: SimpleCommand) -> MatchResult:
         words = part.words
@@ -121,8 +125,10 @@ class RuleSet:
 
     @classmethod
     def from_settings(cls, permissions: PermissionsSettings, builtins: bool = True) -> RuleSet:
-        """User/project rules over the built-ins; raises ConfigError for a rule contradicting its examples."""
+        """User rules over the project's over the built-ins; raises ConfigError for a rule
+        contradicting its examples."""
         rules = [Rule.compile(rule, "user") for rule in permissions.commands]
+        rules += [Rule.compile(rule, "project") for rule in permissions.project_commands]
         for rule in rules:
             check_examples(rule)
         # The built-ins' own examples are checked by the test suite, not at every start-up:

@@ -160,6 +160,14 @@ class SessionStore:
                 del messages[-count:]
         return messages
 
+    def saved_mode(self, info: SessionInfo) -> str | None:
+        """The permission mode the session was last switched to, if it ever was."""
+        mode: str | None = None
+        for record in _read_records(info.path):
+            if record.get("kind") == "mode" and isinstance(value := record.get("mode"), str):
+                mode = value
+        return mode
+
     def reopen(self, info: SessionInfo) -> SessionWriter:
         """Appends to an existing session (resume)."""
         return SessionWriter(info, info.path.open("a", encoding="utf-8"), self._secrets)

@@ -129,6 +129,24 @@ class VibeApp(App[int]):
         self._backend = backend
         self.endpoint = backend.endpoint
         self._backend_ready.set()
+        self._settle_trust()
+
+    @work(exclusive=True, group="trust", exit_on_error=False)
+    async def _settle_trust(self) -> None:
+        """Before the first conversation: the user's decision on a folder whose .vibe/ asks for
+        settings that need trust, then one notice about what stays ignored."""
+        question = self.backend.trust_question
+        if question is not None:
+            from vibe.tui.trust import TrustScreen
+
+            if await self.push_screen_wait(TrustScreen(question)):
+                try:
+                    await self.backend.trust_project()
+                except BackendError as exc:
+                    await self.transcript.notice(f"✗ {exc}", "error")
+        notice = self.backend.trust_notice
+        if notice:
+            await self.transcript.notice(f"⚠ {notice}", "warn")
         self.open_agent(resume=None, fresh=False)
 
     def _startup_failed(self, message: str) -> None:
@@ -420,7 +438,7 @@ class VibeApp(App[int]):
 
     def set_mode(self, mode: PermissionMode) -> None:
         if self.agent is not None:
-            self.agent.policy.set_mode(mode)
+            self.agent.set_mode(mode)
         self.status_line.set(mode=mode)
 
     def on_prompt_input_files_wanted(self, message: PromptInput.FilesWanted) -> None:

@@ -9,6 +9,7 @@ the app paints its first frame before the engine is imported, so these imports m
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -28,7 +29,31 @@ class StartupError(Exception):
     root prints this one line on stderr."""
 
 
+@dataclass(frozen=True, slots=True)
+class TrustQuestion:
+    """The repository's `.vibe/` asks for settings the user has not trusted (for this content)."""
+
+    root: Path
+    keys: tuple[str, ...]  # what it asks for, as `sandbox.use = "off"` lines
+    changed: tuple[str, ...] = ()  # what changed since the folder was trusted, if it was
+
+
 class Backend(Protocol):
+    @property
+    def trust_question(self) -> TrustQuestion | None:
+        """Set when the folder needs the user's trust decision before the first conversation."""
+        ...
+
+    @property
+    def trust_notice(self) -> str | None:
+        """What to tell the user about the project's settings once that decision is made
+        (ignored ones, or ones never taken from a project); None if nothing."""
+        ...
+
+    async def trust_project(self) -> None:
+        """Trust the folder for its current content and load the settings that lets in."""
+        ...
+
     @property
     def cwd(self) -> Path: ...
 
