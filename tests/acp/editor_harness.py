@@ -125,10 +125,10 @@ class FakeEditor:
 
 
 def set_project_mode(vibe_env: VibeEnv, mode: str) -> None:
-    """The project's permission mode, as a user would set it in `.vibe/config.toml`."""
-    folder = vibe_env.repo / ".vibe"
-    folder.mkdir(exist_ok=True)
-    (folder / "config.toml").write_text(f'permission_mode = "{mode}"\n', encoding="utf-8")
+    """The permission mode sessions start in, as the user sets it in their own config (a
+    project's `.vibe/config.toml` may only make it stricter until the folder is trusted)."""
+    config = vibe_env.home / "config.toml"
+    config.write_text(f'permission_mode = "{mode}"\n' + config.read_text(encoding="utf-8"), encoding="utf-8")
 
 
 def capabilities(fs: bool = False) -> ClientCapabilities:
