@@ -82,3 +82,49 @@ def test_a_broken_file_is_a_config_error_and_left_alone(tmp_path: Path) -> None:
     path.write_text('permissions = "yes"\n')
     with pytest.raises(ConfigError, match="'permissions' is not a table"):
         store_rule(path, CommandRule(pattern="make", action="allow"))
+
+
+def _answer_always(repo: Path, env: dict[str, str], pattern: str) -> Path:
+    """What an "always" answer does: store the rule where the session's destination says."""
+    from vibe.config.loader import load_config
+    from vibe.config.rule_store import RulesDestination
+
+    destination = RulesDestination(repo, env, load_config(repo, env, {}).trust)
+    return destination.save(lambda path: store_rule(path, CommandRule(pattern=pattern, action="allow")))
+
+
+def test_always_answers_keep_a_trusted_folder_trusted_and_spare_an_untrusted_one(tmp_path: Path) -> None:
+    from vibe.config.loader import load_config
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    home = tmp_path / "home"
+    env = {"VIBE_HOME": str(home)}
+    project = repo / ".vibe" / "config.toml"
+    # Nothing to trust yet: the rule goes to the project, and the folder is trusted for it.
+    assert _answer_always(repo, env, "npm test") == project
+    assert load_config(repo, env, {}).trust.status == "trusted"
+    assert _answer_always(repo, env, "make") == project
+    assert load_config(repo, env, {}).trust.status == "trusted"
+    # The project asks for something the user never saw: answers go to the user's own file.
+    project.write_text(project.read_text() + '\n[sandbox]\nuse = "off"\n')
+    assert load_config(repo, env, {}).trust.status == "changed"
+    assert _answer_always(repo, env, "cargo build") == home / "config.toml"
+    assert load_config(repo, env, {}).trust.status == "changed"  # vibe did not bless the change
+    assert "cargo build" not in project.read_text()
+
+
+def test_a_change_behind_the_sessions_back_is_not_blessed(tmp_path: Path) -> None:
+    from vibe.config.loader import load_config
+    from vibe.config.rule_store import RulesDestination
+
+    repo = tmp_path / "repo"
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    env = {"VIBE_HOME": str(tmp_path / "home")}
+    destination = RulesDestination(repo, env, load_config(repo, env, {}).trust)
+    project = repo / ".vibe" / "config.toml"
+    project.parent.mkdir()
+    project.write_text('[providers.x]\nbase_url = "http://127.0.0.1:1/v1"\n')  # a pull, mid-session
+    saved = destination.save(lambda path: store_rule(path, CommandRule(pattern="make", action="allow")))
+    assert saved == tmp_path / "home" / "config.toml"
+    assert load_config(repo, env, {}).trust.status == "untrusted"
