@@ -67,22 +67,38 @@ def fingerprint(root: Path, project: Mapping[str, Any]) -> Fingerprint:
 
 
 def _hash_tree(root: Path, folder: Path) -> Iterator[tuple[str, str]]:
-    try:
-        info = folder.lstat()
-    except OSError:
-        return
-    if stat.S_ISLNK(info.st_mode):
-        yield folder.relative_to(root).as_posix(), "symlink:" + str(folder.readlink())
-        return
-    if not stat.S_ISDIR(info.st_mode):
-        yield folder.relative_to(root).as_posix(), _hash_file(folder)
-        return
-    for current, dirs, names in os.walk(folder):  # does not follow symlinked folders
-        base = Path(current)
-        for name in sorted(names) + [d for d in dirs if (base / d).is_symlink()]:
-            path = base / name
-            relative = path.relative_to(root).as_posix()
-            yield relative, ("symlink:" + str(path.readlink())) if path.is_symlink() else _hash_file(path)
+    """(path relative to `root`, content hash) for every file under `folder`.
+
+    Symlinks are followed (a link into the repository or elsewhere binds the trust to what it
+    points at, not to the link's text alone); each folder is visited once, so a link cycle ends.
+    """
+    seen: set[tuple[int, int]] = set()
+    pending = [folder]
+    while pending:
+        current = pending.pop()
+        try:
+            info = current.stat()
+        except OSError:
+            if current.is_symlink():  # dangling: its target may appear later
+                yield current.relative_to(root).as_posix(), "symlink:" + str(current.readlink())
+            continue
+        relative = current.relative_to(root).as_posix()
+        link = f"symlink:{current.readlink()}:" if current.is_symlink() else ""
+        if not stat.S_ISDIR(info.st_mode):
+            yield relative, link + _hash_file(current)
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            yield relative, link + "loop"
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        if link:
+            yield relative, link + "folder"
+        try:
+            entries = sorted(current.iterdir(), reverse=True)
+        except OSError as exc:
+            yield relative, f"unreadable:{exc.errno}"
+            continue
+        pending.extend(entries)
 
 
 def _hash_file(path: Path) -> str:
