@@ -58,6 +58,11 @@ class SessionStarted(_Event):
     # Settings of the repository's .vibe/ that were ignored because the folder is not trusted
     # (`vibe trust`; headless `--trust` for one run).
     untrusted_keys: list[str] = Field(default_factory=list[str])
+    # Set when the session resumed was still being written by another run: this run continues it
+    # as a new session (session_id) forked from that one.
+    forked_from: str | None = None
+    # What the user should know about the session itself (a fork, damaged lines skipped on load).
+    notices: list[str] = Field(default_factory=list[str])
 
 
 class TurnStarted(_Event):

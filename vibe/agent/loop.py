@@ -63,6 +63,10 @@ class SessionFacts:
     sandbox_info: ev.SandboxInfo | None = None
     # Settings of the repository's .vibe/ left out because the folder is not trusted.
     untrusted_keys: list[str] = field(default_factory=list[str])
+    # The session this one continues, when the one asked for was busy with another run.
+    forked_from: str | None = None
+    # Sentences the user should read about the session (a fork, damaged lines skipped).
+    notices: list[str] = field(default_factory=list[str])
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,6 +220,8 @@ class Agent:
                     sandbox_info=facts.sandbox_info,
                     tools=self._tools.names(),
                     untrusted_keys=facts.untrusted_keys,
+                    forked_from=facts.forked_from,
+                    notices=facts.notices,
                 )
             )
         final_text = ""

@@ -134,13 +134,15 @@ class EngineBackend:
         self, cwd: Path, approver: Approver, fs: FileSystem, resume: str | None = None
     ) -> Agent:
         from vibe.acp.backend import EngineUnavailableError
-        from vibe.composition.engine import RunOptions
+        from vibe.composition.engine import RunOptions, SessionInUseError
         from vibe.session.store import SessionNotFoundError
 
         engine = await self._engine(_folder(cwd))
         try:
-            options = RunOptions(cwd=_folder(cwd), resume=resume, restore_mode=True)
+            options = RunOptions(cwd=_folder(cwd), resume=resume, restore_mode=True, fork_if_busy=False)
             return await engine.new_agent(options, approver, fs=fs)
+        except SessionInUseError as exc:
+            raise EngineUnavailableError(str(exc)) from None
         except SessionNotFoundError as exc:
             raise EngineUnavailableError(str(exc), not_found=True) from None
         except OSError as exc:

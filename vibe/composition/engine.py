@@ -28,11 +28,21 @@ from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
 from vibe.sandbox.probe import create_sandbox
 from vibe.sandbox.switching import SwitchingSandbox
 from vibe.session.audit import AuditLog
-from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore, SessionWriter
+from vibe.session.store import (
+    SessionBusyError,
+    SessionInfo,
+    SessionNotFoundError,
+    SessionStore,
+    SessionWriter,
+)
 from vibe.tools.base import ToolContext
 from vibe.tools.builtin import builtin_registry
 from vibe.tools.fs import FileSystem, LocalFileSystem
 from vibe.tools.workspace import Workspace
+
+
+class SessionInUseError(SessionNotFoundError):
+    """The session asked for is being written by another run (and forking was not wanted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +57,9 @@ class RunOptions:
     # A resumed session starts in the permission mode it was last switched to (editor mode's
     # session/load), instead of the configured one.
     restore_mode: bool = False
+    # Resuming a session another run is still writing: continue in a fork of it (headless, TUI),
+    # or refuse with SessionInUseError (an editor, which must keep the session id it asked for).
+    fork_if_busy: bool = True
 
 
 def setup_logging(home: Path) -> None:
@@ -64,18 +77,45 @@ def setup_logging(home: Path) -> None:
     root.propagate = False
 
 
-def _open_session(
-    store: SessionStore, options: RunOptions, model_name: str
-) -> tuple[SessionWriter, list[Message], bool]:
+@dataclass(frozen=True, slots=True)
+class _OpenedSession:
+    writer: SessionWriter
+    history: list[Message]
+    resumed: bool
+    forked_from: str | None = None
+    # Sentences for the user about the session file (damaged lines skipped, a fork).
+    notices: tuple[str, ...] = ()
+
+
+def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> _OpenedSession:
     if options.resume:
         info = store.find(options.resume)
-        return store.reopen(info), store.load_messages(info), True
-    if options.continue_session:
+    elif options.continue_session:
         infos = store.sessions_for(options.cwd)
         if not infos:
             raise SessionNotFoundError(f"no earlier session in {options.cwd} to continue")
-        return store.reopen(infos[0]), store.load_messages(infos[0]), True
-    return store.create(options.cwd, model_name), [], False
+        info = infos[0]
+    else:
+        return _OpenedSession(store.create(options.cwd, model_name), [], False)
+    loaded = store.load(info)
+    notices: list[str] = []
+    if loaded.damaged_lines:
+        lines = f"{loaded.damaged_lines} damaged line{'s' if loaded.damaged_lines != 1 else ''}"
+        notices.append(f"session {info.id}: skipped {lines} (cut off by a crash or a full disk)")
+    try:
+        writer = store.reopen(info)
+    except SessionBusyError:
+        if not options.fork_if_busy:
+            raise SessionInUseError(
+                f"session {info.id} is being written by another vibe run; try again once it has ended"
+            ) from None
+        writer = store.fork(info, loaded.messages)
+        notices.append(
+            f"session {info.id} is still being written by another run, so this run continues it "
+            f"as a new session {writer.id}"
+        )
+        return _OpenedSession(writer, loaded.messages, True, info.id, tuple(notices))
+    return _OpenedSession(writer, loaded.messages, True, notices=tuple(notices))
 
 
 def build_client(settings: Settings, resolved: ResolvedModel) -> ChatClient:
@@ -126,7 +166,8 @@ def build_agent(
         lambda: policy.mode == "plan",
     )
     store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
-    session, history, resumed = _open_session(store, options, resolved.name)
+    opened = _open_session(store, options, resolved.name)
+    session, history, resumed = opened.writer, opened.history, opened.resumed
     saved_mode = store.saved_mode(session.info) if resumed and options.restore_mode else None
     if saved_mode in get_args(PermissionMode):
         policy.set_mode(cast(PermissionMode, saved_mode))
@@ -169,6 +210,8 @@ def build_agent(
             sandbox=sandbox.report.summary,
             sandbox_info=sandbox_info(sandbox.report),
             untrusted_keys=list(config.trust.ignored),
+            forked_from=opened.forked_from,
+            notices=list(opened.notices),
         ),
         session=session,
         history=history,

@@ -51,20 +51,35 @@ def _encode_safely(out: TextIO, output: OutputFormat) -> None:
             out.reconfigure(encoding="utf-8", errors="replace")
 
 
+def _tell_user(event: ev.SessionStarted, err: TextIO) -> None:
+    """What a person reading the CI log must see, whatever the output format: notices about the
+    session (a fork, damaged lines) and a sandbox weaker than asked for."""
+    for notice in event.notices:
+        _write_line(err, f"vibe: {notice}")
+    if event.sandbox_info is not None and event.sandbox_info.warning:
+        _write_line(err, f"vibe: warning: {event.sandbox_info.warning}")
+
+
 class StreamJsonRenderer:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, err: TextIO) -> None:
         self._out = out
+        self._err = err
 
     def event(self, event: ev.AgentEvent) -> None:
+        if isinstance(event, ev.SessionStarted):
+            _tell_user(event, self._err)
         _write_line(self._out, event.model_dump_json())
 
 
 class JsonRenderer:
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, err: TextIO) -> None:
         self._out = out
+        self._err = err
 
     def event(self, event: ev.AgentEvent) -> None:
-        if isinstance(event, ev.Result):
+        if isinstance(event, ev.SessionStarted):
+            _tell_user(event, self._err)
+        elif isinstance(event, ev.Result):
             _write_line(self._out, event.model_dump_json(exclude={"seq", "type"}, indent=2))
 
 
@@ -77,8 +92,8 @@ class TextRenderer:
 
     def event(self, event: ev.AgentEvent) -> None:
         match event:
-            case ev.SessionStarted(sandbox_info=ev.SandboxInfo(warning=str(warning))):
-                _write_line(self._err, f"vibe: warning: {warning}")
+            case ev.SessionStarted():
+                _tell_user(event, self._err)
             case ev.ToolCallStarted(title=title):
                 _write_line(self._err, f"> {title}")
             case ev.ToolCallFinished(status="error", tool=tool, output=output):
@@ -113,7 +128,7 @@ def _first_line(text: str) -> str:
 def make_renderer(output: OutputFormat, out: TextIO, err: TextIO) -> Renderer:
     _encode_safely(out, output)
     if output == "stream-json":
-        return StreamJsonRenderer(out)
+        return StreamJsonRenderer(out, err)
     if output == "json":
-        return JsonRenderer(out)
+        return JsonRenderer(out, err)
     return TextRenderer(out, err)

@@ -4,7 +4,14 @@ Line 1 is a header (id, cwd, model, start time); then one line per conversation 
 per run summary, two per tool call saying how it was shown (vibe.session.call_views), and one
 per compaction holding the compacted conversation that replaces what came before (or one
 taking back a prompt that did not fit). Each line is flushed when written, so a crash loses at
-most the line in progress, and a torn last line is skipped on load. Known secrets are redacted before writing.
+most the line in progress, and a torn last line is skipped on load (and counted, so the user is
+told). Known secrets are redacted before writing.
+
+One process writes a session at a time (`vibe.session.lock`): a run that resumes a session another
+run is still writing forks it, into a new session whose header names the original
+(`forked_from`) and whose first record carries the conversation so far, and never interleaves.
+Before appending to a file whose last line was cut off, a newline closes it, so the new lines are
+not glued onto the broken one.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from typing import Any, TextIO
 from pydantic import TypeAdapter, ValidationError
 
 from vibe.messages import Message
+from vibe.session.lock import SessionBusyError, SessionLock
 
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
 REDACTED = "[redacted]"
@@ -38,10 +46,24 @@ class SessionInfo:
     model: str
 
 
+@dataclass(frozen=True, slots=True)
+class LoadedSession:
+    messages: list[Message]
+    # Lines that could not be read (a crash or a full disk cut one short); they were skipped.
+    damaged_lines: int = 0
+
+
 class SessionWriter:
-    def __init__(self, info: SessionInfo, handle: TextIO, secrets_to_redact: Iterable[str]) -> None:
+    def __init__(
+        self,
+        info: SessionInfo,
+        handle: TextIO,
+        secrets_to_redact: Iterable[str],
+        lock: SessionLock | None = None,
+    ) -> None:
         self.info = info
         self._handle = handle
+        self._lock = lock
         # Longest first so a secret containing another is redacted whole.
         self._secrets = sorted({s for s in secrets_to_redact if len(s) >= 8}, key=len, reverse=True)
 
@@ -63,7 +85,11 @@ class SessionWriter:
         self._write({"kind": kind, **data})
 
     def close(self) -> None:
-        self._handle.close()
+        try:
+            self._handle.close()
+        finally:
+            if self._lock is not None:
+                self._lock.release()
 
 
 def _new_id() -> str:
@@ -71,15 +97,20 @@ def _new_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
 
 
-def _read_records(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open(encoding="utf-8") as handle:
+def _read_records(path: Path, damaged: list[int] | None = None) -> Iterator[dict[str, Any]]:
+    """The records of a session file; `damaged` (if given) counts the lines that were not."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
+            if not line.strip():
+                continue
             try:
                 record = json.loads(line)
             except json.JSONDecodeError:
-                continue  # a torn line from a crash: everything before it is intact
+                record = None  # a torn line from a crash: everything before it is intact
             if isinstance(record, dict):
                 yield record  # pyright: ignore[reportUnknownMessageType]
+            elif damaged is not None:
+                damaged[0] += 1
 
 
 def _header(path: Path) -> SessionInfo | None:
@@ -123,9 +154,21 @@ class SessionStore:
         info = SessionInfo(id=session_id, path=path, cwd=str(cwd), created=created, model=model)
         handle = path.open("x", encoding="utf-8")
         path.chmod(0o600)  # conversations can hold private code
-        writer = SessionWriter(info, handle, self._secrets)
+        lock = SessionLock(path)
+        lock.acquire()  # a new file: nobody else can hold it yet
+        writer = SessionWriter(info, handle, self._secrets, lock)
         writer.append_record(
             "session", {"id": session_id, "cwd": str(cwd), "created": created, "model": model}
+        )
+        return writer
+
+    def fork(self, info: SessionInfo, messages: list[Message]) -> SessionWriter:
+        """A new session continuing `info`'s conversation (`messages`), for a run that found it
+        being written by another; its header names the original."""
+        writer = self.create(Path(info.cwd), info.model)
+        writer.append_record(
+            "fork",
+            {"forked_from": info.id, "messages": [m.model_dump(mode="json") for m in messages]},
         )
         return writer
 
@@ -147,18 +190,22 @@ class SessionStore:
         return info
 
     def load_messages(self, info: SessionInfo) -> list[Message]:
-        """The conversation as the model last saw it: a compaction record replaces what came
-        before it with the compacted history it holds."""
+        return self.load(info).messages
+
+    def load(self, info: SessionInfo) -> LoadedSession:
+        """The conversation as the model last saw it: a compaction (or fork) record replaces what
+        came before it with the history it holds."""
         messages: list[Message] = []
-        for record in _read_records(info.path):
+        damaged = [0]
+        for record in _read_records(info.path, damaged):
             kind = record.get("kind")
             if kind == "message":
                 messages.extend(_valid([record.get("message")]))
-            elif kind == "compaction" and isinstance(compacted := record.get("messages"), list):
-                messages = _valid(compacted)  # pyright: ignore[reportUnknownArgumentType]
+            elif kind in ("compaction", "fork") and isinstance(held := record.get("messages"), list):
+                messages = _valid(held)  # pyright: ignore[reportUnknownArgumentType]
             elif kind == "retract" and isinstance(count := record.get("messages"), int) and count > 0:
                 del messages[-count:]
-        return messages
+        return LoadedSession(messages, damaged[0])
 
     def saved_mode(self, info: SessionInfo) -> str | None:
         """The permission mode the session was last switched to, if it ever was."""
@@ -169,5 +216,36 @@ class SessionStore:
         return mode
 
     def reopen(self, info: SessionInfo) -> SessionWriter:
-        """Appends to an existing session (resume)."""
-        return SessionWriter(info, info.path.open("a", encoding="utf-8"), self._secrets)
+        """Appends to an existing session (resume); SessionBusyError while another process
+        writes it (fork it then)."""
+        lock = SessionLock(info.path)
+        lock.acquire()
+        try:
+            _close_torn_line(info.path)
+            handle = info.path.open("a", encoding="utf-8")
+        except BaseException:
+            lock.release()
+            raise
+        return SessionWriter(info, handle, self._secrets, lock)
+
+
+def _close_torn_line(path: Path) -> None:
+    """A file whose last line was cut off gets the newline it lacks, so the next record starts a
+    line of its own instead of being glued onto the broken one (and lost with it)."""
+    with path.open("rb+") as handle:
+        if handle.seek(0, 2) == 0:
+            return
+        handle.seek(-1, 2)
+        if handle.read(1) != b"\n":
+            handle.write(b"\n")
+
+
+__all__ = [
+    "REDACTED",
+    "LoadedSession",
+    "SessionBusyError",
+    "SessionInfo",
+    "SessionNotFoundError",
+    "SessionStore",
+    "SessionWriter",
+]

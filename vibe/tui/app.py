@@ -178,6 +178,8 @@ class VibeApp(App[int]):
             self.stop_shells()
             await self.transcript.clear()
         facts = agent.facts
+        for notice in facts.notices:
+            await self.transcript.notice(f"⚠ {notice}", "warn")
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
             await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
         self.sandbox_summary = facts.sandbox
