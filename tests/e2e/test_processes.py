@@ -55,7 +55,7 @@ def test_time_limit_stops_a_running_command(vibe_env: VibeEnv) -> None:
     assert_no_survivors(tag)
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_signal_ends_the_run_cleanly(vibe_env: VibeEnv, sig: signal.Signals) -> None:
     tag = new_marker()
     command = f"echo running; {sleeper(tag)}"

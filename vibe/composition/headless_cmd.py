@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from vibe import startup_gc
@@ -21,6 +22,10 @@ from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
+
+# Nobody watches a headless run: a model that loops (the same failing call, over and over) must
+# not run up thousands of requests. Long tasks set [limits] max_turns or --max-turns higher.
+HEADLESS_MAX_TURNS = 200
 
 HOW_TO_TRUST = (
     "Review them, then run `vibe trust` to trust this folder, or pass --trust to trust it for this run."
@@ -72,6 +77,10 @@ async def _headless(
     output: OutputFormat,
 ) -> int:
     settings = config.settings
+    if settings.limits.max_turns is None:
+        limits = settings.limits.model_copy(update={"max_turns": HEADLESS_MAX_TURNS})
+        config = replace(config, settings=settings.model_copy(update={"limits": limits}))
+        settings = config.settings
     client = build_client(settings, resolved)
     window: asyncio.Task[int | None] | None = None
     if resolved.profile.context_window is None:

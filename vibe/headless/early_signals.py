@@ -1,4 +1,4 @@
-"""SIGINT and SIGTERM outside the agent's run: never a traceback, never a silent kill.
+"""SIGINT, SIGTERM and SIGHUP outside the agent's run: never a traceback, never a silent kill.
 
 While the agent runs, `run.py` routes both signals to `Agent.cancel` through the event loop.
 Outside that the defaults would print a KeyboardInterrupt traceback or end the process with no
@@ -14,7 +14,8 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+# SIGHUP: the terminal or the CI runner went away; the run ends as for SIGTERM, with a result.
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 _received: list[int] = []
 _recording = False

@@ -25,7 +25,7 @@ def _write_line(stream: TextIO, text: str) -> None:
     try:
         stream.write(text + "\n")
         stream.flush()
-    except BrokenPipeError:
+    except OSError:  # a broken pipe, or a terminal that hung up (EIO)
         _discard_further_output(stream)
 
 
