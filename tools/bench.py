@@ -1,6 +1,10 @@
 """Benchmarks for the engine's targets: start-up, a one-call headless run, and prompt overhead.
 
-    python tools/bench.py [--runs N]
+    python tools/bench.py [--runs N] [--configured] [--vibe PATH]
+
+`--configured` runs in a repository with everything set up (user and project config with
+providers, models and rules, a trusted folder, AGENTS.md, extension files), as the start-up budget
+asks; `--vibe` measures another build (e.g. the baseline's `.venv/bin/vibe`) side by side.
 
 - `vibe --version`: median wall time over N runs (target ≤ 60 ms).
 - `vibe -p` with one model call against an instant local endpoint (the fake server in echo mode):
@@ -54,18 +58,90 @@ def timed(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int, 
     return elapsed, usage.ru_maxrss, process.returncode
 
 
+USER_CONFIG = """
+[providers.lab]
+base_url = "http://127.0.0.1:9/v1"
+api_key_env = "LAB_KEY"
+
+[models.lab-small]
+provider = "lab"
+id = "lab-small"
+context_window = 32768
+
+[permissions.tools]
+write_file = "ask"
+
+[[permissions.commands]]
+pattern = "npm run *"
+action = "allow"
+match = ["npm run build"]
+not_match = ["npm install"]
+
+[[permissions.commands]]
+pattern = "git push"
+action = "deny"
+"""
+
+PROJECT_CONFIG = """
+permission_mode = "accept-edits"
+
+[sandbox]
+network = false
+
+[limits]
+max_turns = 50
+
+[[permissions.commands]]
+pattern = "make *"
+action = "allow"
+
+[[permissions.commands]]
+pattern = "rm -rf"
+action = "deny"
+"""
+
+
+def configure(workdir: Path, home: Path, vibe: list[str], env: dict[str, str]) -> None:
+    """Everything a real user and repository have: both config files, trust, instructions."""
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(USER_CONFIG, encoding="utf-8")
+    (home / "AGENTS.md").write_text("Prefer small commits.\n", encoding="utf-8")
+    (workdir / ".vibe").mkdir()
+    (workdir / ".vibe" / "config.toml").write_text(PROJECT_CONFIG, encoding="utf-8")
+    skills = workdir / ".agents" / "skills" / "release"
+    skills.mkdir(parents=True)
+    (skills / "SKILL.md").write_text("---\nname: release\n---\nTag and push.\n", encoding="utf-8")
+    (workdir / "AGENTS.md").write_text("Run make test before finishing.\n", encoding="utf-8")
+    # A build without `vibe trust` ignores it (exit 2 for an unknown command is fine).
+    subprocess.run([*vibe, "trust"], env=env, cwd=workdir, capture_output=True, check=False)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=20)
-    runs = parser.parse_args().runs
-    ensure_bytecode()
-    vibe = vibe_command()
+    parser.add_argument("--configured", action="store_true", help="a fully configured, trusted repository")
+    parser.add_argument("--vibe", help="the vibe executable to measure (default: this checkout's)")
+    options = parser.parse_args()
+    runs = options.runs
+    vibe = [options.vibe] if options.vibe else vibe_command()
+    if options.vibe:
+        # Byte-compile that build's package, as its installer would have.
+        compile_code = (
+            "import compileall, pathlib, vibe; "
+            "compileall.compile_dir(str(pathlib.Path(vibe.__file__).parent), quiet=1)"
+        )
+        python = str(Path(options.vibe).with_name("python"))
+        subprocess.run([python, "-I", "-c", compile_code], capture_output=True, check=False)
+    else:
+        ensure_bytecode()
     workdir = Path(tempfile.mkdtemp(prefix="vibe-bench-"))
     subprocess.run(["git", "init", "-q", str(workdir)], check=True)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "MISTRAL_"))}
     env["VIBE_HOME"] = str(workdir / ".home")
+    if options.configured:
+        configure(workdir, workdir / ".home", vibe, env)
 
     version = [timed([*vibe, "--version"], env, workdir) for _ in range(runs)]
     print(
