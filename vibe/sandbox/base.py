@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from vibe.config.settings import SandboxMode
+from vibe.sandbox.git_safety import harden_git_env
 
 # Stay read-only even inside a writable root. All of `.git`, not just hooks and config: git reads
 # code to run from many places in it (commondir, config.worktree, modules/*/config, info/) and a
@@ -160,4 +161,5 @@ class NoSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         env, marker = marked_env()
+        harden_git_env(env)
         return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker)

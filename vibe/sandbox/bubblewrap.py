@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.sandbox.base import SandboxPolicy, SandboxReport, SpawnSpec, marked_env
+from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.tmpdir import PrivateTmp
 
 _SH = "/bin/sh"
@@ -105,6 +106,7 @@ class BubblewrapSandbox:
             script = _CLEANUP_SCRIPT.format(paths=" ".join(shlex.quote(path) for path in created))
             args = [_SH, "-c", script, "vibe-sandbox", *args]
         env, marker = marked_env({"TMPDIR": tmp})
+        harden_git_env(env)
         return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker)
 
     def _describe(self) -> SandboxReport:

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.sandbox.base import STRAYS_GAP, STRAYS_KILLED, SandboxPolicy, SandboxReport, SpawnSpec, marked_env
+from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.tmpdir import PrivateTmp
 
 # The same numbers on every architecture (syscalls added after the tables were unified).
@@ -198,6 +199,7 @@ class LandlockSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         env, marker = marked_env({"TMPDIR": str(self._tmp.path)})
+        harden_git_env(env)
         fd = self._fd
         return SpawnSpec(
             argv=list(argv), cwd=cwd, env=env, preexec=lambda: _restrict_self(fd), run_marker=marker
