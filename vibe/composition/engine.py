@@ -130,7 +130,9 @@ def build_agent(
     return Agent(
         model=client,
         tools=registry,
-        tool_context=ToolContext(workspace=workspace, fs=fs or LocalFileSystem(), sandbox=sandbox),
+        tool_context=ToolContext(
+            workspace=workspace, fs=fs or LocalFileSystem(workspace.roots), sandbox=sandbox
+        ),
         policy=policy,
         approver=approver,
         settings=AgentSettings(
