@@ -15,26 +15,45 @@ from __future__ import annotations
 
 import os
 from collections.abc import Collection, Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 METADATA_NAMES = frozenset({".git", ".vibe"})
 _HEAD = "head"
 # Either of these beside HEAD completes a git directory (git's is_git_directory).
 _STORE = frozenset({"objects", "refs"})
 _COMMONDIR = "commondir"
-_SHAPE_NAMES = frozenset({_HEAD, _COMMONDIR, *_STORE})
+# Case-folded names whose appearance can turn their folder into a git directory.
+SHAPE_NAMES = frozenset({_HEAD, _COMMONDIR, *_STORE})
 # `gitdir:` files are a line; anything longer is not one git wrote.
 _MAX_GITDIR_FILE = 4096
+
+
+Kind = Literal["entry", "git-dir"]
+# (device, inode): the same file or folder, wherever it has been moved.
+Identity = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """A piece of repository metadata on disk: a `.git`/`.vibe` entry ("entry"), or a folder
+    shaped like a git directory ("git-dir")."""
+
+    path: Path
+    kind: Kind
+    identity: Identity
+    # The git directories it points to (a `gitdir:` file, a symlink, a `commondir` file).
+    targets: tuple[Path, ...] = ()
+
+
+def identity_of(status: os.stat_result) -> Identity:
+    return (status.st_dev, status.st_ino)
 
 
 def is_metadata_name(name: str) -> bool:
     """`.git` or `.vibe`, in any case."""
     return name.casefold() in METADATA_NAMES
-
-
-def is_shape_name(name: str) -> bool:
-    """A name whose appearance can turn its folder into a git directory."""
-    return name.casefold() in _SHAPE_NAMES
 
 
 def shaped_like_git_dir(names: Collection[str]) -> bool:
