@@ -241,3 +241,15 @@ def test_a_flood_of_changes_still_finds_the_plant(repo: Path, guard: MetadataGua
     notes = guard.end()
     assert not (flood / "d399" / "deep" / ".git").exists()
     assert len(notes) == 1
+
+
+def test_a_narrowed_protected_setting_applies_below_every_repository(repo: Path) -> None:
+    git("init", "-q", "vendor/lib", cwd=repo)
+    narrowed = MetadataGuard((repo,), protected=(".git/hooks", ".git/config"))
+    narrowed.begin()
+    narrowed.end()
+    paths = set(narrowed.protected_paths())
+    assert repo / "vendor" / "lib" / ".git" / "hooks" in paths
+    assert repo / "vendor" / "lib" / ".git" / "config" in paths
+    assert repo / "vendor" / "lib" / ".git" not in paths
+    narrowed.close()
