@@ -1,5 +1,6 @@
-"""A change to repository metadata in the TUI: asked every time, allowed once at most, even with
---auto-approve and in auto mode."""
+"""Repository metadata in the TUI: a file tool's change to it asks every time and is allowed once
+at most, even with --auto-approve and in auto mode; a `!command` that plants a repository is
+told it was renamed aside."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from textual.widgets import OptionList
 from tools.fake_mistral import ToolCallSpec, call, reply
 from tui.harness import SIZE, TuiEnv, send, wait_for, wait_idle
 from vibe.tui.approval import ApprovalScreen
+from vibe.tui.tool_card import ToolCard
 
 HOOK = ".git/hooks/pre-commit"
 
@@ -45,3 +47,13 @@ async def test_a_protected_write_asks_each_time_and_offers_only_once_or_deny(tui
 
 def _another_approval(current: object, first: ApprovalScreen) -> bool:
     return isinstance(current, ApprovalScreen) and current is not first
+
+
+async def test_a_bang_command_that_plants_a_repository_is_told_it_was_renamed(tui_env: TuiEnv) -> None:
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "!git init -q vendor/lib")
+        await wait_for(pilot, lambda: app.query(ToolCard) and app.query_one(ToolCard).status != "running")
+        body = str(app.query_one(ToolCard).query_one(".tool-body").render())
+    assert "vendor/lib/.git" in body and "renamed" in body
+    assert not (tui_env.repo / "vendor" / "lib" / ".git").exists()
