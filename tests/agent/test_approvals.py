@@ -116,3 +116,43 @@ async def test_policy_denial_and_always_allow_through_the_loop(tmp_path: Path) -
     assert 'pattern = "rev"' in config.read_text()
     outputs = [e.output for e in events if isinstance(e, ev.ToolCallFinished)]
     assert outputs[1:] == ["cba\nexit code: 0", "cba\nexit code: 0"]
+
+
+PROTECTED = ApprovalRequest(
+    call_id="c2",
+    tool="write_file",
+    title="Create .git/hooks/pre-commit",
+    arguments={"path": ".git/hooks/pre-commit"},
+    reason="write_file would change .git/hooks/pre-commit",
+    protected=True,
+)
+
+
+async def test_headless_refuses_a_protected_change_and_does_not_point_to_auto_approve() -> None:
+    decision = await HeadlessApprover().decide(PROTECTED)
+    assert not decision.approved
+    assert "whatever its flags" in decision.reason
+    assert "re-run with --auto-approve" not in decision.reason
+
+
+async def test_a_protected_change_asks_every_time_even_after_always(tmp_path: Path) -> None:
+    policy = PermissionPolicy(
+        "auto",
+        PermissionsSettings(tools={"write_file": "always"}),
+        sandbox_confined=True,
+        auto_approve=True,
+        rules_file=tmp_path / "config.toml",
+    )
+    approver = AlwaysAllow()
+    hook = {"path": ".git/hooks/pre-commit", "content": "#!/bin/sh\n"}
+    model = ScriptedModel(
+        calls(("write_file", hook)),
+        calls(("write_file", {**hook, "content": "#!/bin/sh\necho\n"})),
+        text("ok"),
+    )
+    events = [event async for event in make_agent(tmp_path, model, policy, approver).run("go")]
+    assert [request.protected for request in approver.requests] == [True, True]
+    resolved = [e for e in events if isinstance(e, ev.ApprovalResolved)]
+    assert [(e.approved, e.stored_rule) for e in resolved] == [(True, None), (True, None)]
+    assert not (tmp_path / "config.toml").exists()
+    assert (tmp_path / "ws" / ".git" / "hooks" / "pre-commit").read_text() == "#!/bin/sh\necho\n"

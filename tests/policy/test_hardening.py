@@ -284,14 +284,13 @@ def ctx(tmp_path: Path) -> ToolContext:
 @pytest.mark.parametrize("path", [".git/hooks/pre-commit", ".git/config", ".vibe/config.toml", "sub/.git/x"])
 @pytest.mark.parametrize("mode", MODES)
 async def test_writes_to_git_and_vibe_always_ask(ctx: ToolContext, path: str, mode: PermissionMode) -> None:
-    for policy in (make_policy(mode), make_policy(mode, tools={"write_file": "always"})):
+    always = make_policy(mode, tools={"write_file": "always"})
+    for policy in (make_policy(mode), always, make_policy(mode, auto_approve=True)):
         found = await verdict(policy, ctx, "write_file", path=path, content="touch p\n")
-        assert (found.action, found.source) == ("ask", "sandbox"), (path, mode)
+        assert (found.action, found.source, found.protected) == ("ask", "sandbox", True), (path, mode)
         assert path in found.reason and ".git/ and .vibe/" in found.reason
-    plan = await verdict(make_policy("plan"), ctx, "write_file", path=path, content="x")
+    plan = await verdict(make_policy("plan", auto_approve=True), ctx, "write_file", path=path, content="x")
     assert plan.action == "deny"
-    approved = await verdict(make_policy(mode, auto_approve=True), ctx, "write_file", path=path, content="x")
-    assert approved.action == "allow"
 
 
 async def test_edits_to_the_project_rules_ask_and_reading_them_does_not(ctx: ToolContext) -> None:
@@ -323,7 +322,12 @@ async def test_approving_a_protected_write_keeps_no_tool_rule(
     tool, invocation = await prepare(ctx, "write_file", path=".git/hooks/pre-commit", content="x")
     found = policy.evaluate(tool, invocation)
     request = ApprovalRequest(
-        call_id="c1", tool=tool.name, title=invocation.title, arguments={}, reason=found.reason
+        call_id="c1",
+        tool=tool.name,
+        title=invocation.title,
+        arguments={},
+        reason=found.reason,
+        protected=True,
     )
     assert policy.remember(request, Decision(approved=True, scope=scope)) is None
     assert not rules_file.exists()
@@ -332,3 +336,51 @@ async def test_approving_a_protected_write_keeps_no_tool_rule(
     # Rejecting it for the session does not switch the tool off either.
     assert policy.remember(request, Decision(approved=False, scope="session")) is None
     assert (await verdict(policy, ctx, "write_file", path="notes.txt", content="x")).action == "ask"
+
+
+def shape(folder: Path, *names: str) -> None:
+    """Give `folder` the entries that make (or almost make) it a git directory."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        if name in ("objects", "refs"):
+            (folder / name).mkdir(exist_ok=True)
+        else:
+            (folder / name).write_text("ref: refs/heads/main\n" if name == "HEAD" else "../common\n")
+
+
+@pytest.mark.parametrize(
+    ("names", "path", "why"),
+    [
+        # Inside a bare repository (or any folder git would use as a git directory).
+        (("HEAD", "objects", "refs"), "vendor/lib.git/config", "vendor/lib.git is a git directory"),
+        (("HEAD", "commondir"), "vendor/lib.git/hooks/post-checkout", "vendor/lib.git is a git directory"),
+        # Writes that would complete the shape.
+        (("objects", "refs"), "vendor/lib.git/HEAD", "would make vendor/lib.git a git directory"),
+        (("HEAD",), "vendor/lib.git/commondir", "would make vendor/lib.git a git directory"),
+        (("HEAD", "objects"), "vendor/lib.git/refs/heads/main", "would make vendor/lib.git a git directory"),
+    ],
+)
+async def test_git_directories_without_a_git_name_are_protected(
+    ctx: ToolContext, tmp_path: Path, names: tuple[str, ...], path: str, why: str
+) -> None:
+    shape(tmp_path / "vendor" / "lib.git", *names)
+    found = await verdict(make_policy("auto", auto_approve=True), ctx, "write_file", path=path, content="x")
+    assert (found.action, found.protected) == ("ask", True), path
+    assert why in found.reason
+
+
+async def test_the_git_directory_a_gitdir_file_points_to_is_protected(
+    ctx: ToolContext, tmp_path: Path
+) -> None:
+    # A submodule checked out with its git directory elsewhere in the workspace.
+    shape(tmp_path / "store" / "sub", "HEAD", "objects", "refs")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / ".git").write_text("gitdir: ../store/sub\n")
+    found = await verdict(make_policy("auto"), ctx, "write_file", path="store/sub/config", content="x")
+    assert (found.action, found.protected) == ("ask", True)
+
+
+async def test_a_file_named_head_elsewhere_is_an_ordinary_file(ctx: ToolContext, tmp_path: Path) -> None:
+    shape(tmp_path / "docs", "refs")
+    found = await verdict(make_policy("auto"), ctx, "write_file", path="docs/HEAD", content="x")
+    assert (found.action, found.protected) == ("allow", False)

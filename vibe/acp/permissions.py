@@ -6,6 +6,11 @@ question about a call it has not seen. `session/cancel` resolves every pending q
 cancelled at once rather than leaving the turn waiting for an answer that will never come; an
 editor answering a question with the `cancelled` outcome ends the turn the same way, as that
 outcome means the turn was cancelled.
+
+A protected request (a change to repository metadata) is refused without asking: editors may
+answer permission requests on the user's behalf (remembered "always allow" choices, agent
+settings), and such a change must be approved by a person each time, which only the terminal
+UI guarantees.
 """
 
 from __future__ import annotations
@@ -52,6 +57,10 @@ def options_for(request: ApprovalRequest) -> list[PermissionOption]:
 
 
 CANCELLED = Decision(approved=False, reason="the user cancelled the turn")
+PROTECTED_REFUSAL = (
+    "{reason}; editor mode refuses such changes because an editor may answer for the user. "
+    "Ask the user to make this change themselves"
+)
 
 
 class PermissionClient(Protocol):
@@ -83,9 +92,14 @@ class EditorApprover:
         self.on_cancelled: Callable[[], None] | None = None
         self._announced: dict[str, asyncio.Event] = {}
         self._pending: dict[str, asyncio.Future[Decision]] = {}
+        # Calls refused without asking, whose announcement may still be on its way.
+        self._refused: set[str] = set()
 
     def announced(self, call_id: str) -> None:
         """The editor has been told about this call; a question about it may go out."""
+        if call_id in self._refused:
+            self._refused.discard(call_id)
+            return
         self._event(call_id).set()
 
     def cancel_pending(self) -> None:
@@ -94,6 +108,10 @@ class EditorApprover:
                 waiter.set_result(CANCELLED)
 
     async def decide(self, request: ApprovalRequest) -> Decision:
+        if request.protected:
+            if self._announced.pop(request.call_id, None) is None:
+                self._refused.add(request.call_id)
+            return Decision(approved=False, reason=PROTECTED_REFUSAL.format(reason=request.reason))
         await self._event(request.call_id).wait()
         waiter: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
         self._pending[request.call_id] = waiter

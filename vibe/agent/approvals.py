@@ -88,6 +88,8 @@ class HeadlessApprover:
     on_ask "deny" (default): the model is told no one can approve the call (and that the user can
     re-run with --auto-approve); the call is listed in the result's `denied`.
     on_ask "fail": raises ApprovalAbortedError; the loop ends the run (headless exit code 4).
+    A protected request (a change to repository metadata) is refused the same way, and the
+    model is told that --auto-approve would not change that.
     """
 
     def __init__(self, on_ask: OnAsk = "deny") -> None:
@@ -99,11 +101,15 @@ class HeadlessApprover:
                 f"{request.tool} call {request.title!r} needs approval ({request.reason}), "
                 "and --on-ask fail ends a non-interactive run instead of denying it"
             )
+        remedy = (
+            "a non-interactive run refuses it whatever its flags; the user can make this change "
+            "themselves, or approve it in the terminal UI"
+            if request.protected
+            else "the user can re-run with --auto-approve to allow such calls"
+        )
         return Decision(
             approved=False,
             decided_by="headless",
-            reason=(
-                f"{request.reason}, and this is a non-interactive run with no one to approve it "
-                "(the user can re-run with --auto-approve to allow such calls)"
-            ),
+            reason=f"{request.reason}, and this is a non-interactive run with no one to approve it "
+            f"({remedy})",
         )

@@ -203,6 +203,7 @@ class ToolDispatcher:
             diff=invocation.diff,
             command=invocation.command,
             suggested_rule=verdict.suggested_rule,
+            protected=verdict.protected,
         )
         self._emit(
             ev.ApprovalRequested(

@@ -25,6 +25,7 @@ from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.policy.engine import PermissionPolicy
 from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
+from vibe.sandbox.metadata_guard import MetadataGuard
 from vibe.sandbox.probe import create_sandbox
 from vibe.sandbox.switching import SwitchingSandbox
 from vibe.session.audit import AuditLog
@@ -149,7 +150,9 @@ def build_agent(
     settings = config.settings
     home = vibe_home(env)
     workspace = Workspace.create(options.cwd, options.extra_roots)
-    confined_as_asked = build_sandbox(settings, workspace)
+    # One policy, so plan mode's read-only sandbox shares the metadata guard of the normal one.
+    asked = sandbox_policy(settings, workspace)
+    confined_as_asked = create_sandbox(asked, settings.sandbox.use)
     registry = builtin_registry(confined_as_asked.report)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
@@ -159,7 +162,7 @@ def build_agent(
         auto_approve=options.auto_approve,
         rules_file=RulesDestination(workspace.cwd, env, config.trust),
     )
-    read_only = replace(sandbox_policy(settings, workspace), mode="read-only")
+    read_only = replace(asked, mode="read-only")
     sandbox = SwitchingSandbox(
         confined_as_asked,
         lambda: create_sandbox(read_only, settings.sandbox.use),
@@ -179,7 +182,9 @@ def build_agent(
     return Agent(
         model=client,
         tools=registry,
-        tool_context=ToolContext(workspace=workspace, fs=fs or LocalFileSystem(), sandbox=sandbox),
+        tool_context=ToolContext(
+            workspace=workspace, fs=fs or LocalFileSystem(workspace.roots), sandbox=sandbox
+        ),
         policy=policy,
         approver=approver,
         settings=AgentSettings(
@@ -226,12 +231,14 @@ def build_sandbox(settings: Settings, workspace: Workspace) -> Sandbox:
 
 
 def sandbox_policy(settings: Settings, workspace: Workspace) -> SandboxPolicy:
+    """The policy for the workspace, with a fresh metadata guard (idle until the first command)."""
     sandbox = settings.sandbox
     return SandboxPolicy(
         mode=sandbox.mode,
         writable_roots=workspace.roots,
         network=sandbox.network,
         protected=sandbox.protected,
+        guard=MetadataGuard(workspace.roots, sandbox.protected),
     )
 
 

@@ -17,10 +17,12 @@ Over every mode:
   (a "session" or "always" answer), the tool is set to `always`, or --auto-approve is on.
 - --auto-approve approves whatever would ask (except privilege escalation).
 - A tool set to `ask` asks even when a rule or mode would allow; `always` allows what would ask.
-- A change by a file tool (write_file, edit) to a path with a `.git` or `.vibe` component asks in
-  every mode (plan: denied), even with the tool set to `always`: git runs code named there and
-  vibe reads its permission rules there. --auto-approve may approve it; a "session" or "always"
-  answer approves only that call (no tool rule is kept or stored for it).
+- A change by a file tool (write_file, edit) to repository metadata (a path with a `.git` or
+  `.vibe` component, inside a folder shaped like a git directory, or one that would make a folder
+  one) asks in every mode (plan: denied): git runs code named there and vibe reads its rules
+  there. Only a person approves it, one call at a time: the verdict is marked `protected`, which
+  --auto-approve, auto mode, a tool set to `always` and earlier answers never override; approvers
+  with no person to ask (headless, editor) refuse it, and no answer to it is remembered.
 
 A command's verdict is the strictest of its parts' (deny > ask > allow). A part that writes
 (`> f`, `sort -o f`) or runs a program through its options (`rg --pre CMD`, `git -C DIR`) is not
@@ -131,8 +133,6 @@ class PermissionPolicy:
         # Where "always" answers are written (rule_store.rules_file); None: kept for the session only.
         self._destination = rules_file
         self.rules_file = rules_file.path if isinstance(rules_file, RulesDestination) else rules_file
-        # Reasons given for asks about protected paths: `remember` keeps nothing for those requests.
-        self._protected_reasons: set[str] = set()
 
     @property
     def mode(self) -> PermissionMode:
@@ -152,9 +152,11 @@ class PermissionPolicy:
         if invocation.command is not None:
             return self.assess_command(invocation.command, permission).verdict
         read_only = tool.read_only or not invocation.mutates
-        protected = None if read_only else protected_location(invocation.locations)
-        if protected is not None:
-            return self._protected(tool.name, protected)
+        if not read_only:
+            location = protected_location(invocation.locations)
+            if location is not None or invocation.metadata is not None:
+                shown = location or ", ".join(invocation.locations) or invocation.title
+                return self._protected(tool.name, shown, invocation.metadata)
         if permission == "ask":
             if self.auto_approve:
                 return Verdict("allow", "--auto-approve", "mode")
@@ -175,17 +177,16 @@ class PermissionPolicy:
             return Verdict("allow", "accept-edits mode: workspace edits apply", "mode")
         return Verdict("ask", f"{self._mode} mode: this change needs approval", "mode")
 
-    def _protected(self, tool: str, location: str) -> Verdict:
+    def _protected(self, tool: str, location: str, why: str | None) -> Verdict:
         if self._mode == "plan":
             return Verdict("deny", "plan mode: nothing may be changed", "mode")
-        if self.auto_approve:
-            return Verdict("allow", f"{location} is protected; approved by --auto-approve", "mode")
+        detail = f" ({why})" if why else ""
         reason = (
-            f"{tool} would change {location}: files under .git/ and .vibe/ decide what git runs "
-            "and what vibe allows, so every change there asks"
+            f"{tool} would change {location}{detail}: files under .git/ and .vibe/ (and any git "
+            "directory) decide what git runs and what vibe allows, so only a person can approve "
+            "such a change, one at a time"
         )
-        self._protected_reasons.add(reason)
-        return Verdict("ask", reason, "sandbox")
+        return Verdict("ask", reason, "sandbox", protected=True)
 
     def assess_command(self, command: str, permission: ToolPermission | None = None) -> CommandAssessment:
         """The verdict on a whole command line, with the decision on each of its parts."""
@@ -305,9 +306,9 @@ class PermissionPolicy:
             return None
         if not decision.approved:
             return self._remember_rejection(request)
+        if request.protected:
+            return None  # approved for this call only: no blanket rule for .git/ or .vibe/
         if request.command is None:
-            if request.reason in self._protected_reasons:
-                return None  # approved for this call only: no blanket rule for .git/ or .vibe/
             return self._remember_tool(request.tool, persist=decision.scope == "always")
         parts = self.assess_command(request.command).parts
         asking = [p for p in parts if p.action == "ask"]
@@ -328,9 +329,9 @@ class PermissionPolicy:
         return ", ".join(dict.fromkeys(texts))
 
     def _remember_rejection(self, request: ApprovalRequest) -> str | None:
+        if request.protected:
+            return None  # rejecting a change to .git/ must not switch the tool off
         if request.command is None:
-            if request.reason in self._protected_reasons:
-                return None  # rejecting a change to .git/ must not switch the tool off
             self._session_denied_tools.add(request.tool)
             return f'{request.tool} = "never" (this session)'
         patterns = [p.suggestion for p in self.assess_command(request.command).parts if p.action == "ask"]

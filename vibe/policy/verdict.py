@@ -20,6 +20,9 @@ class Verdict:
     rule: str | None = None
     # For "ask": the generalised prefix rule an "always allow" answer would store, e.g. "npm test".
     suggested_rule: str | None = None
+    # The call changes repository metadata (.git, .vibe, a git directory): only a person may
+    # approve it, one call at a time; --auto-approve, modes, rules and earlier answers never do.
+    protected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,8 @@ class ApprovalRequest:
     command: str | None = None
     # The rule "always allow" would store (shown to the user before they choose it).
     suggested_rule: str | None = None
+    # See Verdict.protected: approvers with no person to ask refuse; others ask for this call only.
+    protected: bool = False
 
 
 DecisionScope = Literal["once", "session", "always"]

@@ -6,11 +6,13 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from vibe.config.settings import SandboxMode
+from vibe.sandbox.git_safety import harden_git_env
+from vibe.sandbox.metadata_guard import MetadataGuard
 
 # Stay read-only even inside a writable root. All of `.git`, not just hooks and config: git reads
 # code to run from many places in it (commondir, config.worktree, modules/*/config, info/) and a
@@ -35,6 +37,9 @@ class SandboxPolicy:
     network: bool = False
     # Relative to each writable root.
     protected: tuple[str, ...] = DEFAULT_PROTECTED
+    # Finds .git/.vibe/git directories at any depth and neutralises those a command creates;
+    # one per workspace, shared by every sandbox built from this policy (plan mode's too).
+    guard: MetadataGuard | None = field(default=None, compare=False, repr=False)
 
     def effective_writable_roots(self) -> tuple[Path, ...]:
         """Existing, symlink-resolved roots that commands may write to under this mode."""
@@ -97,6 +102,20 @@ class SpawnSpec:
     # Value of RUN_MARKER_ENV in `env`: processes still carrying it once the command has ended
     # are killed by whoever ran the spec (run_process, run_sandboxed).
     run_marker: str | None = None
+    # Whoever runs the spec calls this exactly once, after the command and its strays ended (or
+    # when it could not start): it neutralises metadata the command planted (MetadataGuard.end)
+    # and returns notes to show with the command's output.
+    finished: Callable[[], tuple[str, ...]] | None = None
+
+
+def guarded(policy: SandboxPolicy) -> Callable[[], tuple[str, ...]] | None:
+    """Call in `wrap`, before building the command: brings the policy's guard up to date and
+    returns the spec's `finished`."""
+    guard = policy.guard
+    if guard is None or not guard.enabled:
+        return None
+    guard.begin()
+    return guard.end
 
 
 class Sandbox(Protocol):
@@ -115,6 +134,16 @@ def marked_env(extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], 
     env[RUN_MARKER_ENV] = marker
     return env, marker
 
+
+# What the guard enforces on every backend (and unconfined, when the sandbox fell back).
+NEW_METADATA_RENAMED = (
+    "a .git, .vibe or git directory (bare repository) a command creates in the workspace is renamed "
+    "aside when the command ends, so git and vibe never use it"
+)
+NEW_METADATA_WINDOW = (
+    "while a command runs, a .git, .vibe or git directory it creates exists until the command ends: "
+    "a program outside vibe looking for repositories at that moment (an editor) could use it"
+)
 
 # Without a PID namespace, strays are found by their run marker (reaper.py).
 STRAYS_KILLED = "background processes a command leaves (setsid, nohup, daemons) are killed when it ends"
@@ -138,18 +167,23 @@ class NoSandbox:
         reason: str | None = None,
         warning: str | None = None,
         probed: tuple[str, ...] = (),
+        policy: SandboxPolicy | None = None,
     ) -> None:
         summary = "no OS sandbox: commands run with your user's full permissions"
         if reason:
             summary = f"{summary} ({reason})"
+        # Only when the sandbox fell back: `off` and full-access are the user's explicit choice.
+        self._policy = policy or SandboxPolicy(mode=mode)
+        guard = self._policy.guard
+        watched = guard is not None and guard.enabled
         self._report = SandboxReport(
             backend="none",
             confined=False,
             summary=summary,
             mode=mode,
             network=True,
-            enforced=(STRAYS_KILLED,),
-            not_enforced=_UNCONFINED_NOT_ENFORCED,
+            enforced=(STRAYS_KILLED, *((NEW_METADATA_RENAMED,) if watched else ())),
+            not_enforced=(*_UNCONFINED_NOT_ENFORCED, *((NEW_METADATA_WINDOW,) if watched else ())),
             warning=warning,
             probed=probed,
         )
@@ -159,5 +193,7 @@ class NoSandbox:
         return self._report
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        finished = guarded(self._policy)
         env, marker = marked_env()
-        return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker)
+        harden_git_env(env)
+        return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker, finished=finished)

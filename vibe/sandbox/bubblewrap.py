@@ -5,8 +5,11 @@ protected path bound read-only over itself. A protected path that does not exist
 in most repositories, `.git/` outside a repository) gets an empty read-only folder mounted on it
 so the command cannot create it; the mount point has to exist on disk while the command runs,
 so a tiny `sh` wrapper outside the sandbox removes it (only if still empty) afterwards, and the
-workspace is left as it was. All capabilities are dropped (CI runs as root), and the command gets
-a new session so it cannot push input into the user's terminal. When the command exits, the PID
+workspace is left as it was. Below the roots, every `.git`, `.vibe` and git directory the
+policy's MetadataGuard knows of (and what a `.git` file points to) is mounted read-only too; one
+a command creates is renamed aside when it ends (metadata_guard.py). All capabilities are
+dropped (CI runs as root), and the command gets a new session so it cannot push input into the
+user's terminal. When the command exits, the PID
 namespace dies and takes every background process with it (`--die-with-parent` covers the case
 where bwrap itself is killed).
 """
@@ -20,7 +23,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.sandbox.base import SandboxPolicy, SandboxReport, SpawnSpec, marked_env
+from vibe.sandbox.base import (
+    NEW_METADATA_RENAMED,
+    NEW_METADATA_WINDOW,
+    SandboxPolicy,
+    SandboxReport,
+    SpawnSpec,
+    guarded,
+    marked_env,
+)
+from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.tmpdir import PrivateTmp
 
 _SH = "/bin/sh"
@@ -50,25 +62,43 @@ class _Protection:
     missing: bool
 
 
-def protected_mounts(roots: Sequence[Path], names: Sequence[str]) -> list[_Protection]:
-    """Where to mount read-only so that each `root/name` can neither be changed nor created."""
+def protected_mounts(
+    roots: Sequence[Path], names: Sequence[str], nested: Sequence[Path] = ()
+) -> list[_Protection]:
+    """Where to mount read-only so that each `root/name` can neither be changed nor created, and
+    each of `nested` (existing metadata below the roots) cannot be changed."""
     found: dict[Path, _Protection] = {}
     for root in roots:
         for name in names:
-            target = Path(os.path.realpath(root / name))  # a symlinked .git protects its target
-            owner = next((r for r in roots if target != r and target.is_relative_to(r)), None)
-            if owner is None:
-                continue  # outside every writable root: read-only already
-            probe = owner
-            for part in target.relative_to(owner).parts:
-                probe = probe / part
-                if not probe.exists():
-                    found.setdefault(probe, _Protection(probe, missing=True))
-                    break
-                if probe == target or not probe.is_dir():
-                    found.setdefault(probe, _Protection(probe, missing=False))
-                    break
-    return list(found.values())
+            _protect(root / name, roots, found, create_missing=True)
+    for path in nested:
+        _protect(path, roots, found, create_missing=False)
+    # A path inside another protected folder is read-only already: one mount fewer.
+    kept = sorted(found.values(), key=lambda item: len(item.path.parts))
+    result: list[_Protection] = []
+    for item in kept:
+        if not any(other.path in item.path.parents and not other.missing for other in result):
+            result.append(item)
+    return result
+
+
+def _protect(
+    path: Path, roots: Sequence[Path], found: dict[Path, _Protection], *, create_missing: bool
+) -> None:
+    target = Path(os.path.realpath(path))  # a symlinked .git protects its target
+    owner = next((r for r in roots if target != r and target.is_relative_to(r)), None)
+    if owner is None:
+        return  # outside every writable root: read-only already
+    probe = owner
+    for part in target.relative_to(owner).parts:
+        probe = probe / part
+        if not probe.exists():
+            if create_missing:
+                found.setdefault(probe, _Protection(probe, missing=True))
+            return
+        if probe == target or not probe.is_dir():
+            found.setdefault(probe, _Protection(probe, missing=False))
+            return
 
 
 class BubblewrapSandbox:
@@ -95,7 +125,10 @@ class BubblewrapSandbox:
             args += ["--bind", str(root), str(root)]
         args += ["--bind", tmp, tmp]
         # Computed per command: a protected path may have appeared or gone since the last one.
-        protections = protected_mounts(self._roots, self._policy.protected)
+        finished = guarded(self._policy)
+        guard = self._policy.guard
+        nested = guard.protected_paths() if guard is not None else []
+        protections = protected_mounts(self._roots, self._policy.protected, nested)
         for item in protections:
             source = str(self._tmp.empty) if item.missing else str(item.path)
             args += ["--ro-bind", source, str(item.path)]
@@ -105,7 +138,8 @@ class BubblewrapSandbox:
             script = _CLEANUP_SCRIPT.format(paths=" ".join(shlex.quote(path) for path in created))
             args = [_SH, "-c", script, "vibe-sandbox", *args]
         env, marker = marked_env({"TMPDIR": tmp})
-        return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker)
+        harden_git_env(env)
+        return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=finished)
 
     def _describe(self) -> SandboxReport:
         policy = self._policy
@@ -118,6 +152,15 @@ class BubblewrapSandbox:
             enforced.append(
                 "read-only inside the workspace (and cannot be created if missing): " + ", ".join(protected)
             )
+        guard = policy.guard
+        watched = guard is not None and guard.enabled and bool(self._roots)
+        if watched:
+            enforced.append(
+                "read-only at any depth below the workspace roots: every existing .git and .vibe, "
+                "every folder shaped like a git directory (a bare repository), and the git "
+                "directories .git files point to"
+            )
+            enforced.append(NEW_METADATA_RENAMED)
         if not policy.network:
             enforced.append("no network: own network namespace (no TCP, UDP, DNS or abstract sockets)")
         enforced += [
@@ -128,6 +171,8 @@ class BubblewrapSandbox:
             "reads are not restricted: commands can read every file your user can",
             "Unix sockets on the filesystem (e.g. Docker's or D-Bus's) can still be connected to",
         ]
+        if watched:
+            not_enforced.append(NEW_METADATA_WINDOW)
         if policy.network:
             not_enforced.append("network is allowed (--allow-network or config)")
         target = "$TMPDIR" if policy.mode == "read-only" else "the workspace and $TMPDIR"

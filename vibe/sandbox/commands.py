@@ -15,6 +15,7 @@ from typing import TextIO
 from vibe.config.settings import SandboxPreference
 from vibe.sandbox.base import SandboxPolicy, SandboxReport, SandboxUnavailableError
 from vibe.sandbox.probe import Backend, create_sandbox
+from vibe.sandbox.process import finish_spec
 from vibe.sandbox.reaper import kill_marked
 
 # Shell conventions: found but cannot run / not found.
@@ -72,6 +73,8 @@ def run_sandboxed(
         signal.signal(signal.SIGINT, previous)
         if spec.run_marker:
             kill_marked(spec.run_marker)
+        for note in finish_spec(spec):
+            print(f"vibe sandbox: {note}", file=err)
     return returncode if returncode >= 0 else 128 - returncode
 
 

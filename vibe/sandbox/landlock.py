@@ -7,8 +7,9 @@ that runs between fork and exec is two system calls.
 What Landlock can and cannot do decides the report:
 - it restricts opening and changing files by path, with every right the kernel's ABI knows;
   reads stay allowed everywhere;
-- rules only grant: a subfolder of a writable root cannot be made read-only again, so the
-  protected paths (.git/hooks, ...) are NOT protected by this backend;
+- rules only grant: a subfolder of a writable root cannot be made read-only again, so existing
+  protected paths (.git/hooks, ...) are NOT protected by this backend; a `.git`, `.vibe` or git
+  directory a command creates is renamed aside when it ends (metadata_guard.py), as everywhere;
 - network (ABI >= 4): TCP bind and connect only; UDP, and Unix sockets on the filesystem, stay
   open. ABI >= 6 also stops abstract Unix sockets and signals to processes outside the sandbox;
 - it has no process namespace: strays are found by their run marker (reaper.py).
@@ -23,7 +24,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.sandbox.base import STRAYS_GAP, STRAYS_KILLED, SandboxPolicy, SandboxReport, SpawnSpec, marked_env
+from vibe.sandbox.base import (
+    NEW_METADATA_RENAMED,
+    NEW_METADATA_WINDOW,
+    STRAYS_GAP,
+    STRAYS_KILLED,
+    SandboxPolicy,
+    SandboxReport,
+    SpawnSpec,
+    guarded,
+    marked_env,
+)
+from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.tmpdir import PrivateTmp
 
 # The same numbers on every architecture (syscalls added after the tables were unified).
@@ -197,10 +209,17 @@ class LandlockSandbox:
         return self._report
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        finished = guarded(self._policy)
         env, marker = marked_env({"TMPDIR": str(self._tmp.path)})
+        harden_git_env(env)
         fd = self._fd
         return SpawnSpec(
-            argv=list(argv), cwd=cwd, env=env, preexec=lambda: _restrict_self(fd), run_marker=marker
+            argv=list(argv),
+            cwd=cwd,
+            env=env,
+            preexec=lambda: _restrict_self(fd),
+            run_marker=marker,
+            finished=finished,
         )
 
     def _describe(self, rights: _Rights) -> SandboxReport:
@@ -211,11 +230,19 @@ class LandlockSandbox:
         enforced = [f"writes (create, change, delete) only inside: {where}"]
         not_enforced = ["reads are not restricted: commands can read every file your user can"]
         protected = [f"{root}/{name}" for root in roots for name in policy.protected]
+        guard = policy.guard
+        watched = guard is not None and guard.enabled and bool(roots)
+        if watched:
+            enforced.append(NEW_METADATA_RENAMED)
         if protected:
+            nested = " and the same names at any depth" if watched else ""
             not_enforced.append(
-                "protected paths are writable like the rest of the workspace (Landlock cannot make "
-                "part of a writable folder read-only): " + ", ".join(protected)
+                "existing protected paths are writable like the rest of the workspace (Landlock cannot "
+                "make part of a writable folder read-only), so a command can change the hooks and "
+                f"config git runs later: {', '.join(protected)}{nested}"
             )
+        if watched:
+            not_enforced.append(NEW_METADATA_WINDOW)
         if self.abi < 2:
             not_enforced.append("moving or linking files between folders is refused (Landlock ABI 1)")
         network_sentence = "network allowed"
@@ -239,7 +266,7 @@ class LandlockSandbox:
         if policy.mode == "read-only":
             target = "writes only to $TMPDIR"
         else:
-            target = "writes only to the workspace and $TMPDIR (.git and .vibe NOT protected)"
+            target = "writes only to the workspace and $TMPDIR (existing .git and .vibe NOT protected)"
         summary = f"confined by Landlock (ABI {self.abi}): {target}; {network_sentence}"
         return SandboxReport(
             backend=self.backend,

@@ -71,9 +71,13 @@ class ProbedSandbox:
 
 
 def probe_backend(backend: Backend, policy: SandboxPolicy) -> Sandbox:
-    """The backend's sandbox, after running `true` in it; raises BackendUnavailableError."""
+    """The backend's sandbox, after running `true` in it; raises BackendUnavailableError.
+
+    The probe runs in a twin built without the policy's guard: the guard's first use walks the
+    whole workspace, which belongs to the first real command, not to start-up.
+    """
     try:
-        sandbox = backend.build(policy)
+        sandbox = backend.build(replace(policy, guard=None))
     except (OSError, BackendUnavailableError) as exc:
         raise BackendUnavailableError(str(exc) or type(exc).__name__) from exc
     roots = policy.effective_writable_roots()
@@ -100,7 +104,12 @@ def probe_backend(backend: Backend, policy: SandboxPolicy) -> Sandbox:
         detail = completed.stderr.decode(errors="replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit code {completed.returncode}"
         raise BackendUnavailableError(f"test command failed: {reason}")
-    return sandbox
+    if policy.guard is None:
+        return sandbox
+    try:
+        return backend.build(policy)
+    except (OSError, BackendUnavailableError) as exc:
+        raise BackendUnavailableError(str(exc) or type(exc).__name__) from exc
 
 
 def create_sandbox(
@@ -130,6 +139,7 @@ def create_sandbox(
         )
     return NoSandbox(
         mode=policy.mode,
+        policy=policy,
         reason="no working sandbox",
         warning=f"no working sandbox ({why}): commands run unconfined, so every command will need approval",
         probed=tuple(failures),

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import logging
 import os
 import signal
 import subprocess
@@ -35,6 +36,7 @@ _LIVE_INTERVAL_SECONDS = 0.05
 _LIVE_MAX_PENDING_CHARS = 16 * 1024
 _DEATH_POLL_SECONDS = 0.02
 _PROC = Path("/proc")
+log = logging.getLogger("vibe.sandbox")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,8 @@ class ProcessOutcome:
     # Processes of the group still running after the main one exited were stopped.
     background_stopped: bool
     duration_seconds: float
+    # From the sandbox, once everything had ended (e.g. repository metadata renamed aside).
+    notes: tuple[str, ...] = ()
 
 
 async def run_process(
@@ -81,6 +85,7 @@ async def run_process(
         )
     except BaseException:
         pump.close()
+        finish_spec(spec)
         raise
     finally:
         # The child holds its own copy; ours must go or the pipe never reports end-of-file.
@@ -114,6 +119,7 @@ async def run_process(
         raise
     finally:
         pump.close()
+        notes = finish_spec(spec)
 
     returncode = wait_task.result()
     captured = capture.render()
@@ -127,7 +133,20 @@ async def run_process(
         total_bytes=captured.total_bytes,
         background_stopped=background_stopped,
         duration_seconds=loop.time() - started,
+        notes=notes,
     )
+
+
+def finish_spec(spec: SpawnSpec) -> tuple[str, ...]:
+    """Run the spec's `finished` (once everything it started has ended). A failure there must
+    not pass silently: it becomes a note, for the model and the user."""
+    if spec.finished is None:
+        return ()
+    try:
+        return spec.finished()
+    except Exception as exc:  # a bug in the check must not turn into a crashed tool call
+        log.exception("checking the workspace after a command failed")
+        return (f"[vibe] WARNING: could not check what the command created in the workspace ({exc}).",)
 
 
 async def _stop_strays(spec: SpawnSpec, grace: float) -> bool:

@@ -71,6 +71,9 @@ class Invocation:
     diff: str | None = None
     # For shells: the command line as the user should read it.
     command: str | None = None
+    # Set by file tools when the change touches repository metadata: why, for the policy
+    # ("it is inside .git", "it would make x a git directory").
+    metadata: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", scrub(self.title))

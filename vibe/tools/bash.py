@@ -147,6 +147,7 @@ def _result(outcome: ProcessOutcome, timeout: int, notes: list[str], sandbox: Sa
         lines.append(f"killed by signal {outcome.signal} ({_signal_name(outcome.signal)})")
     else:
         lines.append(f"exit code: {outcome.exit_code}")
+    lines.extend(outcome.notes)
     ok = outcome.exit_code == 0 and not outcome.timed_out
     if not ok and not outcome.timed_out:
         note = sandbox_failure_note(output, sandbox)

@@ -6,10 +6,11 @@ import asyncio
 import errno
 import os
 import stat
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
-from vibe.fileio import atomic_write_text
+from vibe.beneath import replace_file
 
 # Text tools hold a whole file (and a few copies while matching and diffing): past this size a
 # file is read through a window (read_file) or changed with a command, never loaded whole.
@@ -34,7 +35,9 @@ class FileSystem(Protocol):
         ...
 
     async def write_text(self, path: Path, content: str) -> None:
-        """Create or replace `path` atomically with UTF-8 `content`, creating parent folders."""
+        """Create or replace `path` atomically with UTF-8 `content`, creating parent folders.
+        `path` is as `Workspace.resolve` gave it: a symlink that appeared on the way since then
+        makes the write fail (OSError) rather than follow it."""
         ...
 
 
@@ -72,6 +75,12 @@ def read_regular_file(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
 
 
 class LocalFileSystem:
+    """The local disk. Writes never follow a symlink below the workspace root holding the file
+    (below `/` for a file outside `roots`): see vibe/beneath.py."""
+
+    def __init__(self, roots: Sequence[Path] = ()) -> None:
+        self._roots = tuple(roots)
+
     async def read_text(self, path: Path) -> str:
         data = await asyncio.to_thread(read_regular_file, path)
         if looks_binary(data):
@@ -82,4 +91,6 @@ class LocalFileSystem:
             raise BinaryFileError(f"{path} is not UTF-8 text") from exc
 
     async def write_text(self, path: Path, content: str) -> None:
-        await asyncio.to_thread(atomic_write_text, path, content)
+        holding = [root for root in self._roots if path.is_relative_to(root)]
+        root = max(holding, key=lambda r: len(r.parts)) if holding else None
+        await asyncio.to_thread(replace_file, path, content.encode("utf-8"), root=root)

@@ -22,6 +22,7 @@ from typing import Any, ClassVar, cast
 from pydantic import BaseModel, Field
 
 from vibe.sandbox.base import Sandbox
+from vibe.sandbox.process import finish_spec
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
 from vibe.tools.fs import looks_binary
 from vibe.tools.glob_tool import path_filter
@@ -207,16 +208,20 @@ async def search_ripgrep(
         argv += ["--glob", args.glob]
     argv += ["--regexp", args.pattern, "--", operand]
     spec = sandbox.wrap(argv, cwd)
-    process = await asyncio.create_subprocess_exec(
-        *spec.argv,
-        cwd=spec.cwd,
-        env=dict(spec.env) if spec.env is not None else None,
-        preexec_fn=spec.preexec,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        limit=_RG_LINE_LIMIT,
-    )
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *spec.argv,
+            cwd=spec.cwd,
+            env=dict(spec.env) if spec.env is not None else None,
+            preexec_fn=spec.preexec,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            limit=_RG_LINE_LIMIT,
+        )
+    except BaseException:
+        finish_spec(spec)
+        raise
     assert process.stdout is not None and process.stderr is not None
     errors = asyncio.ensure_future(process.stderr.read(64 * 1024))
     parsed_any = False
@@ -231,6 +236,8 @@ async def search_ripgrep(
         if process.returncode is None:
             process.kill()
             await process.wait()
+        # ripgrep writes nothing; this only closes the sandbox's books on the command.
+        finish_spec(spec)
         stderr = (await errors).decode("utf-8", errors="replace")
     # Exit 1 is "no match"; 2 is an error, fatal only if nothing at all was searched.
     return not (process.returncode == 2 and (not parsed_any or "regex parse error" in stderr))

@@ -35,6 +35,13 @@ class Workspace:
             )
         return real
 
+    def root_of(self, path: Path) -> Path:
+        """The innermost root holding `path` (a path `resolve` returned)."""
+        holding = [root for root in self.roots if path == root or path.is_relative_to(root)]
+        if not holding:
+            raise OutsideWorkspaceError(f"{path} is outside the workspace")
+        return max(holding, key=lambda root: len(root.parts))
+
     def display(self, path: Path) -> str:
         """Path as users and the model should read it: relative to cwd when inside it."""
         if path == self.cwd:

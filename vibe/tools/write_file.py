@@ -12,6 +12,7 @@ from typing import ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from vibe.sandbox.repo_metadata import metadata_reason
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
 from vibe.tools.diffs import diff_stats, unified_diff
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
@@ -96,7 +97,10 @@ def plan_write(
         output = f"{summary}: {counts}.\n\n{cap_text(diff, MAX_DIFF_IN_OUTPUT)}".rstrip("\n")
         return ToolResult(output=output, diff=diff)
 
-    return Invocation(title=title, execute=execute, locations=(shown,), mutates=True, diff=diff)
+    metadata = metadata_reason(path, ctx.workspace.root_of(path))
+    return Invocation(
+        title=title, execute=execute, locations=(shown,), mutates=True, diff=diff, metadata=metadata
+    )
 
 
 def _display_diff(before: str | None, after: str, shown: str) -> str:

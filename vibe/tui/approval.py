@@ -3,6 +3,9 @@
 Keyboard first: 1-4 (or y / s / a / n) pick an answer, arrows + Enter work too, Tab reaches
 the feedback field (Enter there denies with that feedback). Esc denies and interrupts the run,
 the same meaning Esc has everywhere else in the app.
+
+A protected request (a change to repository metadata) offers only "Allow once" and "Deny":
+such a change is approved by a person, one call at a time, never for a session or for good.
 """
 
 from __future__ import annotations
@@ -51,16 +54,7 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
                     yield Static(diff_text(request.diff))
                 elif request.command:
                     yield Static(Text(f"$ {request.command}", style="bold"))
-            always = "3  Always allow"
-            if request.suggested_rule:
-                always += f"  (stores rule: {request.suggested_rule})"
-            yield OptionList(
-                Option("1  Allow once", id="once"),
-                Option("2  Allow for this session", id="session"),
-                Option(Text(always), id="always"),  # a rule like `ls [a-z]*` is not markup
-                Option("4  Deny", id="deny"),
-                id="approval-choices",
-            )
+            yield OptionList(*_choices(request), id="approval-choices")
             yield Input(placeholder="feedback for the model (optional; Enter denies with it)", id="feedback")
 
     def on_mount(self) -> None:
@@ -81,6 +75,8 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
     def action_choose(self, choice: str) -> None:
         from vibe.agent.approvals import Decision
 
+        if self.request.protected and choice not in ("once", "deny"):
+            return  # a protected change is never approved beyond this one call (keys 2/s, 3/a)
         feedback = self.query_one("#feedback", Input).value.strip() or None
         if choice == "deny":
             decision = Decision(approved=False, feedback=feedback, reason="denied by the user")
@@ -90,6 +86,23 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
 
     def action_interrupt(self) -> None:
         self.dismiss(INTERRUPT)
+
+
+def _choices(request: ApprovalRequest) -> list[Option]:
+    if request.protected:
+        return [
+            Option("1  Allow once (changes to repository metadata are approved one at a time)", id="once"),
+            Option("4  Deny", id="deny"),
+        ]
+    always = "3  Always allow"
+    if request.suggested_rule:
+        always += f"  (stores rule: {request.suggested_rule})"
+    return [
+        Option("1  Allow once", id="once"),
+        Option("2  Allow for this session", id="session"),
+        Option(Text(always), id="always"),  # a rule like `ls [a-z]*` is not markup
+        Option("4  Deny", id="deny"),
+    ]
 
 
 class ModalApprover:

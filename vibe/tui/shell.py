@@ -61,7 +61,7 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
         status = "ok" if outcome.exit_code == 0 else "error"
         output = outcome.output.rstrip("\n")
         ending = "timed out" if outcome.timed_out else f"exit code: {outcome.exit_code}"
-        output = f"{output}\n{ending}" if output else ending
+        output = "\n".join([*([output] if output else []), ending, *outcome.notes])
     _finish(app, call_id, status, output, began)
 
 
