@@ -25,11 +25,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from vibe.policy.shell_eval import code_from_data
+from vibe.policy.shell_source import has_continuation, join_continued_lines
 from vibe.policy.shell_wrappers import unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 from vibe.policy.simple_command import (
+    Glob,
     SimpleCommand,
     Word,
     assignment_risk,
@@ -46,6 +48,8 @@ _WRITE_OPERATORS = frozenset({">", ">>", "&>", "&>>", ">|", ">&"})
 
 _BRACE_EXPANSION = re.compile(r"\{[^{}]*(,|\.\.)[^{}]*\}")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# A pattern character bash expands (`*`, `?`, `[`) that no backslash escapes.
+_UNESCAPED_GLOB = re.compile(r"(?:^|[^\\])(?:\\\\)*[*?\[]")
 _BACKTICK_ESCAPE = re.compile(r"\\([\\`$])")
 _STRING_ESCAPE = re.compile(r"\\([\\\"$`\n])")
 
@@ -65,6 +69,11 @@ def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
         return (SimpleCommand((), command, opaque="shell scripts nested too deeply to analyse"),)
     source = command.encode()
     tree = _parser().parse(source)
+    if has_continuation(command):
+        # Judge the words bash reads: `--o\\<newline>utput` is one word to bash.
+        command = join_continued_lines(command, tree)
+        source = command.encode()
+        tree = _parser().parse(source)
     walker = _Walker(source, depth)
     walker.visit(tree.root_node, ())
     parts = walker.parts
@@ -199,7 +208,12 @@ class _Walker:
         words: list[Word] = []
         opaque: str | None = None
         environment: list[str] = []
-        for child in node.named_children:
+        translated = False
+        for child in node.children:
+            if not child.is_named:
+                # `cmd $"text"`: the `$` of a translated string hangs between the words.
+                translated = child.type == "$"
+                continue
             field = _field_of(node, child)
             if child.type == "variable_assignment":
                 assigned = self._assignment(child, standalone=False)
@@ -219,7 +233,8 @@ class _Walker:
             elif field in ("name", "argument"):
                 target = child.named_children[0] if child.type == "command_name" else child
                 self._substitutions(target)
-                words.append(self.word(target))
+                words.append(None if translated else self.word(target))
+            translated = False
         for word_node in extra:
             self._substitutions(word_node)
             words.append(self.word(word_node))
@@ -252,7 +267,9 @@ class _Walker:
             raw = self._text(node)
             if _BRACE_EXPANSION.search(raw):
                 return None
-            return _ESCAPE.sub(r"\1", raw)
+            text = _ESCAPE.sub(r"\1", raw)
+            # `[` alone is the test command, not a pattern.
+            return Glob(text) if raw != "[" and _UNESCAPED_GLOB.search(raw) else text
         if kind == "number":
             return self._text(node)
         if kind == "raw_string":
@@ -268,7 +285,7 @@ class _Walker:
             return "".join(pieces)
         if kind == "concatenation":
             unquoted = "".join(self._text(c) for c in node.named_children if c.type == "word")
-            if _BRACE_EXPANSION.search(unquoted):
+            if _BRACE_EXPANSION.search(unquoted) or _translated(node):
                 return None
             joined: list[str] = []
             for child in node.named_children:
@@ -276,8 +293,14 @@ class _Walker:
                 if piece is None:
                     return None
                 joined.append(piece)
-            return "".join(joined)
+            glob = any(isinstance(c, Glob) for c in joined)
+            return Glob("".join(joined)) if glob else "".join(joined)
         return None
+
+
+def _translated(node: Node) -> bool:
+    """`$"text"`: bash may replace the text by its translation (gettext), known at run time."""
+    return any(child.type == "$" and not child.is_named for child in node.children)
 
 
 def _field_of(parent: Node, child: Node) -> str | None:
