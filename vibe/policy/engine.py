@@ -39,10 +39,11 @@ from pathlib import Path
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
 from vibe.config.rule_store import store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
-from vibe.policy.rules import STRICTNESS, RuleJudgement, RuleSet
+from vibe.policy.programs import read_only_problem
+from vibe.policy.rules import STRICTNESS, Rule, RuleJudgement, RuleSet
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.simple_command import SimpleCommand
-from vibe.policy.suggest import suggest_pattern
+from vibe.policy.suggest import exact_pattern, suggest_pattern
 from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictAction, VerdictSource
 from vibe.tools.base import AnyTool, Invocation
 
@@ -95,6 +96,13 @@ def _effects(part: SimpleCommand) -> str | None:
     if part.executes:
         effects.append(f"may run other programs through {'; '.join(part.executes)}")
     return ", and ".join(effects) or None
+
+
+def _beyond_reading(part: SimpleCommand, rule: Rule | None) -> str | None:
+    """For a part a read-only rule allows: what may make it do more than read (the allow-lists)."""
+    if rule is None or not rule.source.read_only:
+        return None
+    return read_only_problem(part)
 
 
 def _environment(part: SimpleCommand) -> str:
@@ -230,6 +238,11 @@ class PermissionPolicy:
         if rule is not None and rule.source.read_only and part.environment and not confined_auto:
             # No suggestion: a rule for the command would not cover the variables either.
             return PartVerdict(part, "ask", _environment(part), "mode", rule_text, needs_rule=False)
+        beyond = _beyond_reading(part, rule)
+        if beyond is not None and not confined_auto:
+            # "Always" stores this exact command: a rule for the program would allow any option.
+            reason = f"is not read-only: {beyond} ({self._mode} mode asks)"
+            return PartVerdict(part, "ask", reason, "mode", rule_text, suggestion=exact_pattern(part))
         if rule is not None and rule_text in self._session_rules:
             return PartVerdict(
                 part, "allow", f"was approved for this session ({rule_text})", "session", rule_text
@@ -270,6 +283,8 @@ class PermissionPolicy:
             why = "is not allowed by a read-only rule"
         elif not rule.source.read_only:
             why = f"is allowed by {rule.describe()}, which is not marked read_only"
+        elif (beyond := _beyond_reading(part, rule)) is not None:
+            why = f"is not read-only: {beyond}"
         else:
             return PartVerdict(part, "allow", f"is read-only by {rule.describe()}", "rule", rule_text)
         return PartVerdict(
