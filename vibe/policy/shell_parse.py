@@ -49,6 +49,10 @@ _WRITE_OPERATORS = frozenset({">", ">>", "&>", "&>>", ">|", ">&"})
 _BRACE_EXPANSION = re.compile(r"\{[^{}]*(,|\.\.)[^{}]*\}")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
 # A pattern character bash expands (`*`, `?`, `[`) that no backslash escapes.
+# Bash's tables of aliases and remembered command paths: `BASH_CMDS[ls]=/usr/bin/sudo` makes
+# `ls` run sudo, whatever builtin writes them (declare, read, printf -v). Aliases only expand
+# after `shopt -s expand_aliases`.
+_COMMAND_REBINDING = re.compile(r"BASH_CMDS|BASH_ALIASES|expand_aliases")
 _UNESCAPED_GLOB = re.compile(r"(?:^|[^\\])(?:\\\\)*[*?\[]")
 _BACKTICK_ESCAPE = re.compile(r"\\([\\`$])")
 _STRING_ESCAPE = re.compile(r"\\([\\\"$`\n])")
@@ -66,7 +70,8 @@ def _parser() -> Parser:
 def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
     """Every simple command `command` would run, in source order."""
     if depth > MAX_DEPTH:
-        return (SimpleCommand((), command, opaque="shell scripts nested too deeply to analyse"),)
+        reason = "shell scripts nested too deeply to analyse"
+        return (SimpleCommand((), command, opaque=reason, elevated=True),)
     source = command.encode()
     tree = _parser().parse(source)
     if has_continuation(command):
@@ -79,10 +84,13 @@ def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
     parts = walker.parts
     parts.extend(code_from_data(tree.root_node, walker.text))
     if tree.root_node.has_error:
-        broken = SimpleCommand(
-            (), command.strip(), opaque="the command has a syntax error bash may read differently"
-        )
-        parts.append(broken)
+        # What bash makes of it is unknown: it may run any program, sudo among them.
+        reason = "the command has a syntax error bash may read differently"
+        parts.append(SimpleCommand((), command.strip(), opaque=reason, elevated=True))
+    rebinding = _COMMAND_REBINDING.search(command)
+    if rebinding is not None:
+        reason = f"{rebinding.group()} can make a command name run another program (sudo among them)"
+        parts.append(SimpleCommand((), command.strip(), opaque=reason, elevated=True))
     return tuple(parts)
 
 
