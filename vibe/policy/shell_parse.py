@@ -301,7 +301,8 @@ class _Walker:
                 if piece is None:
                     return None
                 joined.append(piece)
-            glob = any(isinstance(c, Glob) for c in joined)
+            # tree-sitter splits `a[1]` into `a`, `[`, `1]`: the pattern shows in the joined text.
+            glob = any(isinstance(c, Glob) for c in joined) or _UNESCAPED_GLOB.search(unquoted)
             return Glob("".join(joined)) if glob else "".join(joined)
         return None
 

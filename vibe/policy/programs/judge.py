@@ -25,11 +25,9 @@ from vibe.policy.simple_command import SimpleCommand, Word
 _HELP = "help version"
 
 SED = Options(
-    flags="nrsuzEb",
+    flags="nrsuzE",
     valued="efl",
-    long_flags=(
-        f"quiet silent regexp-extended separate unbuffered null-data posix debug sandbox binary {_HELP}"
-    ),
+    long_flags=f"quiet silent regexp-extended separate unbuffered null-data posix debug sandbox {_HELP}",
     long_valued="expression file line-length",
 )
 # awk reads its options before the program only; gawk's long forms of -F and -v.
@@ -54,7 +52,7 @@ TAR = Options(
     long_optional="totals occurrence",
 )
 _TAR_VALUED = frozenset(TAR.valued)
-_PROGRAMS: dict[str, Options] = {**TABLES, "rg": RG, "tree": TREE, "file": FILE}
+PROGRAMS: dict[str, Options] = {**TABLES, "rg": RG, "tree": TREE, "file": FILE}
 
 
 def knows_program(words: Sequence[Word]) -> bool:
@@ -62,7 +60,7 @@ def knows_program(words: Sequence[Word]) -> bool:
     name = words[0] if words else None
     if name == "git":
         return git_subcommand(words) is not None
-    return name in _PROGRAMS or name in AWK_NAMES or name in ("find", "sed", "tar")
+    return name in PROGRAMS or name in AWK_NAMES or name in ("find", "sed", "tar")
 
 
 def read_only_problem(part: SimpleCommand) -> str | None:
@@ -71,7 +69,7 @@ def read_only_problem(part: SimpleCommand) -> str | None:
     name = words[0] if words else None
     if name is None or not knows_program(words):
         return None
-    if part.open_tail and "--" not in words and not _PROGRAMS.get(name, Options()).inert:
+    if part.open_tail and "--" not in words and not PROGRAMS.get(name, Options()).inert:
         return f"xargs adds words at run time where {name} reads options"
     if name == "git":
         return git_problem(words)
@@ -83,7 +81,7 @@ def read_only_problem(part: SimpleCommand) -> str | None:
         return _awk(words, name)
     if name == "tar":
         return _tar(words)
-    found = scan(_PROGRAMS[name], words, name)
+    found = scan(PROGRAMS[name], words, name)
     if found.problem is None and name == "date":
         return _date(found)
     return found.problem

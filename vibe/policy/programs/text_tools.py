@@ -53,7 +53,7 @@ TAIL = Options(
 WC = Options(
     flags="clmwL",
     long_flags=f"bytes chars lines max-line-length words {_HELP}",
-    long_valued="files0-from total",
+    long_valued="files0-from",
     inert=True,
 )
 PWD = Options(flags="LP", long_flags=_HELP, inert=True)
