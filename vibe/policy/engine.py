@@ -39,7 +39,6 @@ from pathlib import Path
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
 from vibe.config.rule_store import store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
-from vibe.policy.programs import read_only_problem
 from vibe.policy.rules import STRICTNESS, Rule, RuleJudgement, RuleSet
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.simple_command import SimpleCommand
@@ -102,6 +101,8 @@ def _beyond_reading(part: SimpleCommand, rule: Rule | None) -> str | None:
     """For a part a read-only rule allows: what may make it do more than read (the allow-lists)."""
     if rule is None or not rule.source.read_only:
         return None
+    from vibe.policy.programs import read_only_problem  # the tables load on first use
+
     return read_only_problem(part)
 
 

@@ -27,9 +27,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from vibe.policy.option_effects import UNKNOWN_FILE, option_effects
-from vibe.policy.programs import knows_program
 from vibe.policy.simple_command import Glob, SimpleCommand, Word
-from vibe.policy.wrapper_options import ELEVATORS, WRAPPERS
 
 # Parses a `bash -c` script into its parts (shell_parse.analyse_command, one level deeper).
 ParseScript = Callable[[str], tuple[SimpleCommand, ...]]
@@ -55,6 +53,9 @@ def unwrap(
     part: SimpleCommand, parse_script: ParseScript, placeholder: str | None = None
 ) -> list[SimpleCommand]:
     """The commands `part` really runs, wrappers removed, each carrying the wrappers' effects."""
+    # The tables load with the first command judged, not at start-up.
+    from vibe.policy.wrapper_options import ELEVATORS, WRAPPERS
+
     words = part.words
     for _ in range(_MAX_WRAPPERS):
         if not words or part.opaque is not None:
@@ -116,6 +117,9 @@ def unwrap(
 
 def _hidden_program(base: str, words: tuple[Word, ...]) -> str | None:
     """Why `words` may run a program its text does not show (sudo among them), or None."""
+    from vibe.policy.programs import knows_program
+    from vibe.policy.wrapper_options import ELEVATORS
+
     if base in ELEVATING_PROGRAMS:
         return f"{base} runs commands as another user"
     if base in _RUNS_TEXT:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from vibe.policy.option_effects import UNKNOWN_FILE
 from vibe.policy.programs.grammar import Options, Scan, scan
@@ -103,8 +103,7 @@ FLOCK = Options(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Unwrapped:
+class Unwrapped(NamedTuple):
     """What a wrapper runs. `rest` None: it runs nothing else and is judged as itself."""
 
     rest: tuple[Word, ...] | None
