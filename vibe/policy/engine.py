@@ -10,9 +10,10 @@ Modes (issue 3):
 Over every mode:
 - A deny rule, a tool set to `never`, and plan mode deny, even with --auto-approve.
 - A command that cannot be judged from its text (syntax error, `eval`, `$CMD`, a shell reading
-  its input) asks (plan: denied). Privilege escalation (sudo, doas, pkexec, run0) always asks,
-  even in auto mode and with --auto-approve: it is the one thing the sandbox cannot contain,
-  and no rule can allow it.
+  its input) asks (plan: denied). Privilege escalation (sudo, doas, pkexec, run0, su, ..., and
+  any part whose program the text does not show, which may be one of them) always asks, even in
+  auto mode and with --auto-approve: it is the one thing the sandbox cannot contain, and no rule
+  can allow it.
 - With no confining sandbox every command asks, unless you approved it earlier in this session
   (a "session" or "always" answer), the tool is set to `always`, or --auto-approve is on.
 - --auto-approve approves whatever would ask (except privilege escalation).
@@ -26,7 +27,9 @@ A command's verdict is the strictest of its parts' (deny > ask > allow). A part 
 (`> f`, `sort -o f`) or runs a program through its options (`rg --pre CMD`, `git -C DIR`) is not
 read-only: it asks whatever rule allows it (auto mode with a sandbox: runs; plan: denied). A part
 run with variables that are not display-only (`HOME=x git status`) is not covered by a read-only
-rule (built-in or `read_only = true`): it asks; your own allow rules still allow it.
+rule (built-in or `read_only = true`): it asks; your own allow rules still allow it. Nor is a
+part given an option, or an operand, outside the allow-list vibe keeps for its program
+(`vibe.policy.programs`): a read-only rule covers `sort -rn f`, not `sort -T dir f`.
 """
 
 from __future__ import annotations
