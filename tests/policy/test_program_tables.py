@@ -132,3 +132,24 @@ def test_the_sed_reader_agrees_with_gnu_sed_sandbox(script: str, tmp_path: Path)
     reads = re.search(r"(^|[;}\n])\s*[0-9$]*\s*[rR] ", script) is not None
     found = bool(sed_effects(script))
     assert found == (sandboxed and not reads), (script, refused.stderr)
+
+
+def all_tables() -> dict[str, Options]:
+    from vibe.policy import wrapper_options
+    from vibe.policy.programs.judge import AWK
+
+    tables = {**PROGRAMS, "sed": SED, "awk": AWK, "tar": TAR}
+    tables |= {"git " + " ".join(key): table for key, table in SUBCOMMANDS.items()}
+    tables |= {name: t for name, t in vars(wrapper_options).items() if isinstance(t, Options)}
+    return tables
+
+
+@pytest.mark.parametrize(("name", "table"), all_tables().items())
+def test_no_option_is_listed_twice_with_different_arguments(name: str, table: Options) -> None:
+    # The first list a name is found in decides how its value is read: one list per name.
+    short = [set(table.flags), set(table.valued), set(table.attached)]
+    long = [set(names.split()) for names in (table.long_flags, table.long_valued, table.long_optional)]
+    for kinds in (short, long):
+        for index, names in enumerate(kinds):
+            for other in kinds[index + 1 :]:
+                assert not names & other, (name, names & other)

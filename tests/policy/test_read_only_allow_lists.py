@@ -176,6 +176,7 @@ STAYS_READ_ONLY = [
     "find src -name '*.tmp' -o -name '*.bak'", "tar -tzf x.tgz", "tar tvf x.tar", "tar --list --file=x.tar",
     "rg -n --hidden -g '*.py' foo src", "jq -r '.a' in", "jq --arg k v '.[$k]' in", "date +%Y-%m-%d",
     "date -u -d @0 +%s", "for f in *.py; do wc -l \"$f\"; done", "ls | xargs wc -l", "seq -5 5",
+    "ls | xargs", "ls | xargs echo", "git ls-files -z | xargs -0 grep -l foo",
     "diff -u in in", "tree -L 2 -a", "file -b --mime-type in", "stat -c %s in", "du -sh .",
     "echo --output=x", "printf '%s\\n' -o", "test -f in", "cut -d: -f1 in", "tr -d '\\r'",
 ]  # fmt: skip

@@ -78,7 +78,7 @@ ELEVATOR = Options(
     ),
     long_valued=(
         "auth-type close-from chdir group host prompt chroot role command-timeout type other-user "
-        "user property description slice setenv nice background machine"
+        "user property description slice setenv nice machine"
     ),
     permute=False,
 )

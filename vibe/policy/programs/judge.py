@@ -69,7 +69,8 @@ def read_only_problem(part: SimpleCommand) -> str | None:
     name = words[0] if words else None
     if name is None or not knows_program(words):
         return None
-    if part.open_tail and "--" not in words and not PROGRAMS.get(name, Options()).inert:
+    table = PROGRAMS.get(name, Options())
+    if part.open_tail and "--" not in words and not (table.inert or table.anything):
         return f"xargs adds words at run time where {name} reads options"
     if name == "git":
         return git_problem(words)
