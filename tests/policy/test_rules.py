@@ -6,6 +6,7 @@ import pytest
 
 from vibe.config.permissions import CommandRule, PermissionsSettings
 from vibe.config.settings import ConfigError, build_settings
+from vibe.policy.engine import PermissionPolicy
 from vibe.policy.rules import RuleSet
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.suggest import suggest_pattern
@@ -119,8 +120,11 @@ def test_builtins_allow_reading(command: str) -> None:
      "git reset --hard", "touch f", "mkdir d", "git stash", "git tag v1", "env -i"],
 )  # fmt: skip
 def test_builtins_allow_nothing_destructive(command: str) -> None:
-    for part in analyse_command(command):
-        assert RuleSet.from_settings(PermissionsSettings()).judge(part).action is None, command
+    # A built-in rule may name the program (`sed`), its allow-list refuses the rest (`-i`).
+    policy = PermissionPolicy("accept-edits", PermissionsSettings(), sandbox_confined=True)
+    assert policy.assess_command(command).verdict.action == "ask", command
+    plan = PermissionPolicy("plan", PermissionsSettings(), sandbox_confined=True)
+    assert plan.assess_command(command).verdict.action == "deny", command
 
 
 def test_pattern_syntax_is_checked_when_the_config_loads() -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import shlex
+import subprocess
 
 import pytest
 
 from vibe.policy.shell_parse import analyse_command
-from vibe.policy.simple_command import SimpleCommand
+from vibe.policy.simple_command import Glob, SimpleCommand
 
 
 def words(command: str) -> list[tuple[str | None, ...]]:
@@ -211,3 +212,50 @@ def test_deeply_nested_shells_stop_being_analysed() -> None:
 
 def test_comments_and_empty_lines_run_nothing() -> None:
     assert analyse_command("# just a comment\n\n") == ()
+
+
+# Words written so that a naive reading differs from bash's: quotes inside words, escapes,
+# backslash-newline inside and between words, ANSI-C and locale strings, comments, here-docs.
+TRICKY_WORDS = [
+    "--o\"utput\"=f x", "--o'utput'=f", "--o\\\nutput=f", "-\\\no f", "x\\\n--output=f",
+    "\\-\\-output=f", "-o\"\"f", "--\"\"output=f", "a\\ b 'c\\\nd' \"e\\\nf\"", "\"a\\\\b\" \"\\$x\" \"\\x\"",
+    "a#b #c", "a\\#b", "\\\\\\\nx", "'it'\\''s'", "$'--output'=f", "$\"--output\"=f", "\"\"", "''",
+    "a \\\n b", "'#' \\# x", "\"$(echo hi)\"x", "{a,b}", "x{1..3}", "~ ~/x", "'~'",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("arguments", TRICKY_WORDS)
+def test_every_word_known_from_the_text_is_the_word_bash_passes(arguments: str) -> None:
+    command = f"printf '%s\\0' {arguments}"
+    real = subprocess.run(
+        ["bash", "--norc", "-c", command],
+        capture_output=True,
+        text=True,
+        timeout=10,
+        check=True,
+        env={"HOME": "/home/someone", "PATH": "/usr/bin:/bin"},
+    ).stdout.split("\0")[:-1]
+    parts = [p for p in analyse_command(command) if p.name == "printf"]
+    assert len(parts) == 1
+    judged = parts[0].words[2:]
+    # Up to the first word known only at run time (which may stand for several), word for word;
+    # `~` is left as written: its expansion is a path, never an option.
+    known = judged[: judged.index(None)] if None in judged else judged
+    expected = real[: len(known)] if None in judged else real
+    assert [real[i] if str(w).startswith("~") else w for i, w in enumerate(known)] == expected
+
+
+def test_unquoted_patterns_are_marked_and_quoted_ones_are_not() -> None:
+    words = single("ls *.py '*.md' \"?\" a\\* src/[ab]* -* x").words
+    assert [isinstance(w, Glob) for w in words] == [False, True, False, False, False, True, True, False]
+    options = [Glob(w).may_be_option() for w in ("*", "?x", "[a]", "-*", "src/*")]
+    assert options == [True, True, True, True, False]
+    assert isinstance(single("ls a[1]").words[1], Glob)
+    assert not isinstance(single("echo [").words[1], Glob)  # `[` alone (the test command's name)
+
+
+def test_a_backslash_newline_is_kept_where_bash_keeps_it() -> None:
+    assert single("echo 'a\\\nb'").words == ("echo", "a\\\nb")
+    assert words("cat <<'EOF'\na\\\nb\nEOF\n") == [("cat",)]
+    # A comment ends at its newline even after a backslash: `ls` is a command of its own.
+    assert words("echo a # x \\\nls") == [("echo", "a"), ("ls",)]

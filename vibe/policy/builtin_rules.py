@@ -1,9 +1,16 @@
 """The rules vibe ships: commands that only read are allowed (and may run in plan mode).
 
 Nothing that changes files, history or the system is allowed by default; everything not listed
-here asks (or is denied in plan mode). Writes hidden in options of these commands (`sort -o`,
-`find -delete`, `tee FILE`, redirections) are caught by the parser, not by these patterns.
-User and project rules take precedence over these (see `vibe.policy.rules`).
+here asks (or is denied in plan mode). A pattern only names the command: what it is given is
+held to the allow-list of options and operands vibe keeps for it (`vibe.policy.programs`), so
+`sort -o f`, `find -delete`, `sed 's/a/b/w f'` or `git log --output=f` are not read-only.
+Writes through redirections and `tee FILE` are found by the parser. User and project rules take
+precedence over these (see `vibe.policy.rules`).
+
+Left out on purpose: `less`, `more` and `man` are interactive pagers that run other programs
+(LESSOPEN preprocessors, `!` shell escapes, `v` an editor, man's formatters and pager); `cat`
+and `git show` read as much. `xargs`, `env`, `timeout`, ... are wrappers: the command they run
+is what is judged.
 """
 
 from __future__ import annotations
@@ -17,6 +24,8 @@ _READ_ONLY_COMMANDS = (
     "dirname", "realpath", "readlink", "diff", "cmp", "comm", "sort", "uniq", "cut", "tr", "nl",
     "column", "paste", "fold", "expand", "seq", "jq", "od", "hexdump", "strings", "tee",
     "md5sum", "sha1sum", "sha256sum", "sha512sum", "cksum",
+    # Their operands are code, read by vibe: sed scripts, awk programs; tar only lists (-t).
+    "sed", "awk", "tar",
     # The environment
     "which", "whereis", "type", "command -v", "command -V", "date", "whoami", "id", "uname",
     "printenv", "env $", "cd", "sleep",
@@ -33,7 +42,8 @@ _READ_ONLY_COMMANDS = (
     "git stash list", "git reflog $", "git reflog show", "git config --get", "git config --list",
     "git branch $", "git branch -a $", "git branch --all $", "git branch -r $", "git branch -v $",
     "git branch -vv $", "git branch -av $", "git branch --list $", "git branch --show-current $",
-    "git tag $", "git remote $", "git remote -v $",
+    "git tag $", "git remote $", "git remote -v $", "git branch --list", "git tag -l",
+    "git tag --list",
 )  # fmt: skip
 
 _EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
@@ -42,6 +52,8 @@ _EXAMPLES: dict[str, tuple[list[str], list[str]]] = {
     "find": (["find . -name '*.py'"], ["fd x"]),
     "env $": (["env"], ["env -i"]),
     "set -e $": (["set -e"], ["set -x", "set -e -x", "set -ex"]),
+    "sed": (["sed -n 1,5p f"], ["sedit f"]),
+    "tar": (["tar -tzf x.tar.gz"], ["tarx"]),
 }
 
 

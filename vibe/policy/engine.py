@@ -10,9 +10,10 @@ Modes (issue 3):
 Over every mode:
 - A deny rule, a tool set to `never`, and plan mode deny, even with --auto-approve.
 - A command that cannot be judged from its text (syntax error, `eval`, `$CMD`, a shell reading
-  its input) asks (plan: denied). Privilege escalation (sudo, doas, pkexec, run0) always asks,
-  even in auto mode and with --auto-approve: it is the one thing the sandbox cannot contain,
-  and no rule can allow it.
+  its input) asks (plan: denied). Privilege escalation (sudo, doas, pkexec, run0, su, ..., and
+  any part whose program the text does not show, which may be one of them) always asks, even in
+  auto mode and with --auto-approve: it is the one thing the sandbox cannot contain, and no rule
+  can allow it.
 - With no confining sandbox every command asks, unless you approved it earlier in this session
   (a "session" or "always" answer), the tool is set to `always`, or --auto-approve is on.
 - --auto-approve approves whatever would ask (except privilege escalation).
@@ -28,7 +29,9 @@ A command's verdict is the strictest of its parts' (deny > ask > allow). A part 
 (`> f`, `sort -o f`) or runs a program through its options (`rg --pre CMD`, `git -C DIR`) is not
 read-only: it asks whatever rule allows it (auto mode with a sandbox: runs; plan: denied). A part
 run with variables that are not display-only (`HOME=x git status`) is not covered by a read-only
-rule (built-in or `read_only = true`): it asks; your own allow rules still allow it.
+rule (built-in or `read_only = true`): it asks; your own allow rules still allow it. Nor is a
+part given an option, or an operand, outside the allow-list vibe keeps for its program
+(`vibe.policy.programs`): a read-only rule covers `sort -rn f`, not `sort -T dir f`.
 """
 
 from __future__ import annotations
@@ -41,10 +44,10 @@ from pathlib import Path
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
 from vibe.config.rule_store import RulesDestination, store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
-from vibe.policy.rules import STRICTNESS, RuleJudgement, RuleSet
+from vibe.policy.rules import STRICTNESS, Rule, RuleJudgement, RuleSet
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.simple_command import SimpleCommand
-from vibe.policy.suggest import suggest_pattern
+from vibe.policy.suggest import exact_pattern, suggest_pattern
 from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictAction, VerdictSource
 from vibe.tools.base import AnyTool, Invocation
 
@@ -97,6 +100,15 @@ def _effects(part: SimpleCommand) -> str | None:
     if part.executes:
         effects.append(f"may run other programs through {'; '.join(part.executes)}")
     return ", and ".join(effects) or None
+
+
+def _beyond_reading(part: SimpleCommand, rule: Rule | None) -> str | None:
+    """For a part a read-only rule allows: what may make it do more than read (the allow-lists)."""
+    if rule is None or not rule.source.read_only:
+        return None
+    from vibe.policy.programs import read_only_problem  # the tables load on first use
+
+    return read_only_problem(part)
 
 
 def _environment(part: SimpleCommand) -> str:
@@ -235,6 +247,11 @@ class PermissionPolicy:
         if rule is not None and rule.source.read_only and part.environment and not confined_auto:
             # No suggestion: a rule for the command would not cover the variables either.
             return PartVerdict(part, "ask", _environment(part), "mode", rule_text, needs_rule=False)
+        beyond = _beyond_reading(part, rule)
+        if beyond is not None and not confined_auto:
+            # "Always" stores this exact command: a rule for the program would allow any option.
+            reason = f"is not read-only: {beyond} ({self._mode} mode asks)"
+            return PartVerdict(part, "ask", reason, "mode", rule_text, suggestion=exact_pattern(part))
         if rule is not None and rule_text in self._session_rules:
             return PartVerdict(
                 part, "allow", f"was approved for this session ({rule_text})", "session", rule_text
@@ -275,6 +292,8 @@ class PermissionPolicy:
             why = "is not allowed by a read-only rule"
         elif not rule.source.read_only:
             why = f"is allowed by {rule.describe()}, which is not marked read_only"
+        elif (beyond := _beyond_reading(part, rule)) is not None:
+            why = f"is not read-only: {beyond}"
         else:
             return PartVerdict(part, "allow", f"is read-only by {rule.describe()}", "rule", rule_text)
         return PartVerdict(

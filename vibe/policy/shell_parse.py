@@ -25,11 +25,13 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from vibe.policy.shell_eval import code_from_data
+from vibe.policy.shell_source import has_continuation, join_continued_lines
 from vibe.policy.shell_wrappers import unwrap
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser
 from vibe.policy.simple_command import (
+    Glob,
     SimpleCommand,
     Word,
     assignment_risk,
@@ -46,6 +48,12 @@ _WRITE_OPERATORS = frozenset({">", ">>", "&>", "&>>", ">|", ">&"})
 
 _BRACE_EXPANSION = re.compile(r"\{[^{}]*(,|\.\.)[^{}]*\}")
 _ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+# A pattern character bash expands (`*`, `?`, `[`) that no backslash escapes.
+# Bash's tables of aliases and remembered command paths: `BASH_CMDS[ls]=/usr/bin/sudo` makes
+# `ls` run sudo, whatever builtin writes them (declare, read, printf -v). Aliases only expand
+# after `shopt -s expand_aliases`.
+_COMMAND_REBINDING = re.compile(r"BASH_CMDS|BASH_ALIASES|expand_aliases")
+_UNESCAPED_GLOB = re.compile(r"(?:^|[^\\])(?:\\\\)*[*?\[]")
 _BACKTICK_ESCAPE = re.compile(r"\\([\\`$])")
 _STRING_ESCAPE = re.compile(r"\\([\\\"$`\n])")
 
@@ -62,18 +70,27 @@ def _parser() -> Parser:
 def analyse_command(command: str, depth: int = 0) -> tuple[SimpleCommand, ...]:
     """Every simple command `command` would run, in source order."""
     if depth > MAX_DEPTH:
-        return (SimpleCommand((), command, opaque="shell scripts nested too deeply to analyse"),)
+        reason = "shell scripts nested too deeply to analyse"
+        return (SimpleCommand((), command, opaque=reason, elevated=True),)
     source = command.encode()
     tree = _parser().parse(source)
+    if has_continuation(command):
+        # Judge the words bash reads: `--o\\<newline>utput` is one word to bash.
+        command = join_continued_lines(command, tree)
+        source = command.encode()
+        tree = _parser().parse(source)
     walker = _Walker(source, depth)
     walker.visit(tree.root_node, ())
     parts = walker.parts
     parts.extend(code_from_data(tree.root_node, walker.text))
     if tree.root_node.has_error:
-        broken = SimpleCommand(
-            (), command.strip(), opaque="the command has a syntax error bash may read differently"
-        )
-        parts.append(broken)
+        # What bash makes of it is unknown: it may run any program, sudo among them.
+        reason = "the command has a syntax error bash may read differently"
+        parts.append(SimpleCommand((), command.strip(), opaque=reason, elevated=True))
+    rebinding = _COMMAND_REBINDING.search(command)
+    if rebinding is not None:
+        reason = f"{rebinding.group()} can make a command name run another program (sudo among them)"
+        parts.append(SimpleCommand((), command.strip(), opaque=reason, elevated=True))
     return tuple(parts)
 
 
@@ -199,7 +216,12 @@ class _Walker:
         words: list[Word] = []
         opaque: str | None = None
         environment: list[str] = []
-        for child in node.named_children:
+        translated = False
+        for child in node.children:
+            if not child.is_named:
+                # `cmd $"text"`: the `$` of a translated string hangs between the words.
+                translated = child.type == "$"
+                continue
             field = _field_of(node, child)
             if child.type == "variable_assignment":
                 assigned = self._assignment(child, standalone=False)
@@ -219,7 +241,8 @@ class _Walker:
             elif field in ("name", "argument"):
                 target = child.named_children[0] if child.type == "command_name" else child
                 self._substitutions(target)
-                words.append(self.word(target))
+                words.append(None if translated else self.word(target))
+            translated = False
         for word_node in extra:
             self._substitutions(word_node)
             words.append(self.word(word_node))
@@ -252,7 +275,9 @@ class _Walker:
             raw = self._text(node)
             if _BRACE_EXPANSION.search(raw):
                 return None
-            return _ESCAPE.sub(r"\1", raw)
+            text = _ESCAPE.sub(r"\1", raw)
+            # `[` alone is the test command, not a pattern.
+            return Glob(text) if raw != "[" and _UNESCAPED_GLOB.search(raw) else text
         if kind == "number":
             return self._text(node)
         if kind == "raw_string":
@@ -268,7 +293,7 @@ class _Walker:
             return "".join(pieces)
         if kind == "concatenation":
             unquoted = "".join(self._text(c) for c in node.named_children if c.type == "word")
-            if _BRACE_EXPANSION.search(unquoted):
+            if _BRACE_EXPANSION.search(unquoted) or _translated(node):
                 return None
             joined: list[str] = []
             for child in node.named_children:
@@ -276,8 +301,15 @@ class _Walker:
                 if piece is None:
                     return None
                 joined.append(piece)
-            return "".join(joined)
+            # tree-sitter splits `a[1]` into `a`, `[`, `1]`: the pattern shows in the joined text.
+            glob = any(isinstance(c, Glob) for c in joined) or _UNESCAPED_GLOB.search(unquoted)
+            return Glob("".join(joined)) if glob else "".join(joined)
         return None
+
+
+def _translated(node: Node) -> bool:
+    """`$"text"`: bash may replace the text by its translation (gettext), known at run time."""
+    return any(child.type == "$" and not child.is_named for child in node.children)
 
 
 def _field_of(parent: Node, child: Node) -> str | None:

@@ -21,6 +21,20 @@ from dataclasses import dataclass
 Word = str | None
 
 
+class Glob(str):
+    """A word bash expands as a file name pattern (`*.py`, `src/?`): its text is the pattern.
+
+    A plain `str` everywhere (rules match its text), but the files it expands to are only known
+    at run time: a pattern that may start with `-` may expand to a file named like an option.
+    """
+
+    __slots__ = ()
+
+    def may_be_option(self) -> bool:
+        # The first character is a wildcard or a dash: `*` may match a file named `-delete`.
+        return self[:1] in ("-", "*", "?", "[")
+
+
 @dataclass(frozen=True, slots=True)
 class SimpleCommand:
     """One command bash would run, after unwrapping wrappers (`sudo rm x` → `rm x`, elevated)."""
@@ -32,7 +46,8 @@ class SimpleCommand:
     writes: tuple[str, ...] = ()
     # More arguments arrive at run time (the command run by `xargs`).
     open_tail: bool = False
-    # Runs with raised privileges (sudo, doas, pkexec, run0).
+    # Runs, or may run, with raised privileges: under sudo, doas, su, ..., or the program it runs
+    # is not in the text (`$(which sudo) ls`, `eval`), so it may be one of those.
     elevated: bool = False
     # Why this part cannot be judged from the text; such a part is never allowed by a rule.
     opaque: str | None = None

@@ -70,7 +70,13 @@ def suggest_pattern(part: SimpleCommand) -> str | None:
         else:
             return None  # `python -c CODE`: any generalisation would allow arbitrary code
     if base in _DESTRUCTIVE or " ".join([base, *kept[1:2]]) in _DESTRUCTIVE:
-        if any(word is None for word in words) or part.open_tail:
-            return None
-        return " ".join([*(_escape(w) for w in words if w is not None), END_ANCHOR])
+        return exact_pattern(part)
     return " ".join(_escape(word) for word in kept)
+
+
+def exact_pattern(part: SimpleCommand) -> str | None:
+    """A rule for exactly this command (`rm -rf build $`), or None when its words are not all known."""
+    words = part.words
+    if part.opaque or part.elevated or not words or part.open_tail or any(w is None for w in words):
+        return None
+    return " ".join([*(_escape(w) for w in words if w is not None), END_ANCHOR])
