@@ -4,22 +4,23 @@ The view: `/` read-only, the writable roots and the private TMPDIR bound read-wr
 protected path bound read-only over itself. A protected path that does not exist yet (`.vibe/`
 in most repositories, `.git/` outside a repository) gets an empty read-only folder mounted on it
 so the command cannot create it; the mount point has to exist on disk while the command runs,
-so a tiny `sh` wrapper outside the sandbox removes it (only if still empty) afterwards, and the
-workspace is left as it was. Below the roots, every `.git`, `.vibe` and git directory the
-policy's MetadataGuard knows of (and what a `.git` file points to) is mounted read-only too; one
-a command creates is renamed aside when it ends (metadata_guard.py). All capabilities are
-dropped (CI runs as root), and the command gets a new session so it cannot push input into the
-user's terminal. When the command exits, the PID
-namespace dies and takes every background process with it (`--die-with-parent` covers the case
-where bwrap itself is killed).
+so it is removed again (only if still empty) when the command has ended (the spec's
+`finished`), and the workspace is left as it was. Below the roots, every `.git`, `.vibe` and git
+directory the policy's MetadataGuard knows of (and what a `.git` file points to) is mounted
+read-only too; one a command creates is renamed aside when it ends (metadata_guard.py). The
+kernel's knobs under /proc are read-only and the host's sockets out of reach with the network
+off (kernel_view.py). All capabilities are dropped (CI runs as root), and the command gets a new
+session so it cannot push input into the user's terminal. When the command exits, the PID
+namespace dies and takes every background process with it; bwrap is vibe's own child and dies
+with it (`--die-with-parent`), so nothing outlives vibe either.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
-import shlex
 import shutil
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,13 +34,15 @@ from vibe.sandbox.base import (
     marked_env,
 )
 from vibe.sandbox.git_safety import harden_git_env
+from vibe.sandbox.kernel_view import (
+    covered_sockets,
+    hidden_runtime_mounts,
+    kernel_mounts,
+    listed_sockets,
+    runtime_dirs,
+    socket_covers,
+)
 from vibe.sandbox.tmpdir import PrivateTmp
-
-_SH = "/bin/sh"
-# Runs outside the sandbox, after it: removes the mount points of not-yet-existing protected
-# paths. A TERM handler (not "ignore", which exec would inherit) lets bwrap die while the
-# wrapper survives long enough to clean up.
-_CLEANUP_SCRIPT = 'trap : TERM INT HUP; "$@"; status=$?; rmdir -- {paths} 2>/dev/null; exit $status'
 
 
 def find_bwrap() -> str | None:
@@ -101,6 +104,23 @@ def _protect(
             return
 
 
+def _after(
+    mount_points: list[Path], then: Callable[[], tuple[str, ...]] | None
+) -> Callable[[], tuple[str, ...]] | None:
+    """The spec's `finished`: remove the empty mount points made for missing protected paths,
+    then the guard's check. Done by vibe, not by a wrapper process that would outlive it."""
+    if not mount_points:
+        return then
+
+    def finished() -> tuple[str, ...]:
+        for path in mount_points:
+            with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                path.rmdir()
+        return then() if then is not None else ()
+
+    return finished
+
+
 class BubblewrapSandbox:
     backend = "bubblewrap"
 
@@ -118,9 +138,11 @@ class BubblewrapSandbox:
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         tmp = str(self._tmp.path)
         args = [self._bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
+        args += kernel_mounts(str(self._tmp.empty))
         args += ["--unshare-pid", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         if not self._policy.network:
             args.append("--unshare-net")
+            args += self._sockets_out_of_reach()
         for root in self._roots:
             args += ["--bind", str(root), str(root)]
         args += ["--bind", tmp, tmp]
@@ -133,13 +155,24 @@ class BubblewrapSandbox:
             source = str(self._tmp.empty) if item.missing else str(item.path)
             args += ["--ro-bind", source, str(item.path)]
         args += ["--chdir", str(cwd), "--", *argv]
-        created = [str(item.path) for item in protections if item.missing]
-        if created:
-            script = _CLEANUP_SCRIPT.format(paths=" ".join(shlex.quote(path) for path in created))
-            args = [_SH, "-c", script, "vibe-sandbox", *args]
+        created = [item.path for item in protections if item.missing]
         env, marker = marked_env({"TMPDIR": tmp})
         harden_git_env(env)
-        return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=finished)
+        return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=_after(created, finished))
+
+    def _sockets_out_of_reach(self) -> list[str]:
+        """With the network off: the runtime folders hidden (the workspace, also read-only in
+        read-only mode, is bound back over them) and every other listed socket covered."""
+        workspace = [Path(os.path.realpath(root)) for root in self._policy.writable_roots]
+        hidden = [
+            d for d in runtime_dirs(os.environ) if not any(Path(d).is_relative_to(r) for r in workspace)
+        ]
+        args = hidden_runtime_mounts(hidden)
+        for root in workspace:
+            if root not in self._roots and root.is_dir():
+                args += ["--ro-bind", str(root), str(root)]
+        keep = (*workspace, self._tmp.path)
+        return args + socket_covers(covered_sockets(listed_sockets(), keep, hidden))
 
     def _describe(self) -> SandboxReport:
         policy = self._policy
@@ -163,14 +196,26 @@ class BubblewrapSandbox:
             enforced.append(NEW_METADATA_RENAMED)
         if not policy.network:
             enforced.append("no network: own network namespace (no TCP, UDP, DNS or abstract sockets)")
+            enforced.append(
+                "the host's Unix sockets are out of reach (Docker's, ssh-agent's, D-Bus's, tmux's): /tmp "
+                "and $XDG_RUNTIME_DIR are empty, every other bound socket outside the workspace is covered"
+            )
         enforced += [
-            "background processes are killed when the command ends (own PID namespace)",
-            "no capabilities; cannot inject input into your terminal (own session)",
+            "background processes are killed when the command ends (own PID namespace), and with vibe",
+            "no capabilities (also as root); /proc/sys and the kernel's other knobs are read-only",
+            "cannot inject input into your terminal (own session)",
         ]
-        not_enforced = [
-            "reads are not restricted: commands can read every file your user can",
-            "Unix sockets on the filesystem (e.g. Docker's or D-Bus's) can still be connected to",
-        ]
+        not_enforced = ["reads are not restricted: commands can read every file your user can"]
+        if policy.network:
+            not_enforced.append(
+                "Unix sockets on the filesystem (Docker's, ssh-agent's, D-Bus's) can be connected to, "
+                "since the network is allowed"
+            )
+        else:
+            not_enforced.append(
+                "Unix sockets inside the workspace, or created on the host after the command started, "
+                "can be connected to"
+            )
         if watched:
             not_enforced.append(NEW_METADATA_WINDOW)
         if policy.network:

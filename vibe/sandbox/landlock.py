@@ -35,6 +35,7 @@ from vibe.sandbox.base import (
     guarded,
     marked_env,
 )
+from vibe.sandbox.capabilities import drop_all_capabilities, last_capability
 from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.tmpdir import PrivateTmp
 
@@ -52,6 +53,10 @@ _WRITE_FILE = 1 << 1
 _READ_FILE = 1 << 2
 _READ_DIR = 1 << 3
 _ABI1_ALL = (1 << 13) - 1  # execute .. make_sym
+# Device nodes: handled (so refused) but granted nowhere, not even in the workspace: as root, a
+# command could otherwise make a node for the disk and write to it.
+_MAKE_CHAR = 1 << 6
+_MAKE_BLOCK = 1 << 11
 _REFER = 1 << 13  # ABI 2
 _TRUNCATE = 1 << 14  # ABI 3
 _IOCTL_DEV = 1 << 15  # ABI 5
@@ -141,13 +146,14 @@ def _build_ruleset(abi: int, rights: _Rights, writable: Sequence[Path]) -> int:
         "landlock_create_ruleset",
     )
     try:
-        read = _READ_FILE | _READ_DIR | _EXECUTE | (_IOCTL_DEV & rights.fs)
+        read = _READ_FILE | _READ_DIR | _EXECUTE
         _add_path(fd, Path("/"), read)
         for root in writable:
-            _add_path(fd, root, rights.fs)
+            _add_path(fd, root, rights.fs & ~(_MAKE_CHAR | _MAKE_BLOCK))
+        # Device ioctls (ABI >= 5) only on the harmless devices commands use; no others.
         for device in _WRITABLE_DEVICES:
             if Path(device).exists():
-                _add_path(fd, Path(device), (read | _WRITE_FILE | _TRUNCATE) & rights.fs)
+                _add_path(fd, Path(device), (read | _WRITE_FILE | _TRUNCATE | _IOCTL_DEV) & rights.fs)
     except BaseException:
         os.close(fd)
         raise
@@ -174,9 +180,10 @@ def _add_path(ruleset_fd: int, path: Path, access: int) -> None:
         os.close(path_fd)
 
 
-def _restrict_self(ruleset_fd: int) -> None:
-    """Runs in the child between fork and exec: keep it to the two system calls."""
-    _check(_libc.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)")
+def _restrict_self(ruleset_fd: int, last_cap: int) -> None:
+    """Runs in the child between fork and exec: system calls only. Every capability goes first
+    (with no_new_privs), so even root's command cannot undo or step around the ruleset."""
+    drop_all_capabilities(last_cap)
     _check(
         _libc.syscall(_SYS_RESTRICT_SELF, ctypes.c_int(ruleset_fd), ctypes.c_uint32(0)),
         "landlock_restrict_self",
@@ -201,6 +208,7 @@ class LandlockSandbox:
         self._writable = (*policy.effective_writable_roots(), self._tmp.path)
         rights = _Rights.for_abi(abi, policy.network)
         self._fd = _build_ruleset(abi, rights, self._writable)
+        self._last_cap = last_capability()
         weakref.finalize(self, os.close, self._fd)
         self._report = self._describe(rights)
 
@@ -212,12 +220,12 @@ class LandlockSandbox:
         finished = guarded(self._policy)
         env, marker = marked_env({"TMPDIR": str(self._tmp.path)})
         harden_git_env(env)
-        fd = self._fd
+        fd, last_cap = self._fd, self._last_cap
         return SpawnSpec(
             argv=list(argv),
             cwd=cwd,
             env=env,
-            preexec=lambda: _restrict_self(fd),
+            preexec=lambda: _restrict_self(fd, last_cap),
             run_marker=marker,
             finished=finished,
         )
@@ -245,11 +253,24 @@ class LandlockSandbox:
             not_enforced.append(NEW_METADATA_WINDOW)
         if self.abi < 2:
             not_enforced.append("moving or linking files between folders is refused (Landlock ABI 1)")
+        enforced.append(
+            "no capabilities, also as root (dropped with no_new_privs before the command starts); "
+            "no device nodes can be made"
+        )
+        if rights.fs & _IOCTL_DEV:
+            enforced.append("device ioctls only on /dev/null, /dev/tty and the like (Landlock ABI >= 5)")
+        not_enforced.append(
+            "Unix sockets on the filesystem (Docker's, ssh-agent's, D-Bus's) can be connected to: "
+            "Landlock cannot stop connecting to them"
+        )
+        enforced.append(
+            "the kernel's knobs (/proc/sys, /proc/sysrq-trigger) cannot be written: outside the roots"
+        )
         network_sentence = "network allowed"
         if not policy.network:
             if rights.net:
                 enforced.append("no TCP: connecting and listening are refused (Landlock ABI >= 4)")
-                not_enforced.append("UDP (including DNS) and Unix sockets on the filesystem stay open")
+                not_enforced.append("UDP (including DNS) stays open")
                 network_sentence = "no TCP network (UDP is not blocked)"
             else:
                 not_enforced.append(

@@ -100,6 +100,8 @@ def probe_backend(backend: Backend, policy: SandboxPolicy) -> Sandbox:
     finally:
         if spec.run_marker:
             kill_marked(spec.run_marker)
+        if spec.finished is not None:
+            spec.finished()  # removes the mount points made for missing protected paths
     if completed.returncode != 0:
         detail = completed.stderr.decode(errors="replace").strip().splitlines()
         reason = detail[-1] if detail else f"exit code {completed.returncode}"

@@ -1,0 +1,117 @@
+"""What a bubblewrap sandbox shows of the kernel and of the host's sockets.
+
+Kernel knobs. A fresh procfs is mounted for the command's PID namespace, and procfs files are
+owned by root: a command running as root (CI) could write `/proc/sys` or `/proc/sysrq-trigger`
+without any capability, since the file mode alone allows it. So the knobs are bound read-only
+and the files that only leak the host's state are masked, as container runtimes do. `/sys` is
+read-only already (the whole `/` is bound read-only, recursively).
+
+Sockets. Connecting to a Unix socket needs no write access to the file system, so a read-only
+view does not stop a command from talking to the Docker daemon, an ssh-agent, D-Bus or tmux.
+With the network off, the usual runtime folders are replaced by empty ones (`/tmp`, the user's
+`$XDG_RUNTIME_DIR`) and every other socket the kernel lists as bound (`/proc/net/unix`) outside
+the workspace is covered by an empty file. A socket created after the command started is not
+covered; with the network on, sockets stay reachable (the report says so).
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+# Written to reach the host kernel: made read-only.
+_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
+# Only ever read to learn about the host: hidden (an empty file or folder in their place).
+_MASKED = (
+    "/proc/kcore",
+    "/proc/keys",
+    "/proc/kallsyms",
+    "/proc/latency_stats",
+    "/proc/timer_list",
+    "/proc/timer_stats",
+    "/proc/sched_debug",
+    "/proc/acpi",
+    "/proc/asound",
+    "/proc/scsi",
+    "/sys/firmware",
+)
+_PROC_NET_UNIX = Path("/proc/net/unix")
+# Above this many sockets to cover, the command line (and the mount count) would grow without
+# bound; the rest stay reachable and the count is logged.
+MAX_COVERED_SOCKETS = 256
+
+
+def kernel_mounts(empty_dir: str) -> list[str]:
+    """bwrap arguments, after `--proc /proc`: knobs read-only, host-state files masked."""
+    args: list[str] = []
+    for path in _READ_ONLY:
+        if Path(path).exists():
+            args += ["--ro-bind", path, path]
+    for path in _MASKED:
+        if Path(path).is_dir():
+            args += ["--ro-bind", empty_dir, path]
+        elif Path(path).exists():
+            args += ["--ro-bind", "/dev/null", path]
+    return args
+
+
+def runtime_dirs(env: Mapping[str, str]) -> list[str]:
+    """Folders that hold sockets and nothing a command needs, replaced by empty ones."""
+    found = ["/tmp"]
+    runtime = env.get("XDG_RUNTIME_DIR")
+    if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
+        found.append(os.path.realpath(runtime))
+    return found
+
+
+def hidden_runtime_mounts(hidden: Sequence[str]) -> list[str]:
+    """bwrap arguments replacing each folder by an empty tmpfs; they must come before the
+    workspace binds, so a workspace under /tmp is bound back on top."""
+    args: list[str] = []
+    for folder in hidden:
+        args += ["--tmpfs", folder]
+    return args
+
+
+def listed_sockets(table: Path = _PROC_NET_UNIX) -> list[str]:
+    """Paths of the Unix sockets bound on the file system in this network namespace."""
+    try:
+        lines = table.read_text(encoding="utf-8", errors="surrogateescape").splitlines()[1:]
+    except OSError:
+        return []
+    paths: list[str] = []
+    for line in lines:
+        fields = line.split(None, 7)
+        # Num RefCount Protocol Flags Type St Inode Path; abstract sockets start with "@".
+        if len(fields) == 8 and fields[7].startswith("/"):
+            paths.append(fields[7])
+    return paths
+
+
+def covered_sockets(sockets: Iterable[str], keep_under: Sequence[Path], hidden: Sequence[str]) -> list[str]:
+    """The listed sockets to cover: not inside the workspace (the project's own), not inside a
+    folder hidden anyway, and still a socket on disk (a bind needs its target to exist)."""
+    chosen: list[str] = []
+    hidden_paths = [Path(folder) for folder in hidden]
+    for raw in dict.fromkeys(sockets):
+        path = Path(raw)
+        if any(path.is_relative_to(folder) for folder in (*keep_under, *hidden_paths)):
+            continue
+        try:
+            if not stat.S_ISSOCK(path.lstat().st_mode):
+                continue
+        except OSError:
+            continue
+        chosen.append(raw)
+        if len(chosen) >= MAX_COVERED_SOCKETS:
+            break
+    return chosen
+
+
+def socket_covers(paths: Sequence[str]) -> list[str]:
+    args: list[str] = []
+    for path in paths:
+        args += ["--ro-bind", "/dev/null", path]
+    return args
