@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from vibe.config.secrets import Redactor
 from vibe.messages import AssistantMessage, ToolCall, ToolMessage, UserMessage
 from vibe.session.store import SessionNotFoundError, SessionStore
 
@@ -41,7 +42,7 @@ def test_torn_last_line_is_skipped(tmp_path: Path) -> None:
 
 def test_secrets_are_redacted(tmp_path: Path) -> None:
     key = "sk-live-0123456789abcdef"
-    store = SessionStore(tmp_path, secrets_to_redact=[key])
+    store = SessionStore(tmp_path, redact=Redactor([key]))
     writer = store.create(tmp_path, "m")
     writer.append_message(ToolMessage(tool_call_id="a", name="bash", content=f"MISTRAL_API_KEY={key}"))
     assert key not in writer.info.path.read_text()

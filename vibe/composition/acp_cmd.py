@@ -243,10 +243,10 @@ class EngineBackend:
             config, resolved = await asyncio.to_thread(_load_config, cwd, self._env)
         finally:
             startup_gc.resume()
-        from vibe.composition.engine import Engine, build_client, setup_logging
+        from vibe.composition.engine import Engine, build_client, redactor, setup_logging
 
         if not self._logging_ready:
-            setup_logging(vibe_home(self._env))
+            setup_logging(vibe_home(self._env), redactor(config.settings, self._env, resolved.api_key))
             self._logging_ready = True
         return Engine(config, resolved, self._env, build_client(config.settings, resolved))
 

@@ -19,6 +19,7 @@ from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
+from vibe.config.secrets import Redactor, secret_values
 from vibe.config.settings import PermissionMode, Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
@@ -63,15 +64,27 @@ class RunOptions:
     fork_if_busy: bool = True
 
 
-def setup_logging(home: Path) -> None:
-    """Logs go to a file: stdout belongs to the answer (or to ACP), stderr to progress."""
+class _RedactingFormatter(logging.Formatter):
+    """Log lines (tracebacks included) pass through the same redaction as sessions."""
+
+    def __init__(self, redact: Redactor) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self._redact = redact
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self._redact(super().format(record))
+
+
+def setup_logging(home: Path, redact: Redactor | None = None) -> None:
+    """Logs go to a file: stdout belongs to the answer (or to ACP), stderr to progress; secrets
+    never reach it (`redact`, plus credential-shaped text)."""
     folder = logs_dir(home)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.FileHandler(folder / "vibe.log", encoding="utf-8")
     except OSError:
         handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(_RedactingFormatter(redact or Redactor()))
     root = logging.getLogger("vibe")
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
@@ -168,7 +181,8 @@ def build_agent(
         lambda: create_sandbox(read_only, settings.sandbox.use),
         lambda: policy.mode == "plan",
     )
-    store = SessionStore(sessions_dir(home), secrets_to_redact=[resolved.api_key or ""])
+    hide = redactor(settings, env, resolved.api_key)
+    store = SessionStore(sessions_dir(home), redact=hide)
     opened = _open_session(store, options, resolved.name)
     session, history, resumed = opened.writer, opened.history, opened.resumed
     saved_mode = store.saved_mode(session.info) if resumed and options.restore_mode else None
@@ -220,7 +234,7 @@ def build_agent(
         ),
         session=session,
         history=history,
-        observers=[AuditObserver(AuditLog(home / "audit.jsonl", [resolved.api_key or ""]))],
+        observers=[AuditObserver(AuditLog(home / "audit.jsonl", hide))],
     )
 
 
@@ -239,7 +253,19 @@ def sandbox_policy(settings: Settings, workspace: Workspace) -> SandboxPolicy:
         network=sandbox.network,
         protected=sandbox.protected,
         guard=MetadataGuard(workspace.roots, sandbox.protected),
+        env_passthrough=sandbox.env_passthrough,
+        secret_names=key_variables(settings),
     )
+
+
+def key_variables(settings: Settings) -> tuple[str, ...]:
+    """Every provider's key variable: never passed to confined processes, never written down."""
+    return tuple(p.api_key_env for p in settings.providers.values() if p.api_key_env)
+
+
+def redactor(settings: Settings, env: Mapping[str, str], api_key: str | None) -> Redactor:
+    """What sessions, logs and the audit log hide: the key in use and every secret in `env`."""
+    return Redactor([*(v for v in (api_key,) if v), *secret_values(env, key_variables(settings))])
 
 
 def sandbox_info(report: SandboxReport) -> SandboxInfo:
@@ -275,7 +301,7 @@ class Engine:
         """Reads the config layers for `cwd`; raises ConfigError with one clear sentence."""
         config = load_config(cwd, env, flags)
         resolved = resolve_model(config.settings, env, base_url)
-        setup_logging(vibe_home(env))
+        setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
         return cls(config, resolved, env, build_client(config.settings, resolved))
 
     async def context_window(self) -> int | None:

@@ -12,7 +12,7 @@ from pathlib import Path
 from vibe import startup_gc
 from vibe.agent import events as ev
 from vibe.agent.approvals import HeadlessApprover
-from vibe.composition.engine import RunOptions, build_agent, build_client, setup_logging
+from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import vibe_home
@@ -49,7 +49,7 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
         resolved = resolve_model(config.settings, env, args.base_url)
     except ConfigError as exc:
         return _failed_to_start(str(exc), args.output)
-    setup_logging(vibe_home(env))
+    setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(f"vibe: {notice}", file=sys.stderr)

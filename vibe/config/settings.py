@@ -86,6 +86,10 @@ class SandboxSettings(_Strict):
     # `.git/config` lets confined commands commit, but git then reads other files in `.git` the
     # sandboxed command could plant (see README): a trade-off for the user to make knowingly.
     protected: tuple[str, ...] = (".git", ".vibe")
+    # Environment variables confined commands keep although they look secret or lead out of the
+    # sandbox (names or globs, e.g. "NPM_TOKEN" or "AWS_*"); everything else of that kind is
+    # withheld (vibe.config.secrets).
+    env_passthrough: tuple[str, ...] = ()
 
 
 class Settings(_Strict):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from vibe.config.secrets import scrubbed_environment
 from vibe.config.settings import SandboxMode
 from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.metadata_guard import MetadataGuard
@@ -40,6 +41,10 @@ class SandboxPolicy:
     # Finds .git/.vibe/git directories at any depth and neutralises those a command creates;
     # one per workspace, shared by every sandbox built from this policy (plan mode's too).
     guard: MetadataGuard | None = field(default=None, compare=False, repr=False)
+    # The environment confined processes get: secrets and escape routes withheld except these
+    # (names or globs); `secret_names` adds variables known to hold keys.
+    env_passthrough: tuple[str, ...] = ()
+    secret_names: tuple[str, ...] = ()
 
     def effective_writable_roots(self) -> tuple[Path, ...]:
         """Existing, symlink-resolved roots that commands may write to under this mode."""
@@ -125,10 +130,11 @@ class Sandbox(Protocol):
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec: ...
 
 
-def marked_env(extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], str]:
-    """The current environment plus `extra` and a fresh run marker; returns (env, marker)."""
+def marked_env(policy: SandboxPolicy, extra: Mapping[str, str] | None = None) -> tuple[dict[str, str], str]:
+    """The current environment, scrubbed of secrets and escape routes (vibe.config.secrets),
+    plus `extra` and a fresh run marker; returns (env, marker)."""
     marker = uuid.uuid4().hex
-    env = dict(os.environ)
+    env = scrubbed_environment(os.environ, policy.env_passthrough, policy.secret_names)
     if extra:
         env.update(extra)
     env[RUN_MARKER_ENV] = marker
@@ -194,6 +200,6 @@ class NoSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         finished = guarded(self._policy)
-        env, marker = marked_env()
+        env, marker = marked_env(self._policy)
         harden_git_env(env)
         return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker, finished=finished)

@@ -140,9 +140,11 @@ class BubblewrapSandbox:
         args = [self._bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         args += kernel_mounts(str(self._tmp.empty))
         args += ["--unshare-pid", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        hidden: list[str] = []
         if not self._policy.network:
             args.append("--unshare-net")
-            args += self._sockets_out_of_reach()
+            hidden = self._hidden_runtime_dirs()
+            args += self._sockets_out_of_reach(hidden)
         for root in self._roots:
             args += ["--bind", str(root), str(root)]
         args += ["--bind", tmp, tmp]
@@ -154,19 +156,23 @@ class BubblewrapSandbox:
         for item in protections:
             source = str(self._tmp.empty) if item.missing else str(item.path)
             args += ["--ro-bind", source, str(item.path)]
+        # Last, once everything below them is bound: as read-only as the rest of `/`.
+        for folder in hidden:
+            args += ["--remount-ro", folder]
         args += ["--chdir", str(cwd), "--", *argv]
         created = [item.path for item in protections if item.missing]
-        env, marker = marked_env({"TMPDIR": tmp})
+        env, marker = marked_env(self._policy, {"TMPDIR": tmp})
         harden_git_env(env)
         return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=_after(created, finished))
 
-    def _sockets_out_of_reach(self) -> list[str]:
+    def _hidden_runtime_dirs(self) -> list[str]:
+        workspace = [Path(os.path.realpath(root)) for root in self._policy.writable_roots]
+        return [d for d in runtime_dirs(os.environ) if not any(Path(d).is_relative_to(r) for r in workspace)]
+
+    def _sockets_out_of_reach(self, hidden: list[str]) -> list[str]:
         """With the network off: the runtime folders hidden (the workspace, also read-only in
         read-only mode, is bound back over them) and every other listed socket covered."""
         workspace = [Path(os.path.realpath(root)) for root in self._policy.writable_roots]
-        hidden = [
-            d for d in runtime_dirs(os.environ) if not any(Path(d).is_relative_to(r) for r in workspace)
-        ]
         args = hidden_runtime_mounts(hidden)
         for root in workspace:
             if root not in self._roots and root.is_dir():

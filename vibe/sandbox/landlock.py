@@ -218,7 +218,7 @@ class LandlockSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         finished = guarded(self._policy)
-        env, marker = marked_env({"TMPDIR": str(self._tmp.path)})
+        env, marker = marked_env(self._policy, {"TMPDIR": str(self._tmp.path)})
         harden_git_env(env)
         fd, last_cap = self._fd, self._last_cap
         return SpawnSpec(

@@ -9,23 +9,20 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vibe.session.store import REDACTED
+from vibe.config.secrets import Redactor
 
 
 class AuditLog:
-    def __init__(self, path: Path, secrets_to_redact: Iterable[str] = ()) -> None:
+    def __init__(self, path: Path, redact: Redactor | None = None) -> None:
         self.path = path
-        self._secrets = sorted({s for s in secrets_to_redact if len(s) >= 8}, key=len, reverse=True)
+        self._redact = redact or Redactor()
 
     def write(self, record: dict[str, Any]) -> None:
         """Appends one record; raises OSError when the log cannot be written."""
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        for secret in self._secrets:
-            line = line.replace(secret, REDACTED)
+        line = self._redact(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # O_APPEND keeps lines from concurrent vibe processes whole; 0600: commands can be private.
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)

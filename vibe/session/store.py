@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,11 +26,11 @@ from typing import Any, TextIO
 
 from pydantic import TypeAdapter, ValidationError
 
+from vibe.config.secrets import REDACTED, Redactor
 from vibe.messages import Message
 from vibe.session.lock import SessionBusyError, SessionLock
 
 _MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
-REDACTED = "[redacted]"
 
 
 class SessionNotFoundError(Exception):
@@ -58,23 +58,20 @@ class SessionWriter:
         self,
         info: SessionInfo,
         handle: TextIO,
-        secrets_to_redact: Iterable[str],
+        redact: Redactor,
         lock: SessionLock | None = None,
     ) -> None:
         self.info = info
         self._handle = handle
+        self._redact = redact
         self._lock = lock
-        # Longest first so a secret containing another is redacted whole.
-        self._secrets = sorted({s for s in secrets_to_redact if len(s) >= 8}, key=len, reverse=True)
 
     @property
     def id(self) -> str:
         return self.info.id
 
     def _write(self, record: dict[str, Any]) -> None:
-        line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-        for secret in self._secrets:
-            line = line.replace(secret, REDACTED)
+        line = self._redact(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
         self._handle.write(line + "\n")
         self._handle.flush()
 
@@ -142,9 +139,9 @@ def _valid(raw: list[Any]) -> list[Message]:
 
 
 class SessionStore:
-    def __init__(self, root: Path, secrets_to_redact: Iterable[str] = ()) -> None:
+    def __init__(self, root: Path, redact: Redactor | None = None) -> None:
         self.root = root
-        self._secrets = [s for s in secrets_to_redact if s]
+        self._redact = redact or Redactor()
 
     def create(self, cwd: Path, model: str) -> SessionWriter:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -156,7 +153,7 @@ class SessionStore:
         path.chmod(0o600)  # conversations can hold private code
         lock = SessionLock(path)
         lock.acquire()  # a new file: nobody else can hold it yet
-        writer = SessionWriter(info, handle, self._secrets, lock)
+        writer = SessionWriter(info, handle, self._redact, lock)
         writer.append_record(
             "session", {"id": session_id, "cwd": str(cwd), "created": created, "model": model}
         )
@@ -226,7 +223,7 @@ class SessionStore:
         except BaseException:
             lock.release()
             raise
-        return SessionWriter(info, handle, self._secrets, lock)
+        return SessionWriter(info, handle, self._redact, lock)
 
 
 def _close_torn_line(path: Path) -> None:
