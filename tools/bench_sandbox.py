@@ -1,4 +1,4 @@
-"""Sandbox overhead: per-command cost of each backend against unconfined, and the probe cost.
+"""Sandbox overhead: per-command cost of each backend against a bare spawn, and the probe cost.
 
     python tools/bench_sandbox.py [--runs 50] [--files 200000]
 
@@ -16,14 +16,26 @@ import asyncio
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
-from vibe.sandbox.base import NoSandbox, Sandbox, SandboxPolicy
+from vibe.sandbox.base import NoSandbox, Sandbox, SandboxPolicy, SandboxReport, SpawnSpec
 from vibe.sandbox.metadata_guard import MetadataGuard
 from vibe.sandbox.probe import BackendUnavailableError, default_backends, probe_backend
 from vibe.sandbox.process import run_process
 
 TRUE = ["/bin/true"]
+
+
+class _Bare:
+    """No wrapping at all: what running `true` costs through run_process, the zero line."""
+
+    @property
+    def report(self) -> SandboxReport:
+        return NoSandbox().report
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        return SpawnSpec(argv=list(argv), cwd=cwd)
 
 
 async def _time_commands(sandbox: Sandbox, cwd: Path, runs: int) -> list[float]:
@@ -67,9 +79,12 @@ def main() -> None:
             started = time.perf_counter()
             _fill(workspace, args.files)
             print(f"workspace: {args.files:,} files ({time.perf_counter() - started:.1f} s to make)")
-        baseline = asyncio.run(_time_commands(NoSandbox(), workspace, args.runs))
-        print(f"{'unconfined':12} per command: {_describe(baseline)}")
+        baseline = asyncio.run(_time_commands(_Bare(), workspace, args.runs))
+        print(f"{'bare spawn':12} per command: {_describe(baseline)}")
         base_median = statistics.median(baseline)
+        unconfined = asyncio.run(_time_commands(NoSandbox(), workspace, args.runs))
+        overhead = statistics.median(unconfined) - base_median
+        print(f"{'unconfined':12} per command: {_describe(unconfined)}   overhead {overhead:+6.2f} ms")
         for backend in default_backends():
             probes: list[float] = []
             try:

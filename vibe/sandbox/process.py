@@ -120,6 +120,8 @@ async def run_process(
     finally:
         pump.close()
         notes = finish_spec(spec)
+        # Stopping the tree on a timeout or a cancel is not news for the model.
+        background_stopped = (_supervisor_stopped_some(spec) and not timed_out) or background_stopped
 
     returncode = wait_task.result()
     captured = capture.render()
@@ -135,6 +137,19 @@ async def run_process(
         duration_seconds=loop.time() - started,
         notes=notes,
     )
+
+
+def _supervisor_stopped_some(spec: SpawnSpec) -> bool:
+    """Whether the command's supervisor had to stop processes it left behind (and forget it)."""
+    if spec.report is None:
+        return False
+    try:
+        spec.report.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def finish_spec(spec: SpawnSpec) -> tuple[str, ...]:
