@@ -185,7 +185,30 @@ def trust_main(argv: Sequence[str]) -> int:
 _SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main, "trust": trust_main}
 
 
+# What a process killed by SIGPIPE reports: `vibe sandbox --status | head` ends like `cat | head`.
+EXIT_BROKEN_PIPE = 128 + 13
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The command line; a reader that goes away (`| head`) ends it quietly, never a traceback."""
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     startup_gc.pause()  # resumed by the frontend once its engine has loaded
     arguments = list(sys.argv[1:] if argv is None else argv)
     if arguments and arguments[0] in _SUBCOMMANDS:

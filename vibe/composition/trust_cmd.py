@@ -47,6 +47,8 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     except ConfigError as exc:
         print(f"vibe trust: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    except BrokenPipeError:
+        raise  # the reader went away: the CLI ends quietly
     except OSError as exc:
         print(
             f"vibe trust: cannot write {exc.filename or vibe_home(env)}: {exc.strerror or exc}",
