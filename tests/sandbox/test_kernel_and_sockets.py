@@ -111,3 +111,13 @@ async def test_the_workspace_under_tmp_stays_usable(
     (workspace / "data.txt").write_text("kept\n")
     outcome = await run(make_sandbox(backend, mode="read-only"), "cat data.txt", workspace)
     assert outcome.exit_code == 0 and "kept" in outcome.output, outcome.output
+
+
+@pytest.mark.parametrize("name", [*BACKENDS, "none"])
+async def test_pipelines_end_quietly_as_in_a_terminal(
+    name: str, make_sandbox: MakeSandbox, workspace: Path
+) -> None:
+    # The writer of a pipeline whose reader left dies of SIGPIPE, silently: nothing between
+    # vibe and the command may leave that signal ignored (Python ignores it for itself).
+    outcome = await run(make_sandbox(name), "yes | head -c 1000000 > /dev/null; echo done", workspace)
+    assert outcome.output == "done\n", outcome.output

@@ -168,7 +168,9 @@ def main(argv: list[str]) -> None:
         signal.signal(number, _on_stop)
     pid = os.fork()
     if pid == 0:
-        for number in _STOP_SIGNALS:
+        # Python ignores SIGPIPE and SIGXFSZ, and an ignored signal survives exec: without this,
+        # `yes | head` would end with "Broken pipe" errors instead of quietly.
+        for number in (*_STOP_SIGNALS, signal.SIGPIPE, signal.SIGXFSZ):
             signal.signal(number, signal.SIG_DFL)
         if scope:
             _scope_signals(libc)
