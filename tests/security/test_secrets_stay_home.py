@@ -12,7 +12,7 @@ DB_PASSWORD = "db-pass-word-9876"
 FILE_TOKEN = "ghp_" + "Q" * 36  # credential-shaped text found in a file, in no variable
 
 
-def test_commands_get_no_secrets_and_none_is_written_down(vibe_env: VibeEnv) -> None:
+def test_commands_get_no_secrets_and_none_is_written_down(vibe_env: VibeEnv, backend: str) -> None:
     vibe_env.extra_env.update(
         GITHUB_TOKEN=GITHUB_TOKEN,
         AWS_SECRET_ACCESS_KEY=CLOUD_SECRET,
