@@ -162,6 +162,11 @@ STRAYS_KILLED = (
     "background processes a command leaves (setsid, nohup, double forks, env -i) are killed when it "
     "ends, and when vibe dies: a supervisor adopts them"
 )
+# The same on every backend (marked_env).
+ENVIRONMENT_SCRUBBED = (
+    "commands get no secrets from vibe's environment (keys, tokens, passwords) and none of the "
+    "variables that lead to a socket outside (SSH_AUTH_SOCK, DISPLAY, DOCKER_HOST, ...)"
+)
 SUPERVISOR = Path(__file__).with_name("supervise.py")
 
 
@@ -237,7 +242,7 @@ class NoSandbox:
             summary=summary,
             mode=mode,
             network=True,
-            enforced=(STRAYS_KILLED, *((NEW_METADATA_RENAMED,) if watched else ())),
+            enforced=(STRAYS_KILLED, ENVIRONMENT_SCRUBBED, *((NEW_METADATA_RENAMED,) if watched else ())),
             not_enforced=(*_UNCONFINED_NOT_ENFORCED, *((NEW_METADATA_WINDOW,) if watched else ())),
             warning=warning,
             probed=probed,

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.sandbox.base import (
+    ENVIRONMENT_SCRUBBED,
     NEW_METADATA_RENAMED,
     NEW_METADATA_WINDOW,
     SandboxPolicy,
@@ -210,6 +211,7 @@ class BubblewrapSandbox:
             "background processes are killed when the command ends (own PID namespace), and with vibe",
             "no capabilities (also as root); /proc/sys and the kernel's other knobs are read-only",
             "cannot inject input into your terminal (own session)",
+            ENVIRONMENT_SCRUBBED,
         ]
         not_enforced = ["reads are not restricted: commands can read every file your user can"]
         if policy.network:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.sandbox.base import (
+    ENVIRONMENT_SCRUBBED,
     NEW_METADATA_RENAMED,
     NEW_METADATA_WINDOW,
     STRAYS_KILLED,
@@ -286,7 +287,7 @@ class LandlockSandbox:
             if rights.scoped & _SCOPE_ABSTRACT_UNIX_SOCKET:
                 scope += ", and so are abstract Unix sockets outside it"
             enforced.append(scope)
-        enforced.append(STRAYS_KILLED)
+        enforced += [STRAYS_KILLED, ENVIRONMENT_SCRUBBED]
         if self.abi < _SCOPES_ABI:
             not_enforced.append(f"{SUPERVISOR_KILLABLE} (Landlock ABI < 6 has no signal scoping)")
         if policy.mode == "read-only":
