@@ -121,3 +121,27 @@ async def test_pipelines_end_quietly_as_in_a_terminal(
     # vibe and the command may leave that signal ignored (Python ignores it for itself).
     outcome = await run(make_sandbox(name), "yes | head -c 1000000 > /dev/null; echo done", workspace)
     assert outcome.output == "done\n", outcome.output
+
+
+def test_a_sockets_folder_is_hidden_whole_unless_it_holds_more_than_sockets(tmp_path: Path) -> None:
+    from vibe.sandbox.kernel_view import socket_hiding
+
+    home = tmp_path / "home"
+    daemon = tmp_path / "run" / "daemon"
+    inner = tmp_path / "run" / "daemon" / "inner"
+    workspace = tmp_path / "ws"
+    for folder in (home, inner, workspace):
+        folder.mkdir(parents=True)
+    sockets = [daemon / "d.sock", inner / "i.sock", home / "agent.sock", workspace / "dev.sock"]
+    servers = [socket.socket(socket.AF_UNIX) for _ in sockets]
+    try:
+        for server, path in zip(servers, sockets, strict=True):
+            server.bind(str(path))
+        gone = str(tmp_path / "gone" / "x.sock")  # listed, but no longer there
+        folders, files = socket_hiding([*map(str, sockets), gone], (workspace,), [], str(home))
+    finally:
+        for server in servers:
+            server.close()
+    # A folder does not vanish between the look and the mount the way a socket can.
+    assert folders == [str(daemon)]
+    assert files == [str(home / "agent.sock")]  # the home folder is never hidden whole

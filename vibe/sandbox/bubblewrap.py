@@ -36,12 +36,13 @@ from vibe.sandbox.base import (
 )
 from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.kernel_view import (
-    covered_sockets,
     hidden_runtime_mounts,
     kernel_mounts,
     listed_sockets,
+    outermost,
     runtime_dirs,
     socket_covers,
+    socket_hiding,
 )
 from vibe.sandbox.tmpdir import PrivateTmp
 
@@ -144,8 +145,8 @@ class BubblewrapSandbox:
         hidden: list[str] = []
         if not self._policy.network:
             args.append("--unshare-net")
-            hidden = self._hidden_runtime_dirs()
-            args += self._sockets_out_of_reach(hidden)
+            hidden, files = self._hidden_runtime_dirs()
+            args += self._sockets_out_of_reach(hidden, files)
         for root in self._roots:
             args += ["--bind", str(root), str(root)]
         args += ["--bind", tmp, tmp]
@@ -166,20 +167,25 @@ class BubblewrapSandbox:
         harden_git_env(env)
         return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=_after(created, finished))
 
-    def _hidden_runtime_dirs(self) -> list[str]:
+    def _hidden_runtime_dirs(self) -> tuple[list[str], list[str]]:
+        """Folders to replace by empty ones, and single sockets to cover (kernel_view.py)."""
         workspace = [Path(os.path.realpath(root)) for root in self._policy.writable_roots]
-        return [d for d in runtime_dirs(os.environ) if not any(Path(d).is_relative_to(r) for r in workspace)]
+        hidden = [
+            d for d in runtime_dirs(os.environ) if not any(Path(d).is_relative_to(r) for r in workspace)
+        ]
+        keep = (*workspace, self._tmp.path)
+        folders, files = socket_hiding(listed_sockets(), keep, hidden, os.environ.get("HOME"))
+        return outermost([*hidden, *folders]), files
 
-    def _sockets_out_of_reach(self, hidden: list[str]) -> list[str]:
-        """With the network off: the runtime folders hidden (the workspace, also read-only in
-        read-only mode, is bound back over them) and every other listed socket covered."""
+    def _sockets_out_of_reach(self, hidden: list[str], files: list[str]) -> list[str]:
+        """With the network off: the runtime and socket folders hidden (the workspace, also
+        read-only in read-only mode, is bound back over them) and the remaining sockets covered."""
         workspace = [Path(os.path.realpath(root)) for root in self._policy.writable_roots]
         args = hidden_runtime_mounts(hidden)
         for root in workspace:
             if root not in self._roots and root.is_dir():
                 args += ["--ro-bind", str(root), str(root)]
-        keep = (*workspace, self._tmp.path)
-        return args + socket_covers(covered_sockets(listed_sockets(), keep, hidden))
+        return args + socket_covers(files)
 
     def _describe(self) -> SandboxReport:
         policy = self._policy

@@ -9,9 +9,11 @@ read-only already (the whole `/` is bound read-only, recursively).
 Sockets. Connecting to a Unix socket needs no write access to the file system, so a read-only
 view does not stop a command from talking to the Docker daemon, an ssh-agent, D-Bus or tmux.
 With the network off, the usual runtime folders are replaced by empty ones (`/tmp`, the user's
-`$XDG_RUNTIME_DIR`) and every other socket the kernel lists as bound (`/proc/net/unix`) outside
-the workspace is covered by an empty file. A socket created after the command started is not
-covered; with the network on, sockets stay reachable (the report says so).
+`$XDG_RUNTIME_DIR`), and so is the folder of every other socket the kernel lists as bound
+(`/proc/net/unix`) outside the workspace, unless that folder holds more than sockets (the home
+folder, `/var/tmp`, ...): then the socket itself is covered by an empty file. A socket created
+after the command started is not covered; with the network on, sockets stay reachable (the
+report says so).
 """
 
 from __future__ import annotations
@@ -90,24 +92,47 @@ def listed_sockets(table: Path = _PROC_NET_UNIX) -> list[str]:
     return paths
 
 
-def covered_sockets(sockets: Iterable[str], keep_under: Sequence[Path], hidden: Sequence[str]) -> list[str]:
-    """The listed sockets to cover: not inside the workspace (the project's own), not inside a
-    folder hidden anyway, and still a socket on disk (a bind needs its target to exist)."""
-    chosen: list[str] = []
-    hidden_paths = [Path(folder) for folder in hidden]
+# Folders never hidden whole, whatever socket they hold: commands need what else is in them.
+_NEVER_HIDDEN = ("/", "/var", "/var/tmp", "/var/lib", "/etc", "/usr", "/opt", "/srv", "/home", "/root")
+
+
+def socket_hiding(
+    sockets: Iterable[str], keep: Sequence[Path], hidden: Sequence[str], home: str | None
+) -> tuple[list[str], list[str]]:
+    """How to put the listed sockets out of reach: (folders to replace by an empty one, single
+    sockets to cover). A socket's folder is hidden whole when it holds nothing a command needs
+    (not a system folder, not the home folder, not an ancestor of the workspace): a folder, unlike
+    a socket, does not vanish between this look and bubblewrap's mount, which would fail the
+    command. Sockets inside the workspace (the project's own) or an already hidden folder stay."""
+    never = {*_NEVER_HIDDEN, *((os.path.realpath(home),) if home else ())}
+    folders: list[str] = []
+    files: list[str] = []
+    covered = [Path(folder) for folder in hidden]
     for raw in dict.fromkeys(sockets):
         path = Path(raw)
-        if any(path.is_relative_to(folder) for folder in (*keep_under, *hidden_paths)):
+        if any(path.is_relative_to(folder) for folder in (*keep, *covered)):
             continue
         try:
             if not stat.S_ISSOCK(path.lstat().st_mode):
                 continue
         except OSError:
             continue
-        chosen.append(raw)
-        if len(chosen) >= MAX_COVERED_SOCKETS:
+        parent = path.parent
+        if str(parent) not in never and not any(root.is_relative_to(parent) for root in keep):
+            folders.append(str(parent))
+            covered.append(parent)
+        else:
+            files.append(raw)
+        if len(folders) + len(files) >= MAX_COVERED_SOCKETS:
             break
-    return chosen
+    kept = outermost(folders)
+    return kept, [f for f in files if not any(Path(f).is_relative_to(o) for o in kept)]
+
+
+def outermost(folders: Sequence[str]) -> list[str]:
+    """Without those inside another: once that one is empty, they no longer exist to mount on."""
+    unique = list(dict.fromkeys(folders))
+    return [f for f in unique if not any(f != o and Path(f).is_relative_to(o) for o in unique)]
 
 
 def socket_covers(paths: Sequence[str]) -> list[str]:
