@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,15 @@ class Identity:
     @property
     def privileged(self) -> bool:
         return self.uid == 0
+
+
+def shared_python() -> str:
+    """A Python every identity can run, for commands run as `nobody`: the tests' own interpreter
+    may live where only root can reach (a pyenv under /root)."""
+    for candidate in ("/usr/bin/python3", "/usr/local/bin/python3"):
+        if Path(candidate).is_file():
+            return candidate
+    return sys.executable
 
 
 def current_identity() -> Identity:

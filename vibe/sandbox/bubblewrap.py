@@ -39,6 +39,7 @@ from vibe.sandbox.kernel_view import (
     hidden_runtime_mounts,
     kernel_mounts,
     listed_sockets,
+    namespace_args,
     outermost,
     runtime_dirs,
     socket_covers,
@@ -141,7 +142,7 @@ class BubblewrapSandbox:
         tmp = str(self._tmp.path)
         args = [self._bwrap, "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
         args += kernel_mounts(str(self._tmp.empty))
-        args += ["--unshare-pid", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
+        args += namespace_args(os.geteuid() == 0)
         hidden: list[str] = []
         if not self._policy.network:
             args.append("--unshare-net")
@@ -215,7 +216,8 @@ class BubblewrapSandbox:
             )
         enforced += [
             "background processes are killed when the command ends (own PID namespace), and with vibe",
-            "no capabilities (also as root); /proc/sys and the kernel's other knobs are read-only",
+            "no capabilities, also as root (own user namespace: the bounding set is empty too); "
+            "/proc/sys, /proc/sysrq-trigger and every other kernel-wide /proc entry are read-only",
             "cannot inject input into your terminal (own session)",
             ENVIRONMENT_SCRUBBED,
         ]

@@ -18,13 +18,17 @@ report says so).
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import stat
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
-# Written to reach the host kernel: made read-only.
-_READ_ONLY = ("/proc/sys", "/proc/sysrq-trigger", "/proc/irq", "/proc/bus", "/proc/fs")
+# Made read-only even where this kernel does not list them (`--ro-bind-try` skips what is absent).
+_ALWAYS_READ_ONLY = ("sys", "sysrq-trigger", "irq", "bus", "fs", "mtrr", "acpi")
+# Per-process entries (the sandbox's own processes) and links to them: left as they are.
+_PER_PROCESS = frozenset({"self", "thread-self", "net", "mounts"})
 # Only ever read to learn about the host: hidden (an empty file or folder in their place).
 _MASKED = (
     "/proc/kcore",
@@ -34,7 +38,6 @@ _MASKED = (
     "/proc/timer_list",
     "/proc/timer_stats",
     "/proc/sched_debug",
-    "/proc/acpi",
     "/proc/asound",
     "/proc/scsi",
     "/sys/firmware",
@@ -45,18 +48,46 @@ _PROC_NET_UNIX = Path("/proc/net/unix")
 MAX_COVERED_SOCKETS = 256
 
 
+@functools.cache
+def _kernel_wide_proc_entries() -> tuple[str, ...]:
+    """Every kernel-wide /proc entry that is a folder or a writable file: root could write it.
+    Listed once per process: these are the kernel's and do not change while vibe runs."""
+    names: set[str] = set(_ALWAYS_READ_ONLY)
+    with contextlib.suppress(OSError), os.scandir("/proc") as entries:
+        for entry in entries:
+            if entry.name.isdigit() or entry.name in _PER_PROCESS:
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if stat.S_ISDIR(info.st_mode) or (stat.S_ISREG(info.st_mode) and info.st_mode & 0o222):
+                names.add(entry.name)
+    masked = {Path(path).name for path in _MASKED if path.startswith("/proc/")}
+    return tuple(sorted(names - masked))
+
+
 def kernel_mounts(empty_dir: str) -> list[str]:
     """bwrap arguments, after `--proc /proc`: knobs read-only, host-state files masked."""
     args: list[str] = []
-    for path in _READ_ONLY:
-        if Path(path).exists():
-            args += ["--ro-bind", path, path]
+    for name in _kernel_wide_proc_entries():
+        args += ["--ro-bind-try", f"/proc/{name}", f"/proc/{name}"]
     for path in _MASKED:
         if Path(path).is_dir():
             args += ["--ro-bind", empty_dir, path]
         elif Path(path).exists():
             args += ["--ro-bind", "/dev/null", path]
     return args
+
+
+def namespace_args(privileged: bool) -> list[str]:
+    """Namespaces and capabilities. As root, also a user namespace: root inside maps to root
+    outside, but holds no capability over the host's namespaces, and the bounding set of what
+    it runs is empty, so nothing it executes can gain one back."""
+    args = ["--unshare-pid", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+    if privileged:
+        args.append("--unshare-user")
+    return [*args, "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
 
 
 def runtime_dirs(env: Mapping[str, str]) -> list[str]:
