@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sandbox.conftest import BACKENDS, MakeSandbox, run
+from support.host_attacks import socket_outside
 
 
 @pytest.fixture(params=BACKENDS)
@@ -57,16 +58,8 @@ async def test_no_capabilities_and_no_device_nodes(
 
 @pytest.fixture
 def host_socket() -> Iterator[Path]:
-    """A listening Unix socket outside the workspace and outside /tmp, as an agent's would be."""
-    folder = Path(tempfile.mkdtemp(prefix="vibe-agent-", dir="/var/tmp"))
-    folder.chmod(0o755)
-    path = folder / "agent.sock"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-        server.bind(str(path))
-        path.chmod(0o777)
-        server.listen(8)
+    with socket_outside("vibe-agent-", "agent.sock") as path:
         yield path
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

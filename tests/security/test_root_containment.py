@@ -6,13 +6,12 @@ session's own sandbox report says the backend does not enforce it."""
 from __future__ import annotations
 
 import shutil
-import socket
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from support.host_attacks import socket_outside
 from support.identities import Identity
 from support.vibe_process import VibeEnv
 from tools.fake_mistral import call, reply
@@ -29,16 +28,8 @@ ATTACK = (
 
 @pytest.fixture
 def host_socket() -> Iterator[Path]:
-    """A daemon's socket outside the workspace and /tmp, that anyone may connect to."""
-    folder = Path(tempfile.mkdtemp(prefix="vibe-daemon-", dir="/var/tmp"))
-    folder.chmod(0o755)
-    path = folder / "daemon.sock"
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as server:
-        server.bind(str(path))
-        path.chmod(0o777)
-        server.listen(8)
+    with socket_outside("vibe-daemon-", "daemon.sock") as path:
         yield path
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_a_command_cannot_reach_the_host(

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import socket
+import tempfile
 from collections.abc import Generator
 from contextlib import contextmanager
 from pathlib import Path
@@ -129,3 +131,16 @@ def listening(path: Path) -> Generator[Listener]:
         yield listener
     finally:
         listener.close()
+
+
+@contextmanager
+def socket_outside(prefix: str, name: str) -> Generator[Path]:
+    """A listening Unix socket in a folder of its own under /var/tmp (outside the workspace, /tmp
+    and the runtime folders), that every identity may connect to; removed afterwards."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/var/tmp"))
+    folder.chmod(0o755)
+    try:
+        with listening(folder / name) as listener:
+            yield listener.path
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
