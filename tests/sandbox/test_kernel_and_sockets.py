@@ -138,3 +138,20 @@ def test_a_sockets_folder_is_hidden_whole_unless_it_holds_more_than_sockets(tmp_
     # A folder does not vanish between the look and the mount the way a socket can.
     assert folders == [str(daemon)]
     assert files == [str(home / "agent.sock")]  # the home folder is never hidden whole
+
+
+async def test_programs_under_tmp_stay_usable(
+    backend: str, make_sandbox: MakeSandbox, workspace: Path
+) -> None:
+    # Checkouts, venvs and toolchains live under /tmp too (CI clones there): hiding sockets
+    # must not hide them.
+    folder = Path(tempfile.mkdtemp(prefix="vibe-toolchain-", dir="/tmp"))
+    try:
+        tool = folder / "bin" / "tool"
+        tool.parent.mkdir()
+        tool.write_text("#!/bin/sh\necho tool-ran\n")
+        tool.chmod(0o755)
+        outcome = await run(make_sandbox(backend), str(tool), workspace)
+        assert outcome.output == "tool-ran\n", outcome.output
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -211,8 +211,8 @@ class BubblewrapSandbox:
         if not policy.network:
             enforced.append("no network: own network namespace (no TCP, UDP, DNS or abstract sockets)")
             enforced.append(
-                "the host's Unix sockets are out of reach (Docker's, ssh-agent's, D-Bus's, tmux's): /tmp "
-                "and $XDG_RUNTIME_DIR are empty, every other bound socket outside the workspace is covered"
+                "the host's Unix sockets are out of reach (Docker's, ssh-agent's, D-Bus's, tmux's): "
+                "$XDG_RUNTIME_DIR and every other bound socket's folder outside the workspace are empty"
             )
         enforced += [
             "background processes are killed when the command ends (own PID namespace), and with vibe",

@@ -8,10 +8,12 @@ read-only already (the whole `/` is bound read-only, recursively).
 
 Sockets. Connecting to a Unix socket needs no write access to the file system, so a read-only
 view does not stop a command from talking to the Docker daemon, an ssh-agent, D-Bus or tmux.
-With the network off, the usual runtime folders are replaced by empty ones (`/tmp`, the user's
-`$XDG_RUNTIME_DIR`), and so is the folder of every other socket the kernel lists as bound
-(`/proc/net/unix`) outside the workspace, unless that folder holds more than sockets (the home
-folder, `/var/tmp`, ...): then the socket itself is covered by an empty file. A socket created
+With the network off, the user's runtime folder (`$XDG_RUNTIME_DIR`) is replaced by an empty
+one, and so is the folder of every other socket the kernel lists as bound (`/proc/net/unix`)
+outside the workspace (`/tmp/.X11-unix`, `/tmp/tmux-0`, `/run/docker`, ...), unless that folder
+holds more than sockets (`/tmp` itself, the home folder, `/var/tmp`, system folders): then the
+socket itself is covered by an empty file. `/tmp` as a whole stays visible (read-only): toolchains
+and checkouts live there too. A socket created
 after the command started is not covered; with the network on, sockets stay reachable (the
 report says so).
 """
@@ -92,7 +94,7 @@ def namespace_args(privileged: bool) -> list[str]:
 
 def runtime_dirs(env: Mapping[str, str]) -> list[str]:
     """Folders that hold sockets and nothing a command needs, replaced by empty ones."""
-    found = ["/tmp"]
+    found: list[str] = []
     runtime = env.get("XDG_RUNTIME_DIR")
     if runtime and Path(runtime).is_absolute() and Path(runtime).is_dir():
         found.append(os.path.realpath(runtime))
@@ -124,7 +126,19 @@ def listed_sockets(table: Path = _PROC_NET_UNIX) -> list[str]:
 
 
 # Folders never hidden whole, whatever socket they hold: commands need what else is in them.
-_NEVER_HIDDEN = ("/", "/var", "/var/tmp", "/var/lib", "/etc", "/usr", "/opt", "/srv", "/home", "/root")
+_NEVER_HIDDEN = (
+    "/",
+    "/tmp",
+    "/var",
+    "/var/tmp",
+    "/var/lib",
+    "/etc",
+    "/usr",
+    "/opt",
+    "/srv",
+    "/home",
+    "/root",
+)
 
 
 def socket_hiding(
