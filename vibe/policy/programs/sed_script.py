@@ -58,6 +58,10 @@ class _Reader:
 
     def regex(self, delimiter: str) -> None:
         """Past the end of a regular expression whose opening delimiter was just read."""
+        self._past(delimiter, brackets=True, what="an unterminated regular expression")
+
+    def _past(self, delimiter: str, *, brackets: bool, what: str) -> None:
+        """Past the next unescaped `delimiter` on this line; in a regex, [...] may hold it."""
         while self.at < len(self.text):
             char = self.text[self.at]
             self.at += 1
@@ -65,11 +69,11 @@ class _Reader:
                 self.at += 1
             elif char == delimiter:
                 return
-            elif char == "[":
+            elif char == "[" and brackets:
                 self._bracket()
             elif char == "\n":
                 break
-        raise _UnreadableError("an unterminated regular expression")
+        raise _UnreadableError(what)
 
     def _bracket(self) -> None:
         if self.peek() == "^":
@@ -91,16 +95,7 @@ class _Reader:
 
     def literal(self, delimiter: str) -> None:
         """Past the end of a replacement or `y` part: only backslashes escape."""
-        while self.at < len(self.text):
-            char = self.text[self.at]
-            self.at += 1
-            if char == "\\":
-                self.at += 1
-            elif char == delimiter:
-                return
-            elif char == "\n":
-                break
-        raise _UnreadableError("an unterminated s or y command")
+        self._past(delimiter, brackets=False, what="an unterminated s or y command")
 
 
 def sed_script_problem(script: str) -> str | None:
