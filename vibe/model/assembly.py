@@ -87,7 +87,12 @@ class StreamAssembler:
         self._usage: Usage | None = None
         self._text = SurrogateJoiner()
         self._reasoning = SurrogateJoiner()
+        self._refusal: list[str] = []
         self.finish_reason: FinishReason | None = None
+        # Pieces of model output seen (text, reasoning, tool-call fragments): what the idle
+        # timeout watches, since bytes alone (keep-alive comments) say nothing of the model.
+        self.output_pieces = 0
+        self.saw_choice = False  # an answer at all: a stream without one is not a valid reply
 
     def feed(self, chunk: object) -> list[Delta]:
         """Deltas for one parsed chunk (text and reasoning at once, tool calls at the finish)."""
@@ -105,6 +110,7 @@ class StreamAssembler:
         if not isinstance(choice, dict):
             raise ChunkError("a stream choice is not a JSON object")
         choice = cast(JSON, choice)
+        self.saw_choice = True
         delta = choice.get("delta")
         if isinstance(delta, dict):
             out.extend(self._content_deltas(cast(JSON, delta)))
@@ -129,11 +135,15 @@ class StreamAssembler:
         # llama.cpp and Ollama say "stop" even when they asked for tools; the loop needs to know.
         if reason == "stop" and self._calls:
             reason = "tool_calls"
-        out.append(Finish(reason))
+        out.append(Finish(reason, scrub("".join(self._refusal))))
         return out
 
     def _content_deltas(self, delta: JSON) -> list[Delta]:
         found: list[Delta] = []
+        refusal = delta.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            self._refusal.append(refusal)
+            self.output_pieces += 1
         # vLLM renamed `reasoning_content` to `reasoning` and some versions send both: take one.
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if isinstance(reasoning, str) and reasoning:
@@ -145,6 +155,7 @@ class StreamAssembler:
         elif isinstance(content, list):
             for part in cast(list[Any], content):
                 found.extend(_content_chunk_deltas(part))
+        self.output_pieces += len(found)
         out: list[Delta] = []
         for item in found:
             if isinstance(item, TextDelta) and (text := self._text(item.text)):
@@ -158,6 +169,7 @@ class StreamAssembler:
             return
         for fragment in cast(list[Any], fragments):
             if isinstance(fragment, dict):
+                self.output_pieces += 1
                 self._absorb_fragment(cast(JSON, fragment))
 
     def _absorb_fragment(self, fragment: JSON) -> None:
