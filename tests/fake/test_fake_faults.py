@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import socket
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
 from tools.fake_mistral import FakeMistral, call, fault, reply
+from tools.fake_mistral.script import load_json_script
 
 USER_HI = [{"role": "user", "content": "hi"}]
 
@@ -129,3 +131,25 @@ def test_raw_answers_exactly_what_it_is_given(fake_mistral: FakeMistral) -> None
         "text/plain",
         "1",
     )
+
+
+def test_json_scripts_can_name_the_new_faults(tmp_path: Path) -> None:
+    script = tmp_path / "steps.json"
+    steps = [
+        {"fault": "keep_alive", "text": "Hi", "seconds": 1},
+        {"fault": "trickle", "seconds": 2},
+        {"fault": "html"},
+        {"fault": "empty"},
+        {"fault": "bad_gzip"},
+    ]
+    script.write_text(json.dumps(steps))
+
+    loaded = load_json_script(script).steps
+
+    assert loaded == [
+        fault.keep_alive("Hi", seconds=1.0),
+        fault.trickle(seconds=2.0),
+        fault.html_page(),
+        fault.empty_stream(),
+        fault.bad_gzip(),
+    ]
