@@ -1,9 +1,15 @@
-"""Text any UTF-8 writer accepts, whatever lone UTF-16 surrogates it arrived with.
+"""Text from outside made safe for where vibe writes it. Shared by every layer that takes text
+from outside (model, tools, editor) and every frontend that shows it.
 
-Python holds a surrogate that has no partner as a character of its own: from a file name that is
-not UTF-8, from JSON that escaped half a pair (a server's stream, an editor's string cut inside
-an emoji). Written as it is, it breaks the event stream, the session file and the next request.
-Shared by every layer that takes text from outside (model, tools, editor).
+- Lone UTF-16 surrogates: Python holds a surrogate that has no partner as a character of its
+  own (from a file name that is not UTF-8, from JSON that escaped half a pair: a server's stream,
+  an editor's string cut inside an emoji). Written as it is, it breaks the event stream, the
+  session file and the next request: `scrub`.
+- Terminal control sequences: the model's answer, a file's content, a command's output or a
+  tool call's title may carry escapes that would set the clipboard, retitle or reset the
+  terminal, or hide text. The terminal is the user's, so everything shown there goes through
+  `for_terminal`; what a model reads of a command's output goes through
+  `strip_escape_sequences`. JSON outputs need neither: JSON escapes control characters.
 """
 
 from __future__ import annotations
@@ -22,3 +28,55 @@ def scrub(text: str) -> str:
 
 def has_surrogates(text: str) -> bool:
     return _SURROGATE.search(text) is not None
+
+
+# Terminal control sequences (ECMA-48), in the forms a terminal acts on:
+# CSI (colours, cursor moves, erasing), 7-bit or as the C1 character U+009B;
+# strings (OSC: titles, hyperlinks, the clipboard; DCS, SOS, PM, APC), ended by BEL or ST;
+# and every other escape: nF (charset choice, `ESC ( B`) and two-character ones (`ESC c`
+# resets the terminal, `ESC 7` saves the cursor).
+_ESCAPE_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+)
+# A sequence whose end has not arrived yet (streamed output cut between two chunks).
+_UNFINISHED_ESCAPE = re.compile(
+    r"(?:\x1b(?:\[[0-?]*[ -/]*|[\]PX^_][^\x07\x1b\x9c]*|[ -/]*)|\x9b[0-?]*[ -/]*)\Z"
+)
+_C1 = re.compile("[\x80-\x9f]")
+# Control characters a terminal may act on: C0 but tab and line feed, DEL, C1.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def strip_escape_sequences(text: str) -> str:
+    """`text` without terminal control sequences (what a program wrote for a terminal, read as
+    plain text: colours and cursor moves are noise to a model)."""
+    if "\x1b" not in text and not _C1.search(text):
+        return text
+    return _ESCAPE_SEQUENCE.sub("", text)
+
+
+def unfinished_escape_start(text: str) -> int | None:
+    """Where a control sequence begins that `text` ends before finishing, if one does."""
+    match = _UNFINISHED_ESCAPE.search(text)
+    return match.start() if match else None
+
+
+def for_terminal(text: str) -> str:
+    """`text` safe to write to a terminal: every control character but tab and line feed is
+    shown as a visible stand-in (ESC as ␛, BEL as ␇, a C1 character as �), so nothing in it can
+    move the cursor, change the clipboard or reset the screen, and nothing is silently hidden.
+    Carriage returns are dropped: one alone would let later text overwrite a line."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(_visible, text.replace("\r", ""))
+
+
+def _visible(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ␀ … ␟
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vibe.model.errors import ContextOverflow, context_overflow
+from vibe.model.errors import ContextOverflow, client_error, context_overflow
 from vibe.model.types import ModelError
 
 
@@ -37,3 +37,10 @@ def test_overflow_refusals_are_recognised(message: str, expected: ContextOverflo
 def test_only_rejected_requests_count() -> None:
     error = ModelError("server", "HTTP 500: maximum context length is 8192", 500)
     assert context_overflow(error) is None
+
+
+def test_413_request_too_large_counts_as_not_fitting() -> None:
+    error = client_error(413, "<html><body>413 Request Entity Too Large</body></html>", "http://x/v1")
+    assert (error.kind, error.status) == ("bad_request", 413)
+    assert "too large" in error.message
+    assert context_overflow(error) == ContextOverflow(None)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
-from vibe.model.history import BRIDGE_REPLY, INTERRUPTED_RESULT
+from vibe.model.history import BRIDGE_REPLY, INTERRUPTED_RESULT, MISSING_TOOL_NAME
 from vibe.model.wire import sanitize_history
 
 
@@ -148,3 +148,44 @@ def test_sanitizing_twice_changes_nothing_more() -> None:
     ]
     once = sanitize_history(history)
     assert sanitize_history(once) == once
+
+
+def test_calls_a_strict_server_would_refuse_go_back_valid() -> None:
+    broken = ToolCall(id="aaaaaaaa1", name="glob", arguments='{"pattern": "*.md"')
+    not_an_object = ToolCall(id="bbbbbbbb2", name="grep", arguments='["x"]')
+    nameless = ToolCall(id="cccccccc3", name=" ", arguments='{"pattern": "*"}')
+    history: list[Message] = [
+        UserMessage(content="go"),
+        AssistantMessage(tool_calls=(broken, not_an_object, nameless)),
+        result("aaaaaaaa1", "not valid JSON", name="glob"),
+        result("bbbbbbbb2", "not an object", name="grep"),
+        result("cccccccc3", "no name", name=" "),
+    ]
+
+    repaired = sanitize_history(history)
+
+    assistant = repaired[1]
+    assert isinstance(assistant, AssistantMessage)
+    assert [(c.name, c.arguments) for c in assistant.tool_calls] == [
+        ("glob", "{}"),
+        ("grep", "{}"),
+        (MISSING_TOOL_NAME, '{"pattern": "*"}'),
+    ]
+    # The result answers the call under the name the call is sent with.
+    assert [(m.name, m.content) for m in repaired[2:] if isinstance(m, ToolMessage)] == [
+        ("glob", "not valid JSON"),
+        ("grep", "not an object"),
+        (MISSING_TOOL_NAME, "no name"),
+    ]
+    # Nothing of it is stored: the record keeps what the model sent.
+    assert history[1] == AssistantMessage(tool_calls=(broken, not_an_object, nameless))
+
+
+def test_valid_arguments_are_sent_exactly_as_the_model_wrote_them() -> None:
+    spaced = ToolCall(id="aaaaaaaa1", name="glob", arguments='{ "pattern" :\n "*.md" }')
+    history: list[Message] = [
+        UserMessage(content="go"),
+        AssistantMessage(tool_calls=(spaced,)),
+        result("aaaaaaaa1"),
+    ]
+    assert sanitize_history(history)[1] == AssistantMessage(tool_calls=(spaced,))

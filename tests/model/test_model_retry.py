@@ -132,7 +132,9 @@ async def test_stalled_stream_is_abandoned_after_the_idle_timeout_and_retried() 
     time = FakeTime()
     server = FakeServer(sse(chunk({"role": "assistant", "content": "Hel"}), stall=True), GOOD)
     deltas = await run(server, time, idle_timeout=0.2)  # a real wait: the only one in these tests
-    assert [d.reason for d in deltas if isinstance(d, Retrying)] == ["the stream stalled for 0.2 s"]
+    assert [d.reason for d in deltas if isinstance(d, Retrying)] == [
+        "the stream stalled: no model output for 0.2 s"
+    ]
     assert final_text(deltas) == "Hello there"
     assert server.stream_of(0).closed
 

@@ -252,3 +252,66 @@ async def test_cancelling_the_consumer_closes_the_response() -> None:
         assert server.stream_of(0).closed
     finally:
         await client.aclose()
+
+
+def fragment(index: int | None, call_id: str | None, name: str | None, arguments: str) -> dict[str, object]:
+    function: dict[str, str] = {"arguments": arguments}
+    if name is not None:
+        function["name"] = name
+    found: dict[str, object] = {"function": function}
+    if index is not None:
+        found["index"] = index
+    if call_id is not None:
+        found["id"] = call_id
+    return found
+
+
+async def test_two_calls_with_one_id_at_two_indexes_stay_apart() -> None:
+    deltas, _ = await run(
+        chunk({"tool_calls": [fragment(0, "same", "glob", "")]}),
+        chunk({"tool_calls": [fragment(0, None, None, '{"pattern": "*.md"}')]}),
+        chunk({"tool_calls": [fragment(1, "same", "glob", "")]}),
+        chunk({"tool_calls": [fragment(1, None, None, '{"pattern": "*.py"}')]}),
+        chunk({}, finish="tool_calls"),
+    )
+    assert [d.call for d in deltas if isinstance(d, ToolCallDelta)] == [
+        ToolCall(id="same", name="glob", arguments='{"pattern": "*.md"}'),
+        ToolCall(id="same", name="glob", arguments='{"pattern": "*.py"}'),
+    ]
+
+
+async def test_two_whole_calls_with_one_id_at_index_zero_stay_apart() -> None:
+    deltas, _ = await run(
+        chunk({"tool_calls": [fragment(0, "same", "glob", '{"pattern": "*.md"}')]}),
+        chunk({"tool_calls": [fragment(0, "same", "grep", '{"pattern": "x"}')]}, finish="tool_calls"),
+    )
+    assert [d.call for d in deltas if isinstance(d, ToolCallDelta)] == [
+        ToolCall(id="same", name="glob", arguments='{"pattern": "*.md"}'),
+        ToolCall(id="same", name="grep", arguments='{"pattern": "x"}'),
+    ]
+
+
+async def test_a_server_repeating_id_and_name_on_every_fragment_builds_one_call() -> None:
+    deltas, _ = await run(
+        chunk({"tool_calls": [fragment(0, "abc", "glob", "")]}),
+        chunk({"tool_calls": [fragment(0, "abc", "glob", '{"pattern"')]}),
+        chunk({"tool_calls": [fragment(0, "abc", "glob", ': "*.md"}')]}),
+        chunk({}, finish="tool_calls"),
+    )
+    assert [d.call for d in deltas if isinstance(d, ToolCallDelta)] == [
+        ToolCall(id="abc", name="glob", arguments='{"pattern": "*.md"}')
+    ]
+
+
+async def test_calls_after_the_first_finish_reason_are_kept() -> None:
+    deltas, _ = await run(
+        chunk({"content": "Looking."}),
+        chunk({"content": ""}, finish="stop"),
+        chunk({"tool_calls": [fragment(0, "late1", "glob", '{"pattern": "*"}')]}, usage=usage(9, 4)),
+    )
+    assert deltas == [
+        TextDelta("Looking."),
+        ToolCallDelta(ToolCall(id="late1", name="glob", arguments='{"pattern": "*"}')),
+        UsageDelta(Usage(prompt_tokens=9, completion_tokens=4)),
+        Finish("tool_calls"),
+    ]

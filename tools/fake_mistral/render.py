@@ -98,6 +98,7 @@ def stream_payloads(reply: Reply, request: RecordedRequest, model: str) -> list[
     # Once Magistral has thought, its answer also comes as chunk lists rather than bare strings.
     as_parts = bool(reply.reasoning) and reply.style == "mistral"
     payloads += factory.text(reply.text, reply.chunk_size, as_parts=as_parts)
+    payloads += [factory.chunk({"refusal": p}) for p in pieces(reply.refusal, reply.chunk_size)]
     if reply.style == "openai":
         for index, tool_call in enumerate(reply.tool_calls):
             function = {"name": tool_call.name, "arguments": ""}
@@ -129,6 +130,8 @@ def completion_body(reply: Reply, request: RecordedRequest, model: str) -> JSON:
             {"type": "text", "text": reply.text},
         ]
     message: JSON = {"role": "assistant", "content": content, "tool_calls": None}
+    if reply.refusal:
+        message["refusal"] = reply.refusal
     if reply.tool_calls:
         message["tool_calls"] = [
             {

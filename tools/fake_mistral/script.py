@@ -58,6 +58,9 @@ class Reply:
     finish: str | None = None
     # Seconds between streamed chunks; 0 for tests, a little for demos that should look live.
     chunk_delay: float = 0.0
+    # What the endpoint says when it refuses (OpenAI's `refusal` field), e.g. with a
+    # `content_filter` finish.
+    refusal: str = ""
 
     @property
     def finish_reason(self) -> str:
@@ -82,10 +85,11 @@ def reply(
     style: Style = "mistral",
     finish: str | None = None,
     chunk_delay: float = 0.0,
+    refusal: str = "",
 ) -> Reply:
     if chunk_size < 1:
         raise ValueError("chunk_size must be at least 1")
-    return Reply(text, tuple(tool_calls), reasoning, usage, chunk_size, style, finish, chunk_delay)
+    return Reply(text, tuple(tool_calls), reasoning, usage, chunk_size, style, finish, chunk_delay, refusal)
 
 
 @dataclass
@@ -154,7 +158,9 @@ def load_json_script(path: str | Path) -> JsonScript:
     A step is `{"text", "tool_calls": [{"name", "arguments", "id"?}], "reasoning", "finish",
     "usage": [prompt, completion], "style", "chunk_size", "chunk_delay"}` or a fault:
     `{"fault": "429", "retry_after": 1}`, `{"fault": "drop", "text": ...}`,
-    `{"fault": "stall", "text": ..., "seconds": ...}`, `{"fault": "malformed"}`.
+    `{"fault": "stall", "text": ..., "seconds": ...}`, `{"fault": "malformed"}`,
+    `{"fault": "keep_alive" | "trickle", "text": ..., "seconds": ...}`, `{"fault": "html"}`,
+    `{"fault": "empty"}`, `{"fault": "bad_gzip"}`.
     """
     data = json.loads(Path(path).read_text(encoding="utf-8"))
     if isinstance(data, dict):
@@ -204,4 +210,13 @@ def _step_from_json(raw: JSON) -> Step:
         return fault.stall_after(str(raw.get("text", "")), seconds=float(raw.get("seconds", 30.0)))
     if kind == "malformed":
         return fault.malformed(str(raw.get("text", "")))
+    if kind in ("keep_alive", "trickle"):
+        make = fault.keep_alive if kind == "keep_alive" else fault.trickle
+        return make(str(raw.get("text", "")), seconds=float(raw.get("seconds", 30.0)))
+    if kind == "html":
+        return fault.html_page()
+    if kind == "empty":
+        return fault.empty_stream()
+    if kind == "bad_gzip":
+        return fault.bad_gzip()
     raise ValueError(f"unknown fault {kind!r}")

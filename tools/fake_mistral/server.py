@@ -18,13 +18,13 @@ from types import TracebackType
 from typing import Any, cast
 
 from tools.fake_mistral.answer import Answering, send_step
-from tools.fake_mistral.fault import DropFault, Fault, MalformedFault, StallFault, StatusFault
+from tools.fake_mistral.fault import FAULT_TYPES, Fault, StatusFault
 from tools.fake_mistral.http11 import BadRequestError, HttpRequest, ResponseWriter, read_request
 from tools.fake_mistral.render import error_body, model_card
 from tools.fake_mistral.script import RecordedRequest, Reply, Step, load_json_script, reply
 
 EXHAUSTED_TEXT = "(fake-mistral: script exhausted)"
-_STEP_VALUES = (Reply, StatusFault, DropFault, StallFault, MalformedFault)
+_STEP_VALUES = (Reply, *FAULT_TYPES)
 
 
 class FakeMistral:
@@ -278,6 +278,8 @@ def _echo(request: RecordedRequest) -> Reply:
 
 
 def _fault_name(step: Fault) -> str:
+    """`fault:429`, `fault:drop`, `fault:json_completion`: what answered, for the recording."""
     if isinstance(step, StatusFault):
         return f"fault:{step.status}"
-    return {DropFault: "fault:drop", StallFault: "fault:stall", MalformedFault: "fault:malformed"}[type(step)]
+    kind = type(step).__name__.removesuffix("Fault")
+    return "fault:" + "".join(f"_{c.lower()}" if c.isupper() else c for c in kind).lstrip("_")

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
+from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
 from vibe.messages import ToolCall, ToolMessage
 from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
 from vibe.tools.fs import BinaryFileError
@@ -53,7 +54,7 @@ def parse_arguments(raw: str) -> dict[str, Any]:
     """Arguments as a dict for events and approvals; `{"_raw": text}` when not a JSON object."""
     try:
         value: object = json.loads(raw) if raw.strip() else {}
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return {"_raw": raw}
     return value if isinstance(value, dict) else {"_raw": raw}  # pyright: ignore[reportUnknownVariableType]
 
@@ -115,9 +116,8 @@ class ToolDispatcher:
         arguments = parse_arguments(call.arguments)
         tool = self._registry.get(call.name)
         if tool is None:
-            available = ", ".join(self._registry.names())
-            self._started(turn_id, call, "other", call.name, arguments, ())
-            result = ToolResult.error(f"Unknown tool {call.name!r}. Available tools: {available}.")
+            self._started(turn_id, call, "other", call.name or "(no tool name)", arguments, ())
+            result = ToolResult.error(unknown_tool_problem(call.name, self._registry.names()))
             return self._finished(turn_id, call, "error", result, started)
 
         def emit_output(text: str) -> None:
@@ -126,7 +126,7 @@ class ToolDispatcher:
         context = replace(self._context, emit_output=emit_output)
         if set(arguments) == {"_raw"}:
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
-            problem = f"Arguments for {tool.name} must be a JSON object; got: {call.arguments[:200]}"
+            problem = arguments_problem(tool.name, call.arguments) or "Arguments must be a JSON object."
             return self._finished(turn_id, call, "error", ToolResult.error(problem), started)
         try:
             # Local models often send null for an optional argument: treat it as absent.

@@ -19,13 +19,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vibe.agent import events as ev
-from vibe.agent.approvals import ApprovalAbortedError, Approver, Policy
+from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
+from vibe.agent.run_end import RefusedError, does_not_fit, ending_for, status_for
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
@@ -41,10 +42,6 @@ log = logging.getLogger("vibe.agent")
 _ID_ALPHABET = string.ascii_letters + string.digits
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
 _CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
-
-
-class ContextOverflowError(Exception):
-    """The next request would not fit the model's context window."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,20 +235,15 @@ class Agent:
             current = asyncio.current_task()
             if current is not None:
                 current.uncancel()
-        except ModelError as exc:
-            stop, error, error_kind = "error", exc.message, exc.kind
-            emit(ev.Error(message=exc.message, fatal=True))
-        except ApprovalAbortedError as exc:
-            stop, error, error_kind = "approval_required", str(exc), "approval_required"
-            emit(ev.Error(message=error, fatal=True))
-        except ContextOverflowError as exc:
-            stop, error, error_kind = "error", str(exc), "context_overflow"
-            emit(ev.Error(message=error, fatal=True))
         except Exception as exc:
-            log.exception("agent loop failed")
-            stop, error, error_kind = "error", f"internal error: {type(exc).__name__}: {exc}", "internal"
+            ending = ending_for(exc)
+            if ending is None:
+                log.exception("agent loop failed")
+                ending = ("error", f"internal error: {type(exc).__name__}: {exc}", "internal")
+            stop, error, error_kind = ending
+            final_text = exc.final_text if isinstance(exc, RefusedError) else final_text
             emit(ev.Error(message=error, fatal=True))
-        status = _status_for(stop)
+        status = status_for(stop)
         if stop in ("time_limit", "cancelled") and not final_text:
             final_text = self._last_assistant_text()
         result = ev.Result(
@@ -283,7 +275,7 @@ class Agent:
         # A failed or ineffective compaction is not retried (each try costs a request) until the
         # next prompt.
         compaction_blocked = False
-        overflow_retried = False  # an endpoint's "too long" is acted on once per prompt
+        refusal: str | None = None  # an endpoint's "too long" (acted on once per prompt)
         while True:
             window = self._settings.context_window
             estimate = self._request_tokens()
@@ -298,19 +290,10 @@ class Agent:
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
             if window is not None and estimate > window:
-                if spend.turns == 0 and self.history and self.history[-1] is incoming:
-                    # Kept, it would make every later prompt of the session fail the same way.
+                first = spend.turns == 0 and bool(self.history) and self.history[-1] is incoming
+                if first:
                     self._retract_last()
-                    raise ContextOverflowError(
-                        f"with this prompt the conversation (about {estimate:,} tokens) does not fit the "
-                        f"model's context window ({window:,} tokens); the prompt was not kept: shorten "
-                        "it, /compact, start a new session or use a model with a larger window"
-                    )
-                raise ContextOverflowError(
-                    f"the conversation (about {estimate:,} tokens) no longer fits the model's context "
-                    f"window ({window:,} tokens); /compact, start a new session or use a model with a "
-                    "larger window"
-                )
+                raise does_not_fit(estimate, window, prompt_kept=not first, refusal=refusal)
             self._turn_counter += 1
             state = TurnState(turn_id=f"t{self._turn_counter}")
             emit(ev.TurnStarted(turn_id=state.turn_id, turn=spend.turns + 1))
@@ -325,9 +308,9 @@ class Agent:
                 # The endpoint says it did not fit (a window we did not know, or counted low):
                 # learn the window, then compact and try the turn once more.
                 learned = window_after_overflow(exc, window, estimate)
-                if learned is None or overflow_retried:
+                if learned is None or refusal is not None:
                     raise
-                overflow_retried, compaction_blocked = True, False
+                refusal, compaction_blocked = exc.message, False
                 self.use_context_window(learned)
                 continue
             spend.turns += 1
@@ -353,7 +336,7 @@ class Agent:
                 if state.finish == "length":
                     return "model_length", final_text
                 if state.finish == "content_filter":
-                    return "refusal", final_text
+                    raise RefusedError(state.refusal, final_text)
                 return "end_turn", final_text
             results: dict[str, ToolMessage] = {}
             try:
@@ -533,13 +516,3 @@ class Agent:
             if isinstance(message, AssistantMessage) and (text := shown_answer(message.content).text).strip():
                 return text
         return ""
-
-
-def _status_for(stop: ev.StopReason) -> ev.ResultStatus:
-    if stop == "end_turn":
-        return "success"
-    if stop == "cancelled":
-        return "interrupted"
-    if stop in ("error", "refusal", "approval_required"):
-        return "error"
-    return "limit"

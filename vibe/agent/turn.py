@@ -26,6 +26,7 @@ class TurnState:
     tool_calls: list[ToolCall] = field(default_factory=list[ToolCall])
     usage: Usage | None = None
     finish: deltas.FinishReason = "unknown"
+    refusal: str = ""  # the endpoint's words when it refused to answer
 
     @property
     def full_text(self) -> str:
@@ -65,5 +66,5 @@ async def stream_turn(
             case deltas.Retrying(attempt=attempt, delay_seconds=delay, reason=reason):
                 state.reset()
                 emit(ev.Retry(turn_id=state.turn_id, attempt=attempt, delay_seconds=delay, reason=reason))
-            case deltas.Finish(reason=reason):
-                state.finish = reason
+            case deltas.Finish(reason=reason, refusal=refusal):
+                state.finish, state.refusal = reason, refusal

@@ -22,6 +22,7 @@ from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
+from vibe.unicode_text import for_terminal
 
 # Nobody watches a headless run: a model that loops (the same failing call, over and over) must
 # not run up thousands of requests. Long tasks set [limits] max_turns or --max-turns higher.
@@ -52,7 +53,7 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
     setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
-        print(f"vibe: {notice}", file=sys.stderr)
+        print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
     return asyncio.run(_headless(config, resolved, options, env, prompt, args.output))
 
 
@@ -60,7 +61,7 @@ def _failed_to_start(message: str, output: OutputFormat) -> int:
     """A run that could not start (configuration, session, sandbox, VIBE_HOME): the reason on
     stderr and, for the JSON formats, a result too, so a consumer reading stdout is not left with
     nothing to parse."""
-    print(f"vibe: {message}", file=sys.stderr)
+    print(for_terminal(f"vibe: {message}"), file=sys.stderr)  # it may quote a repository's config
     if output != "text":
         result = ev.Result.without_turns("", "error", "error", error=message, error_kind="config")
         result = result.model_copy(update={"seq": 1})

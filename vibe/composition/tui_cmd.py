@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from vibe import startup_gc
+from vibe.unicode_text import for_terminal
 
 USAGE_ERROR = 2
 
@@ -32,6 +33,6 @@ def main(args: argparse.Namespace, env: dict[str, str], cwd: Path, initial_promp
     app = VibeApp(build, cwd.resolve(), initial_prompt)
     code = app.run()
     if app.startup_error is not None:
-        print(f"vibe: {app.startup_error}", file=sys.stderr)
+        print(for_terminal(f"vibe: {app.startup_error}"), file=sys.stderr)
         return USAGE_ERROR
     return code or 0

@@ -13,7 +13,7 @@ INTERRUPTED = 130
 
 # Endpoint failures on the very first request are configuration problems (wrong URL, key or
 # model name), not runtime failures: the user has something to set.
-_CONFIG_ERROR_KINDS = {"auth", "bad_request", "unreachable"}
+_CONFIG_ERROR_KINDS = {"auth", "bad_request", "unreachable", "not_chat_endpoint"}
 
 
 def exit_code_for(result: ev.Result) -> int:

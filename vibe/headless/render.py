@@ -1,6 +1,7 @@
 """Output formats of `vibe -p`: text, json, stream-json.
 
-- text: the final answer on stdout; progress (tool calls, retries, denials, errors) on stderr.
+- text: the final answer on stdout; progress (tool calls, retries, denials, errors) on stderr,
+  control sequences made visible (see `vibe.unicode_text.for_terminal`).
 - json: one result object on stdout at the end.
 - stream-json: every event as one JSON line on stdout; the last line is always the result.
 """
@@ -13,12 +14,19 @@ import os
 from typing import Literal, Protocol, TextIO
 
 from vibe.agent import events as ev
+from vibe.unicode_text import for_terminal
 
 OutputFormat = Literal["text", "json", "stream-json"]
 
 
 class Renderer(Protocol):
     def event(self, event: ev.AgentEvent) -> None: ...
+
+
+def _say(stream: TextIO, text: str) -> None:
+    """A line of text output. It may quote the model, a file or an endpoint, and may be read in a
+    terminal: control sequences are shown, never acted on (JSON lines need no such care)."""
+    _write_line(stream, for_terminal(text))
 
 
 def _write_line(stream: TextIO, text: str) -> None:
@@ -55,9 +63,9 @@ def _tell_user(event: ev.SessionStarted, err: TextIO) -> None:
     """What a person reading the CI log must see, whatever the output format: notices about the
     session (a fork, damaged lines) and a sandbox weaker than asked for."""
     for notice in event.notices:
-        _write_line(err, f"vibe: {notice}")
+        _say(err, f"vibe: {notice}")
     if event.sandbox_info is not None and event.sandbox_info.warning:
-        _write_line(err, f"vibe: warning: {event.sandbox_info.warning}")
+        _say(err, f"vibe: warning: {event.sandbox_info.warning}")
 
 
 class StreamJsonRenderer:
@@ -95,19 +103,19 @@ class TextRenderer:
             case ev.SessionStarted():
                 _tell_user(event, self._err)
             case ev.ToolCallStarted(title=title):
-                _write_line(self._err, f"> {title}")
+                _say(self._err, f"> {title}")
             case ev.ToolCallFinished(status="error", tool=tool, output=output):
-                _write_line(self._err, f"  {tool} failed: {_first_line(output)}")
+                _say(self._err, f"  {tool} failed: {_first_line(output)}")
             case ev.ToolCallFinished(status="denied", tool=tool, output=output):
-                _write_line(self._err, f"  {tool} denied: {_first_line(output)}")
+                _say(self._err, f"  {tool} denied: {_first_line(output)}")
             case ev.Retry(attempt=attempt, delay_seconds=delay, reason=reason):
-                _write_line(self._err, f"  retrying in {delay:.1f}s (attempt {attempt}): {reason}")
+                _say(self._err, f"  retrying in {delay:.1f}s (attempt {attempt}): {reason}")
             case ev.CompactionFinished(error=None, tokens_before=before, tokens_after=after):
-                _write_line(self._err, f"  compacted the conversation: ~{before:,} → ~{after:,} tokens")
+                _say(self._err, f"  compacted the conversation: ~{before:,} → ~{after:,} tokens")
             case ev.CompactionFinished(error=str(reason)):
-                _write_line(self._err, f"  could not compact the conversation: {reason}")
+                _say(self._err, f"  could not compact the conversation: {reason}")
             case ev.Error(message=message):
-                _write_line(self._err, f"vibe: {message}")
+                _say(self._err, f"vibe: {message}")
             case ev.Result():
                 self._finish(event)
             case _:
@@ -115,9 +123,9 @@ class TextRenderer:
 
     def _finish(self, result: ev.Result) -> None:
         if result.final_text:
-            _write_line(self._out, result.final_text.rstrip())
+            _say(self._out, result.final_text.rstrip())
         if result.status in ("limit", "interrupted"):
-            _write_line(self._err, f"vibe: stopped ({result.stop_reason.replace('_', ' ')})")
+            _say(self._err, f"vibe: stopped ({result.stop_reason.replace('_', ' ')})")
 
 
 def _first_line(text: str) -> str:

@@ -5,9 +5,15 @@ and released only once the model says it is finished, because they arrive in two
 - Mistral sends each call whole in a single delta (id, name, full arguments), often with
   `index` 0 for every call of a parallel batch;
 - OpenAI-style servers send index-keyed fragments: the first has id and name, later ones only
-  append to `arguments`.
+  append to `arguments` (some repeat the id, or id and name, on every fragment).
 A fragment carrying an id never seen before therefore always starts a new call, whatever its
-index; a fragment without an id continues the call at its index.
+index; a fragment without an id continues the call at its index. A fragment repeating a known
+id continues that call, unless it is plainly another one: at another stream index, or a named
+whole call after the first call's arguments were already complete (servers do reuse ids inside
+one message; the agent gives the second call a fresh id).
+
+Calls are released with the stream's end, not its first `finish_reason`: some servers send
+tool calls after it, and dropping them would leave the model's request silently unanswered.
 """
 
 from __future__ import annotations
@@ -52,6 +58,21 @@ class _PartialCall:
     id: str = ""
     name: str = ""
     argument_parts: list[str] = field(default_factory=list[str])
+    index: int | None = None  # the stream index it arrived at, when the server gave one
+
+    def arguments_complete(self) -> bool:
+        try:
+            json.loads("".join(self.argument_parts))
+        except (ValueError, RecursionError):
+            return False
+        return True
+
+    def continued_by(self, index: object, name: object) -> bool:
+        """Whether a fragment at `index` carrying `name` belongs to this call."""
+        if isinstance(index, int) and self.index is not None and index != self.index:
+            return False
+        # A second whole call at the same index (Mistral sends every call at index 0).
+        return not (isinstance(name, str) and name and self.name and self.arguments_complete())
 
     def finished(self) -> ToolCall:
         arguments = _without_lone_surrogates("".join(self.argument_parts).strip() or "{}")
@@ -64,10 +85,14 @@ class StreamAssembler:
         self._calls: list[_PartialCall] = []
         self._call_at_index: dict[int, _PartialCall] = {}
         self._usage: Usage | None = None
-        self._calls_released = False
         self._text = SurrogateJoiner()
         self._reasoning = SurrogateJoiner()
+        self._refusal: list[str] = []
         self.finish_reason: FinishReason | None = None
+        # Pieces of model output seen (text, reasoning, tool-call fragments): what the idle
+        # timeout watches, since bytes alone (keep-alive comments) say nothing of the model.
+        self.output_pieces = 0
+        self.saw_choice = False  # an answer at all: a stream without one is not a valid reply
 
     def feed(self, chunk: object) -> list[Delta]:
         """Deltas for one parsed chunk (text and reasoning at once, tool calls at the finish)."""
@@ -85,6 +110,7 @@ class StreamAssembler:
         if not isinstance(choice, dict):
             raise ChunkError("a stream choice is not a JSON object")
         choice = cast(JSON, choice)
+        self.saw_choice = True
         delta = choice.get("delta")
         if isinstance(delta, dict):
             out.extend(self._content_deltas(cast(JSON, delta)))
@@ -92,7 +118,6 @@ class StreamAssembler:
         reason = choice.get("finish_reason")
         if isinstance(reason, str) and self.finish_reason is None:
             self.finish_reason = _FINISH_REASONS.get(reason, "unknown")
-            out.extend(self._release_calls())
         return out
 
     def finish(self) -> list[Delta]:
@@ -102,7 +127,7 @@ class StreamAssembler:
             out.append(ReasoningDelta(reasoning))
         if text := self._text.flush():
             out.append(TextDelta(text))
-        out.extend(self._release_calls())
+        out.extend(ToolCallDelta(call.finished()) for call in self._calls)
         if self._usage is not None:
             out.append(UsageDelta(self._usage))
         # Without a finish_reason the caller only gets here after `data: [DONE]`: a normal end.
@@ -110,11 +135,15 @@ class StreamAssembler:
         # llama.cpp and Ollama say "stop" even when they asked for tools; the loop needs to know.
         if reason == "stop" and self._calls:
             reason = "tool_calls"
-        out.append(Finish(reason))
+        out.append(Finish(reason, scrub("".join(self._refusal))))
         return out
 
     def _content_deltas(self, delta: JSON) -> list[Delta]:
         found: list[Delta] = []
+        refusal = delta.get("refusal")
+        if isinstance(refusal, str) and refusal:
+            self._refusal.append(refusal)
+            self.output_pieces += 1
         # vLLM renamed `reasoning_content` to `reasoning` and some versions send both: take one.
         reasoning = delta.get("reasoning_content") or delta.get("reasoning")
         if isinstance(reasoning, str) and reasoning:
@@ -126,6 +155,7 @@ class StreamAssembler:
         elif isinstance(content, list):
             for part in cast(list[Any], content):
                 found.extend(_content_chunk_deltas(part))
+        self.output_pieces += len(found)
         out: list[Delta] = []
         for item in found:
             if isinstance(item, TextDelta) and (text := self._text(item.text)):
@@ -139,28 +169,33 @@ class StreamAssembler:
             return
         for fragment in cast(list[Any], fragments):
             if isinstance(fragment, dict):
+                self.output_pieces += 1
                 self._absorb_fragment(cast(JSON, fragment))
 
     def _absorb_fragment(self, fragment: JSON) -> None:
         index = fragment.get("index")
         call_id = fragment.get("id")
+        function = fragment.get("function")
+        name = cast(JSON, function).get("name") if isinstance(function, dict) else None
         call = self._call_at_index.get(index) if isinstance(index, int) else None
         if isinstance(call_id, str) and call_id:
-            known = next((c for c in self._calls if c.id == call_id), None)
+            known = next((c for c in reversed(self._calls) if c.id == call_id), None)
             if known is not None:
-                call = known  # some servers repeat the id on every fragment
-            elif call is None or call.id:
+                call = known if known.continued_by(index, name) else None
+            elif call is not None and call.id:
                 call = None  # a new id: a new call, even at an index already in use (Mistral)
         elif call is None and self._calls and index is None:
             call = self._calls[-1]
+        if call is not None and not call.continued_by(index, name):
+            call = None
         if call is None:
             call = _PartialCall(id=call_id if isinstance(call_id, str) else "")
+            call.index = index if isinstance(index, int) else None
             self._calls.append(call)
         elif isinstance(call_id, str) and call_id and not call.id:
             call.id = call_id
         if isinstance(index, int):
             self._call_at_index[index] = call
-        function = fragment.get("function")
         if isinstance(function, dict):
             self._absorb_function(call, cast(JSON, function))
 
@@ -175,12 +210,6 @@ class StreamAssembler:
         elif isinstance(arguments, dict | list):
             # Some servers (Ollama, some proxies) send the arguments as a JSON value.
             call.argument_parts = [json.dumps(arguments, ensure_ascii=False)]
-
-    def _release_calls(self) -> list[Delta]:
-        if self._calls_released:
-            return []
-        self._calls_released = True
-        return [ToolCallDelta(call.finished()) for call in self._calls]
 
 
 def _without_lone_surrogates(arguments: str) -> str:

@@ -6,25 +6,24 @@ starts over, so consumers drop what they accumulated and the user still sees liv
 the last attempt, or at once for errors retrying cannot fix, it raises `ModelError` with a
 one-sentence message.
 
-The stream idle timeout is enforced with `asyncio.timeout` around every read rather than httpx's
-read timeout alone, because it must also hold for injected transports (which ignore httpx
-timeouts) and it covers waiting for the response headers too.
+Timeouts are enforced with `asyncio.timeout` rather than httpx's read timeout alone, because they
+must also hold for injected transports (which ignore httpx timeouts): here for the response
+headers, in `answer_reader.py` for the body (where the idle timer counts model output).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import random as random_module
 import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import aclosing
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from vibe import __version__
 from vibe.messages import Message
-from vibe.model.assembly import ChunkError, StreamAssembler
+from vibe.model.answer_reader import REASON_DETAIL_CHARS, AnswerReader
 from vibe.model.catalog import context_window_from_listing
 from vibe.model.deltas import Delta, Retrying
 from vibe.model.errors import client_error, provider_message
@@ -35,7 +34,6 @@ from vibe.model.retry import (
     parse_retry_after,
     status_kind,
 )
-from vibe.model.sse import ServerSentEvent, SSEDecoder
 from vibe.model.transport_errors import describe_transport_error, is_permanent
 from vibe.model.types import Endpoint, ModelError, RetryPolicy, Sampling, ToolSpec
 from vibe.model.wire import ReasoningFormat, build_request_body
@@ -44,8 +42,6 @@ if TYPE_CHECKING:
     import httpx
 
 CONTEXT_PROBE_TIMEOUT = 2.0
-# Provider text quoted in a retry reason; a 503 can carry a whole HTML page.
-REASON_DETAIL_CHARS = 120
 
 
 class ChatModel(Protocol):
@@ -175,7 +171,8 @@ class ChatClient:
         try:
             if not response.is_success:
                 await self._reject(response, usage_option_sent="stream_options" in body)
-            async with aclosing(self._read_stream(response)) as deltas:
+            reader = AnswerReader(self._base_url, self._endpoint.idle_timeout)
+            async with aclosing(reader.deltas(response)) as deltas:
                 async for delta in deltas:
                     yield delta
         finally:
@@ -233,60 +230,6 @@ class ChatClient:
         except (TimeoutError, _httpx().HTTPError):
             return ""
 
-    async def _read_stream(self, response: httpx.Response) -> AsyncGenerator[Delta]:
-        decoder = SSEDecoder()
-        assembler = StreamAssembler()
-        chunks = response.aiter_bytes()
-        idle = self._endpoint.idle_timeout
-        saw_done = at_eof = False
-        try:
-            while not (saw_done or at_eof):
-                try:
-                    async with asyncio.timeout(idle):
-                        events = decoder.feed(await anext(chunks))
-                except StopAsyncIteration:
-                    events, at_eof = decoder.close(), True
-                except (TimeoutError, _httpx().TransportError) as exc:
-                    if assembler.finish_reason is not None:
-                        break  # the answer is complete; only trailing usage or [DONE] was lost
-                    if isinstance(exc, TimeoutError):
-                        raise RetryableError("timeout", f"the stream stalled for {idle:g} s") from None
-                    raise describe_transport_error(exc) from None
-                for event in events:
-                    if event.is_done:
-                        saw_done = True
-                        break
-                    for delta in self._parse_event(event, assembler):
-                        yield delta
-        finally:
-            if isinstance(chunks, AsyncGenerator):
-                await chunks.aclose()
-        if not saw_done and assembler.finish_reason is None:
-            raise RetryableError("protocol", "the connection dropped before the model finished")
-        for delta in assembler.finish():
-            yield delta
-
-    def _parse_event(self, event: ServerSentEvent, assembler: StreamAssembler) -> list[Delta]:
-        try:
-            chunk: object = json.loads(event.data)
-        except ValueError:
-            raise RetryableError("protocol", "the server sent a malformed chunk") from None
-        if event.event == "error" or _is_error_chunk(chunk):
-            self._raise_stream_error(chunk, event.data)
-        try:
-            return assembler.feed(chunk)
-        except ChunkError as exc:
-            raise RetryableError("protocol", str(exc)) from None
-
-    def _raise_stream_error(self, chunk: object, raw: str) -> None:
-        """An error reported inside a 200 stream (vLLM and llama.cpp do this)."""
-        code = _stream_error_code(chunk)
-        if code is not None and 400 <= code < 500 and code not in RETRYABLE_STATUSES:
-            raise client_error(code, raw, self._base_url)
-        raise RetryableError(
-            "server", f"the server reported an error: {provider_message(raw, limit=REASON_DETAIL_CHARS)}"
-        )
-
     def _gave_up(self, failure: RetryableError, schedule: RetrySchedule) -> ModelError:
         attempts = schedule.failed_attempts
         tries = f"{attempts} attempt" + ("" if attempts == 1 else "s")
@@ -309,16 +252,6 @@ def _headers(endpoint: Endpoint) -> dict[str, str]:
         headers["Authorization"] = f"Bearer {endpoint.api_key}"
     headers.update(endpoint.headers)
     return headers
-
-
-def _is_error_chunk(chunk: object) -> bool:
-    return isinstance(chunk, dict) and "error" in chunk and "choices" not in chunk
-
-
-def _stream_error_code(chunk: object) -> int | None:
-    error = cast(dict[str, Any], chunk).get("error") if isinstance(chunk, dict) else None
-    code = cast(dict[str, Any], error).get("code") if isinstance(error, dict) else None
-    return code if isinstance(code, int) else None
 
 
 def _is_mistral_api(base_url: str) -> bool:

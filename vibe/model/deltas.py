@@ -41,6 +41,8 @@ FinishReason = Literal["stop", "tool_calls", "length", "content_filter", "error"
 @dataclass(frozen=True, slots=True)
 class Finish:
     reason: FinishReason
+    # What the endpoint said when it refused to answer (OpenAI's `refusal` field), if anything.
+    refusal: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,10 @@ def client_error(status: int, body: str, base_url: str) -> ModelError:
     detail = provider_message(body) or "no details given"
     if status in (401, 403):
         return ModelError("auth", f"{base_url} refused the credentials (HTTP {status}): {detail}", status)
+    if status == 413:  # a proxy's or the server's body size limit: see `context_overflow`
+        return ModelError(
+            "bad_request", f"{base_url} refused the request as too large (HTTP 413): {detail}", status
+        )
     return ModelError("bad_request", f"{base_url} rejected the request (HTTP {status}): {detail}", status)
 
 
@@ -90,7 +94,13 @@ class ContextOverflow:
 
 
 def context_overflow(error: ModelError) -> ContextOverflow | None:
-    """Whether `error` is the endpoint saying the request did not fit, and what limit it gave."""
+    """Whether `error` is the endpoint saying the request did not fit, and what limit it gave.
+
+    HTTP 413 (request too large, often a proxy's body size limit) counts too: the cure is the
+    same, a smaller conversation, so it takes the same path (compact, then retry once).
+    """
+    if error.kind == "bad_request" and error.status == 413:
+        return ContextOverflow(None)
     if error.kind != "bad_request" or not _OVERFLOW.search(error.message):
         return None
     for pattern in _STATED_LIMIT:

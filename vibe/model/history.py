@@ -11,6 +11,10 @@ Rules:
   messages that answer nothing (orphans, duplicates) are dropped;
 - tool-call ids are unique across the history; a reused id is renamed (deterministically, 9
   alphanumeric characters as Mistral requires) in the assistant message and its results alike;
+- every call is sent with arguments that are a JSON object and a name: arguments a model glitch
+  or its output limit left unparsable go as `{}`, a missing name as `MISSING_TOOL_NAME` (vLLM
+  parses the arguments of every earlier call and answers 400 otherwise, for the rest of the
+  session). The result the model read already says what was wrong;
 - consecutive user messages are merged, an assistant message without tool calls is merged into the
   assistant message that follows it, and an assistant message with nothing in it is dropped;
 - a user message never directly follows a tool message: a minimal assistant message is inserted.
@@ -19,6 +23,7 @@ Rules:
 from __future__ import annotations
 
 import hashlib
+import json
 import string
 from collections.abc import Sequence
 
@@ -26,6 +31,8 @@ from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, User
 
 INTERRUPTED_RESULT = "(no result: the call was interrupted)"
 BRIDGE_REPLY = "(interrupted)"
+# The name a call the model sent without one is sent back with.
+MISSING_TOOL_NAME = "missing_tool_name"
 
 _ID_ALPHABET = string.ascii_letters + string.digits
 _ID_LENGTH = 9
@@ -66,7 +73,7 @@ def _answer_calls(
         if call_id in used_ids:
             call_id = _fresh_id(call.id, f"{position}:{call_number}", used_ids)
         used_ids.add(call_id)
-        renamed_calls.append(call.model_copy(update={"id": call_id}))
+        renamed_calls.append(_sendable(call).model_copy(update={"id": call_id}))
 
     # Match results to calls by the id the server gave; with duplicate ids inside one message the
     # n-th result for an id answers the n-th call with it.
@@ -84,8 +91,25 @@ def _answer_calls(
         if answer is None:
             out.append(ToolMessage(tool_call_id=call.id, name=call.name, content=INTERRUPTED_RESULT))
         else:
-            out.append(answer.model_copy(update={"tool_call_id": call.id}))
+            out.append(answer.model_copy(update={"tool_call_id": call.id, "name": call.name}))
     return out
+
+
+def _sendable(call: ToolCall) -> ToolCall:
+    """`call` as a strict server accepts it; the very same object when it already is."""
+    update: dict[str, str] = {}
+    if not call.name.strip():
+        update["name"] = MISSING_TOOL_NAME
+    if not _is_json_object(call.arguments):
+        update["arguments"] = "{}"
+    return call.model_copy(update=update) if update else call
+
+
+def _is_json_object(text: str) -> bool:
+    try:
+        return isinstance(json.loads(text), dict)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
+        return False
 
 
 def _fresh_id(original: str, salt: str, taken: set[str]) -> str:

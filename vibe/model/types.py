@@ -48,7 +48,14 @@ class Sampling:
 
 
 ModelErrorKind = Literal[
-    "auth", "bad_request", "unreachable", "rate_limited", "server", "timeout", "protocol"
+    "auth",
+    "bad_request",
+    "unreachable",
+    "rate_limited",
+    "server",
+    "timeout",
+    "protocol",
+    "not_chat_endpoint",
 ]
 
 

@@ -16,17 +16,13 @@ from vibe.sandbox.base import SandboxReport, SpawnSpec
 from vibe.sandbox.diagnose import sandbox_failure_note
 from vibe.sandbox.process import ProcessOutcome, run_process
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
+from vibe.unicode_text import strip_escape_sequences, unfinished_escape_start
 
 DEFAULT_TIMEOUT_SECONDS = 120
 MAX_TIMEOUT_SECONDS = 600
 OUTPUT_CAP_BYTES = 30_000
 _TITLE_CHARS = 80
 
-# CSI sequences (colours, cursor moves), OSC sequences (titles, hyperlinks) and the remaining
-# two-byte escapes. The model reads text; these are noise that costs tokens.
-_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
-# An escape sequence cut off at the end of a streamed chunk; held back until the next one.
-_ANSI_UNFINISHED = re.compile(r"\x1b(?:\[[0-?]*[ -/]*|\][^\x07\x1b]*)?\Z")
 # Longer than any real escape sequence: a stray ESC must not hold back output forever.
 _MAX_CARRY_CHARS = 256
 # Progress bars redraw a line with bare carriage returns; only the final state matters.
@@ -45,7 +41,7 @@ class BashArgs(BaseModel):
 
 def clean_terminal_text(text: str) -> str:
     """What the model should read of terminal output: no escape codes, no overwritten lines."""
-    text = _ANSI.sub("", text)
+    text = strip_escape_sequences(text)
     return _OVERWRITTEN.sub("", text).replace("\r\n", "\n")
 
 
@@ -71,12 +67,11 @@ class _LiveCleaner:
 
     def __call__(self, chunk: str) -> None:
         text = self._carry + chunk
-        unfinished = _ANSI_UNFINISHED.search(text)
-        cut = unfinished.start() if unfinished else len(text)
-        if len(text) - cut > _MAX_CARRY_CHARS:
+        cut = unfinished_escape_start(text)
+        if cut is None or len(text) - cut > _MAX_CARRY_CHARS:
             cut = len(text)
         self._carry = text[cut:]
-        cleaned = _ANSI.sub("", text[:cut])
+        cleaned = strip_escape_sequences(text[:cut])
         if cleaned:
             self._emit(cleaned)
 

@@ -24,6 +24,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from vibe.tui.render import diff_text
+from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
     from vibe.agent.approvals import ApprovalRequest, Decision
@@ -47,13 +48,15 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
     def compose(self) -> ComposeResult:
         request = self.request
         with Vertical(id="approval"):
-            yield Static(Text(f"{request.tool}: {request.title}", style="bold"), id="approval-title")
-            yield Static(Text(request.reason), id="approval-reason")
+            # What is approved is shown as it is, control characters included, yet inert.
+            title = for_terminal(f"{request.tool}: {request.title}")
+            yield Static(Text(title, style="bold"), id="approval-title")
+            yield Static(Text(for_terminal(request.reason)), id="approval-reason")
             with VerticalScroll(id="approval-detail"):
                 if request.diff:
                     yield Static(diff_text(request.diff))
                 elif request.command:
-                    yield Static(Text(f"$ {request.command}", style="bold"))
+                    yield Static(Text(for_terminal(f"$ {request.command}"), style="bold"))
             yield OptionList(*_choices(request), id="approval-choices")
             yield Input(placeholder="feedback for the model (optional; Enter denies with it)", id="feedback")
 
@@ -96,7 +99,7 @@ def _choices(request: ApprovalRequest) -> list[Option]:
         ]
     always = "3  Always allow"
     if request.suggested_rule:
-        always += f"  (stores rule: {request.suggested_rule})"
+        always += f"  (stores rule: {for_terminal(request.suggested_rule)})"
     return [
         Option("1  Allow once", id="once"),
         Option("2  Allow for this session", id="session"),

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from vibe.unicode_text import for_terminal
+
 
 class PickerScreen(ModalScreen[str | None]):
     """Enter picks, Esc cancels; the answer is the chosen item's id."""
@@ -24,9 +26,9 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="picker"):
-            yield Static(Text(self._title), id="picker-title")
+            yield Static(Text(for_terminal(self._title)), id="picker-title")
             # Plain text, not markup: a model or session name may hold square brackets.
-            options = [Option(Text(label), id=value) for value, label in self._items]
+            options = [Option(Text(for_terminal(label)), id=value) for value, label in self._items]
             yield OptionList(*options, id="picker-list")
 
     def on_mount(self) -> None:

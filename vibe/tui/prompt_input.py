@@ -25,6 +25,7 @@ from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from vibe.tui.completion import Completion, completion_at, fuzzy_files, slash_matches
+from vibe.unicode_text import for_terminal
 
 
 class CompletionMenu(OptionList):
@@ -44,7 +45,7 @@ class CompletionMenu(OptionList):
             self.display = False
             return
         # Plain text, not markup: `app/[slug]/page.tsx` is a file name, not a style tag.
-        self.add_options([Option(Text(label), id=value) for value, label in items])
+        self.add_options([Option(Text(for_terminal(label)), id=value) for value, label in items])
         self.highlighted = 0
         self.display = True
 

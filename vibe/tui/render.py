@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 
+from vibe.unicode_text import for_terminal
+
 if TYPE_CHECKING:  # the engine loads after the first frame
     from vibe.tools.base import TodoItem
 
@@ -20,7 +22,7 @@ _KEY_ARGUMENTS = ("command", "path", "file_path", "pattern", "query", "url")
 
 def diff_text(diff: str, max_lines: int = 400) -> Text:
     """A unified diff, coloured by line kind; very long diffs are cut with a note."""
-    lines = diff.rstrip("\n").splitlines()
+    lines = for_terminal(diff).rstrip("\n").splitlines()
     out = Text()
     for index, line in enumerate(lines[:max_lines]):
         style = next((style for prefix, style in _DIFF_STYLES if line.startswith(prefix)), "")
@@ -38,16 +40,17 @@ def plan_text(todos: Iterable[TodoItem]) -> Text:
     out = Text(f"Plan ({done}/{len(items)} done)", style="bold")
     for item in items:
         style = {"completed": "dim", "in_progress": "bold"}.get(item.status, "")
-        out.append(f"\n {_PLAN_MARKS[item.status]} {item.content}", style=style)
+        out.append(f"\n {_PLAN_MARKS[item.status]} {for_terminal(item.content)}", style=style)
     return out
 
 
 def key_argument(arguments: dict[str, Any], fallback: str) -> str:
+    """The argument that says what a call is about, as the terminal may show it."""
     for name in _KEY_ARGUMENTS:
         value = arguments.get(name)
         if isinstance(value, str) and value.strip():
-            return clip_cells(value.strip().splitlines()[0], 80)
-    return fallback
+            return clip_cells(for_terminal(value.strip().splitlines()[0]), 80)
+    return for_terminal(fallback)
 
 
 def clip_cells(text: str, width: int) -> str:

@@ -14,6 +14,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from vibe.tui.render import clip_cells, tokens
+from vibe.unicode_text import for_terminal
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +148,7 @@ def fit_facts(facts: StatusFacts, width: int) -> Text:
     for index, (part, style) in enumerate(_pick(forms, level)):
         if index:
             text.append(_separator(level), style="dim")
-        text.append(part, style=style)
+        text.append(for_terminal(part), style=style)
     if width > 0:
         text.truncate(width, overflow="ellipsis")
     return text

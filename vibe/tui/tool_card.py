@@ -12,6 +12,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from vibe.tui.render import diff_text, duration, key_argument
+from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
     from vibe.agent.events import ToolCallFinished, ToolCallStarted
@@ -31,7 +32,7 @@ class ToolCard(Vertical, can_focus=True):
         # The user's own `!command`: its output is what they asked to see.
         self.show_output = show_output
         self.call_id = started.call_id
-        self.tool = started.tool
+        self.tool = for_terminal(started.tool)
         self.subject = key_argument(started.arguments, started.title)
         self.status = "running"
         self.duration_ms: int | None = None
@@ -60,7 +61,7 @@ class ToolCard(Vertical, can_focus=True):
 
     def add_output(self, text: str) -> None:
         """Live output of a running call, shown when expanded."""
-        self._live.append(text)
+        self._live.append(for_terminal(text))
         if self._body.display:
             self._body.update(Text("".join(self._live)[-4000:]))
 
@@ -76,7 +77,7 @@ class ToolCard(Vertical, can_focus=True):
             # An applied edit is the point of the call: show it without a click.
             self._body.display = finished.status == "ok"
         else:
-            lines = finished.output.rstrip("\n").splitlines()
+            lines = for_terminal(finished.output).rstrip("\n").splitlines()
             if len(lines) <= _OUTPUT_LINES:
                 body.append("\n".join(lines))
             else:  # head and tail: a failing build or test run says what went wrong at the end

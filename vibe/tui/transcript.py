@@ -1,5 +1,8 @@
 """The scrolling transcript: user prompts, streamed answers, reasoning, tool cards, notices.
 
+Every text an entry shows goes through `for_terminal` when the entry takes it: the model's
+answer, a file or an endpoint's message must not drive the user's terminal.
+
 Streaming is paced and incremental (see `vibe.tui.streaming`): deltas are shown at most once
 per frame, and only the answer's last, still open markdown block is re-rendered each time.
 """
@@ -16,6 +19,7 @@ from textual.widgets import Collapsible, Static
 from vibe.tui.render import plan_text
 from vibe.tui.streaming import FramePacer, rich_markdown, settled_end
 from vibe.tui.tool_card import ToolCard
+from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
     from vibe.agent.events import ToolCallFinished, ToolCallStarted
@@ -26,7 +30,7 @@ class Notice(Static):
     """A one-line message from vibe itself: info, warning (retries) or error."""
 
     def __init__(self, text: str, kind: str = "info") -> None:
-        super().__init__(Text(text), classes=f"notice -{kind}")
+        super().__init__(Text(for_terminal(text)), classes=f"notice -{kind}")
 
 
 class UserEntry(Static):
@@ -37,6 +41,7 @@ class UserEntry(Static):
 
     def __init__(self, prompt: str) -> None:
         self.prompt = prompt
+        prompt = for_terminal(prompt)
         lines = prompt.splitlines()
         shown = Text("\n".join(lines[: self.SHOWN_LINES]))
         if len(lines) > self.SHOWN_LINES + 2:  # folding two lines would not be worth the note
@@ -56,7 +61,7 @@ class AnswerEntry(Widget):
 
     def __init__(self, markdown: str | None = None) -> None:
         super().__init__(classes="answer")
-        self.text = markdown or ""
+        self.text = for_terminal(markdown or "")
         self._pacer = FramePacer(self, self._show)
         self._settled = 0  # offset in `text` where the open block starts
         self._tail: Static | None = None if markdown is not None else Static("", classes="stream-tail")
@@ -65,7 +70,7 @@ class AnswerEntry(Widget):
         yield self._tail if self._tail is not None else _final_markdown(self.text)
 
     def add(self, text: str) -> None:
-        self._pacer.add(text)
+        self._pacer.add(for_terminal(text))
 
     async def flush(self) -> None:
         await self._pacer.flush()
@@ -122,7 +127,7 @@ class _ReasoningText(Widget):
         self._pacer = FramePacer(self, self._show)
 
     def add(self, text: str) -> None:
-        self._pacer.add(text)
+        self._pacer.add(for_terminal(text))
 
     async def flush(self) -> None:
         await self._pacer.flush()

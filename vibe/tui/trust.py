@@ -18,6 +18,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from vibe.tui.backend import TrustQuestion
+from vibe.unicode_text import for_terminal
 
 
 class TrustScreen(ModalScreen[bool]):
@@ -35,7 +36,7 @@ class TrustScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         question = self.question
         with Vertical(id="approval"):
-            yield Static(Text(f"Trust {question.root}?", style="bold"), id="approval-title")
+            yield Static(Text(for_terminal(f"Trust {question.root}?"), style="bold"), id="approval-title")
             if question.changed:
                 reason = "Its .vibe/ changed since you trusted it. What changed:"
                 lines = question.changed
@@ -44,7 +45,8 @@ class TrustScreen(ModalScreen[bool]):
                 lines = question.keys
             yield Static(Text(reason), id="approval-reason")
             with VerticalScroll(id="approval-detail"):
-                yield Static(Text("\n".join(f"  {line}" for line in lines)))
+                # File names from the repository: shown, never acted on by the terminal.
+                yield Static(Text(for_terminal("\n".join(f"  {line}" for line in lines))))
             yield OptionList(
                 Option("t  Trust this folder as it is now", id="trust"),
                 Option("n  Not now (ignore them for this run)", id="not-now"),
