@@ -179,7 +179,12 @@ def build_agent(
     return Agent(
         model=client,
         tools=registry,
-        tool_context=ToolContext(workspace=workspace, fs=fs or LocalFileSystem(), sandbox=sandbox),
+        tool_context=ToolContext(
+            workspace=workspace,
+            fs=fs or LocalFileSystem(),
+            sandbox=sandbox,
+            tool_timeout=limits.tool_timeout,
+        ),
         policy=policy,
         approver=approver,
         settings=AgentSettings(
