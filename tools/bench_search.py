@@ -33,7 +33,7 @@ from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.tools.fs import LocalFileSystem
 from vibe.tools.glob_tool import GlobTool
 from vibe.tools.grep import GrepTool
-from vibe.tools.rg_binary import find_ripgrep
+from vibe.tools.ripgrep import find_ripgrep
 from vibe.tools.workspace import Workspace
 
 RARE_WORD = "quuxblorptangle"
@@ -42,9 +42,11 @@ _FILES_PER_FOLDER = 100
 _FOLDERS_PER_PACKAGE = 10
 _IGNORED_FILES = 2_000
 _EXTENSIONS = (".py", ".py", ".py", ".py", ".js", ".js", ".ts", ".md", ".txt", ".json")
-_WORDS = ("value", "result", "index", "count", "items", "config", "parser", "handler", "request")
-_WORDS += ("response", "buffer", "stream", "token", "session", "client", "server", "module", "import")
-_WORDS += ("return", "yield", "class", "def", "async", "await", "self", "data", "path", "name")
+_WORDS = (
+    *("value", "result", "index", "count", "items", "config", "parser", "handler", "request"),
+    *("response", "buffer", "stream", "token", "session", "client", "server", "module", "import"),
+    *("return", "yield", "class", "def", "async", "await", "self", "data", "path", "name"),
+)
 
 
 def _line(rng: random.Random) -> str:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
+import asyncio
+import os
 import subprocess
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
 
+from support.processes import new_marker, survivors
+from support.slow_search import slow_search, wait_for_process
 from vibe.tools.base import ToolResult
-from vibe.tools.grep import MAX_FILE_BYTES, GrepTool
+from vibe.tools.grep import GrepTool
+from vibe.tools.ripgrep import find_ripgrep
 
 RunTool = Callable[..., Awaitable[ToolResult]]
-HAS_RG = shutil.which("rg") is not None
+HAS_RG = find_ripgrep() is not None
 
 
 @pytest.fixture(
@@ -117,17 +121,45 @@ async def test_git_folder_is_never_searched_but_hidden_files_are(
     assert result.output == ".env.example:1: repositoryformatversion"
 
 
-async def test_binary_and_huge_files_are_skipped(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "blob.bin": b"\x00\x01needle\x02",
-            "huge.txt": "needle\n" + "x" * MAX_FILE_BYTES,
-            "text.txt": "needle\n",
-        },
-    )
+async def test_binary_files_are_skipped_and_large_ones_searched_whole(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    filler = ("hay " * 255 + "\n") * 12 * 1024  # 12 MB: past any "large file" cut-off
+    write(tmp_path, {"blob.bin": b"\x00\x01needle\x02", "huge.log": f"needle 1\n{filler}needle 2\n"})
     result = await run_tool(tool, pattern="needle")
-    assert result.output == "text.txt:1: needle"
+    assert result.output == "huge.log:1: needle 1\nhuge.log:12290: needle 2"
+
+
+async def test_named_pipes_are_never_opened(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:
+    write(tmp_path, {"src/a.txt": "needle\n"})
+    os.mkfifo(tmp_path / "src" / "pipe")
+    # Opening a pipe for reading waits for a writer that never comes: a hang fails the test.
+    inside = await asyncio.wait_for(run_tool(tool, pattern="needle"), 20)
+    assert inside.output == "src/a.txt:1: needle"
+    named = await asyncio.wait_for(run_tool(tool, pattern="needle", path="src/pipe"), 20)
+    assert not named.ok
+    assert named.output == "src/pipe is a named pipe, not a file: grep searches files and folders"
+
+
+async def test_names_that_could_forge_lines_are_quoted(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    write(tmp_path, {"evil\nforged.txt:1: fake": "needle\n", "plain.txt": "needle\n"})
+    result = await run_tool(tool, pattern="needle")
+    assert result.output.splitlines() == ['"evil\\nforged.txt:1: fake":1: needle', "", "plain.txt:1: needle"]
+
+
+async def test_cancelling_a_search_stops_its_process_at_once(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    marker = new_marker()
+    pattern = slow_search(tmp_path, marker, ripgrep=tool.uses_ripgrep)
+    search = asyncio.ensure_future(run_tool(tool, pattern=pattern))
+    await wait_for_process(marker)
+    search.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await search
+    assert survivors(marker) == []
 
 
 async def test_results_are_capped_with_a_note(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:

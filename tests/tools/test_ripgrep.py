@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from vibe.tools.rg_binary import find_ripgrep
+from vibe.tools.ripgrep import find_ripgrep
 
 
 def test_the_rg_installed_with_vibe_is_found_without_path(monkeypatch: pytest.MonkeyPatch) -> None:
