@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
 
+from vibe.sandbox.base import NoSandbox, SpawnSpec
 from vibe.tools import ignore
-from vibe.tools.base import ToolResult
-from vibe.tools.glob_tool import MAX_LISTED, GlobTool
+from vibe.tools.base import Invocation, ToolContext, ToolResult
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.glob_tool import MAX_LISTED, GlobArgs, GlobTool
 from vibe.tools.globbing import compile_glob, expand_braces, path_filter
 from vibe.tools.ignore import walk_files
 from vibe.tools.ripgrep import find_ripgrep
+from vibe.tools.workspace import Workspace
 
 RunTool = Callable[..., Awaitable[ToolResult]]
 HAS_RG = find_ripgrep() is not None
@@ -189,3 +192,22 @@ def test_walker_does_not_follow_symlinks_out_of_the_tree(tmp_path: Path) -> None
     (root / "link").symlink_to(outside)
     (root / "file-link").symlink_to(outside / "secret.txt")
     assert list(walk_files(root)) == [root / "ok.txt"]
+
+
+class FailingSandbox(NoSandbox):
+    """A sandbox that cannot start anything, as bubblewrap when a mount fails: exit 1, a message.
+
+    The message comes after the exit, as it can reach the reader after the exit is seen.
+    """
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        message = "echo 'bwrap: Can not mount .vibe: No such file' >&2"
+        return SpawnSpec(argv=["/bin/sh", "-c", f"(sleep 0.3; {message}) & exit 1"], cwd=cwd)
+
+
+async def test_a_sandbox_failure_is_not_read_as_no_files(workspace: Workspace, tmp_path: Path) -> None:
+    touch(tmp_path, "a.py")
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=FailingSandbox())
+    prepared = await GlobTool().prepare(GlobArgs(pattern="*.py"), ctx)
+    assert isinstance(prepared, Invocation)
+    assert (await prepared.execute()).output == "a.py"

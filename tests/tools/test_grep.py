@@ -5,16 +5,20 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from support.processes import new_marker, survivors
 from support.slow_search import slow_search, wait_for_process
-from vibe.tools.base import ToolResult
-from vibe.tools.grep import GrepTool
+from vibe.sandbox.base import NoSandbox, SpawnSpec
+from vibe.tools.base import Invocation, ToolContext, ToolResult
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.grep import GrepArgs, GrepTool
 from vibe.tools.ripgrep import find_ripgrep
+from vibe.tools.workspace import Workspace
 
 RunTool = Callable[..., Awaitable[ToolResult]]
 HAS_RG = find_ripgrep() is not None
@@ -229,3 +233,86 @@ async def test_both_backends_print_the_same(run_tool: RunTool, tmp_path: Path) -
     ripgrep = await run_tool(GrepTool(use_ripgrep=True), **arguments)
     assert python.output == ripgrep.output
     assert python.output.endswith("… 1 more match not shown; narrow the pattern or path")
+
+
+class FailingSandbox(NoSandbox):
+    """A sandbox that cannot start anything, as bubblewrap when a mount fails: exit 1, a message.
+
+    The message comes after the exit, as it can reach the reader after the exit is seen.
+    """
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        message = "echo 'bwrap: Can not mount .vibe: No such file' >&2"
+        return SpawnSpec(argv=["/bin/sh", "-c", f"(sleep 0.3; {message}) & exit 1"], cwd=cwd)
+
+
+@pytest.mark.skipif(not HAS_RG, reason="ripgrep not installed")
+async def test_a_sandbox_failure_is_not_read_as_no_match(workspace: Workspace, tmp_path: Path) -> None:
+    # ripgrep's exit code 1 means "no match"; from a sandbox that could not start it, it does not.
+    write(tmp_path, {"a.txt": "needle\n"})
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=FailingSandbox())
+    prepared = await GrepTool().prepare(GrepArgs(pattern="needle"), ctx)
+    assert isinstance(prepared, Invocation)
+    assert (await prepared.execute()).output == "a.txt:1: needle"
+
+
+async def test_without_a_startable_interpreter_python_searches_in_process(
+    run_tool: RunTool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when vibe's interpreter lives where the user running it may not execute it.
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-such-python"))
+    write(tmp_path, {"a.py": "foo bar\n"})
+    result = await run_tool(GrepTool(use_ripgrep=False), pattern="(?<=foo )bar")
+    assert result.output == "a.py:1: foo bar"
+
+
+class FailingSecondSpawn(NoSandbox):
+    """Starts the first process, then fails like FailingSandbox (a failure between two passes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spawns = 0
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        self.spawns += 1
+        return super().wrap(argv, cwd) if self.spawns == 1 else FailingSandbox().wrap(argv, cwd)
+
+
+@pytest.mark.skipif(not HAS_RG, reason="ripgrep not installed")
+async def test_a_failure_between_the_passes_is_not_read_as_no_lines(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    write(tmp_path, {"a.txt": "needle\n"})
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=FailingSecondSpawn())
+    prepared = await GrepTool().prepare(GrepArgs(pattern="needle"), ctx)
+    assert isinstance(prepared, Invocation)
+    assert (await prepared.execute()).output == "a.txt:1: needle"
+
+
+class ShellWrappedSandbox(NoSandbox):
+    """Runs each command under a shell, as bubblewrap's clean-up wrapper does: the searcher is a
+    grandchild, which killing the direct child alone leaves running."""
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        spec = super().wrap(argv, cwd)
+        return replace(spec, argv=["/bin/sh", "-c", '"$@"; exit $?', "wrapper", *argv])
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+async def test_a_search_cancelled_while_starting_leaves_nothing_running(
+    tool: GrepTool, workspace: Workspace, tmp_path: Path, turns: int
+) -> None:
+    marker = new_marker()
+    pattern = slow_search(tmp_path, marker, ripgrep=tool.uses_ripgrep)
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=ShellWrappedSandbox())
+    prepared = await tool.prepare(GrepArgs(pattern=pattern), ctx)
+    assert isinstance(prepared, Invocation)
+    search = asyncio.ensure_future(prepared.execute())
+    # A few turns of the loop: the process is forked and the task waits inside asyncio's
+    # subprocess start-up (before or after the exec), the narrowest places a cancellation can land.
+    for _ in range(turns):
+        await asyncio.sleep(0)
+    search.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(search, 30)
+    assert survivors(marker) == []

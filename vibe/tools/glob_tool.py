@@ -109,7 +109,8 @@ class GlobTool(Tool[GlobArgs]):
 
 
 class RipgrepCannotListError(Exception):
-    """ripgrep failed for another reason than unreadable paths: the walk lists instead."""
+    """ripgrep (or the sandbox starting it) failed for another reason than unreadable paths:
+    the walk lists instead."""
 
 
 async def list_with_ripgrep(rg: str, base: Path, rest: str, skip_hidden: bool, sandbox: Sandbox) -> Listing:
@@ -121,10 +122,9 @@ async def list_with_ripgrep(rg: str, base: Path, rest: str, skip_hidden: bool, s
         argv += ["--glob", name]
     async with search_process(sandbox.wrap(argv, base)) as listing:
         output = await listing.read_all()
-        code = await listing.process.wait()
-        errors = listing.stderr_text()
-    unreadable, other_errors = split_errors(errors)
-    if code == 2 and other_errors:
+        finished = await listing.finish()
+    unreadable, other_errors = split_errors(finished.stderr)
+    if finished.code != 0 and other_errors:  # ripgrep, or the sandbox that should have started it, failed
         raise RipgrepCannotListError(other_errors[0])
     names = (os.fsdecode(name) for name in output.split(b"\0") if name)
     return Listing(names, [str(base / name.removeprefix("./")) for name in unreadable])

@@ -3,8 +3,8 @@
 Two backends feed one collector and one formatter, so the model sees the same text whichever
 ran: ripgrep (grep_ripgrep.py), installed with vibe, and a Python search worker
 (grep_python.py) over the same gitignore-aware file set, for patterns ripgrep's engine rejects
-(look-around, backreferences) or when no ripgrep is found. Both run as processes through the
-sandbox, so a cancelled or timed-out search stops at once; neither ever opens a pipe or device.
+(look-around, backreferences) or when no ripgrep is found. Both run as processes of their own,
+so a cancelled or timed-out search stops at once; neither ever opens a pipe or device.
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ class GrepTool(Tool[GrepArgs]):
         search_python = PythonSearch(
             args.pattern, args.ignore_case, str(target), glob, args.context, args.max_results
         )
-        return await run_python_search(search_python, ctx.sandbox, cwd)
+        return await run_python_search(search_python, cwd)
 
 
 def render(collector: GrepCollector, pattern: str, shown_target: str, workspace: Workspace) -> str:

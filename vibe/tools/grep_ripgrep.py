@@ -78,12 +78,12 @@ async def _count_matches(
     argv += ["--", search.operand]
     async with search_process(sandbox.wrap(argv, search.cwd)) as rg:
         output = await rg.read_all()
-        code = await rg.process.wait()
-        errors = rg.stderr_text()
-    unreadable, other_errors = split_errors(errors)
-    if code == 2 and other_errors:
-        # A pattern ripgrep's engine rejects (look-around, backreferences), or a failure of
-        # ripgrep itself: the Python backend decides.
+        finished = await rg.finish()
+    unreadable, other_errors = split_errors(finished.stderr)
+    if finished.code != 0 and other_errors:
+        # A pattern ripgrep's engine rejects (look-around, backreferences), or ripgrep or the
+        # sandbox failing: the Python backend decides. Exit 1 alone means "no match", but from a
+        # sandbox that could not start ripgrep it comes with a message, and means nothing.
         raise RipgrepCannotError(other_errors[0])
     collector.unreadable.extend(str(_absolute(search.cwd, name)) for name in unreadable)
     counts = [(os.fsdecode(name), int(count)) for name, count in _COUNT_RECORD.findall(output)]
@@ -125,6 +125,11 @@ async def _collect_lines(
                     return  # leaving the block stops ripgrep
         except ValueError as exc:  # a line over the limit
             raise RipgrepCannotError(f"a matching line is too long for ripgrep's JSON: {exc}") from exc
+        finished = await rg.finish()
+    _, other_errors = split_errors(finished.stderr)
+    if finished.code != 0 and other_errors:
+        # These files matched a moment ago: ripgrep, or the sandbox starting it, failed.
+        raise RipgrepCannotError(other_errors[0])
 
 
 def _collect_message(message: dict[str, Any], cwd: Path, collector: GrepCollector) -> None:

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from collections import deque
+from collections.abc import Callable
 from io import BufferedReader
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from vibe.tools.ignore import walk_files
 # Like ripgrep: a NUL in the first block marks a binary file, skipped; a later one ends the search
 # of that file there.
 _BINARY_PROBE_BYTES = 8192
+_CHECK_EVERY_LINES = 4096
 
 
 def worker_main(request: dict[str, Any]) -> None:
@@ -48,11 +50,22 @@ def worker_main(request: dict[str, Any]) -> None:
     sys.stdout.flush()
 
 
-def search_tree(regex: re.Pattern[str], target: Path, glob: str, collector: GrepCollector) -> None:
-    """Search every file under `target` (or `target` itself) that ripgrep would search."""
+def search_tree(
+    regex: re.Pattern[str],
+    target: Path,
+    glob: str,
+    collector: GrepCollector,
+    check: Callable[[], None] = lambda: None,
+) -> None:
+    """Search every file under `target` (or `target` itself) that ripgrep would search.
+
+    `check` is called between files and every few thousand lines; it raises to stop the search
+    (when it runs in a thread rather than in a worker process that can be killed).
+    """
     wanted = path_filter(glob) if glob and target.is_dir() else None
     unreadable: list[Path] = []
     for path in walk_files(target, unreadable=unreadable):
+        check()
         if wanted is not None and not wanted(path.relative_to(target).as_posix()):
             continue
         try:
@@ -62,11 +75,17 @@ def search_tree(regex: re.Pattern[str], target: Path, glob: str, collector: Grep
                 unreadable.append(path)
             continue  # vanished, or replaced by a pipe or device since it was listed
         with os.fdopen(fd, "rb") as handle:
-            search_file(regex, str(path), handle, collector)
+            search_file(regex, str(path), handle, collector, check)
     collector.unreadable.extend(str(path) for path in unreadable)
 
 
-def search_file(regex: re.Pattern[str], path: str, handle: BufferedReader, collector: GrepCollector) -> None:
+def search_file(
+    regex: re.Pattern[str],
+    path: str,
+    handle: BufferedReader,
+    collector: GrepCollector,
+    check: Callable[[], None] = lambda: None,
+) -> None:
     """Stream `handle` line by line into `collector`, with context before and after matches."""
     if b"\0" in handle.peek(_BINARY_PROBE_BYTES)[:_BINARY_PROBE_BYTES]:
         return
@@ -74,6 +93,8 @@ def search_file(regex: re.Pattern[str], path: str, handle: BufferedReader, colle
     before: deque[tuple[int, str]] = deque(maxlen=context)
     after_left = 0
     for number, raw in enumerate(handle, start=1):
+        if number % _CHECK_EVERY_LINES == 0:
+            check()
         if b"\0" in raw:
             break
         text = raw.decode("utf-8", errors="replace").removesuffix("\n").removesuffix("\r")

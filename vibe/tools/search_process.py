@@ -22,7 +22,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import AsyncGenerator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 from vibe.sandbox.base import SpawnSpec
@@ -38,9 +38,16 @@ _PR_SET_PDEATHSIG = 1
 
 
 @dataclass(slots=True)
+class Finished:
+    code: int
+    stderr: str  # its first 64 KB
+
+
+@dataclass(slots=True)
 class SearchProcess:
     process: asyncio.subprocess.Process
     _stderr: bytearray = field(default_factory=bytearray)
+    _drain: asyncio.Future[None] | None = None
 
     @property
     def stdout(self) -> asyncio.StreamReader:
@@ -54,9 +61,13 @@ class SearchProcess:
             chunks.append(chunk)
         return b"".join(chunks)
 
-    def stderr_text(self) -> str:
-        """What the process wrote to stderr so far (its first 64 KB)."""
-        return self._stderr.decode("utf-8", errors="replace")
+    async def finish(self) -> Finished:
+        """Wait for the exit, and for stderr to be read to its end: an exit code read before
+        the error message that explains it would be misread (ripgrep's 1 means "no match")."""
+        code = await self.process.wait()
+        if self._drain is not None:
+            await self._drain
+        return Finished(code, self._stderr.decode("utf-8", errors="replace"))
 
 
 @asynccontextmanager
@@ -65,30 +76,60 @@ async def search_process(spec: SpawnSpec, *, line_limit: int = 2**16) -> AsyncGe
 
     `line_limit`: the longest stdout line `readline` and line iteration accept.
     """
-    process = await asyncio.create_subprocess_exec(
-        *spec.argv,
-        cwd=spec.cwd,
-        env=dict(spec.env) if spec.env is not None else None,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        preexec_fn=_dies_with_vibe(spec.preexec),
-        limit=line_limit,
-    )
+    process = await _spawn(spec, line_limit)
     running = SearchProcess(process)
     drain = asyncio.ensure_future(_drain_stderr(process, running._stderr))  # pyright: ignore[reportPrivateUsage]
+    running._drain = drain  # pyright: ignore[reportPrivateUsage]
     try:
         yield running
     finally:
         # Also reached on cancellation: the stop is awaited here, so the call only ends once its
         # processes have.
-        if process.returncode is None:
-            await stop_group(process.pid, _STOP_GRACE_SECONDS)
-        await process.wait()
-        if spec.run_marker is not None:
-            await stop_marked(spec.run_marker, _STOP_GRACE_SECONDS)
-        await drain
+        await _stop(process, spec, drain)
+
+
+async def _spawn(spec: SpawnSpec, line_limit: int) -> asyncio.subprocess.Process:
+    """Start `spec`. A cancellation that lands while asyncio is still setting the process up
+    would make asyncio kill only the direct child (a sandbox wrapper) and then wait for the
+    pipes that the orphaned searcher still holds: so the start-up is shielded, and whatever it
+    started is stopped here before the cancellation goes on."""
+    starting = asyncio.ensure_future(
+        asyncio.create_subprocess_exec(
+            *spec.argv,
+            cwd=spec.cwd,
+            env=dict(spec.env) if spec.env is not None else None,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            preexec_fn=_dies_with_vibe(spec.preexec),
+            limit=line_limit,
+        )
+    )
+    try:
+        return await asyncio.shield(starting)
+    except asyncio.CancelledError:
+        try:
+            process = await starting
+        except Exception:  # it did not start: nothing to stop
+            raise asyncio.CancelledError from None
+        await _stop(process, spec, None)
+        raise
+
+
+async def _stop(
+    process: asyncio.subprocess.Process, spec: SpawnSpec, drain: asyncio.Future[None] | None
+) -> None:
+    if process.returncode is None:
+        await stop_group(process.pid, _STOP_GRACE_SECONDS)
+    await process.wait()
+    if spec.run_marker is not None:
+        await stop_marked(spec.run_marker, _STOP_GRACE_SECONDS)
+    if drain is not None:
+        # Everything that could hold stderr open is gone; bounded all the same, so a process
+        # that escaped every sweep cannot hold the call open.
+        with suppress(TimeoutError):
+            await asyncio.wait_for(drain, _STOP_GRACE_SECONDS)
 
 
 async def _drain_stderr(process: asyncio.subprocess.Process, kept: bytearray) -> None:
