@@ -5,9 +5,7 @@ session reopened while it runs, and the editor going away in the middle of a com
 from __future__ import annotations
 
 import asyncio
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, cast
 
 import pytest
@@ -17,6 +15,7 @@ from acp.interfaces import Client
 from acp.schema import ContentToolCallContent, RequestPermissionResponse, ToolCallProgress, ToolCallUpdate
 from editor_harness import AGENT_COMMAND, FakeEditor, prompt_blocks, run_agent_process, set_project_mode
 
+from support.processes import new_marker, survivors
 from support.vibe_process import VibeEnv
 from tools.fake_mistral import call, fault, reply
 
@@ -156,29 +155,16 @@ def shown_output(editor: FakeEditor) -> str:
     )
 
 
-def _processes_running(command: list[str]) -> list[int]:
-    """Processes whose command line is exactly `command` (found by name: a sandboxed command
-    knows itself by a pid of its own namespace)."""
-    wanted = "\0".join(command).encode() + b"\0"
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                if (entry / "cmdline").read_bytes() == wanted:
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 async def test_the_editor_closing_the_connection_mid_command_ends_the_agent_and_the_command(
     vibe_env: VibeEnv,
 ) -> None:
     set_project_mode(vibe_env, "auto")
-    # Says it runs once it does; unique to this test run, to be found among all processes.
-    code = f"import time; print('run' + 'ning', flush=True); time.sleep({3000 + os.getpid() % 1000})"
-    sleeper = ["python3", "-c", code]
-    vibe_env.fake.script(reply(tool_calls=[call("bash", {"command": f'exec python3 -c "{code}"'})]))
+    # Says it runs once it does; the marker in its argv finds it among all processes, whatever
+    # `python3` is (a shim such as pyenv's execs the real interpreter with the same arguments).
+    marker = new_marker()
+    code = "import time; print('run' + 'ning', flush=True); time.sleep(3000)"
+    command = f'exec python3 -c "{code}" {marker}'
+    vibe_env.fake.script(reply(tool_calls=[call("bash", {"command": command})]))
     editor = FakeEditor()
     process = await asyncio.create_subprocess_exec(
         *AGENT_COMMAND,
@@ -195,17 +181,17 @@ async def test_the_editor_closing_the_connection_mid_command_ends_the_agent_and_
         session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
         turn = asyncio.create_task(conn.prompt(session_id=session.session_id, prompt=prompt_blocks("go")))
         await editor.wait_for(lambda: "running" in shown_output(editor))
-        assert _processes_running(sleeper)
+        assert survivors(marker)
 
         process.stdin.close()  # the editor went away
         assert await asyncio.wait_for(process.wait(), timeout=30) == 0
-        assert _processes_running(sleeper) == []
+        assert survivors(marker) == []
         with pytest.raises(ConnectionError):
             await turn
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
-        for pid in _processes_running(sleeper):
-            os.kill(pid, 9)
+        for left in survivors(marker):
+            left.kill()
         await conn.close()

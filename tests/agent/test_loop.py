@@ -137,6 +137,7 @@ def make_agent(
     pricing: Pricing | None = None,
     session_root: Path | None = None,
     history: list[Message] | None = None,
+    tool_timeout: float | None = None,
 ) -> Agent:
     registry = ToolRegistry()
     for tool in (Echo(), Rendezvous(), Touch(), Run()):
@@ -146,7 +147,10 @@ def make_agent(
         model=model,
         tools=registry,
         tool_context=ToolContext(
-            workspace=Workspace.create(tmp_path), fs=LocalFileSystem(), sandbox=NoSandbox()
+            workspace=Workspace.create(tmp_path),
+            fs=LocalFileSystem(),
+            sandbox=NoSandbox(),
+            tool_timeout=tool_timeout,
         ),
         policy=ModePolicy(mode, auto_approve=auto_approve),  # type: ignore[arg-type]
         approver=approver or HeadlessApprover(),
@@ -471,3 +475,14 @@ async def test_a_session_that_cannot_be_written_is_reported_once_and_the_run_goe
     errors = [e for e in events if isinstance(e, ev.Error)]
     assert len(errors) == 1 and not errors[0].fatal and "can no longer be saved" in errors[0].message
     assert result_of(events).final_text == "done"
+
+
+async def test_a_call_past_the_tool_time_limit_is_stopped_and_the_run_goes_on(tmp_path: Path) -> None:
+    Run.started = asyncio.Event()
+    model = ScriptedModel(calls(("run", {"word": "forever"})), text("moving on"))
+    agent = make_agent(tmp_path, model, mode="auto", tool_timeout=0.05)
+    events = await collect(agent, "go")
+    finished = [e for e in events if isinstance(e, ev.ToolCallFinished)]
+    assert [(f.tool, f.status) for f in finished] == [("run", "error")]
+    assert "stopped after 0.05 s" in finished[0].output
+    assert result_of(events).final_text == "moving on"

@@ -50,6 +50,17 @@ def test_a_value_tightens_only_against_what_lies_below_it(
     assert bool(loose) is not tightens
 
 
+def test_a_project_may_only_shorten_the_per_tool_time_limit() -> None:
+    # A default exists (unlike max_turns), so a project's value is weighed against it.
+    default = Settings().limits.tool_timeout
+    shorter, _ = split({"limits": {"tool_timeout": default / 2}})
+    _, longer = split({"limits": {"tool_timeout": default * 10}})
+    _, against_the_user = split({"limits": {"tool_timeout": 30}}, {"limits": {"tool_timeout": 10}})
+    assert shorter == {"limits": {"tool_timeout": default / 2}}
+    assert longer == [f"limits.tool_timeout = {default * 10}"]
+    assert against_the_user == ["limits.tool_timeout = 30"]
+
+
 def test_rules_and_tools_split_by_what_they_do() -> None:
     project = {
         "permissions": {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import os
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from support.processes import assert_all_dead, new_marker, sleeper, survivors
-from vibe.sandbox.base import SpawnSpec
+from vibe.sandbox.base import RUN_MARKER_ENV, SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture, omission_marker
 from vibe.sandbox.process import run_process
 from vibe.sandbox.tmpdir import sweep_leftovers
@@ -234,3 +235,36 @@ def test_scratch_folders_of_dead_vibe_processes_are_swept(tmp_path: Path) -> Non
         (folder / "tmp").mkdir(parents=True)
     assert sweep_leftovers(tmp_path) == [dead]
     assert not dead.exists() and live.exists() and other.exists()
+
+
+async def test_confined_processes_of_a_dead_vibe_are_killed_with_its_scratch_folder(tmp_path: Path) -> None:
+    # What a vibe killed in the instant bubblewrap starts leaves: a sandbox not tied to it.
+    gone = await asyncio.create_subprocess_exec("true")
+    await gone.wait()
+    dead = tmp_path / f"vibe-sandbox-{gone.pid}-abc"
+    # The pid is gone but the lock is held: a live vibe, seen from another PID namespace.
+    held = tmp_path / f"vibe-sandbox-{gone.pid}-def"
+    for folder in (dead, held):
+        (folder / "tmp").mkdir(parents=True)
+    lock = os.open(held / "owner.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    orphan, kept = new_marker(), new_marker()
+    started = [
+        await asyncio.create_subprocess_shell(
+            sleeper(marker),
+            env={**os.environ, "TMPDIR": str(folder / "tmp"), RUN_MARKER_ENV: marker},
+            start_new_session=True,
+        )
+        for marker, folder in ((orphan, dead), (kept, held))
+    ]
+    try:
+        assert survivors(orphan) and survivors(kept)
+        assert sweep_leftovers(tmp_path) == [dead]
+        await assert_all_dead(orphan)
+        assert survivors(kept) and held.exists()
+    finally:
+        os.close(lock)
+        for process in started:
+            if process.returncode is None:
+                process.kill()
+            await process.wait()

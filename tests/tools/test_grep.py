@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-import shutil
+import asyncio
+import os
 import subprocess
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from vibe.tools.base import ToolResult
-from vibe.tools.grep import MAX_FILE_BYTES, GrepTool
+from support.processes import new_marker, survivors
+from support.slow_search import slow_search, wait_for_process
+from vibe.sandbox.base import NoSandbox, SpawnSpec
+from vibe.tools.base import Invocation, ToolContext, ToolResult
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.grep import GrepArgs, GrepTool
+from vibe.tools.ripgrep import find_ripgrep
+from vibe.tools.workspace import Workspace
 
 RunTool = Callable[..., Awaitable[ToolResult]]
-HAS_RG = shutil.which("rg") is not None
+HAS_RG = find_ripgrep() is not None
 
 
 @pytest.fixture(
@@ -117,17 +125,45 @@ async def test_git_folder_is_never_searched_but_hidden_files_are(
     assert result.output == ".env.example:1: repositoryformatversion"
 
 
-async def test_binary_and_huge_files_are_skipped(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:
-    write(
-        tmp_path,
-        {
-            "blob.bin": b"\x00\x01needle\x02",
-            "huge.txt": "needle\n" + "x" * MAX_FILE_BYTES,
-            "text.txt": "needle\n",
-        },
-    )
+async def test_binary_files_are_skipped_and_large_ones_searched_whole(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    filler = ("hay " * 255 + "\n") * 12 * 1024  # 12 MB: past any "large file" cut-off
+    write(tmp_path, {"blob.bin": b"\x00\x01needle\x02", "huge.log": f"needle 1\n{filler}needle 2\n"})
     result = await run_tool(tool, pattern="needle")
-    assert result.output == "text.txt:1: needle"
+    assert result.output == "huge.log:1: needle 1\nhuge.log:12290: needle 2"
+
+
+async def test_named_pipes_are_never_opened(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:
+    write(tmp_path, {"src/a.txt": "needle\n"})
+    os.mkfifo(tmp_path / "src" / "pipe")
+    # Opening a pipe for reading waits for a writer that never comes: a hang fails the test.
+    inside = await asyncio.wait_for(run_tool(tool, pattern="needle"), 20)
+    assert inside.output == "src/a.txt:1: needle"
+    named = await asyncio.wait_for(run_tool(tool, pattern="needle", path="src/pipe"), 20)
+    assert not named.ok
+    assert named.output == "src/pipe is a named pipe, not a file: grep searches files and folders"
+
+
+async def test_names_that_could_forge_lines_are_quoted(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    write(tmp_path, {"evil\nforged.txt:1: fake": "needle\n", "plain.txt": "needle\n"})
+    result = await run_tool(tool, pattern="needle")
+    assert result.output.splitlines() == ['"evil\\nforged.txt:1: fake":1: needle', "", "plain.txt:1: needle"]
+
+
+async def test_cancelling_a_search_stops_its_process_at_once(
+    tool: GrepTool, run_tool: RunTool, tmp_path: Path
+) -> None:
+    marker = new_marker()
+    pattern = slow_search(tmp_path, marker, ripgrep=tool.uses_ripgrep)
+    search = asyncio.ensure_future(run_tool(tool, pattern=pattern))
+    await wait_for_process(marker)
+    search.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await search
+    assert survivors(marker) == []
 
 
 async def test_results_are_capped_with_a_note(tool: GrepTool, run_tool: RunTool, tmp_path: Path) -> None:
@@ -197,3 +233,86 @@ async def test_both_backends_print_the_same(run_tool: RunTool, tmp_path: Path) -
     ripgrep = await run_tool(GrepTool(use_ripgrep=True), **arguments)
     assert python.output == ripgrep.output
     assert python.output.endswith("… 1 more match not shown; narrow the pattern or path")
+
+
+class FailingSandbox(NoSandbox):
+    """A sandbox that cannot start anything, as bubblewrap when a mount fails: exit 1, a message.
+
+    The message comes after the exit, as it can reach the reader after the exit is seen.
+    """
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        message = "echo 'bwrap: Can not mount .vibe: No such file' >&2"
+        return SpawnSpec(argv=["/bin/sh", "-c", f"(sleep 0.3; {message}) & exit 1"], cwd=cwd)
+
+
+@pytest.mark.skipif(not HAS_RG, reason="ripgrep not installed")
+async def test_a_sandbox_failure_is_not_read_as_no_match(workspace: Workspace, tmp_path: Path) -> None:
+    # ripgrep's exit code 1 means "no match"; from a sandbox that could not start it, it does not.
+    write(tmp_path, {"a.txt": "needle\n"})
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=FailingSandbox())
+    prepared = await GrepTool().prepare(GrepArgs(pattern="needle"), ctx)
+    assert isinstance(prepared, Invocation)
+    assert (await prepared.execute()).output == "a.txt:1: needle"
+
+
+async def test_without_a_startable_interpreter_python_searches_in_process(
+    run_tool: RunTool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # As when vibe's interpreter lives where the user running it may not execute it.
+    monkeypatch.setattr("sys.executable", str(tmp_path / "no-such-python"))
+    write(tmp_path, {"a.py": "foo bar\n"})
+    result = await run_tool(GrepTool(use_ripgrep=False), pattern="(?<=foo )bar")
+    assert result.output == "a.py:1: foo bar"
+
+
+class FailingSecondSpawn(NoSandbox):
+    """Starts the first process, then fails like FailingSandbox (a failure between two passes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spawns = 0
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        self.spawns += 1
+        return super().wrap(argv, cwd) if self.spawns == 1 else FailingSandbox().wrap(argv, cwd)
+
+
+@pytest.mark.skipif(not HAS_RG, reason="ripgrep not installed")
+async def test_a_failure_between_the_passes_is_not_read_as_no_lines(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    write(tmp_path, {"a.txt": "needle\n"})
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=FailingSecondSpawn())
+    prepared = await GrepTool().prepare(GrepArgs(pattern="needle"), ctx)
+    assert isinstance(prepared, Invocation)
+    assert (await prepared.execute()).output == "a.txt:1: needle"
+
+
+class ShellWrappedSandbox(NoSandbox):
+    """Runs each command under a shell, as bubblewrap's clean-up wrapper does: the searcher is a
+    grandchild, which killing the direct child alone leaves running."""
+
+    def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
+        spec = super().wrap(argv, cwd)
+        return replace(spec, argv=["/bin/sh", "-c", '"$@"; exit $?', "wrapper", *argv])
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+async def test_a_search_cancelled_while_starting_leaves_nothing_running(
+    tool: GrepTool, workspace: Workspace, tmp_path: Path, turns: int
+) -> None:
+    marker = new_marker()
+    pattern = slow_search(tmp_path, marker, ripgrep=tool.uses_ripgrep)
+    ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=ShellWrappedSandbox())
+    prepared = await tool.prepare(GrepArgs(pattern=pattern), ctx)
+    assert isinstance(prepared, Invocation)
+    search = asyncio.ensure_future(prepared.execute())
+    # A few turns of the loop: the process is forked and the task waits inside asyncio's
+    # subprocess start-up (before or after the exec), the narrowest places a cancellation can land.
+    for _ in range(turns):
+        await asyncio.sleep(0)
+    search.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(search, 30)
+    assert survivors(marker) == []

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
+from vibe.agent.tool_deadline import execute_within_limit
 from vibe.messages import ToolCall, ToolMessage
 from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
 from vibe.tools.fs import BinaryFileError
@@ -157,7 +158,7 @@ class ToolDispatcher:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
         try:
-            result = await prepared.execute()
+            result = await execute_within_limit(prepared, call.name, self._context.tool_timeout)
         except _CALL_ERRORS as exc:
             result = ToolResult.error(str(exc))
         except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it

@@ -197,7 +197,10 @@ def build_agent(
         model=client,
         tools=registry,
         tool_context=ToolContext(
-            workspace=workspace, fs=fs or LocalFileSystem(workspace.roots), sandbox=sandbox
+            workspace=workspace,
+            fs=fs or LocalFileSystem(workspace.roots),
+            sandbox=sandbox,
+            tool_timeout=limits.tool_timeout,
         ),
         policy=policy,
         approver=approver,

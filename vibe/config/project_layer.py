@@ -34,7 +34,7 @@ _RANKED: dict[tuple[str, ...], tuple[object, ...]] = {
     ("sandbox", "mode"): ("full-access", "workspace-write", "read-only"),
     ("sandbox", "network"): (True, False),
 }
-_LIMITS = ("max_turns", "max_tokens", "max_cost", "time_limit")
+_LIMITS = ("max_turns", "max_tokens", "max_cost", "time_limit", "tool_timeout")
 _TIGHTENING_TOOL_VALUES = ("ask", "never")
 _TIGHTENING_RULE_ACTIONS = ("ask", "deny")
 _WITHHELD_PROVIDER_KEYS = ("api_key_env",)

@@ -49,6 +49,9 @@ class Limits(_Strict):
     max_tokens: int | None = None
     max_cost: float | None = None
     time_limit: float | None = None
+    # Wall-clock seconds one tool call may run (searches, reads, MCP calls). `bash` is bounded by
+    # its own `timeout_seconds` instead, which this never cuts short.
+    tool_timeout: float = Field(default=120.0, gt=0)
 
 
 class Network(_Strict):

@@ -44,6 +44,36 @@ def marked_pids(marker: str) -> list[int]:
     return found
 
 
+def kill_confined_in(tmp: str) -> list[int]:
+    """SIGKILL every sandboxed process whose TMPDIR is `tmp` (a dead vibe's private area): what
+    escaped its end, such as a bubblewrap sandbox that was still tying itself to a vibe killed
+    outright. The pids killed."""
+    marked = f"{RUN_MARKER_ENV}=".encode()
+    wanted = f"TMPDIR={tmp}".encode()
+    own = os.getpid()
+    killed: list[int] = []
+    try:
+        entries = os.scandir(_PROC)
+    except OSError:
+        return killed
+    with entries:
+        for entry in entries:
+            if not entry.name.isdigit() or int(entry.name) == own:
+                continue
+            try:
+                with open(f"{entry.path}/environ", "rb") as environ:
+                    data = environ.read()
+            except OSError:
+                continue
+            if marked in data and _is_exact(data, wanted):
+                try:
+                    os.kill(int(entry.name), signal.SIGKILL)
+                except (ProcessLookupError, PermissionError):
+                    continue
+                killed.append(int(entry.name))
+    return killed
+
+
 def _is_exact(data: bytes, needle: bytes) -> bool:
     # The marker is an entry of a NUL-separated list; match whole entries only.
     return any(item == needle for item in data.split(b"\0"))

@@ -74,6 +74,9 @@ class Invocation:
     # Set by file tools when the change touches repository metadata: why, for the policy
     # ("it is inside .git", "it would make x a git directory").
     metadata: str | None = None
+    # Seconds after which the tool stops itself (bash's timeout_seconds); the dispatcher's
+    # general per-call limit then allows at least that long.
+    own_timeout: float | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", scrub(self.title))
@@ -89,6 +92,8 @@ class ToolContext:
     sandbox: Sandbox
     # Streams partial output of a running call (e.g. a command's stdout) to the frontends.
     emit_output: Callable[[str], None] = field(default=lambda _text: None)
+    # Wall-clock seconds one call may run ([limits] tool_timeout); None: no limit.
+    tool_timeout: float | None = None
 
 
 ArgsT = TypeVar("ArgsT", bound=BaseModel)

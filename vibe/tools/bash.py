@@ -120,6 +120,7 @@ class BashTool(Tool[BashArgs]):
             execute=execute,
             mutates=True,
             command=args.command,
+            own_timeout=timeout,
         )
 
 

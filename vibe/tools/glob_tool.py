@@ -1,28 +1,39 @@
 """The `glob` tool: find files by name pattern, newest first, gitignore-aware.
 
-Pattern semantics are the shell's plus `**`: `*` and `?` stay within one path segment, `**`
-spans any number of segments, `{a,b}` alternates, and wildcards do not match a leading dot
-(so `**/*.py` stays out of `.venv`, while `.github/**/*.yml` still works). Named after the
-stdlib module it would otherwise shadow; the tool itself is called "glob".
+Pattern semantics are in globbing.py. The files are listed by `rg --files` (ripgrep walks the
+tree on every core, with the same ignore rules as vibe's walk), or by that walk when ripgrep is
+not found; matching, dates and ordering are then done here, in a thread that stops when the call
+is cancelled. Named after the stdlib module it would otherwise shadow; the tool is "glob".
 """
 
 from __future__ import annotations
 
-import asyncio
-import itertools
-import re
-from collections.abc import Callable
+import heapq
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
+from vibe.sandbox.base import Sandbox
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
-from vibe.tools.ignore import walk_files
+from vibe.tools.globbing import compile_glob, name_prefilter, split_literal_prefix
+from vibe.tools.ignore import GIT_DIR, walk_files
+from vibe.tools.ripgrep import COMMON_FLAGS, find_ripgrep, split_errors
+from vibe.tools.search_process import search_process
+from vibe.tools.search_target import check_target
+from vibe.tools.shown_names import quote_name, unreadable_note
+from vibe.tools.stoppable import StopFlag, run_stoppable
 from vibe.tools.workspace import OutsideWorkspaceError, Workspace
 
+log = logging.getLogger("vibe.tools")
+
 MAX_LISTED = 200
-_WILDCARDS = frozenset("*?[{")
+# How often the matching thread looks at its stop flag.
+_CHECK_EVERY = 1024
 
 
 class GlobArgs(BaseModel):
@@ -30,112 +41,18 @@ class GlobArgs(BaseModel):
     path: str = Field(default=".", description="Folder to search from.")
 
 
-def expand_braces(pattern: str) -> list[str]:
-    """`a{b,c}d` → [`abd`, `acd`], recursively; unbalanced braces are taken literally."""
-    depth = 0
-    open_at = -1
-    commas: list[int] = []
-    for index, char in enumerate(pattern):
-        if char == "{":
-            if depth == 0:
-                open_at, commas = index, []
-            depth += 1
-        elif char == "," and depth == 1:
-            commas.append(index)
-        elif char == "}" and depth > 0:
-            depth -= 1
-            if depth == 0 and commas:
-                bounds = [open_at, *commas, index]
-                head, tail = pattern[:open_at], pattern[index + 1 :]
-                alternatives = [pattern[a + 1 : b] for a, b in itertools.pairwise(bounds)]
-                return [
-                    expanded
-                    for alternative in alternatives
-                    for expanded in expand_braces(head + alternative + tail)
-                ]
-    return [pattern]
+@dataclass(slots=True)
+class Listing:
+    """Files under the folder searched, relative to it, and the paths that could not be read."""
+
+    names: Iterable[str]
+    unreadable: list[str] = field(default_factory=list[str])
 
 
-def glob_to_regex(pattern: str, *, match_hidden: bool) -> str:
-    """Regex source matching whole relative POSIX paths (no braces; expand them first)."""
-    segment_any = "[^/]+" if match_hidden else r"(?!\.)[^/]+"
-    segments = [s for s in pattern.split("/") if s not in ("", ".")]
-    parts: list[str] = []
-    for index, segment in enumerate(segments):
-        last = index == len(segments) - 1
-        if segment == "**":
-            parts.append(f"(?:{segment_any}/)*{segment_any}" if last else f"(?:{segment_any}/)*")
-            continue
-        guard = "" if match_hidden or segment[0] not in "*?[" else r"(?!\.)"
-        parts.append(guard + _translate_segment(segment) + ("" if last else "/"))
-    return "".join(parts)
-
-
-def _translate_segment(segment: str) -> str:
-    out: list[str] = []
-    index = 0
-    while index < len(segment):
-        char = segment[index]
-        if char == "*":
-            out.append("[^/]*")
-            while index + 1 < len(segment) and segment[index + 1] == "*":
-                index += 1
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[" and (close := segment.find("]", index + 2)) != -1:
-            body = segment[index + 1 : close]
-            negated = body.startswith(("!", "^"))
-            body = body[1:] if negated else body
-            out.append(f"[{'^' if negated else ''}{body.replace(chr(92), chr(92) * 2)}]")
-            index = close
-        else:
-            out.append(re.escape(char))
-        index += 1
-    return "".join(out)
-
-
-def compile_glob(pattern: str, *, match_hidden: bool) -> re.Pattern[str]:
-    alternatives = (glob_to_regex(p, match_hidden=match_hidden) for p in expand_braces(pattern))
-    return re.compile("|".join(f"(?:{a})" for a in alternatives) + r"\Z")
-
-
-def path_filter(glob: str) -> Callable[[str], bool]:
-    """ripgrep's `--glob` rule: without a slash, match the file name at any depth; with one,
-    match the path relative to the search root."""
-    cleaned = glob.removeprefix("./").lstrip("/")
-    regex = compile_glob(cleaned, match_hidden=True)
-    if "/" not in cleaned:
-        return lambda rel: regex.match(rel.rsplit("/", 1)[-1]) is not None
-    return lambda rel: regex.match(rel) is not None
-
-
-def split_literal_prefix(pattern: str) -> tuple[str, str]:
-    """(`src/app`, `**/*.py`) for `src/app/**/*.py`: walk from the literal part only."""
-    segments = pattern.split("/")
-    literal: list[str] = []
-    for segment in segments[:-1]:
-        if _WILDCARDS.intersection(segment):
-            break
-        literal.append(segment)
-    rest = "/".join(segments[len(literal) :])
-    return "/".join(literal) or ("/" if pattern.startswith("/") else ""), rest
-
-
-def find_matching(base: Path, pattern: str) -> list[tuple[float, Path]]:
-    """(mtime, path) of files under `base` matching `pattern`, newest first."""
-    regex = compile_glob(pattern, match_hidden=False)
-    mentions_hidden = any(s.startswith(".") and s not in (".", "..") for s in pattern.split("/"))
-    found: list[tuple[float, Path]] = []
-    for path in walk_files(base, skip_hidden=not mentions_hidden):
-        rel = path.relative_to(base).as_posix()
-        if regex.match(rel) is None:
-            continue
-        try:
-            found.append((path.stat().st_mtime, path))
-        except OSError:
-            continue
-    found.sort(key=lambda item: (-item[0], str(item[1])))
-    return found
+@dataclass(frozen=True, slots=True)
+class Found:
+    total: int
+    newest: list[Path]  # at most MAX_LISTED, newest first
 
 
 class GlobTool(Tool[GlobArgs]):
@@ -143,6 +60,10 @@ class GlobTool(Tool[GlobArgs]):
     args_model: ClassVar[type[BaseModel]] = GlobArgs
     kind: ClassVar[ToolKind] = "search"
     read_only: ClassVar[bool] = True
+
+    def __init__(self, *, use_ripgrep: bool = True) -> None:
+        # False forces the Python walk (tests; or to rule ripgrep out when debugging).
+        self._use_ripgrep = use_ripgrep
 
     async def prepare(self, args: GlobArgs, ctx: ToolContext) -> Invocation | ToolResult:
         pattern = args.pattern.strip().removeprefix("./")
@@ -154,23 +75,97 @@ class GlobTool(Tool[GlobArgs]):
             base = ctx.workspace.resolve(str(root / literal)) if literal else root
         except OutsideWorkspaceError as exc:
             return ToolResult.error(str(exc))
-        shown_root = ctx.workspace.display(root)
+        shown_root = quote_name(ctx.workspace.display(root))
+        checked = check_target(root, shown_root, self.name, folders_only=True)
+        if isinstance(checked, str):
+            return ToolResult.error(checked)
 
         async def execute() -> ToolResult:
-            if not base.is_dir():
+            if base != root:
+                # The pattern's literal folders, e.g. src/app of src/app/**/*.py.
+                checked_base = check_target(base, quote_name(ctx.workspace.display(base)), self.name)
+                if isinstance(checked_base, str) and "permission denied" in checked_base:
+                    return ToolResult.error(checked_base)
+                if isinstance(checked_base, str) or checked_base.kind != "folder":
+                    return ToolResult(output=_no_match(pattern, shown_root))
+            if GIT_DIR in base.parts:
                 return ToolResult(output=_no_match(pattern, shown_root))
-            found = await asyncio.to_thread(find_matching, base, rest)
-            return ToolResult(output=_render(found, pattern, shown_root, ctx.workspace))
+            mentions_hidden = any(s.startswith(".") and s not in (".", "..") for s in rest.split("/"))
+            listing = await self._list(base, rest, not mentions_hidden, ctx.sandbox)
+            found = await run_stoppable(lambda flag: newest_matching(base, rest, listing.names, flag))
+            output = _render(found, pattern, shown_root, ctx.workspace)
+            return ToolResult(output=output + unreadable_note(listing.unreadable, ctx.workspace))
 
         return Invocation(title=f"glob {pattern} in {shown_root}", execute=execute, locations=(str(root),))
 
+    async def _list(self, base: Path, rest: str, skip_hidden: bool, sandbox: Sandbox) -> Listing:
+        rg = find_ripgrep() if self._use_ripgrep else None
+        if rg is not None:
+            try:
+                return await list_with_ripgrep(rg, base, rest, skip_hidden, sandbox)
+            except RipgrepCannotListError as exc:
+                log.info("glob lists with the Python walk: %s", exc)
+        return await run_stoppable(lambda flag: list_with_walk(base, skip_hidden, flag))
 
-def _render(found: list[tuple[float, Path]], pattern: str, shown_root: str, workspace: Workspace) -> str:
-    if not found:
+
+class RipgrepCannotListError(Exception):
+    """ripgrep (or the sandbox starting it) failed for another reason than unreadable paths:
+    the walk lists instead."""
+
+
+async def list_with_ripgrep(rg: str, base: Path, rest: str, skip_hidden: bool, sandbox: Sandbox) -> Listing:
+    argv = [rg, *COMMON_FLAGS, "--files", "--null", "--glob", "!.git"]
+    if not skip_hidden:
+        argv.append("--hidden")
+    # Fewer names to pass back and match here: the pattern's last segment, at any depth.
+    for name in name_prefilter(rest) or ():
+        argv += ["--glob", name]
+    async with search_process(sandbox.wrap(argv, base)) as listing:
+        output = await listing.read_all()
+        finished = await listing.finish()
+    unreadable, other_errors = split_errors(finished.stderr)
+    if finished.code != 0 and other_errors:  # ripgrep, or the sandbox that should have started it, failed
+        raise RipgrepCannotListError(other_errors[0])
+    names = (os.fsdecode(name) for name in output.split(b"\0") if name)
+    return Listing(names, [str(base / name.removeprefix("./")) for name in unreadable])
+
+
+def list_with_walk(base: Path, skip_hidden: bool, flag: StopFlag) -> Listing:
+    unreadable: list[Path] = []
+    names: list[str] = []
+    for count, path in enumerate(walk_files(base, skip_hidden=skip_hidden, unreadable=unreadable)):
+        if count % _CHECK_EVERY == 0:
+            flag.check()
+        names.append(path.relative_to(base).as_posix())
+    return Listing(names, [str(path) for path in unreadable])
+
+
+def newest_matching(base: Path, pattern: str, names: Iterable[str], flag: StopFlag) -> Found:
+    """The files among `names` (relative to `base`) matching `pattern`, newest first."""
+    regex = compile_glob(pattern, match_hidden=False)
+    folder = str(base)
+    dated: list[tuple[float, str]] = []
+    for count, name in enumerate(names):
+        if count % _CHECK_EVERY == 0:
+            flag.check()
+        if regex.match(name) is None:
+            continue
+        try:
+            # os.stat on a string: a Path per file costs as much as the stat itself.
+            mtime = os.stat(f"{folder}/{name}").st_mtime  # noqa: PTH116
+        except OSError:
+            continue  # gone since it was listed
+        dated.append((-mtime, name))
+    newest = heapq.nsmallest(MAX_LISTED, dated)
+    return Found(len(dated), [base / name for _, name in newest])
+
+
+def _render(found: Found, pattern: str, shown_root: str, workspace: Workspace) -> str:
+    if not found.total:
         return _no_match(pattern, shown_root)
-    lines = [workspace.display(path) for _, path in found[:MAX_LISTED]]
-    if len(found) > MAX_LISTED:
-        lines.append(f"… {len(found) - MAX_LISTED} more files not shown; narrow the pattern or path")
+    lines = [quote_name(workspace.display(path)) for path in found.newest]
+    if found.total > len(found.newest):
+        lines.append(f"… {found.total - len(found.newest)} more files not shown; narrow the pattern or path")
     return "\n".join(lines)
 
 

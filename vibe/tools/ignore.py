@@ -13,6 +13,7 @@ are not followed, which also keeps the walk from leaving the workspace through o
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,42 +33,63 @@ class _Rules:
     spec: GitIgnoreSpec
 
 
-def walk_files(start: Path, *, skip_hidden: bool = False) -> Iterator[Path]:
-    """Files under `start` (or `start` itself if it is a file), not ignored, in sorted order.
+def walk_files(
+    start: Path, *, skip_hidden: bool = False, unreadable: list[Path] | None = None
+) -> Iterator[Path]:
+    """Regular files under `start` (or `start` itself if it is one), not ignored, in sorted order.
 
     `skip_hidden` also prunes every entry whose name starts with a dot. If `start` is itself
     ignored by the rules above it, it was asked for explicitly: only rules inside it apply.
+    Folders that cannot be listed are skipped, as ripgrep does, and added to `unreadable`.
     """
     if GIT_DIR in start.parts:
         return  # git's own database is never content to list or search
-    if start.is_file():
+    mode = _mode(start)
+    if mode is None:
+        return
+    if stat.S_ISREG(mode):
         yield start
         return
-    if not start.is_dir():
-        return
+    if not stat.S_ISDIR(mode):
+        return  # a pipe or a device: never opened
+    failed = unreadable if unreadable is not None else []
     top = _repository_root(start)
     if top is None:
-        yield from _walk(start, "", [], skip_hidden)
+        yield from _walk(start, "", [], skip_hidden, failed)
         return
     rules = _rules_above(top, start)
     start_rel = start.relative_to(top).as_posix()
     if start_rel == ".":
         start_rel = ""
     elif _is_ignored(rules, start_rel + "/"):
-        yield from _walk(start, "", [], skip_hidden)
+        yield from _walk(start, "", [], skip_hidden, failed)
         return
-    yield from _walk(start, f"{start_rel}/" if start_rel else "", rules, skip_hidden)
+    yield from _walk(start, f"{start_rel}/" if start_rel else "", rules, skip_hidden, failed)
 
 
-def _walk(directory: Path, rel_dir: str, rules: list[_Rules], skip_hidden: bool) -> Iterator[Path]:
-    own = _load_rules(directory / ".gitignore", rel_dir)
-    if own is not None:
-        rules = [*rules, own]
+def _mode(path: Path) -> int | None:
+    # Not Path.is_file()/exists(): before Python 3.12 they raise PermissionError for a path
+    # inside a folder we may not search.
+    try:
+        return path.stat().st_mode
+    except (OSError, ValueError):
+        return None
+
+
+def _walk(
+    directory: Path, rel_dir: str, rules: list[_Rules], skip_hidden: bool, unreadable: list[Path]
+) -> Iterator[Path]:
     try:
         with os.scandir(directory) as scan:
             entries = sorted(scan, key=lambda entry: entry.name)
+    except PermissionError:
+        unreadable.append(directory)
+        return
     except OSError:
-        return  # unreadable or vanished: skip it like ripgrep does
+        return  # vanished since it was listed
+    own = _load_rules(directory / ".gitignore", rel_dir)
+    if own is not None:
+        rules = [*rules, own]
     for entry in entries:
         if entry.name == GIT_DIR or (skip_hidden and entry.name.startswith(".")):
             continue
@@ -81,7 +103,7 @@ def _walk(directory: Path, rel_dir: str, rules: list[_Rules], skip_hidden: bool)
         rel = rel_dir + entry.name
         if is_dir:
             if not _is_ignored(rules, rel + "/"):
-                yield from _walk(Path(entry.path), rel + "/", rules, skip_hidden)
+                yield from _walk(Path(entry.path), rel + "/", rules, skip_hidden, unreadable)
         elif is_file and not _is_ignored(rules, rel):
             yield Path(entry.path)
 
@@ -99,7 +121,7 @@ def _is_ignored(rules: list[_Rules], rel: str) -> bool:
 
 def _repository_root(start: Path) -> Path | None:
     for candidate in (start, *start.parents):
-        if (candidate / GIT_DIR).exists():
+        if _mode(candidate / GIT_DIR) is not None:
             return candidate
     return None
 
