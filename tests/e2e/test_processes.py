@@ -49,10 +49,17 @@ def test_grandchild_holding_the_pipe_does_not_hang_the_call(vibe_env: VibeEnv) -
 def test_time_limit_stops_a_running_command(vibe_env: VibeEnv) -> None:
     tag = new_marker()
     vibe_env.fake.script(reply(tool_calls=[call("bash", {"command": sleeper(tag, 120)})]))
-    run = vibe_env.run("-p", "wait", "--auto-approve", "--time-limit", "1", "--output", "json", timeout=30)
+    run = vibe_env.run(
+        "-p", "wait", "--auto-approve", "--time-limit", "1", "--output", "stream-json", timeout=30
+    )
     assert run.returncode == 3
     assert run.result["stop_reason"] == "time_limit"
     assert_no_survivors(tag)
+    # The call that was cut still ends, for every frontend and for the audit trail.
+    (finished,) = run.of_type("tool_call_finished")
+    assert finished["status"] == "cancelled"
+    assert finished["output"] == "Not finished: the run's time limit was reached before this call completed."
+    assert [record["status"] for record in audit_records(vibe_env)] == ["cancelled"]
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
@@ -79,3 +86,11 @@ def test_signal_ends_the_run_cleanly(vibe_env: VibeEnv, sig: signal.Signals) -> 
     saved = [json.loads(line) for line in session.read_text().splitlines()]
     tool_messages = [r["message"] for r in saved if r["kind"] == "message" and r["message"]["role"] == "tool"]
     assert tool_messages and tool_messages[-1]["content"].startswith("Not finished: the run was interrupted")
+    finished = [json.loads(line) for line in lines if '"tool_call_finished"' in line]
+    assert [event["status"] for event in finished] == ["cancelled"]
+    assert [record["status"] for record in audit_records(vibe_env)] == ["cancelled"]
+
+
+def audit_records(vibe_env: VibeEnv) -> list[dict[str, object]]:
+    path = vibe_env.home / "audit.jsonl"
+    return [json.loads(line) for line in path.read_text().splitlines()]

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
+from vibe.agent.repeat_guard import RepeatGuard
 from vibe.agent.tool_deadline import execute_within_limit
 from vibe.messages import ToolCall, ToolMessage
 from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
@@ -86,6 +87,9 @@ class ToolDispatcher:
         self._approver = approver
         self._emit = emit
         self.stats = ToolStats()
+        # Calls started and not yet finished: (turn id, start time) by call id.
+        self._open: dict[str, tuple[str, float]] = {}
+        self.repeats = RepeatGuard()
 
     async def run_calls(
         self, turn_id: str, calls: Sequence[ToolCall], results: dict[str, ToolMessage]
@@ -245,6 +249,16 @@ class ToolDispatcher:
             text += f"\nThe user says: {feedback}"
         return text
 
+    def close_cut_calls(self, calls: Sequence[ToolCall], output: str) -> None:
+        """End every started call that a cancellation cut (interrupt, signal, time limit) with a
+        `cancelled` event, so frontends, the session and the audit log all see it end; `output`
+        is what the model reads for it."""
+        for call in calls:
+            opened = self._open.get(call.id)
+            if opened is not None:
+                turn_id, started = opened
+                self._finished(turn_id, call, "cancelled", ToolResult.error(output), started)
+
     def _started(
         self,
         turn_id: str,
@@ -254,6 +268,7 @@ class ToolDispatcher:
         arguments: dict[str, Any],
         locations: tuple[str, ...],
     ) -> None:
+        self._open[call.id] = (turn_id, time.monotonic())
         self._emit(
             ev.ToolCallStarted(
                 turn_id=turn_id,
@@ -275,6 +290,13 @@ class ToolDispatcher:
         started: float,
         authorisation: Authorisation | None = None,
     ) -> ToolMessage:
+        self._open.pop(call.id, None)
+        if status == "error":
+            note = self.repeats.failed(call.name, call.arguments, result.output)
+            if note:
+                result = replace(result, output=result.output + note)
+        elif status == "ok":
+            self.repeats.succeeded()
         self._emit(
             ev.ToolCallFinished(
                 turn_id=turn_id,

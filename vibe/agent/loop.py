@@ -26,6 +26,7 @@ from vibe.agent.context_size import calibrated_ratio, history_tokens, message_to
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
+from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import RefusedError, does_not_fit, ending_for, status_for
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
@@ -342,11 +343,14 @@ class Agent:
             try:
                 await dispatcher.run_calls(state.turn_id, calls, results)
             finally:
+                cut = f"Not finished: {_CUT_SHORT[self._cut_by(spend)]} before this call completed."
+                dispatcher.close_cut_calls(calls, cut)
                 for call in calls:  # answered in call order; cancelled ones answered too
-                    cut = f"Not finished: {_CUT_SHORT[self._cut_by(spend)]} before this call completed."
                     self._append(
                         results.get(call.id) or ToolMessage(tool_call_id=call.id, name=call.name, content=cut)
                     )
+            if dispatcher.repeats.stopped is not None:
+                raise RepeatedFailureError(dispatcher.repeats.stopped)
 
     # -- compaction -------------------------------------------------------------------------
 
