@@ -21,3 +21,26 @@ def test_the_users_own_turn_limit_replaces_the_default(vibe_env: VibeEnv) -> Non
     vibe_env.fake.script(*[reply(tool_calls=[call("glob", {"pattern": "*"})]) for _ in range(5)])
     run = vibe_env.run("-p", "loop", "--output", "json")
     assert (run.returncode, run.result["turns"]) == (3, 3)
+
+
+def test_a_call_failing_the_same_way_is_pointed_out_then_ends_the_run(vibe_env: VibeEnv) -> None:
+    # A model stuck on one failing call: told after three, stopped after five.
+    failing = reply(tool_calls=[call("read_file", {"path": "missing.txt"})])
+    vibe_env.fake.script(*[failing for _ in range(10)])
+    run = vibe_env.run("-p", "read it", "--output", "json")
+    assert run.returncode == 1, run.stderr
+    assert (run.result["status"], run.result["stop_reason"]) == ("error", "repeated_failure")
+    assert "read_file" in run.result["error"]
+    assert len(vibe_env.fake.requests) == 5
+    seen = [request.tool_results[-1] for request in vibe_env.fake.requests[1:]]
+    assert ["times in a row" in text for text in seen] == [False, False, True, True]
+    assert "failed 4 times in a row" in seen[3]
+
+
+def test_a_model_that_varies_its_call_is_not_stopped(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(
+        *[reply(tool_calls=[call("read_file", {"path": f"missing{n % 2}.txt"})]) for n in range(8)],
+        reply("gave up"),
+    )
+    run = vibe_env.run("-p", "read them", "--output", "json")
+    assert (run.returncode, run.result["stop_reason"]) == (0, "end_turn")

@@ -41,6 +41,7 @@ _STOP_REASONS: dict[str, StopReason] = {
     "max_cost": "max_tokens",
     "max_turns": "max_turn_requests",
     "time_limit": "max_turn_requests",
+    "repeated_failure": "max_turn_requests",
 }
 _LIMIT_NOTES = {
     "model_length": "the model reached its output length limit",
@@ -48,6 +49,7 @@ _LIMIT_NOTES = {
     "max_cost": "the run's cost limit was reached",
     "max_turns": "the run's limit on model requests was reached",
     "time_limit": "the run's time limit was reached",
+    "repeated_failure": "the same call failed the same way five times in a row",
 }
 # JSON-RPC error codes for a failed turn, by the endpoint error's kind (as in vibe.acp.server).
 AUTH_REQUIRED = -32000

@@ -239,6 +239,8 @@ StopReason = Literal[
     "cancelled",
     # Headless `--on-ask fail`: a call needed approval and the run was told not to go on without it.
     "approval_required",
+    # The same call failed the same way five times in a row (vibe.agent.repeat_guard).
+    "repeated_failure",
     "error",
 ]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError
+from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.model.types import ModelError
 
 # What the result says when the endpoint's filter stopped the answer and it gave no words.
@@ -60,6 +61,8 @@ def ending_for(exc: Exception) -> tuple[ev.StopReason, str, str] | None:
             return "error", str(exc), "context_overflow"
         case RefusedError():
             return "refusal", exc.message, "refusal"
+        case RepeatedFailureError():
+            return "repeated_failure", str(exc), "repeated_failure"
         case _:
             return None
 
@@ -69,6 +72,6 @@ def status_for(stop: ev.StopReason) -> ev.ResultStatus:
         return "success"
     if stop == "cancelled":
         return "interrupted"
-    if stop in ("error", "refusal", "approval_required"):
+    if stop in ("error", "refusal", "approval_required", "repeated_failure"):
         return "error"
     return "limit"
