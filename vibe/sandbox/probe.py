@@ -58,9 +58,9 @@ def default_backends() -> tuple[Backend, ...]:
 class ProbedSandbox:
     """A working backend, with what the probe found recorded in its report."""
 
-    def __init__(self, inner: Sandbox, probed: tuple[str, ...]) -> None:
+    def __init__(self, inner: Sandbox, probed: tuple[str, ...], warning: str | None = None) -> None:
         self.inner = inner
-        self._report = replace(inner.report, probed=probed)
+        self._report = replace(inner.report, probed=probed, warning=inner.report.warning or warning)
 
     @property
     def report(self) -> SandboxReport:
@@ -68,6 +68,22 @@ class ProbedSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         return self.inner.wrap(argv, cwd)
+
+
+def _fallback_warning(failures: Sequence[str], chosen: Sandbox) -> str | None:
+    """What a weaker backend taken after a stronger one failed gives up, said as loudly as
+    running with no sandbox at all: a user who chose a machine with bubblewrap expects its
+    guarantees, and a failure (an unwritable workspace, a blocked user namespace) must not drop
+    them silently."""
+    report = chosen.report
+    if not failures or not report.not_enforced:
+        return None
+    tried = "; ".join(failures)
+    unprotected = "" if report.protected else ": .git and .vibe are NOT protected"
+    return (
+        f"a stronger sandbox failed ({tried}); commands run under {report.backend}, which enforces "
+        f"less{unprotected} (`vibe sandbox --status` lists what it does not enforce)"
+    )
 
 
 def probe_backend(backend: Backend, policy: SandboxPolicy) -> Sandbox:
@@ -132,7 +148,9 @@ def create_sandbox(
         except BackendUnavailableError as exc:
             failures.append(f"{backend.name}: {exc}")
             continue
-        return ProbedSandbox(sandbox, (*failures, f"{backend.name}: works"))
+        return ProbedSandbox(
+            sandbox, (*failures, f"{backend.name}: works"), _fallback_warning(failures, sandbox)
+        )
     why = "; ".join(failures) or "no backend for this platform"
     if use == "require":
         raise SandboxUnavailableError(
