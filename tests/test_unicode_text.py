@@ -3,9 +3,11 @@ output has no escape sequences."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from vibe.unicode_text import for_terminal, strip_escape_sequences, unfinished_escape_start
+from vibe.unicode_text import for_terminal, json_for_terminal, strip_escape_sequences, unfinished_escape_start
 
 
 @pytest.mark.parametrize(
@@ -50,3 +52,10 @@ def test_for_terminal_makes_every_control_character_visible_and_inert() -> None:
     assert shown == "Done␛]52;c;eA==␇␛c\ufffd1m␡␀ end\nnextover"
     assert not any(ord(char) < 0x20 and char not in "\t\n" for char in shown)
     assert not any(0x7F <= ord(char) <= 0x9F for char in shown)
+
+
+def test_json_for_terminal_escapes_del_and_c1_and_keeps_the_document() -> None:
+    document = json.dumps({"text": "a\x9b31mb\x7fc\x85d é"}, ensure_ascii=False)
+    safe = json_for_terminal(document)
+    assert not any("\x7f" <= char <= "\x9f" for char in safe)
+    assert json.loads(safe) == json.loads(document) and "é" in safe

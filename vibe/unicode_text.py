@@ -9,7 +9,9 @@ from outside (model, tools, editor) and every frontend that shows it.
   tool call's title may carry escapes that would set the clipboard, retitle or reset the
   terminal, or hide text. The terminal is the user's, so everything shown there goes through
   `for_terminal`; what a model reads of a command's output goes through
-  `strip_escape_sequences`. JSON outputs need neither: JSON escapes control characters.
+  `strip_escape_sequences`. JSON escapes the C0 controls but not DEL and C1 (U+0080-U+009F,
+  where the one-character CSI lives), so JSON written where a terminal may read it goes through
+  `json_for_terminal`.
 """
 
 from __future__ import annotations
@@ -71,6 +73,17 @@ def for_terminal(text: str) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(_visible, text.replace("\r", ""))
+
+
+_DEL_AND_C1 = re.compile("[\x7f-\x9f]")
+
+
+def json_for_terminal(document: str) -> str:
+    """A JSON document with DEL and C1 characters written as \\u escapes: the same JSON (they
+    can only occur inside strings), and nothing in it a terminal would act on."""
+    if not _DEL_AND_C1.search(document):
+        return document
+    return _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", document)
 
 
 def _visible(match: re.Match[str]) -> str:

@@ -2,7 +2,7 @@
 vibe never passes a control sequence to the user's terminal. An answer could otherwise set the
 clipboard (OSC 52), retitle or reset the terminal, or hide text.
 
-JSON outputs stay exact: JSON escapes control characters, so they are safe as they are.
+JSON outputs stay exact: JSON escapes the C0 controls, and vibe escapes DEL and C1 too.
 """
 
 from __future__ import annotations
@@ -49,8 +49,35 @@ def test_json_output_keeps_the_models_text_exactly(vibe_env: VibeEnv) -> None:
     vibe_env.fake.script(reply(EVIL))
     run = vibe_env.run("-p", "q", "--output", "json")
     assert run.returncode == 0
-    assert "\x1b" not in run.stdout  # escaped by JSON...
+    assert no_control_sequences(run.stdout) and "\x7f" not in run.stdout  # escaped...
     assert json.loads(run.stdout)["final_text"] == EVIL  # ...and exact once decoded
+
+
+def test_stream_json_escapes_c1_controls_too(vibe_env: VibeEnv) -> None:
+    answer = f"{EVIL}\x7f\x90x\x9c"
+    vibe_env.fake.script(reply(answer))
+    run = vibe_env.run("-p", "q", "--output", "stream-json")
+    assert run.returncode == 0
+    assert not any("\x7f" <= char <= "\x9f" for char in run.stdout)
+    assert run.result["final_text"] == answer
+
+
+def test_trust_and_policy_commands_show_a_repositorys_text_inert(vibe_env: VibeEnv) -> None:
+    # A cloned repository names what the trust listing prints: keys, values, file names.
+    vibe_env.repo.joinpath(".vibe").mkdir(exist_ok=True)
+    (vibe_env.repo / ".vibe" / "config.toml").write_text(
+        # TOML's own escapes: the value holds a real OSC 52 once parsed.
+        '[providers.evil]\nbase_url = "http://127.0.0.1:1/\\u001b]52;c;eA==\\u0007"\n'
+    )
+    agents = vibe_env.repo / ".vibe" / "agents"
+    agents.mkdir()
+    (agents / f"helper{RESET}.md").write_text("hi\n")
+    trusted = vibe_env.run("trust")
+    policy = vibe_env.run("policy", "check", f"echo {CLEAR}")
+    for run in (trusted, policy):
+        assert no_control_sequences(run.stdout) and no_control_sequences(run.stderr), run
+    assert trusted.returncode == 0, trusted.stderr
+    assert "helper" in trusted.stdout and "52;c;eA==" in trusted.stdout and "echo" in policy.stdout
 
 
 def test_the_model_reads_command_output_without_escape_sequences(vibe_env: VibeEnv) -> None:

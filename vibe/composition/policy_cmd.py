@@ -14,6 +14,7 @@ from vibe.config.settings import ConfigError
 from vibe.policy.explain import EXIT_CODES, explain_command
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.tools.workspace import Workspace
+from vibe.unicode_text import for_terminal
 
 USAGE_ERROR = 2
 
@@ -50,7 +51,7 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
             sandbox_confined=sandbox.report.confined,
         )
     except (ConfigError, SandboxUnavailableError) as exc:
-        print(f"vibe policy: {exc}", file=sys.stderr)
+        print(for_terminal(f"vibe policy: {exc}"), file=sys.stderr)
         return USAGE_ERROR
-    print(text)
+    print(for_terminal(text))
     return EXIT_CODES[action]

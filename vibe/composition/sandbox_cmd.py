@@ -14,6 +14,7 @@ from vibe.config.settings import ConfigError
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.sandbox.commands import run_sandboxed, status_text
 from vibe.tools.workspace import Workspace
+from vibe.unicode_text import for_terminal
 
 USAGE_ERROR = 2
 
@@ -54,15 +55,15 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     try:
         settings = load_settings(cwd, env, settings_flags(args))
     except ConfigError as exc:
-        print(f"vibe sandbox: {exc}", file=sys.stderr)
+        print(for_terminal(f"vibe sandbox: {exc}"), file=sys.stderr)
         return USAGE_ERROR
     workspace = Workspace.create(cwd.resolve(), tuple(args.add_dir))
     if args.status:
         try:
             report = build_sandbox(settings, workspace).report
         except SandboxUnavailableError as exc:
-            print(f"vibe sandbox: {exc}", file=sys.stderr)
+            print(for_terminal(f"vibe sandbox: {exc}"), file=sys.stderr)
             return 1
-        print(status_text(report))
+        print(for_terminal(status_text(report)))
         return 0
     return run_sandboxed(command, workspace.cwd, sandbox_policy(settings, workspace), settings.sandbox.use)

@@ -17,6 +17,7 @@ from pathlib import Path
 from vibe.config.paths import project_root, vibe_home
 from vibe.config.settings import ConfigError, read_toml
 from vibe.config.trust import TrustStore, changes, fingerprint
+from vibe.unicode_text import for_terminal
 
 USAGE_ERROR = 2
 
@@ -39,19 +40,19 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.list:
-            print(list_text(env))
+            print(for_terminal(list_text(env)))
         elif args.revoke is not None:
             return _revoke(_project(cwd / args.revoke), env)
         else:
-            print(trust_folder(_project(cwd / (args.path or Path()))[0], env))
+            print(for_terminal(trust_folder(_project(cwd / (args.path or Path()))[0], env)))
     except ConfigError as exc:
-        print(f"vibe trust: {exc}", file=sys.stderr)
+        print(for_terminal(f"vibe trust: {exc}"), file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:
         raise  # the reader went away: the CLI ends quietly
     except OSError as exc:
         print(
-            f"vibe trust: cannot write {exc.filename or vibe_home(env)}: {exc.strerror or exc}",
+            for_terminal(f"vibe trust: cannot write {exc.filename or vibe_home(env)}: {exc.strerror or exc}"),
             file=sys.stderr,
         )
         return 1
@@ -113,7 +114,7 @@ def list_text(env: Mapping[str, str]) -> str:
 def _revoke(project: tuple[Path, bool], env: Mapping[str, str]) -> int:
     root, _ = project
     if TrustStore(vibe_home(env)).revoke(root):
-        print(f"No longer trusted: {root}")
+        print(for_terminal(f"No longer trusted: {root}"))
         return 0
-    print(f"vibe trust: {root} was not trusted", file=sys.stderr)
+    print(for_terminal(f"vibe trust: {root} was not trusted"), file=sys.stderr)
     return 1

@@ -14,7 +14,7 @@ import os
 from typing import Literal, Protocol, TextIO
 
 from vibe.agent import events as ev
-from vibe.unicode_text import for_terminal
+from vibe.unicode_text import for_terminal, json_for_terminal
 
 OutputFormat = Literal["text", "json", "stream-json"]
 
@@ -25,7 +25,7 @@ class Renderer(Protocol):
 
 def _say(stream: TextIO, text: str) -> None:
     """A line of text output. It may quote the model, a file or an endpoint, and may be read in a
-    terminal: control sequences are shown, never acted on (JSON lines need no such care)."""
+    terminal: control sequences are shown, never acted on (JSON lines escape them: json_for_terminal)."""
     _write_line(stream, for_terminal(text))
 
 
@@ -76,7 +76,7 @@ class StreamJsonRenderer:
     def event(self, event: ev.AgentEvent) -> None:
         if isinstance(event, ev.SessionStarted):
             _tell_user(event, self._err)
-        _write_line(self._out, event.model_dump_json())
+        _write_line(self._out, json_for_terminal(event.model_dump_json()))
 
 
 class JsonRenderer:
@@ -88,7 +88,7 @@ class JsonRenderer:
         if isinstance(event, ev.SessionStarted):
             _tell_user(event, self._err)
         elif isinstance(event, ev.Result):
-            _write_line(self._out, event.model_dump_json(exclude={"seq", "type"}, indent=2))
+            _write_line(self._out, json_for_terminal(event.model_dump_json(exclude={"seq", "type"}, indent=2)))
 
 
 class TextRenderer:

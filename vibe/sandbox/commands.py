@@ -17,6 +17,7 @@ from vibe.sandbox.base import SandboxPolicy, SandboxReport, SandboxUnavailableEr
 from vibe.sandbox.probe import Backend, create_sandbox
 from vibe.sandbox.process import finish_spec
 from vibe.sandbox.reaper import kill_marked
+from vibe.unicode_text import for_terminal
 
 # Shell conventions: found but cannot run / not found.
 EXIT_CANNOT_RUN = 126
@@ -43,18 +44,18 @@ def run_sandboxed(
         return EXIT_CANNOT_RUN
     program = _resolve(argv[0], cwd)
     if program is None:
-        print(f"vibe sandbox: command not found: {argv[0]}", file=err)
+        print(for_terminal(f"vibe sandbox: command not found: {argv[0]}"), file=err)
         return EXIT_NOT_FOUND
     if not os.access(program, os.X_OK) or program.is_dir():
-        print(f"vibe sandbox: cannot run {argv[0]}: not an executable file", file=err)
+        print(for_terminal(f"vibe sandbox: cannot run {argv[0]}: not an executable file"), file=err)
         return EXIT_CANNOT_RUN
     try:
         sandbox = create_sandbox(policy, use, backends=backends)
     except SandboxUnavailableError as exc:
-        print(f"vibe sandbox: {exc}", file=err)
+        print(for_terminal(f"vibe sandbox: {exc}"), file=err)
         return EXIT_CANNOT_RUN
     if sandbox.report.warning:
-        print(f"vibe sandbox: warning: {sandbox.report.warning}", file=err)
+        print(for_terminal(f"vibe sandbox: warning: {sandbox.report.warning}"), file=err)
     spec = sandbox.wrap([str(program), *argv[1:]], cwd)
     # The terminal's Ctrl-C reaches the command; we stay to clean up after it.
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -67,14 +68,14 @@ def run_sandboxed(
         )
         returncode = process.wait()
     except OSError as exc:
-        print(f"vibe sandbox: cannot run {argv[0]}: {exc.strerror or exc}", file=err)
+        print(for_terminal(f"vibe sandbox: cannot run {argv[0]}: {exc.strerror or exc}"), file=err)
         return EXIT_CANNOT_RUN
     finally:
         signal.signal(signal.SIGINT, previous)
         if spec.run_marker:
             kill_marked(spec.run_marker)
         for note in finish_spec(spec):
-            print(f"vibe sandbox: {note}", file=err)
+            print(for_terminal(f"vibe sandbox: {note}"), file=err)
     return returncode if returncode >= 0 else 128 - returncode
 
 
