@@ -147,6 +147,22 @@ def test_a_content_filter_stop_is_a_refusal_with_the_endpoints_message(vibe_env:
     assert "content filter" in run.result["error"]
 
 
+def test_calls_in_a_filtered_answer_are_not_run_and_the_session_goes_on(vibe_env: VibeEnv) -> None:
+    # The filter may have cut the arguments anywhere: running them would run something unasked.
+    cut = call("bash", {"command": "rm -rf build"})
+    vibe_env.fake.script(
+        reply("Cleaning", tool_calls=[cut], finish="content_filter"),
+        reply("Fine."),
+    )
+    run = vibe_env.run("-p", "q", "--auto-approve", "--output", "stream-json")
+    assert (run.returncode, run.result["stop_reason"]) == (1, "refusal")
+    assert run.of_type("tool_call_started") == []
+    # The saved conversation holds no call without a result: the next prompt is a valid request.
+    again = vibe_env.run("-c", "-p", "go on", "--output", "json")
+    assert again.returncode == 0, again.stderr
+    assert [message["role"] for message in vibe_env.fake.requests[1].messages][-2:] == ["assistant", "user"]
+
+
 def test_a_content_filter_stop_without_a_message_still_says_what_happened(vibe_env: VibeEnv) -> None:
     vibe_env.fake.script(reply("", finish="content_filter"))
     run = vibe_env.run("-p", "q")

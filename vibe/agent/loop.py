@@ -318,7 +318,9 @@ class Agent:
             if state.usage is not None:
                 self._calibrate(messages, state.usage.prompt_tokens)
                 self._charge(spend, state.usage, state.turn_id, emit)
-            calls = [self._unique(call) for call in state.tool_calls]
+            # A filtered answer may be cut anywhere, its calls too: none of them is run.
+            filtered = state.finish == "content_filter"
+            calls = [] if filtered else [self._unique(call) for call in state.tool_calls]
             message = AssistantMessage(
                 content=state.full_text, reasoning=state.full_reasoning, tool_calls=tuple(calls)
             )
@@ -336,7 +338,7 @@ class Agent:
             if not calls:
                 if state.finish == "length":
                     return "model_length", final_text
-                if state.finish == "content_filter":
+                if filtered:
                     raise RefusedError(state.refusal, final_text)
                 return "end_turn", final_text
             results: dict[str, ToolMessage] = {}
