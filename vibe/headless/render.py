@@ -88,7 +88,8 @@ class JsonRenderer:
         if isinstance(event, ev.SessionStarted):
             _tell_user(event, self._err)
         elif isinstance(event, ev.Result):
-            _write_line(self._out, json_for_terminal(event.model_dump_json(exclude={"seq", "type"}, indent=2)))
+            document = event.model_dump_json(exclude={"seq", "type"}, indent=2)
+            _write_line(self._out, json_for_terminal(document))
 
 
 class TextRenderer:
