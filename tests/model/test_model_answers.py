@@ -90,6 +90,10 @@ async def test_a_json_completion_is_read_as_a_one_chunk_stream() -> None:
     [
         (body("<!DOCTYPE html><html><body>Sign in</body></html>", "text/html"), "an HTML page (text/html)"),
         (body("<html><body>hi</body></html>", "text/plain"), "an HTML page (text/plain)"),
+        (
+            body("<html><head><TITLE>\n Open WebUI &amp; Co\n</TITLE></head></html>", "text/html"),
+            'an HTML page (text/html, titled "Open WebUI & Co")',
+        ),
         (body("OK", "text/plain"), "text/plain: 'OK'"),
         (body("", "application/octet-stream"), "an empty application/octet-stream body"),
         (body('{"models": []}', "application/json"), 'JSON that is not a chat completion: {"models": []}'),
@@ -134,7 +138,16 @@ async def test_a_body_its_content_encoding_does_not_describe_is_a_protocol_failu
     assert deltas[-1] == Finish("stop")
 
 
-@pytest.mark.parametrize("events", [[DONE], [], [chunk(no_choices=True, usage=usage(3, 0)), DONE]])
+@pytest.mark.parametrize(
+    "events",
+    [
+        [DONE],
+        [],
+        [chunk(no_choices=True, usage=usage(3, 0)), DONE],
+        # Only the opening role chunk, then [DONE]: no finish, no words. Not an empty answer.
+        [chunk({"role": "assistant"}), DONE],
+    ],
+)
 async def test_a_stream_without_any_answer_is_a_protocol_failure(events: list[bytes]) -> None:
     server = FakeServer(*[sse(*events) for _ in range(2)])
     with pytest.raises(ModelError) as failure:

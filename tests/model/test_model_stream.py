@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from model.model_fakes import DONE, MODEL, FakeServer, chunk, collect, make_client, sse, usage
+from model.model_fakes import DONE, MODEL, FakeServer, chunk, chunk_json, collect, make_client, sse, usage
 from vibe.messages import ToolCall, Usage, UserMessage
 from vibe.model.deltas import (
     Delta,
@@ -315,3 +315,15 @@ async def test_calls_after_the_first_finish_reason_are_kept() -> None:
         UsageDelta(Usage(prompt_tokens=9, completion_tokens=4)),
         Finish("tool_calls"),
     ]
+
+
+async def test_a_content_filter_stop_carries_the_refusal_and_the_filters_that_fired() -> None:
+    verdicts = {"hate": {"filtered": False}, "self_harm": {"filtered": True, "severity": "medium"}}
+    finish = chunk_json({}, "content_filter")
+    finish["choices"][0]["content_filter_results"] = verdicts
+    deltas, _ = await run(
+        chunk({"refusal": "I can't "}),
+        chunk({"refusal": "help with that."}),
+        b"data: " + json.dumps(finish).encode() + b"\n\n",
+    )
+    assert deltas[-1] == Finish("content_filter", "I can't help with that.; filtered: self_harm (medium)")

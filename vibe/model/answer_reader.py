@@ -105,7 +105,9 @@ class AnswerReader:
                 events, at_eof = decoder.close(), True
             else:
                 events = decoder.feed(chunk)
-        if not assembler.saw_choice:
+        # No choice at all, or only an opening role chunk with neither output nor a finish: a
+        # server that gave up, not a model that chose to say nothing (that comes with a finish).
+        if not assembler.saw_choice or (assembler.output_pieces == 0 and assembler.finish_reason is None):
             raise RetryableError("protocol", "the server ended the stream without an answer")
         if not saw_done and assembler.finish_reason is None:
             raise RetryableError("protocol", "the connection dropped before the model finished")

@@ -87,7 +87,8 @@ class StreamAssembler:
         self._usage: Usage | None = None
         self._text = SurrogateJoiner()
         self._reasoning = SurrogateJoiner()
-        self._refusal: list[str] = []
+        self._refusal: list[str] = []  # OpenAI-style `refusal` text, streamed apart from content
+        self._filtered: list[str] = []  # Azure-style content filters that fired
         self.finish_reason: FinishReason | None = None
         # Pieces of model output seen (text, reasoning, tool-call fragments): what the idle
         # timeout watches, since bytes alone (keep-alive comments) say nothing of the model.
@@ -116,8 +117,10 @@ class StreamAssembler:
             out.extend(self._content_deltas(cast(JSON, delta)))
             self._absorb_tool_calls(cast(JSON, delta).get("tool_calls"))
         reason = choice.get("finish_reason")
-        if isinstance(reason, str) and self.finish_reason is None:
-            self.finish_reason = _FINISH_REASONS.get(reason, "unknown")
+        if isinstance(reason, str) and reason:
+            self._filtered.extend(_filters_fired(choice.get("content_filter_results")))
+            if self.finish_reason is None:
+                self.finish_reason = _FINISH_REASONS.get(reason, "unknown")
         return out
 
     def finish(self) -> list[Delta]:
@@ -135,8 +138,14 @@ class StreamAssembler:
         # llama.cpp and Ollama say "stop" even when they asked for tools; the loop needs to know.
         if reason == "stop" and self._calls:
             reason = "tool_calls"
-        out.append(Finish(reason, scrub("".join(self._refusal))))
+        out.append(Finish(reason, self._refusal_text()))
         return out
+
+    def _refusal_text(self) -> str:
+        """What the endpoint said of a refusal: its words, and which of its filters fired."""
+        words = scrub("".join(self._refusal)).strip()
+        filters = f"filtered: {', '.join(self._filtered)}" if self._filtered else ""
+        return "; ".join(part for part in (words, filters) if part)
 
     def _content_deltas(self, delta: JSON) -> list[Delta]:
         found: list[Delta] = []
@@ -233,6 +242,19 @@ def _scrub_value(value: object) -> object:
     if isinstance(value, dict):
         return {scrub(str(k)): _scrub_value(v) for k, v in cast(dict[object, object], value).items()}
     return value
+
+
+def _filters_fired(results: object) -> list[str]:
+    """`{"violence": {"filtered": true, "severity": "high"}, ...}` → `["violence (high)"]`."""
+    if not isinstance(results, dict):
+        return []
+    fired: list[str] = []
+    for category, verdict in cast(JSON, results).items():
+        if isinstance(verdict, dict) and cast(JSON, verdict).get("filtered") is True:
+            severity = cast(JSON, verdict).get("severity")
+            name = scrub(category)
+            fired.append(f"{name} ({scrub(severity)})" if isinstance(severity, str) else name)
+    return fired
 
 
 def _content_chunk_deltas(part: object) -> list[Delta]:

@@ -9,7 +9,9 @@ Servers that send an event stream under a wrong content type still work: the bod
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from typing import Any, Literal, cast
 
 from vibe.model.types import ModelError
@@ -19,6 +21,7 @@ BodyKind = Literal["event_stream", "json", "other"]
 # How much of an unexpected body is read to describe it (or to find it is an event stream).
 SNIFF_BYTES = 512
 EXCERPT_CHARS = 80
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 _SSE_FIELDS = (b"data:", b"event:", b"id:", b"retry:", b":")
 
 
@@ -77,7 +80,12 @@ def describe_body(content_type: str | None, start: bytes) -> str:
     media = (content_type or "no content type").split(";", 1)[0].strip()
     text = start.decode("utf-8", errors="replace").strip()
     if "html" in media.lower() or text[:15].lower().startswith(("<!doctype html", "<html")):
-        return f"an HTML page ({media})"
+        # The title usually says what answered: a login page, a proxy's error, a web UI.
+        title = _TITLE.search(text)
+        named = " ".join(html.unescape(title.group(1)).split()) if title else ""
+        if len(named) > EXCERPT_CHARS:
+            named = named[: EXCERPT_CHARS - 1] + "…"
+        return f'an HTML page ({media}, titled "{named}")' if named else f"an HTML page ({media})"
     if not text:
         return f"an empty {media} body"
     excerpt = " ".join(text.split())
