@@ -150,3 +150,29 @@ def test_a_common_short_old_string_in_a_big_file_is_answered_at_once(vibe_env: V
     assert finished["output"].startswith("old_string was found 200000 times in table.py, at lines 1, 2, 3,")
     assert "20 and 199,980 more; nothing was changed" in finished["output"]
     assert len(finished["output"]) < 1000
+
+
+def test_a_latin1_file_is_read_and_edited_in_latin1(vibe_env: VibeEnv) -> None:
+    original = "# Menu du jour\r\nprix = 3  # payé\r\nnom = 'crème brûlée'\r\n".encode("latin-1")
+    (vibe_env.repo / "menu.py").write_bytes(original)
+    raise_price = {"path": "menu.py", "old_string": "prix = 3", "new_string": "prix = 4  # augmenté"}
+    in_euros = {"path": "menu.py", "old_string": "prix = 4", "new_string": "prix = 4 €"}
+    vibe_env.fake.script(
+        reply(tool_calls=[call("read_file", {"path": "menu.py"})]),
+        reply(tool_calls=[call("edit", raise_price)]),
+        reply(tool_calls=[call("edit", in_euros)]),
+        reply("The price is 4 now; the file is Latin-1, so it has no euro sign."),
+    )
+    run = vibe_env.run("-p", "raise the price", "--auto-approve", "--output", "stream-json")
+    assert run.returncode == 0, run.stderr
+    strict_stream(run)
+    read, edit, euro = run.of_type("tool_call_finished")
+    assert [read["status"], edit["status"], euro["status"]] == ["ok", "ok", "error"]
+    assert read["output"].splitlines()[:3] == [
+        "(file encoding: Latin-1; edit and write_file keep it)",
+        "     1\t# Menu du jour",
+        "     2\tprix = 3  # payé",
+    ]
+    assert euro["output"].startswith('menu.py is Latin-1 text, which cannot hold "€" (U+20AC)')
+    expected = original.replace(b"prix = 3", "prix = 4  # augmenté".encode("latin-1"))
+    assert (vibe_env.repo / "menu.py").read_bytes() == expected

@@ -154,7 +154,7 @@ async def test_directory_and_binary_targets_are_refused(ctx: ToolContext, tmp_pa
     assert (folder.ok, folder.output) == (False, "src is a directory, not a file.")
     binary = await write(ctx, "blob.bin", "x\n")
     assert not binary.ok
-    assert binary.output == "blob.bin is binary or not UTF-8 text; it cannot be edited as text."
+    assert binary.output == "blob.bin is a binary file; it cannot be edited as text."
     assert (tmp_path / "blob.bin").read_bytes() == b"\x00\x01\x02"
 
 

@@ -7,6 +7,11 @@ for folders, the local disk answers. When the editor declines a read, its answer
 "not found" (the file is not there, or the editor says -32002) lets the disk answer instead, so
 an editor that keeps a file from the agent (a secret, a file outside its project) is obeyed.
 
+The editor decodes and encodes its buffers itself (it knows each file's encoding, and saves a
+buffer back in it), so text read through the editor is labelled UTF-8. Only a read the disk
+answered can carry another encoding (Latin-1, UTF-16); such a file is written back to the disk in
+that encoding, since the editor, handed just the text, might save it as UTF-8.
+
 `RecordingFileSystem` wraps either one and remembers what was read and written, so edit tool
 calls can be shown as ACP diffs with the file's real old and new text.
 """
@@ -24,6 +29,7 @@ from acp.exceptions import RequestError
 from acp.schema import ReadTextFileResponse, WriteTextFileResponse
 
 from vibe.tools.fs import FileSystem, LocalFileSystem
+from vibe.tools.text_encoding import UTF8, DecodedText, TextEncoding
 from vibe.unicode_text import scrub
 
 log = logging.getLogger("vibe.acp")
@@ -66,7 +72,7 @@ class EditorFileSystem:
         self._write = write
         self._disk = LocalFileSystem()
 
-    async def read_text(self, path: Path) -> str:
+    async def read_text(self, path: Path) -> DecodedText:
         if not self._read or await asyncio.to_thread(path.is_dir):
             return await self._disk.read_text(path)
         try:
@@ -77,11 +83,11 @@ class EditorFileSystem:
                 return await self._disk.read_text(path)
             log.info("editor declined to read %s: %s", path, exc)
             raise PermissionError(f"the editor declined to read the file: {_reason(exc)}") from exc
-        return scrub(response.content)
+        return DecodedText(scrub(response.content), UTF8)
 
-    async def write_text(self, path: Path, content: str) -> None:
-        if not self._write:
-            await self._disk.write_text(path, content)
+    async def write_text(self, path: Path, content: str, encoding: TextEncoding = UTF8) -> None:
+        if not self._write or encoding != UTF8:
+            await self._disk.write_text(path, content, encoding)
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -119,18 +125,18 @@ class RecordingFileSystem:
         self.inner = inner
         self.activity = activity
 
-    async def read_text(self, path: Path) -> str:
+    async def read_text(self, path: Path) -> DecodedText:
         try:
-            text = await self.inner.read_text(path)
+            decoded = await self.inner.read_text(path)
         except FileNotFoundError:
             self.activity.last_read[path] = None
             raise
-        self.activity.last_read[path] = text
-        return text
+        self.activity.last_read[path] = decoded.text
+        return decoded
 
-    async def write_text(self, path: Path, content: str) -> None:
+    async def write_text(self, path: Path, content: str, encoding: TextEncoding = UTF8) -> None:
         # Writes re-read the file just before (to refuse a clobber): that read is the old text.
         before = self.activity.last_read.get(path)
-        await self.inner.write_text(path, content)
+        await self.inner.write_text(path, content, encoding)
         self.activity.last_read[path] = content
         self.activity.writes.setdefault(path, deque()).append((before, content))

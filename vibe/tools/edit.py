@@ -26,6 +26,7 @@ from vibe.tools.edit_match import (
     find_replacements,
 )
 from vibe.tools.read_file import not_found_message, number_line, split_lines
+from vibe.tools.text_encoding import DecodedText
 from vibe.tools.workspace import OutsideWorkspaceError
 from vibe.tools.write_file import line_ending_of, plan_write, read_existing
 
@@ -64,10 +65,12 @@ class EditTool(Tool[EditArgs]):
         return await _replace(ctx, path, before, args)
 
 
-def _fill_empty(ctx: ToolContext, path: Path, before: str | None, content: str) -> Invocation | ToolResult:
+def _fill_empty(
+    ctx: ToolContext, path: Path, before: DecodedText | None, content: str
+) -> Invocation | ToolResult:
     """An empty old_string means "this file is new (or empty): give it this content"."""
     shown = ctx.workspace.display(path)
-    if before:
+    if before is not None and before.text:
         return ToolResult.error(
             f"old_string is empty but {shown} already has content. Give the exact text to replace, "
             "or use write_file to replace the whole file."
@@ -85,8 +88,11 @@ def _endings_of_region(text: str, item: Replacement) -> Replacement:
     return dataclasses.replace(item, new_text=new_text)
 
 
-async def _replace(ctx: ToolContext, path: Path, before: str, args: EditArgs) -> Invocation | ToolResult:
+async def _replace(
+    ctx: ToolContext, path: Path, decoded: DecodedText, args: EditArgs
+) -> Invocation | ToolResult:
     shown = ctx.workspace.display(path)
+    before = decoded.text
     # Models write "\n"; a CRLF file is matched as "\n" text and written back as CRLF. A file
     # that mixes endings is matched as it is, so lines the edit does not touch keep theirs.
     crlf = line_ending_of(before) == "\r\n"
@@ -108,7 +114,7 @@ async def _replace(ctx: ToolContext, path: Path, before: str, args: EditArgs) ->
         return ToolResult(output=f"No changes: the replacement ({how}) leaves {shown} as it was.")
     count = len(outcome.replacements)
     summary = f"Edited {shown} ({how}, {count} replacement{'s' if count != 1 else ''})"
-    return plan_write(ctx, path, before, after, title=f"Edit {shown}", summary=summary)
+    return plan_write(ctx, path, decoded, after, title=f"Edit {shown}", summary=summary)
 
 
 def _ambiguous_report(outcome: Ambiguous, shown: str) -> str:

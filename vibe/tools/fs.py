@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from vibe.beneath import replace_file
+from vibe.tools.text_encoding import UTF8, DecodedText, TextEncoding, decode_text
 
 # Text tools hold a whole file (and a few copies while matching and diffing): past this size a
 # file is read through a window (read_file) or changed with a command, never loaded whole.
@@ -29,19 +30,24 @@ class FileTooLargeError(Exception):
 
 
 class FileSystem(Protocol):
-    async def read_text(self, path: Path) -> str:
-        """UTF-8 text of `path`. Raises FileNotFoundError, IsADirectoryError, BinaryFileError,
-        FileTooLargeError, or OSError (e.g. for a named pipe or a device)."""
+    async def read_text(self, path: Path) -> DecodedText:
+        """The text of `path` and its encoding (see vibe/tools/text_encoding.py). Raises
+        FileNotFoundError, IsADirectoryError, BinaryFileError, FileTooLargeError, or OSError
+        (e.g. for a named pipe or a device)."""
         ...
 
-    async def write_text(self, path: Path, content: str) -> None:
-        """Create or replace `path` atomically with UTF-8 `content`, creating parent folders.
+    async def write_text(self, path: Path, content: str, encoding: TextEncoding = UTF8) -> None:
+        """Create or replace `path` atomically with `content` in `encoding` (the one its read
+        gave, so a file keeps its encoding and BOM), creating parent folders. Raises
+        UnencodableTextError, writing nothing, when `content` has characters `encoding` lacks.
         `path` is as `Workspace.resolve` gave it: a symlink that appeared on the way since then
         makes the write fail (OSError) rather than follow it."""
         ...
 
 
 def looks_binary(data: bytes) -> bool:
+    """grep's quick test: a NUL in the first 8 KB. The file tools decide with `decode_text`,
+    which also accepts UTF-16."""
     return b"\x00" in data[:8192]
 
 
@@ -74,6 +80,14 @@ def read_regular_file(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
         return handle.read()
 
 
+def read_text_file(path: Path) -> DecodedText:
+    """The text of regular file `path`, decoded as `FileSystem.read_text` says."""
+    decoded = decode_text(read_regular_file(path))
+    if decoded is None:
+        raise BinaryFileError(f"{path} is a binary file")
+    return decoded
+
+
 class LocalFileSystem:
     """The local disk. Writes never follow a symlink below the workspace root holding the file
     (below `/` for a file outside `roots`): see vibe/beneath.py."""
@@ -81,16 +95,11 @@ class LocalFileSystem:
     def __init__(self, roots: Sequence[Path] = ()) -> None:
         self._roots = tuple(roots)
 
-    async def read_text(self, path: Path) -> str:
-        data = await asyncio.to_thread(read_regular_file, path)
-        if looks_binary(data):
-            raise BinaryFileError(f"{path} is a binary file")
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise BinaryFileError(f"{path} is not UTF-8 text") from exc
+    async def read_text(self, path: Path) -> DecodedText:
+        return await asyncio.to_thread(read_text_file, path)
 
-    async def write_text(self, path: Path, content: str) -> None:
+    async def write_text(self, path: Path, content: str, encoding: TextEncoding = UTF8) -> None:
+        data = encoding.encode(content)  # before anything is touched: an unencodable text writes nothing
         holding = [root for root in self._roots if path.is_relative_to(root)]
         root = max(holding, key=lambda r: len(r.parts)) if holding else None
-        await asyncio.to_thread(replace_file, path, content.encode("utf-8"), root=root)
+        await asyncio.to_thread(replace_file, path, data, root=root)

@@ -1,7 +1,9 @@
 """The `read_file` tool: a window of a text file with line numbers, capped so one read stays cheap.
 
 Line numbers let the model cite and page through a file; they are separated by a tab so that the
-text after it is exactly the file's line, ready to be copied into an edit.
+text after it is exactly the file's line, ready to be copied into an edit. A file that is not plain
+UTF-8 gets a first, unnumbered line naming its encoding: edits keep that encoding, and the model
+should know that characters outside it (a "€" in a Latin-1 file) will be refused.
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from pydantic import BaseModel, Field
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.ignore import walk_files
-from vibe.tools.large_file import WindowLine, read_window
+from vibe.tools.large_file import MixedEncodingError, WindowLine, read_window
+from vibe.tools.text_encoding import UTF8, TextEncoding
 from vibe.tools.workspace import OutsideWorkspaceError, Workspace
 
 MAX_LINES = 2000
@@ -75,6 +78,13 @@ def render_lines(window: list[WindowLine], offset: int, total: int) -> str:
             f"(showing lines {offset}-{last} of {total}; call read_file with offset={last + 1} to continue)"
         )
     return "\n".join(shown)
+
+
+def encoding_note(encoding: TextEncoding) -> str:
+    """The line that tells the model a file's encoding; empty for plain UTF-8, the usual case."""
+    if encoding == UTF8:
+        return ""
+    return f"(file encoding: {encoding.label}; edit and write_file keep it)\n"
 
 
 def similar_paths(path: Path, workspace: Workspace) -> list[Path]:
@@ -138,7 +148,7 @@ class ReadFileTool(Tool[ReadFileArgs]):
 
         async def execute() -> ToolResult:
             try:
-                text = await ctx.fs.read_text(path)
+                decoded = await ctx.fs.read_text(path)
             except FileNotFoundError:
                 # Looking for look-alikes walks folders: keep it off the event loop.
                 message = await asyncio.to_thread(not_found_message, path, ctx.workspace)
@@ -153,25 +163,32 @@ class ReadFileTool(Tool[ReadFileArgs]):
                 return await _read_large(path, shown, offset, limit)
             except OSError as exc:
                 return ToolResult.error(f"Cannot read {shown}: {exc.strerror or exc}.")
-            lines = split_lines(text)
+            lines = split_lines(decoded.text)
+            note = encoding_note(decoded.encoding)
             if not lines:
-                return ToolResult(output=f"({shown} is empty)")
+                return ToolResult(output=f"{note}({shown} is empty)")
             if offset > len(lines):
                 count = f"{len(lines)} line{'s' if len(lines) != 1 else ''}"
                 return ToolResult.error(f"offset {offset} is past the end of {shown}, which has {count}.")
-            return ToolResult(output=render_window(lines, offset, limit))
+            return ToolResult(output=note + render_window(lines, offset, limit))
 
         return Invocation(title=f"Read {shown}", execute=execute, locations=(shown,))
 
 
 def _binary(shown: str) -> ToolResult:
-    return ToolResult.error(f"{shown} is a binary file (or not UTF-8 text); it cannot be shown.")
+    return ToolResult.error(f"{shown} is a binary file; it cannot be shown.")
 
 
 async def _read_large(path: Path, shown: str, offset: int, limit: int) -> ToolResult:
     """A file too large to load whole (a log, a dump): stream just the window asked for."""
     try:
         window = await asyncio.to_thread(read_window, path, offset, limit, MAX_LINE_CHARS)
+    except MixedEncodingError as exc:
+        return ToolResult.error(
+            f"{shown} starts as {exc.encoding.label} text but has bytes further on that are not "
+            f"{exc.encoding.label}; it cannot be shown as text. Look at it with a command instead "
+            "(e.g. iconv -c, or grep -a)."
+        )
     except BinaryFileError:
         return _binary(shown)
     except OSError as exc:
@@ -180,4 +197,5 @@ async def _read_large(path: Path, shown: str, offset: int, limit: int) -> ToolRe
         return ToolResult.error(
             f"offset {offset} is past the end of {shown}, which has {window.total_lines} lines."
         )
-    return ToolResult(output=render_lines(window.lines, offset, window.total_lines))
+    note = encoding_note(window.encoding)
+    return ToolResult(output=note + render_lines(window.lines, offset, window.total_lines))

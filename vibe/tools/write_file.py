@@ -3,6 +3,10 @@
 A planned write is computed in `prepare` (the exact diff the approver sees) and applied in
 `execute` only if the file still holds what the diff was computed from: a human or another
 process editing the file in between gets a refusal, not a silent clobber.
+
+A file keeps its encoding and byte order mark (see vibe/tools/text_encoding.py); a new file is
+UTF-8 without a BOM. Text the file's encoding cannot hold (a "€" in a Latin-1 file) is refused
+before anything is planned: writing it as "?" or as UTF-8 bytes would corrupt the file silently.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, 
 from vibe.tools.diffs import diff_stats, unified_diff
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.output_cap import cap_text
+from vibe.tools.text_encoding import UTF8, DecodedText, UnencodableTextError, describe_characters
 from vibe.tools.workspace import OutsideWorkspaceError
 
 LineEnding = Literal["\r\n", "\n"]
@@ -47,7 +52,7 @@ def with_line_ending(text: str, ending: LineEnding) -> str:
     return unified if ending == "\n" else unified.replace("\n", "\r\n")
 
 
-async def read_existing(ctx: ToolContext, path: Path) -> str | None:
+async def read_existing(ctx: ToolContext, path: Path) -> DecodedText | None:
     """Current text of `path`, None when it does not exist; ToolError when it cannot be edited."""
     shown = ctx.workspace.display(path)
     try:
@@ -57,7 +62,7 @@ async def read_existing(ctx: ToolContext, path: Path) -> str | None:
     except IsADirectoryError as exc:
         raise ToolError(f"{shown} is a directory, not a file.") from exc
     except BinaryFileError as exc:
-        raise ToolError(f"{shown} is binary or not UTF-8 text; it cannot be edited as text.") from exc
+        raise ToolError(f"{shown} is a binary file; it cannot be edited as text.") from exc
     except FileTooLargeError as exc:
         raise ToolError(
             f"{shown} is {exc.size / 1e6:.1f} MB, too large to change with a text tool; "
@@ -68,14 +73,23 @@ async def read_existing(ctx: ToolContext, path: Path) -> str | None:
 
 
 def plan_write(
-    ctx: ToolContext, path: Path, before: str | None, after: str, *, title: str, summary: str
-) -> Invocation:
-    """An invocation that turns `before` (None: no file) into `after`, exactly as its diff shows.
+    ctx: ToolContext, path: Path, before: DecodedText | None, after: str, *, title: str, summary: str
+) -> Invocation | ToolResult:
+    """An invocation that turns `before` (None: no file) into `after`, exactly as its diff shows,
+    in the encoding of `before`; an error result when that encoding cannot hold `after`.
 
     `summary` opens the result ("Updated app.py"); the line counts and the diff follow it.
     """
     shown = ctx.workspace.display(path)
-    diff = _display_diff(before, after, shown)
+    encoding = UTF8 if before is None else before.encoding
+    unencodable = encoding.unencodable(after)
+    if unencodable:
+        return ToolResult.error(
+            f"{shown} is {encoding.label} text, which cannot hold {describe_characters(unencodable)}; "
+            "nothing was written. Use other characters (an ASCII spelling, or an escape the file's "
+            "format knows), or convert the file to UTF-8 with a command first."
+        )
+    diff = _display_diff(None if before is None else before.text, after, shown)
     added, removed = diff_stats(diff)
 
     async def execute() -> ToolResult:
@@ -90,7 +104,9 @@ def plan_write(
                 "Read it again and redo the change against its current content."
             )
         try:
-            await ctx.fs.write_text(path, after)
+            await ctx.fs.write_text(path, after, encoding)
+        except UnencodableTextError as exc:  # checked above; a file system may still say so
+            return ToolResult.error(f"Cannot write {shown}: {exc}; nothing was written.")
         except OSError as exc:
             return ToolResult.error(f"Cannot write {shown}: {exc.strerror or exc}.")
         counts = f"{added} line{'s' if added != 1 else ''} added, {removed} removed"
@@ -130,10 +146,10 @@ class WriteFileTool(Tool[WriteFileArgs]):
         shown = ctx.workspace.display(path)
         after = args.content
         # Keep the file's line-ending convention: models write "\n" whatever the file uses.
-        ending = None if before is None else line_ending_of(before)
+        ending = None if before is None else line_ending_of(before.text)
         if ending is not None and line_ending_of(after) != ending:
             after = with_line_ending(after, ending)
-        if before == after:
+        if before is not None and before.text == after:
             return ToolResult(output=f"No changes: {shown} already has exactly this content.")
         verb = "Create" if before is None else "Write"
         summary = f"{'Created' if before is None else 'Updated'} {shown}"
