@@ -122,6 +122,11 @@ class FakeMistral:
             self._steps.extend(steps)
         return self
 
+    def clear_script(self) -> None:
+        """Drop the steps no request has consumed (a client that was killed mid-script)."""
+        with self._lock:
+            self._steps.clear()
+
     @property
     def remaining_steps(self) -> int:
         with self._lock:
