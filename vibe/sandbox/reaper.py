@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 from vibe.sandbox.base import RUN_MARKER_ENV
@@ -21,27 +22,29 @@ _PROC = Path("/proc")
 _POLL_SECONDS = 0.02
 
 
-def marked_pids(marker: str) -> list[int]:
-    """Live processes (not zombies: their environment reads empty) carrying `marker`."""
-    needle = f"{RUN_MARKER_ENV}={marker}".encode()
+def _environments() -> Iterator[tuple[int, bytes]]:
+    """(pid, initial environment) of every other process this user may read. A zombie's reads
+    empty; one gone, or not ours to read (then not ours to kill either), is skipped."""
     own = os.getpid()
-    found: list[int] = []
     try:
         entries = os.scandir(_PROC)
     except OSError:
-        return found
+        return
     with entries:
         for entry in entries:
             if not entry.name.isdigit() or int(entry.name) == own:
                 continue
             try:
                 with open(f"{entry.path}/environ", "rb") as environ:
-                    data = environ.read()
+                    yield int(entry.name), environ.read()
             except OSError:
-                continue  # gone, or not ours to read (then not ours to kill either)
-            if needle in data and _is_exact(data, needle):
-                found.append(int(entry.name))
-    return found
+                continue
+
+
+def marked_pids(marker: str) -> list[int]:
+    """Live processes (not zombies: their environment reads empty) carrying `marker`."""
+    needle = f"{RUN_MARKER_ENV}={marker}".encode()
+    return [pid for pid, data in _environments() if needle in data and _is_exact(data, needle)]
 
 
 def kill_confined_in(tmp: str) -> list[int]:
@@ -50,27 +53,14 @@ def kill_confined_in(tmp: str) -> list[int]:
     outright. The pids killed."""
     marked = f"{RUN_MARKER_ENV}=".encode()
     wanted = f"TMPDIR={tmp}".encode()
-    own = os.getpid()
     killed: list[int] = []
-    try:
-        entries = os.scandir(_PROC)
-    except OSError:
-        return killed
-    with entries:
-        for entry in entries:
-            if not entry.name.isdigit() or int(entry.name) == own:
-                continue
+    for pid, data in _environments():
+        if marked in data and _is_exact(data, wanted):
             try:
-                with open(f"{entry.path}/environ", "rb") as environ:
-                    data = environ.read()
-            except OSError:
+                os.kill(pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
                 continue
-            if marked in data and _is_exact(data, wanted):
-                try:
-                    os.kill(int(entry.name), signal.SIGKILL)
-                except (ProcessLookupError, PermissionError):
-                    continue
-                killed.append(int(entry.name))
+            killed.append(pid)
     return killed
 
 
