@@ -9,7 +9,6 @@ Servers that send an event stream under a wrong content type still work: the bod
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from typing import Any, Literal, cast
@@ -81,6 +80,8 @@ def describe_body(content_type: str | None, start: bytes) -> str:
     text = start.decode("utf-8", errors="replace").strip()
     if "html" in media.lower() or text[:15].lower().startswith(("<!doctype html", "<html")):
         # The title usually says what answered: a login page, a proxy's error, a web UI.
+        import html  # only for this error
+
         title = _TITLE.search(text)
         named = " ".join(html.unescape(title.group(1)).split()) if title else ""
         if len(named) > EXCERPT_CHARS:

@@ -23,7 +23,6 @@ from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
 from vibe.tools.globbing import compile_glob, name_prefilter, split_literal_prefix
 from vibe.tools.ignore import GIT_DIR, walk_files
 from vibe.tools.ripgrep import COMMON_FLAGS, find_ripgrep, split_errors
-from vibe.tools.search_process import search_process
 from vibe.tools.search_target import check_target
 from vibe.tools.shown_names import quote_name, unreadable_note
 from vibe.tools.stoppable import StopFlag, run_stoppable
@@ -114,6 +113,8 @@ class RipgrepCannotListError(Exception):
 
 
 async def list_with_ripgrep(rg: str, base: Path, rest: str, skip_hidden: bool, sandbox: Sandbox) -> Listing:
+    from vibe.tools.search_process import search_process  # loaded with the first listing
+
     argv = [rg, *COMMON_FLAGS, "--files", "--null", "--glob", "!.git"]
     if not skip_hidden:
         argv.append("--hidden")

@@ -12,20 +12,20 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
-from vibe.tools.grep_collect import GrepCollector, path_order
-from vibe.tools.grep_python import PythonSearch, run_python_search
-from vibe.tools.grep_ripgrep import RipgrepCannotError, RipgrepSearch, search_ripgrep
 from vibe.tools.ignore import GIT_DIR
 from vibe.tools.output_cap import cap_text
 from vibe.tools.ripgrep import find_ripgrep
 from vibe.tools.search_target import SearchTarget, check_target
-from vibe.tools.shown_names import quote_name, unreadable_note
+from vibe.tools.shown_names import path_order, quote_name, unreadable_note
 from vibe.tools.workspace import OutsideWorkspaceError, Workspace
+
+if TYPE_CHECKING:
+    from vibe.tools.grep_collect import GrepCollector
 
 log = logging.getLogger("vibe.tools")
 
@@ -81,6 +81,11 @@ class GrepTool(Tool[GrepArgs]):
     async def _search(
         self, args: GrepArgs, target: Path, checked: SearchTarget, ctx: ToolContext
     ) -> GrepCollector:
+        # The search machinery loads with the first search, not with every start of vibe.
+        from vibe.tools.grep_collect import GrepCollector
+        from vibe.tools.grep_python import PythonSearch, run_python_search
+        from vibe.tools.grep_ripgrep import RipgrepCannotError, RipgrepSearch, search_ripgrep
+
         collector = GrepCollector(args.max_results, args.context)
         if GIT_DIR in target.parts:
             return collector  # git's own database is never content to search

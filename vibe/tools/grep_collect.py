@@ -15,12 +15,6 @@ from vibe.tools.output_cap import shorten_line
 MAX_LINE_CHARS = 300
 
 
-def path_order(path: str) -> str:
-    """Sort key giving a folder's files before the next folder of a longer name (`a/z` before
-    `a-b/c`), as a sorted walk of the tree lists them: `/` sorts below every other character."""
-    return path.replace("/", "\0")
-
-
 @dataclass(frozen=True, slots=True)
 class GrepLine:
     number: int

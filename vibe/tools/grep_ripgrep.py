@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import Any, cast
 
 from vibe.sandbox.base import Sandbox
-from vibe.tools.grep_collect import GrepCollector, path_order
+from vibe.tools.grep_collect import GrepCollector
 from vibe.tools.ripgrep import COMMON_FLAGS, split_errors
 from vibe.tools.search_process import search_process
+from vibe.tools.shown_names import path_order
 
 # ripgrep prints one JSON object per line, holding the whole matched line: a match in a long
 # minified line makes a long one. Past this, the Python backend takes over (it streams).

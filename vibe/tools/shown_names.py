@@ -12,12 +12,19 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from vibe.tools.grep_collect import path_order
 from vibe.tools.workspace import Workspace
 
 # Control, line separator, paragraph separator, format (bidi overrides, zero-width joiners).
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Zl", "Zp", "Cf"})
 _UNREADABLE_NAMED = 5
+
+
+def path_order(path: str) -> str:
+    """Sort key giving a folder's files before the next folder of a longer name (`a/z` before
+    `a-b/c`), as a sorted walk of the tree lists them: `/` sorts below every other character."""
+    return path.replace("/", "\0")
+
+
 _SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t", '"': '\\"', "\\": "\\\\"}
 
 
