@@ -44,3 +44,14 @@ def test_a_model_that_varies_its_call_is_not_stopped(vibe_env: VibeEnv) -> None:
     )
     run = vibe_env.run("-p", "read them", "--output", "json")
     assert (run.returncode, run.result["stop_reason"]) == (0, "end_turn")
+
+
+def test_a_run_cut_while_the_answer_streams_reports_what_it_used(vibe_env: VibeEnv) -> None:
+    # 4,000 characters at 8 every 10 ms: far longer than the time limit.
+    vibe_env.fake.script(reply("word " * 800, chunk_delay=0.01))
+    run = vibe_env.run("-p", "write an essay", "--time-limit", "1", "--output", "json")
+    assert (run.returncode, run.result["stop_reason"]) == (3, "time_limit")
+    assert run.result["turns"] == 1
+    assert run.result["prompt_tokens"] > 100  # the system prompt and tools, estimated
+    assert 0 < run.result["completion_tokens"] < 1000  # what streamed before the cut
+    assert run.result["final_text"].startswith("word word")

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from vibe.agent import events as ev
 from vibe.agent.approvals import Approver, Policy
-from vibe.agent.budget import Pricing, RunLimits, Spend
+from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
@@ -301,6 +301,7 @@ class Agent:
             try:
                 await stream_turn(self._model, messages, self._specs, self._settings.sampling, state, emit)
             except asyncio.CancelledError:
+                self._charge_cut_turn(spend, state, estimate, emit)
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
                     why = _CUT_SHORT[self._cut_by(spend)]
                     self._append(AssistantMessage(content=cut_short(state.full_text, why)))
@@ -438,6 +439,16 @@ class Agent:
                 cost_usd=round(spend.cost, 6),
             )
         )
+
+    def _charge_cut_turn(self, spend: Spend, state: TurnState, estimate: int, emit: ev.Emit) -> None:
+        """A request cut off while it streamed was still made and paid for: count it, with the
+        endpoint's usage when it came, else an estimate (the prompt as sent, the output seen)."""
+        produced = state.produced_characters()
+        if state.usage is None and produced == 0:
+            return  # nothing came back: the request may never have reached the model
+        spend.turns += 1
+        usage = state.usage or Usage(prompt_tokens=estimate, completion_tokens=estimate_tokens(produced))
+        self._charge(spend, usage, state.turn_id, emit)
 
     # -- helpers ----------------------------------------------------------------------------
 

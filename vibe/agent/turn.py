@@ -36,6 +36,11 @@ class TurnState:
     def full_reasoning(self) -> str:
         return "".join(self.reasoning)
 
+    def produced_characters(self) -> int:
+        """Characters of output so far, text, reasoning and calls (to estimate a cut answer)."""
+        calls = sum(len(call.name) + len(call.arguments) for call in self.tool_calls)
+        return len(self.full_text) + len(self.full_reasoning) + calls
+
     def reset(self) -> None:
         self.text.clear()
         self.reasoning.clear()
