@@ -67,6 +67,26 @@ def test_mistral_api_without_key_is_a_clear_config_error(tmp_path: Path) -> None
     assert (resolved.base_url, resolved.profile.id) == ("https://api.mistral.ai/v1", "devstral-latest")
 
 
+def test_a_builtin_alias_on_another_endpoint_is_sent_as_written_and_free(tmp_path: Path) -> None:
+    # The README's self-hosted example: `devstral` on a local server is the local server's model.
+    env = {"VIBE_HOME": str(tmp_path), "VIBE_BASE_URL": "http://127.0.0.1:8080/v1"}
+    resolved = resolve_model(load_settings(tmp_path, env, {}), env, None)
+    profile = resolved.profile
+    assert (profile.id, profile.input_price, profile.output_price, profile.context_window) == (
+        "devstral",
+        0.0,
+        0.0,
+        None,
+    )
+
+
+def test_an_alias_the_user_configured_holds_on_any_endpoint(tmp_path: Path) -> None:
+    write(tmp_path / "config.toml", '[models.devstral]\nprovider = "mistral"\nid = "devstral-2512"\n')
+    env = {"VIBE_HOME": str(tmp_path), "VIBE_BASE_URL": "http://127.0.0.1:8080/v1"}
+    resolved = resolve_model(load_settings(tmp_path, env, {}), env, None)
+    assert resolved.profile.id == "devstral-2512"
+
+
 def test_provider_key_comes_from_its_named_variable(tmp_path: Path) -> None:
     write(
         tmp_path / "config.toml",

@@ -119,6 +119,15 @@ class ResolvedModel:
     profile: ModelProfile
 
 
+def _builtin_alias_elsewhere(name: str, profile: ModelProfile, base_url: str, provider_url: str) -> bool:
+    """Whether a built-in alias, as built in (not configured by the user), is used on an
+    endpoint other than its provider's own."""
+    builtin = cast(dict[str, Any], BUILTIN["models"]).get(name)
+    if builtin is None or profile != ModelProfile.model_validate(builtin):
+        return False
+    return base_url != provider_url.rstrip("/") and not _is_mistral_api(base_url)
+
+
 def _is_mistral_api(base_url: str) -> bool:
     return urlsplit(base_url).hostname == urlsplit(MISTRAL_API_URL).hostname
 
@@ -138,6 +147,10 @@ def resolve_model(settings: Settings, env: Mapping[str, str], base_url_flag: str
             f"add [providers.{profile.provider}] with a base_url to config.toml"
         )
     base_url = (base_url_flag or env.get("VIBE_BASE_URL") or provider.base_url).rstrip("/")
+    if _builtin_alias_elsewhere(name, profile, base_url, provider.base_url):
+        # `devstral` means Mistral's devstral-latest at Mistral's prices only at Mistral: a local
+        # server given by URL gets the name as written, priced at zero, its window asked of it.
+        profile = ModelProfile(provider=profile.provider, id=name)
     scheme = urlsplit(base_url).scheme
     if scheme not in ("http", "https"):
         raise ConfigError(f"base URL {base_url!r} must start with http:// or https://")
