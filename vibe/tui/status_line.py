@@ -80,6 +80,12 @@ _SHRINK_ORDER = (
 )
 
 
+def context_share(used: int, window: int) -> str:
+    """ "12%"; "<1%" for a context that is used but not yet a whole percent (never a false 0%)."""
+    percent = used * 100 // window
+    return "<1%" if percent == 0 and used > 0 else f"{percent}%"
+
+
 def _clip(text: str, width: int) -> str:
     return clip_cells(text, width)
 
@@ -92,8 +98,8 @@ def _forms(facts: StatusFacts) -> dict[str, tuple[Forms, str]]:
         "sandbox": ((short_sandbox(facts.sandbox), ""), "" if "no sandbox" not in facts.sandbox else "bold"),
     }
     if facts.context_window:
-        share = facts.context_used * 100 // facts.context_window
-        forms["ctx"] = ((f"ctx {share}% of {tokens(facts.context_window)}", f"ctx {share}%", ""), "")
+        share = context_share(facts.context_used, facts.context_window)
+        forms["ctx"] = ((f"ctx {share} of {tokens(facts.context_window)}", f"ctx {share}", ""), "")
     else:
         forms["ctx"] = ((f"ctx {tokens(facts.context_used)}", f"ctx {tokens(facts.context_used)}", ""), "")
     forms["cost"] = ((f"${facts.cost_usd:.4f}", ""), "")
