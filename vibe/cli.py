@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="A sovereign coding agent for Mistral-compatible endpoints.",
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
-        "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust.",
+        "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
+        "vibe sessions.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -182,7 +183,19 @@ def trust_main(argv: Sequence[str]) -> int:
     return trust(list(argv), dict(os.environ), Path.cwd())
 
 
-_SUBCOMMANDS = {"acp": acp_main, "sandbox": sandbox_main, "policy": policy_main, "trust": trust_main}
+def sessions_main(argv: Sequence[str]) -> int:
+    from vibe.composition.sessions_cmd import main as sessions
+
+    return sessions(list(argv), dict(os.environ), Path.cwd())
+
+
+_SUBCOMMANDS = {
+    "acp": acp_main,
+    "sandbox": sandbox_main,
+    "policy": policy_main,
+    "trust": trust_main,
+    "sessions": sessions_main,
+}
 
 
 # What a process killed by SIGPIPE reports: `vibe sandbox --status | head` ends like `cat | head`.

@@ -94,7 +94,7 @@ def _new_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
 
 
-def _read_records(path: Path, damaged: list[int] | None = None) -> Iterator[dict[str, Any]]:
+def read_records(path: Path, damaged: list[int] | None = None) -> Iterator[dict[str, Any]]:
     """The records of a session file; `damaged` (if given) counts the lines that were not."""
     with path.open(encoding="utf-8", errors="replace") as handle:
         for line in handle:
@@ -127,7 +127,7 @@ def _header(path: Path) -> SessionInfo | None:
     )
 
 
-def _valid(raw: list[Any]) -> list[Message]:
+def valid_messages(raw: list[Any]) -> list[Message]:
     """The messages that still parse (a record from a future version is skipped, not fatal)."""
     messages: list[Message] = []
     for item in raw:
@@ -179,6 +179,13 @@ class SessionStore:
         # Last written first; file times can be coarse, so ties fall back to creation order.
         return sorted(infos, key=lambda info: (info.path.stat().st_mtime_ns, info.id), reverse=True)
 
+    def all_sessions(self) -> list[SessionInfo]:
+        """Every folder's sessions, newest first."""
+        if not self.root.is_dir():
+            return []
+        infos = [info for path in self.root.glob("*.jsonl") if (info := _header(path))]
+        return sorted(infos, key=lambda info: (info.path.stat().st_mtime_ns, info.id), reverse=True)
+
     def find(self, session_id: str) -> SessionInfo:
         path = self.root / f"{Path(session_id).name}.jsonl"
         info = _header(path) if path.is_file() else None
@@ -194,12 +201,12 @@ class SessionStore:
         came before it with the history it holds."""
         messages: list[Message] = []
         damaged = [0]
-        for record in _read_records(info.path, damaged):
+        for record in read_records(info.path, damaged):
             kind = record.get("kind")
             if kind == "message":
-                messages.extend(_valid([record.get("message")]))
+                messages.extend(valid_messages([record.get("message")]))
             elif kind in ("compaction", "fork") and isinstance(held := record.get("messages"), list):
-                messages = _valid(held)  # pyright: ignore[reportUnknownArgumentType]
+                messages = valid_messages(held)  # pyright: ignore[reportUnknownArgumentType]
             elif kind == "retract" and isinstance(count := record.get("messages"), int) and count > 0:
                 del messages[-count:]
         return LoadedSession(messages, damaged[0])
@@ -207,7 +214,7 @@ class SessionStore:
     def saved_mode(self, info: SessionInfo) -> str | None:
         """The permission mode the session was last switched to, if it ever was."""
         mode: str | None = None
-        for record in _read_records(info.path):
+        for record in read_records(info.path):
             if record.get("kind") == "mode" and isinstance(value := record.get("mode"), str):
                 mode = value
         return mode

@@ -1,0 +1,158 @@
+"""A saved session as a document people read: every prompt, answer and tool call in the order
+they happened, for `vibe sessions show` and `export` (to attach to a pull request or a bug
+report).
+
+Unlike `SessionStore.load`, which rebuilds what the model last saw (a compaction replaces what
+came before it), this keeps everything that was said and notes where the conversation was
+compacted or forked. Sessions are written redacted, so nothing here needs redacting again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
+
+from vibe.messages import AssistantMessage, ToolMessage, UserMessage
+from vibe.session.call_views import CallView, load_call_views
+from vibe.session.store import SessionInfo, read_records, valid_messages
+
+EntryKind = Literal["user", "assistant", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEntry:
+    call_id: str
+    name: str
+    arguments: str
+    title: str
+    status: str  # "ok", "error", "denied", "cancelled", or "" when it never finished
+    output: str = ""
+
+
+@dataclass(slots=True)
+class Entry:
+    kind: EntryKind
+    text: str
+    tools: list[ToolEntry] = field(default_factory=list[ToolEntry])
+
+
+@dataclass(frozen=True, slots=True)
+class RunTotals:
+    runs: int = 0
+    turns: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+
+@dataclass(slots=True)
+class Transcript:
+    info: SessionInfo
+    entries: list[Entry]
+    totals: RunTotals
+    damaged_lines: int = 0
+
+
+def read_transcript(info: SessionInfo) -> Transcript:
+    views = load_call_views(info.path)
+    entries: list[Entry] = []
+    totals = RunTotals()
+    damaged = [0]
+    for record in read_records(info.path, damaged):
+        match record.get("kind"):
+            case "message":
+                _add_message(record.get("message"), entries, views)
+            case "compaction":
+                entries.append(Entry("note", "The conversation was compacted here."))
+            case "fork":
+                entries.append(Entry("note", f"Continued from session {record.get('forked_from')}."))
+            case "retract":
+                entries.append(Entry("note", "The last prompt was withdrawn (it did not fit)."))
+            case "result":
+                totals = _add_result(totals, record)
+            case _:
+                pass
+    return Transcript(info, entries, totals, damaged[0])
+
+
+def _add_message(raw: object, entries: list[Entry], views: dict[str, CallView]) -> None:
+    for message in valid_messages([raw]):
+        match message:
+            case UserMessage():
+                entries.append(Entry("user", message.content))
+            case AssistantMessage():
+                entry = Entry("assistant", message.content)
+                for call in message.tool_calls:
+                    view = views.get(call.id)
+                    title = view.title if view else call.name
+                    entry.tools.append(ToolEntry(call.id, call.name, call.arguments, title, _status(view)))
+                entries.append(entry)
+            case ToolMessage():
+                _attach_result(entries, message.tool_call_id, message.content)
+            case _:
+                pass
+
+
+def _attach_result(entries: list[Entry], call_id: str, output: str) -> None:
+    for entry in reversed(entries):
+        for index, tool in enumerate(entry.tools):
+            if tool.call_id == call_id:
+                entry.tools[index] = replace(tool, output=output)
+                return
+
+
+def _status(view: CallView | None) -> str:
+    return view.status or "" if view is not None else ""
+
+
+def _add_result(totals: RunTotals, record: dict[str, Any]) -> RunTotals:
+    def number(key: str) -> float:
+        value = record.get(key)
+        return value if isinstance(value, int | float) else 0
+
+    return RunTotals(
+        runs=totals.runs + 1,
+        turns=totals.turns + int(number("turns")),
+        prompt_tokens=totals.prompt_tokens + int(number("prompt_tokens")),
+        completion_tokens=totals.completion_tokens + int(number("completion_tokens")),
+        cost_usd=totals.cost_usd + number("cost_usd"),
+    )
+
+
+def as_json(transcript: Transcript) -> str:
+    info = transcript.info
+    document = {
+        "id": info.id,
+        "cwd": info.cwd,
+        "created": info.created,
+        "model": info.model,
+        "totals": _totals(transcript),
+        "entries": [
+            {"kind": entry.kind, "text": entry.text, "tools": [tool_as_dict(tool) for tool in entry.tools]}
+            for entry in transcript.entries
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def _totals(transcript: Transcript) -> dict[str, Any]:
+    totals = transcript.totals
+    return {
+        "runs": totals.runs,
+        "turns": totals.turns,
+        "prompt_tokens": totals.prompt_tokens,
+        "completion_tokens": totals.completion_tokens,
+        "cost_usd": round(totals.cost_usd, 6),
+    }
+
+
+def tool_as_dict(tool: ToolEntry) -> dict[str, str]:
+    return {
+        "call_id": tool.call_id,
+        "name": tool.name,
+        "title": tool.title,
+        "arguments": tool.arguments,
+        "status": tool.status,
+        "output": tool.output,
+    }
