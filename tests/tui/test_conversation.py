@@ -3,6 +3,8 @@ interrupt, queue, errors and retries, the shell escape."""
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.markdown import Markdown as RichMarkdown
 from textual.widgets import Static
 
@@ -75,6 +77,26 @@ async def test_an_approved_edit_lands_on_disk_and_shows_its_diff(tui_env: TuiEnv
         assert card.status == "ok" and card.has_class("-ok")
         assert "+    return a + b" in str(card.query_one(".tool-body").render())
         assert answers(app) == ["Fixing.", "Fixed."]
+
+
+async def test_a_card_awaiting_approval_says_so_and_times_only_the_run(tui_env: TuiEnv) -> None:
+    tui_env.ask_mode()
+    (tui_env.repo / "calc.py").write_text(BUGGY)
+    tui_env.fake.script(reply(tool_calls=[FIX]), reply("Fixed."))
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "fix add")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen))
+        card = app.query_one(ToolCard)
+        await wait_for(pilot, lambda: card.status == "waiting")
+        assert "waiting for you" in str(card.query_one(".tool-header").render())
+        # However long the question stays open, the card's time is the edit's own.
+        loop = asyncio.get_running_loop()
+        opened = loop.time()
+        await wait_for(pilot, lambda: loop.time() - opened > 1.2)
+        await pilot.press("1")
+        await wait_idle(pilot)
+        assert card.status == "ok" and card.duration_ms is not None and card.duration_ms < 1000
 
 
 async def test_a_denial_with_feedback_reaches_the_model_and_the_card_looks_failed(tui_env: TuiEnv) -> None:

@@ -161,6 +161,7 @@ class ToolDispatcher:
         if not authorisation.allowed:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
+        started = time.monotonic()  # the call's time is its run, not the approval wait
         try:
             result = await execute_within_limit(prepared, call.name, self._context.tool_timeout)
         except _CALL_ERRORS as exc:

@@ -331,8 +331,12 @@ class VibeApp(App[int]):
                 transcript.tool_output(event.call_id, event.text)
             case ev.ToolCallFinished():
                 transcript.tool_finished(event)
-            case ev.ApprovalResolved() if event.stored_rule:
-                await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
+            case ev.ApprovalRequested():
+                transcript.tool_waiting(event.call_id, waiting=True)
+            case ev.ApprovalResolved():
+                transcript.tool_waiting(event.call_id, waiting=False)
+                if event.stored_rule:
+                    await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
             case ev.PlanUpdated():
                 await transcript.end_stream()
                 await transcript.mount(PlanEntry(event.todos))

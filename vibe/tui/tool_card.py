@@ -17,8 +17,15 @@ from vibe.unicode_text import for_terminal
 if TYPE_CHECKING:  # the engine loads after the first frame
     from vibe.agent.events import ToolCallFinished, ToolCallStarted
 
-_MARKS = {"running": "…", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
-_WORDS = {"running": "running", "ok": "", "error": "failed", "denied": "denied", "cancelled": "interrupted"}
+_MARKS = {"running": "…", "waiting": "?", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
+_WORDS = {
+    "running": "running",
+    "waiting": "waiting for you",
+    "ok": "",
+    "error": "failed",
+    "denied": "denied",
+    "cancelled": "interrupted",
+}
 _OUTPUT_LINES = 60  # the card shows head and tail of long outputs; the model got the full capped text
 
 
@@ -58,6 +65,12 @@ class ToolCard(Vertical, can_focus=True):
         if self.duration_ms is not None:
             header.append(f"  {duration(self.duration_ms)}", style="dim")
         return header
+
+    def set_waiting(self, waiting: bool) -> None:
+        """While the approval question is open the call has not started: say so."""
+        if self.status in ("running", "waiting"):
+            self.status = "waiting" if waiting else "running"
+            self._header.update(self._header_text())
 
     def add_output(self, text: str) -> None:
         """Live output of a running call, shown when expanded."""

@@ -207,6 +207,11 @@ class Transcript(VerticalScroll):
         if card is not None:
             card.add_output(text)
 
+    def tool_waiting(self, call_id: str, *, waiting: bool) -> None:
+        card = self._cards.get(call_id)
+        if card is not None:
+            card.set_waiting(waiting)
+
     def tool_finished(self, finished: ToolCallFinished) -> None:
         card = self._cards.pop(finished.call_id, None)
         if card is not None:
