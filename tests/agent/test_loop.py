@@ -13,7 +13,6 @@ import pytest
 from pydantic import BaseModel
 
 from support.scripted_model import ScriptedModel, calls, text
-from vibe.agent import events as ev
 from vibe.agent.approvals import (
     ApprovalAbortedError,
     ApprovalRequest,
@@ -26,6 +25,7 @@ from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.types import ModelError, Sampling
+from vibe.protocol import events as ev
 from vibe.sandbox.base import NoSandbox
 from vibe.session.store import SessionStore
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolRegistry, ToolResult

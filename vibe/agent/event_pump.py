@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 
 
 class EventPump:

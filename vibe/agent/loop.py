@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vibe.agent import events as ev
 from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
@@ -35,6 +34,7 @@ from vibe.config.settings import PermissionMode
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
+from vibe.protocol import events as ev
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 

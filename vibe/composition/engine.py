@@ -12,7 +12,6 @@ from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditObserver
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
-from vibe.agent.events import SandboxInfo
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
@@ -25,6 +24,7 @@ from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.policy.engine import PermissionPolicy
+from vibe.protocol.events import SandboxInfo
 from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
 from vibe.sandbox.metadata_guard import MetadataGuard
 from vibe.sandbox.probe import create_sandbox

@@ -1,4 +1,4 @@
-"""The agent's outward story: one event schema for every frontend.
+"""The agent's outward story: one event schema for every frontend (the agent emits, frontends read).
 
 The TUI matches these objects, headless `stream-json` writes each as one JSON line, and the ACP
 frontend maps them to `session/update` notifications. Every event carries `type` (the
@@ -15,6 +15,36 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from vibe.tools.base import TodoItem, ToolKind
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AgentEvent",
+    "ApprovalRequested",
+    "ApprovalResolved",
+    "AssistantMessage",
+    "CompactionFinished",
+    "CompactionStarted",
+    "CompactionTrigger",
+    "DeniedCall",
+    "Emit",
+    "Error",
+    "PlanUpdated",
+    "ReasoningDelta",
+    "Result",
+    "ResultStatus",
+    "Retry",
+    "SandboxInfo",
+    "SessionStarted",
+    "StopReason",
+    "TextDelta",
+    "ToolCallFinished",
+    "ToolCallOutput",
+    "ToolCallStarted",
+    "ToolStatus",
+    "TurnStarted",
+    "UsageUpdated",
+    "event_json_schema",
+]
 
 SCHEMA_VERSION = 1
 
