@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -138,6 +139,7 @@ def make_agent(
     session_root: Path | None = None,
     history: list[Message] | None = None,
     tool_timeout: float | None = None,
+    observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
 ) -> Agent:
     registry = ToolRegistry()
     for tool in (Echo(), Rendezvous(), Touch(), Run()):
@@ -173,6 +175,7 @@ def make_agent(
         ),
         session=session,
         history=history,
+        observers=observers,
     )
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from vibe.config.settings import PermissionMode
 from vibe.tools.base import TodoItem, ToolKind
 
 __all__ = [
@@ -28,6 +29,8 @@ __all__ = [
     "DeniedCall",
     "Emit",
     "Error",
+    "ModeChanged",
+    "ModelChanged",
     "PlanUpdated",
     "ReasoningDelta",
     "Result",
@@ -46,6 +49,8 @@ __all__ = [
     "event_json_schema",
 ]
 
+# New event types do not bump it (consumers skip types they do not know, as the README says);
+# renaming, removing or retyping a field of an existing event does.
 SCHEMA_VERSION = 1
 
 
@@ -242,6 +247,23 @@ class CompactionFinished(_Event):
     error: str | None = None
 
 
+class ModeChanged(_Event):
+    """The permission mode was switched (TUI /mode, the editor's mode selector)."""
+
+    type: Literal["mode_changed"] = "mode_changed"
+    permission_mode: PermissionMode
+
+
+class ModelChanged(_Event):
+    """Requests go to another model from now on (TUI /model, the editor's model selector)."""
+
+    type: Literal["model_changed"] = "model_changed"
+    # The model id sent to the endpoint, and the name the user chose it by (an alias, or the id).
+    model: str
+    name: str
+    context_window: int | None = None
+
+
 class Error(_Event):
     type: Literal["error"] = "error"
     message: str
@@ -346,6 +368,8 @@ AgentEvent = Annotated[
     | UsageUpdated
     | CompactionStarted
     | CompactionFinished
+    | ModeChanged
+    | ModelChanged
     | Error
     | Result,
     Field(discriminator="type"),
