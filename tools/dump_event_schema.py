@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from vibe.agent.events import event_json_schema
+from vibe.protocol.events import event_json_schema
 
 if __name__ == "__main__":
     print(json.dumps(event_json_schema(), indent=2))

@@ -19,7 +19,7 @@ from vibe.acp.editor_fs import FileActivity
 from vibe.acp.patch import apply_unified_diff
 from vibe.acp.prompt_text import prompt_text
 from vibe.acp.translate import RESTARTED, EventTranslator
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 from vibe.tools.diffs import unified_diff
 
 LINES = "".join(f"line {n}\n" for n in range(1, 30))

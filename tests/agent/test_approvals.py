@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from support.scripted_model import ScriptedModel, calls, text
-from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError, ApprovalRequest, Decision, HeadlessApprover
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.config.permissions import CommandRule, PermissionsSettings
 from vibe.model.types import Sampling
 from vibe.policy.engine import PermissionPolicy
+from vibe.protocol import events as ev
 from vibe.sandbox.base import NoSandbox
 from vibe.tools.base import ToolContext
 from vibe.tools.builtin import builtin_registry

@@ -10,7 +10,6 @@ from pathlib import Path
 from test_loop import collect, make_agent, result_of
 
 from support.scripted_model import ScriptedModel, calls, text
-from vibe.agent import events as ev
 from vibe.agent.compaction import CompactionSettings, prune, recent_start
 from vibe.agent.loop import Agent
 from vibe.agent.markers import SUMMARY_MARKER, is_summary
@@ -26,6 +25,7 @@ from vibe.messages import (
 from vibe.model import deltas
 from vibe.model.types import ModelError
 from vibe.prompts import load_prompt
+from vibe.protocol import events as ev
 from vibe.session.store import SessionStore
 
 TASK = "Rename the function `add` to `sum_two` everywhere and keep the tests passing."

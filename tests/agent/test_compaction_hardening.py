@@ -13,7 +13,6 @@ from test_compaction import TASK, WINDOW, is_summary_request, long_history, long
 from test_loop import collect, make_agent, result_of
 
 from support.scripted_model import ScriptedModel, calls, text
-from vibe.agent import events as ev
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings, compact
 from vibe.agent.context_size import history_tokens
@@ -23,6 +22,7 @@ from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, User
 from vibe.model import deltas
 from vibe.model.history import sanitize_history
 from vibe.model.types import ModelError, Sampling, ToolSpec
+from vibe.protocol import events as ev
 from vibe.session.store import SessionStore
 from vibe.tools.base import TodoItem
 from vibe.tools.todo import render_plan

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
@@ -13,7 +14,6 @@ import pytest
 from pydantic import BaseModel
 
 from support.scripted_model import ScriptedModel, calls, text
-from vibe.agent import events as ev
 from vibe.agent.approvals import (
     ApprovalAbortedError,
     ApprovalRequest,
@@ -26,6 +26,7 @@ from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.types import ModelError, Sampling
+from vibe.protocol import events as ev
 from vibe.sandbox.base import NoSandbox
 from vibe.session.store import SessionStore
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolRegistry, ToolResult
@@ -138,6 +139,7 @@ def make_agent(
     session_root: Path | None = None,
     history: list[Message] | None = None,
     tool_timeout: float | None = None,
+    observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
 ) -> Agent:
     registry = ToolRegistry()
     for tool in (Echo(), Rendezvous(), Touch(), Run()):
@@ -173,6 +175,7 @@ def make_agent(
         ),
         session=session,
         history=history,
+        observers=observers,
     )
 
 

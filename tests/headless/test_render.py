@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from vibe.agent import events as ev
 from vibe.headless.render import TextRenderer
+from vibe.protocol import events as ev
 
 
 def session_started(info: ev.SandboxInfo) -> ev.SessionStarted:

@@ -10,8 +10,8 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui.harness import TuiEnv, wait_for
-from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest
+from vibe.protocol import events as ev
 from vibe.tools.base import TodoItem
 from vibe.tui.app import VibeApp
 from vibe.tui.approval import ApprovalScreen

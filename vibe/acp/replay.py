@@ -23,11 +23,11 @@ from acp.helpers import update_agent_message_text, update_user_message_text
 
 from vibe.acp.editor_fs import FileActivity
 from vibe.acp.translate import EventTranslator, Update
-from vibe.agent import events as ev
 from vibe.agent.compaction import is_acknowledgement
 from vibe.agent.dispatch import parse_arguments
 from vibe.agent.markers import is_summary, shown_answer
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
+from vibe.protocol import events as ev
 from vibe.session.call_views import CallView, load_call_views
 
 if TYPE_CHECKING:

@@ -24,8 +24,8 @@ from vibe.acp.permissions import EditorApprover
 from vibe.acp.translate import EventTranslator, Update
 
 if TYPE_CHECKING:
-    from vibe.agent.events import AgentEvent
     from vibe.agent.loop import Agent
+    from vibe.protocol.events import AgentEvent
 
 log = logging.getLogger("vibe.acp")
 
@@ -142,7 +142,7 @@ class EditorSession:
             )
 
     async def _run(self, events: AsyncIterator[AgentEvent]) -> StopReason:
-        from vibe.agent import events as ev
+        from vibe.protocol import events as ev
 
         result: ev.Result | None = None
         async for event in events:

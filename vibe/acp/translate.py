@@ -48,8 +48,8 @@ from acp.schema import (
 
 from vibe.acp.editor_fs import EditorPaths, FileActivity
 from vibe.acp.patch import apply_unified_diff
-from vibe.agent import events as ev
 from vibe.policy.verdict import ApprovalRequest
+from vibe.protocol import events as ev
 
 # Every session/update this frontend sends.
 Update = (

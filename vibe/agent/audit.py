@@ -9,7 +9,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 
 log = logging.getLogger("vibe.audit")
 

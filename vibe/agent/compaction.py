@@ -21,7 +21,6 @@ import asyncio
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from vibe.agent import events as ev
 from vibe.agent.compaction_carry import (
     clip_request,
     first_request,
@@ -37,6 +36,7 @@ from vibe.model.client import ChatModel
 from vibe.model.errors import context_overflow
 from vibe.model.types import ModelError, Sampling
 from vibe.prompts import load_prompt
+from vibe.protocol import events as ev
 
 # Tool outputs shorter than this cost less than the note replacing them would save.
 _PRUNE_MIN_CHARS = 400

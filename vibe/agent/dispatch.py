@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ValidationError
 
-from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
 from vibe.agent.repeat_guard import RepeatGuard
 from vibe.agent.tool_deadline import execute_within_limit
 from vibe.messages import ToolCall, ToolMessage
+from vibe.protocol import events as ev
 from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
 from vibe.tools.fs import BinaryFileError
 from vibe.tools.workspace import OutsideWorkspaceError

@@ -3,7 +3,8 @@
 The work runs as its own task and emits events; each is numbered (`seq` strictly increases over
 the agent's life), shown to the observers (audit log, call views) and queued for the consumer,
 which reads them as an async iterator. Whatever happens, the consumer's last event is a result:
-work cancelled before it even started gets the fallback one.
+work cancelled before it even started gets the fallback one. Changes made between runs (mode,
+model) are announced to the observers only.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 
 
 class EventPump:
@@ -45,6 +46,14 @@ class EventPump:
                 task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             self._task = None
+
+    def announce(self, event: ev.AgentEvent) -> None:
+        """Tells the observers of something that happened between runs (a mode or model switch).
+
+        Numbered like any event, so `seq` still orders everything the agent said; not queued,
+        because no run is being consumed: the frontend that asked for the change knows of it.
+        """
+        self._numbered(event)
 
     def cancel(self) -> None:
         """Ends the running work; its last event will be a result saying it was cancelled."""

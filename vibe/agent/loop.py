@@ -18,7 +18,6 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from vibe.agent import events as ev
 from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
@@ -35,6 +34,7 @@ from vibe.config.settings import PermissionMode
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError, Sampling
+from vibe.protocol import events as ev
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
@@ -165,18 +165,27 @@ class Agent:
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
         self._save(lambda writer: writer.append_record("mode", {"mode": mode}))
+        self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
         if window is not None:
             self._settings = replace(self._settings, context_window=window)
 
-    def switch_model(self, model: ChatModel, settings: AgentSettings, model_name: str) -> None:
-        """Use another model from the next request on (TUI /model, ACP model selection)."""
+    def switch_model(
+        self, model: ChatModel, settings: AgentSettings, model_name: str, *, chosen_as: str | None = None
+    ) -> None:
+        """Use another model from the next request on (TUI /model, ACP model selection).
+        `model_name` is the id sent to the endpoint; `chosen_as` the alias the user picked it by."""
         self._model = model
         self._settings = settings
         self._specs = tool_specs(self._tools)
         self._facts = replace(self._facts, model=model_name)
+        self._pump.announce(
+            ev.ModelChanged(
+                model=model_name, name=chosen_as or model_name, context_window=settings.context_window
+            )
+        )
 
     async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
         async for event in self._pump.drive(lambda emit: self._run(prompt, emit), self._cancelled_early):

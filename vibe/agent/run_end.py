@@ -7,10 +7,10 @@ words the user reads.
 
 from __future__ import annotations
 
-from vibe.agent import events as ev
 from vibe.agent.approvals import ApprovalAbortedError
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.model.types import ModelError
+from vibe.protocol import events as ev
 
 # What the result says when the endpoint's filter stopped the answer and it gave no words.
 CONTENT_FILTERED = "the endpoint's content filter stopped the answer"

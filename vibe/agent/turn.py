@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from vibe.agent import events as ev
 from vibe.messages import Message, ToolCall, Usage
 from vibe.model import deltas
 from vibe.model.client import ChatModel
 from vibe.model.types import Sampling, ToolSpec
+from vibe.protocol import events as ev
 
 
 @dataclass(slots=True)

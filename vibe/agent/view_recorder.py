@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 from vibe.session.call_views import CallView, write_finished, write_started
 from vibe.session.store import SessionWriter
 

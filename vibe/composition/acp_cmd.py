@@ -8,7 +8,6 @@ in a worker thread once `initialize` has been answered.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import importlib
 import logging
 import os
@@ -28,7 +27,6 @@ if TYPE_CHECKING:
     from vibe.agent.loop import Agent
     from vibe.composition.engine import Engine
     from vibe.config.loader import LoadedConfig, ResolvedModel
-    from vibe.model.client import ChatClient
     from vibe.tools.fs import FileSystem
 
 log = logging.getLogger("vibe.acp")
@@ -91,7 +89,6 @@ class EngineBackend:
         self._env = env
         self._cwd = cwd.resolve()
         self._engines: dict[Path, asyncio.Task[Engine]] = {}
-        self._extra_clients: list[ChatClient] = []
         self._retired: list[Engine] = []
         self._logging_ready = False
         self._schema_builder: subprocess.Popen[bytes] | None = None
@@ -169,37 +166,16 @@ class EngineBackend:
 
     async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
         from vibe.acp.backend import EngineUnavailableError
-        from vibe.agent.budget import Pricing
-        from vibe.composition.engine import build_client
-        from vibe.config.loader import resolve_model
+        from vibe.composition.model_switch import switch_model
         from vibe.config.settings import ConfigError
-        from vibe.model.types import Sampling
 
+        # The session's own folder's engine: its settings say what `name` means there.
         engine = await self._engine(_folder(cwd))
-        settings = engine.settings.model_copy(update={"model": name})
         try:
-            resolved = resolve_model(settings, self._env, None)
+            resolved = await switch_model(engine, agent, name)
         except ConfigError as exc:
             raise EngineUnavailableError(str(exc), auth=_missing_key(str(exc))) from None
-        if resolved == engine.resolved:
-            client = engine.client
-        else:
-            client = build_client(settings, resolved)
-            self._extra_clients.append(client)
-        profile = resolved.profile
-        window = profile.context_window or await client.context_window(profile.id)
-        agent_settings = dataclasses.replace(
-            agent.settings,
-            sampling=Sampling(
-                model=profile.id,
-                temperature=profile.temperature,
-                parallel_tool_calls=profile.parallel_tool_calls,
-            ),
-            pricing=Pricing(profile.input_price, profile.output_price),
-            context_window=window,
-        )
-        agent.switch_model(client, agent_settings, resolved.name)
-        log.info("switched to model %s (%s)", resolved.name, profile.id)
+        log.info("switched to model %s (%s)", resolved.name, resolved.profile.id)
 
     async def aclose(self) -> None:
         for task in self._engines.values():
@@ -209,8 +185,6 @@ class EngineBackend:
                 task.cancel()
         for engine in self._retired:
             await engine.aclose()
-        for client in self._extra_clients:
-            await client.aclose()
         builder = self._schema_builder
         if builder is not None and builder.poll() is None:
             # Let it finish (under a second) or a short session would never leave a copy

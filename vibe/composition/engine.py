@@ -12,7 +12,6 @@ from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditObserver
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
-from vibe.agent.events import SandboxInfo
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
@@ -25,6 +24,7 @@ from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.policy.engine import PermissionPolicy
+from vibe.protocol.events import SandboxInfo
 from vibe.sandbox.base import Sandbox, SandboxPolicy, SandboxReport
 from vibe.sandbox.metadata_guard import MetadataGuard
 from vibe.sandbox.probe import create_sandbox
@@ -296,6 +296,9 @@ class Engine:
         self.env = env
         self.client = client
         self._context_window: int | None = resolved.profile.context_window
+        # Clients of the other models conversations switched to, one per resolved model, kept
+        # until the engine closes: switching back and forth reuses them (see model_switch).
+        self._other_clients: list[tuple[ResolvedModel, ChatClient]] = []
 
     @classmethod
     def load(
@@ -312,6 +315,19 @@ class Engine:
             self._context_window = await self.client.context_window(self.resolved.profile.id)
         return self._context_window
 
+    def client_for(self, resolved: ResolvedModel) -> ChatClient:
+        """The client for `resolved` under this engine's network settings: its own for its own
+        model, else one built on first use and kept."""
+        if resolved == self.resolved:
+            return self.client
+        # A list, not a dict: a resolved model need not be hashable, and there are only a few.
+        for known, client in self._other_clients:
+            if known == resolved:
+                return client
+        client = build_client(self.settings, resolved)
+        self._other_clients.append((resolved, client))
+        return client
+
     async def new_agent(self, options: RunOptions, approver: Approver, fs: FileSystem | None = None) -> Agent:
         """A fresh or resumed conversation; raises SessionNotFoundError for an unknown id."""
         window = await self.context_window()
@@ -322,4 +338,7 @@ class Engine:
         return SessionStore(sessions_dir(vibe_home(self.env))).sessions_for(cwd)
 
     async def aclose(self) -> None:
+        for _resolved, client in self._other_clients:
+            await client.aclose()
+        self._other_clients.clear()
         await self.client.aclose()

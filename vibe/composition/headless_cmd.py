@@ -10,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from vibe import startup_gc
-from vibe.agent import events as ev
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
@@ -20,6 +19,7 @@ from vibe.config.settings import ConfigError
 from vibe.headless.exit_codes import USAGE_ERROR
 from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
+from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.session.store import SessionNotFoundError
 from vibe.unicode_text import for_terminal

@@ -11,14 +11,11 @@ from dataclasses import replace
 from pathlib import Path
 
 from vibe.agent.approvals import Approver
-from vibe.agent.budget import Pricing
 from vibe.agent.loop import Agent
-from vibe.composition.engine import Engine, RunOptions, build_client
+from vibe.composition.engine import Engine, RunOptions
 from vibe.composition.flags import settings_flags
-from vibe.config.loader import resolve_model
+from vibe.composition.model_switch import switch_model
 from vibe.config.settings import ConfigError
-from vibe.model.client import ChatClient
-from vibe.model.types import Sampling
 from vibe.sandbox.base import NoSandbox, Sandbox, SandboxUnavailableError
 from vibe.session.store import SessionInfo, SessionNotFoundError
 from vibe.tui.backend import BackendError, StartupError, TrustQuestion
@@ -43,9 +40,8 @@ class EngineBackend:
         self._env = env
         self._base_url_flag = base_url_flag
         self._first_open = True
+        # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
         self._model_choice: str | None = None
-        # One client per other model, kept for the session: switching back and forth reuses it.
-        self._extra_clients: dict[str, ChatClient] = {}
 
     @property
     def cwd(self) -> Path:
@@ -110,41 +106,18 @@ class EngineBackend:
         return self._engine.sessions(self.cwd)
 
     async def switch_model(self, agent: Agent, name: str) -> str:
-        settings = self._engine.settings.model_copy(update={"model": name})
         try:
-            resolved = resolve_model(settings, self._env, self._base_url_flag)
+            resolved = await switch_model(self._engine, agent, name, self._base_url_flag)
         except ConfigError as exc:
             raise BackendError(str(exc)) from exc
-        profile = resolved.profile
-        # The context window as start-up finds it: the configured one, else the endpoint's /models.
-        if resolved == self._engine.resolved:
-            client = self._engine.client
-            window = await self._engine.context_window()
-        else:
-            client = self._extra_clients.get(resolved.name) or build_client(settings, resolved)
-            self._extra_clients[resolved.name] = client
-            window = profile.context_window or await client.context_window(profile.id)
-        agent_settings = replace(
-            agent.settings,
-            sampling=Sampling(
-                model=profile.id,
-                temperature=profile.temperature,
-                parallel_tool_calls=profile.parallel_tool_calls,
-            ),
-            pricing=Pricing(profile.input_price, profile.output_price),
-            context_window=window,
-        )
-        agent.switch_model(client, agent_settings, profile.id)
         self._model_choice = name
-        return profile.id
+        return resolved.profile.id
 
     def shell_sandbox(self, agent: Agent | None) -> Sandbox:
         # The user's own `!command` runs under the same confinement as the agent's commands.
         return agent.tool_context.sandbox if agent is not None else NoSandbox()
 
     async def aclose(self) -> None:
-        for client in self._extra_clients.values():
-            await client.aclose()
         await self._engine.aclose()
 
 

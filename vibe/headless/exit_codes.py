@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 
 OK = 0
 RUNTIME_FAILURE = 1

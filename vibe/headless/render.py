@@ -13,7 +13,7 @@ import io
 import os
 from typing import Literal, Protocol, TextIO
 
-from vibe.agent import events as ev
+from vibe.protocol import events as ev
 from vibe.unicode_text import for_terminal, json_for_terminal
 
 OutputFormat = Literal["text", "json", "stream-json"]

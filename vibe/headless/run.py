@@ -7,11 +7,11 @@ import asyncio
 import signal
 from typing import TextIO
 
-from vibe.agent import events as ev
 from vibe.agent.loop import Agent
 from vibe.headless import early_signals
 from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
 from vibe.headless.render import OutputFormat, make_renderer
+from vibe.protocol import events as ev
 
 
 async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: TextIO, err: TextIO) -> int:

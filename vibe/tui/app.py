@@ -34,10 +34,10 @@ from vibe.tui.styles import APP_CSS
 from vibe.tui.transcript import AnswerEntry, Notice, PlanEntry, Transcript, UserEntry
 
 if TYPE_CHECKING:
-    from vibe.agent import events as ev
     from vibe.agent.loop import Agent
     from vibe.config.settings import PermissionMode
     from vibe.messages import Message
+    from vibe.protocol import events as ev
 
 QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
@@ -300,7 +300,7 @@ class VibeApp(App[int]):
 
     async def show_event(self, event: ev.AgentEvent) -> None:
         """Renders one agent event; also the seam the snapshot tests drive."""
-        from vibe.agent import events as ev
+        from vibe.protocol import events as ev
 
         transcript = self.transcript
         match event:

@@ -11,7 +11,7 @@ import asyncio
 import time
 from typing import TYPE_CHECKING
 
-from vibe.agent.events import ToolCallFinished, ToolCallStarted, ToolStatus
+from vibe.protocol.events import ToolCallFinished, ToolCallStarted, ToolStatus
 from vibe.sandbox.process import run_process
 from vibe.tools.bash import shell_argv
 

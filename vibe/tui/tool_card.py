@@ -15,7 +15,7 @@ from vibe.tui.render import diff_text, duration, key_argument
 from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
-    from vibe.agent.events import ToolCallFinished, ToolCallStarted
+    from vibe.protocol.events import ToolCallFinished, ToolCallStarted
 
 _MARKS = {"running": "…", "waiting": "?", "ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■"}
 _WORDS = {

@@ -22,7 +22,7 @@ from vibe.tui.tool_card import ToolCard
 from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
-    from vibe.agent.events import ToolCallFinished, ToolCallStarted
+    from vibe.protocol.events import ToolCallFinished, ToolCallStarted
     from vibe.tools.base import TodoItem
 
 
@@ -218,7 +218,7 @@ class Transcript(VerticalScroll):
             card.finish(finished)
 
     def cancel_running_cards(self) -> None:
-        from vibe.agent.events import ToolCallFinished
+        from vibe.protocol.events import ToolCallFinished
 
         for card in self._cards.values():
             card.finish(

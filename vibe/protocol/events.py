@@ -1,4 +1,4 @@
-"""The agent's outward story: one event schema for every frontend.
+"""The agent's outward story: one event schema for every frontend (the agent emits, frontends read).
 
 The TUI matches these objects, headless `stream-json` writes each as one JSON line, and the ACP
 frontend maps them to `session/update` notifications. Every event carries `type` (the
@@ -14,8 +14,43 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
+from vibe.config.settings import PermissionMode
 from vibe.tools.base import TodoItem, ToolKind
 
+__all__ = [
+    "SCHEMA_VERSION",
+    "AgentEvent",
+    "ApprovalRequested",
+    "ApprovalResolved",
+    "AssistantMessage",
+    "CompactionFinished",
+    "CompactionStarted",
+    "CompactionTrigger",
+    "DeniedCall",
+    "Emit",
+    "Error",
+    "ModeChanged",
+    "ModelChanged",
+    "PlanUpdated",
+    "ReasoningDelta",
+    "Result",
+    "ResultStatus",
+    "Retry",
+    "SandboxInfo",
+    "SessionStarted",
+    "StopReason",
+    "TextDelta",
+    "ToolCallFinished",
+    "ToolCallOutput",
+    "ToolCallStarted",
+    "ToolStatus",
+    "TurnStarted",
+    "UsageUpdated",
+    "event_json_schema",
+]
+
+# New event types do not bump it (consumers skip types they do not know, as the README says);
+# renaming, removing or retyping a field of an existing event does.
 SCHEMA_VERSION = 1
 
 
@@ -212,6 +247,23 @@ class CompactionFinished(_Event):
     error: str | None = None
 
 
+class ModeChanged(_Event):
+    """The permission mode was switched (TUI /mode, the editor's mode selector)."""
+
+    type: Literal["mode_changed"] = "mode_changed"
+    permission_mode: PermissionMode
+
+
+class ModelChanged(_Event):
+    """Requests go to another model from now on (TUI /model, the editor's model selector)."""
+
+    type: Literal["model_changed"] = "model_changed"
+    # The model id sent to the endpoint, and the name the user chose it by (an alias, or the id).
+    model: str
+    name: str
+    context_window: int | None = None
+
+
 class Error(_Event):
     type: Literal["error"] = "error"
     message: str
@@ -316,6 +368,8 @@ AgentEvent = Annotated[
     | UsageUpdated
     | CompactionStarted
     | CompactionFinished
+    | ModeChanged
+    | ModelChanged
     | Error
     | Result,
     Field(discriminator="type"),

@@ -1,0 +1,107 @@
+"""What a frontend asks of a conversation: the operations it submits.
+
+The counterpart of `events`: a frontend turns what the user did (typed a prompt, pressed Esc,
+answered an approval, picked a mode or a model) into one of these and submits it; what happens is
+told back as events. Each is a small frozen model with a `type` literal, so a frontend that speaks
+JSON (an editor, a remote client) can send the same objects the TUI builds in Python.
+
+Nothing executes them yet: today each frontend's backend calls the agent directly. They are the
+vocabulary the conversation service will take in, written down first so it is shared.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+from vibe.config.settings import PermissionMode
+
+__all__ = [
+    "ApprovalReply",
+    "Compact",
+    "Interrupt",
+    "NewConversation",
+    "Operation",
+    "Prompt",
+    "ResumeConversation",
+    "SetMode",
+    "SetModel",
+    "parse_operation",
+]
+
+
+class _Operation(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Prompt(_Operation):
+    """Run the agent on what the user wrote, until the model stops or a limit is hit."""
+
+    type: Literal["prompt"] = "prompt"
+    text: str
+
+
+class Interrupt(_Operation):
+    """Stop the running prompt or compaction; its last event is a result with reason `cancelled`."""
+
+    type: Literal["interrupt"] = "interrupt"
+
+
+class ApprovalReply(_Operation):
+    """The user's answer to an `approval_requested` event, matched by its `call_id`."""
+
+    type: Literal["approval_reply"] = "approval_reply"
+    call_id: str
+    approved: bool
+    # once: this call only; session: like calls until the session ends; always: store a rule.
+    scope: Literal["once", "session", "always"] = "once"
+    # What the model should read along with a refusal (why, or what to do instead).
+    feedback: str | None = None
+
+
+class SetMode(_Operation):
+    """Switch the permission mode; answered by a `mode_changed` event."""
+
+    type: Literal["set_mode"] = "set_mode"
+    mode: PermissionMode
+
+
+class SetModel(_Operation):
+    """Use another model from the next request on; answered by a `model_changed` event."""
+
+    type: Literal["set_model"] = "set_model"
+    # A configured alias or a raw model id, as the user typed or picked it.
+    name: str
+
+
+class Compact(_Operation):
+    """Summarise the conversation now, optionally focused on what the user asks to keep."""
+
+    type: Literal["compact"] = "compact"
+    instructions: str | None = None
+
+
+class NewConversation(_Operation):
+    """Leave the current conversation (it stays saved) and start an empty one."""
+
+    type: Literal["new"] = "new"
+
+
+class ResumeConversation(_Operation):
+    """Continue a saved session of this folder."""
+
+    type: Literal["resume"] = "resume"
+    session_id: str
+
+
+Operation = Annotated[
+    Prompt | Interrupt | ApprovalReply | SetMode | SetModel | Compact | NewConversation | ResumeConversation,
+    Field(discriminator="type"),
+]
+
+
+def parse_operation(data: str | bytes) -> Operation:
+    """One operation from its JSON; raises pydantic's ValidationError for anything else."""
+    # Built on demand, as the event schema is: no frontend needs it at start-up.
+    return TypeAdapter[Operation](Operation).validate_json(data)
