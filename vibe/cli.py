@@ -37,7 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
         "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
-        "vibe sessions.",
+        "vibe sessions, vibe models.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -71,6 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     model.add_argument("--model", help="model alias from config, or a model id (env VIBE_MODEL)")
     model.add_argument(
         "--base-url", help="chat-completions base URL, e.g. http://127.0.0.1:8080/v1 (env VIBE_BASE_URL)"
+    )
+    model.add_argument(
+        "--local",
+        nargs="?",
+        const="auto",
+        metavar="URL",
+        help="with -p: use the local server that answers on 127.0.0.1 (Ollama, llama.cpp, vLLM, "
+        "LM Studio), or the one at URL; no key is sent to it",
     )
     limits = parser.add_argument_group("limits (the run stops with exit code 3)")
     limits.add_argument("--max-turns", type=_positive_int, metavar="N", help="at most N model requests")
@@ -189,12 +197,19 @@ def sessions_main(argv: Sequence[str]) -> int:
     return sessions(list(argv), dict(os.environ), Path.cwd())
 
 
+def models_main(argv: Sequence[str]) -> int:
+    from vibe.composition.models_cmd import main as models
+
+    return models(list(argv), dict(os.environ), Path.cwd())
+
+
 _SUBCOMMANDS = {
     "acp": acp_main,
     "sandbox": sandbox_main,
     "policy": policy_main,
     "trust": trust_main,
     "sessions": sessions_main,
+    "models": models_main,
 }
 
 
@@ -235,6 +250,8 @@ def _main(argv: Sequence[str] | None) -> int:
     stdin_is_terminal = sys.stdin is not None and sys.stdin.isatty()
     headless = args.prompt is not None or args.prompt_file is not None or not stdin_is_terminal
     if not headless:
+        if args.local is not None:
+            parser.exit(2, "vibe: --local works with -p for now; in the terminal UI set VIBE_BASE_URL\n")
         from vibe.composition.tui_cmd import main as run_tui
 
         return run_tui(args, dict(os.environ), Path.cwd(), args.initial_prompt)

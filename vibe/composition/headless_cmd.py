@@ -13,7 +13,8 @@ from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
-from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
+from vibe.composition.local_servers import resolve_endpoint
+from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
 from vibe.headless.exit_codes import USAGE_ERROR
@@ -47,7 +48,7 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
             if not extra.is_dir():
                 raise ConfigError(f"--add-dir {extra}: no such folder")
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
-        resolved = resolve_model(config.settings, env, args.base_url)
+        config, resolved = resolve_endpoint(config, env, args.base_url, args.local, args.model)
     except ConfigError as exc:
         return _failed_to_start(str(exc), args.output)
     setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))

@@ -132,6 +132,10 @@ def _is_mistral_api(base_url: str) -> bool:
     return urlsplit(base_url).hostname == urlsplit(MISTRAL_API_URL).hostname
 
 
+class NoEndpointError(ConfigError):
+    """Nothing to talk to: Mistral's API without a key, and no other endpoint given."""
+
+
 def resolve_model(settings: Settings, env: Mapping[str, str], base_url_flag: str | None) -> ResolvedModel:
     name = settings.model
     profile = settings.models.get(name)
@@ -161,7 +165,7 @@ def resolve_model(settings: Settings, env: Mapping[str, str], base_url_flag: str
     may_send = chosen_by_user or settings.sends_key_to(profile.provider)
     api_key = env.get(key_env) if key_env and may_send else None
     if not api_key and _is_mistral_api(base_url):
-        raise ConfigError(
+        raise NoEndpointError(
             f"no API key: set {key_env or 'MISTRAL_API_KEY'} to your Mistral API key, "
             "or set VIBE_BASE_URL to a self-hosted endpoint (vLLM, llama.cpp, Ollama)"
         )

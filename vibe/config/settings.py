@@ -95,6 +95,12 @@ class SandboxSettings(_Strict):
     env_passthrough: tuple[str, ...] = ()
 
 
+class LocalServers(_Strict):
+    # Loopback ports asked for a chat-completions server when no endpoint is configured:
+    # Ollama, llama.cpp, vLLM, LM Studio. Only 127.0.0.1 is ever asked.
+    ports: tuple[int, ...] = (11434, 8080, 8000, 1234)
+
+
 class Settings(_Strict):
     model: str = "devstral"
     permission_mode: PermissionMode = "accept-edits"
@@ -104,6 +110,7 @@ class Settings(_Strict):
     network: Network = Network()
     sandbox: SandboxSettings = SandboxSettings()
     compaction: Compaction = Compaction()
+    local: LocalServers = LocalServers()
     permissions: PermissionsSettings = PermissionsSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
