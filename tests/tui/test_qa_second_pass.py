@@ -138,3 +138,44 @@ async def test_compact_on_a_new_conversation_says_there_is_nothing_to_compact(tu
         await wait_idle(pilot)
         assert not [n for n in notices(app) if "conversation compacted" in n]
         assert tui_env.fake.requests == []
+
+
+def _request_shown(app: object) -> object:
+    screen = getattr(app, "screen", None)
+    return screen.request if isinstance(screen, ApprovalScreen) else None
+
+
+def shown_choices(screen: ApprovalScreen) -> list[str]:
+    from textual.widgets import OptionList
+
+    options = screen.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_always_is_offered_only_with_what_it_will_do(tui_env: TuiEnv) -> None:
+    # A redirection cannot become a rule: "always" would do nothing, so it is not offered.
+    tui_env.ask_mode()
+    tui_env.fake.script(
+        reply(tool_calls=[call("bash", {"command": "echo hi > f.txt"})]),
+        reply(tool_calls=[call("bash", {"command": "make build"})]),
+        reply("done"),
+    )
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "do it")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen))
+        screen = app.screen
+        assert isinstance(screen, ApprovalScreen)
+        first = shown_choices(screen)
+        assert [choice[0] for choice in first] == ["1", "4"] and "no rule can safely cover" in first[0]
+        await pilot.press("3")  # the key for "always" does nothing here
+        assert app.screen is screen
+        await pilot.press("1")
+        first_request = screen.request
+        await wait_for(pilot, lambda: _request_shown(app) not in (None, first_request))
+        second = app.screen
+        assert isinstance(second, ApprovalScreen)
+        always = [choice for choice in shown_choices(second) if choice.startswith("3")]
+        assert always == [f"3  Always allow  (stores rule: {second.request.suggested_rule})"]
+        await pilot.press("4")
+        await wait_idle(pilot)

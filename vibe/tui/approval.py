@@ -78,8 +78,8 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
     def action_choose(self, choice: str) -> None:
         from vibe.agent.approvals import Decision
 
-        if self.request.protected and choice not in ("once", "deny"):
-            return  # a protected change is never approved beyond this one call (keys 2/s, 3/a)
+        if _one_call_only(self.request) and choice not in ("once", "deny"):
+            return  # nothing beyond this one call can be approved (keys 2/s, 3/a)
         feedback = self.query_one("#feedback", Input).value.strip() or None
         if choice == "deny":
             decision = Decision(approved=False, feedback=feedback, reason="denied by the user")
@@ -91,19 +91,34 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
         self.dismiss(INTERRUPT)
 
 
+def _one_call_only(request: ApprovalRequest) -> bool:
+    """Protected changes are approved one at a time; a command no rule can safely cover (one
+    with a redirection, a substitution, ...) has no "session" or "always" to offer."""
+    return request.protected or (request.command is not None and not request.suggested_rule)
+
+
 def _choices(request: ApprovalRequest) -> list[Option]:
     if request.protected:
         return [
             Option("1  Allow once (changes to repository metadata are approved one at a time)", id="once"),
             Option("4  Deny", id="deny"),
         ]
-    always = "3  Always allow"
+    if _one_call_only(request):
+        return [
+            Option(
+                "1  Allow once (no rule can safely cover this command, so it is asked each time)", id="once"
+            ),
+            Option("4  Deny", id="deny"),
+        ]
+    # Say what each answer will do: the rule it stores, or the tool it allows.
     if request.suggested_rule:
-        always += f"  (stores rule: {for_terminal(request.suggested_rule)})"
+        covered = f"rule: {for_terminal(request.suggested_rule)}"
+    else:
+        covered = f"every {for_terminal(request.tool)} call"
     return [
         Option("1  Allow once", id="once"),
-        Option("2  Allow for this session", id="session"),
-        Option(Text(always), id="always"),  # a rule like `ls [a-z]*` is not markup
+        Option(Text(f"2  Allow for this session  ({covered})"), id="session"),
+        Option(Text(f"3  Always allow  (stores {covered})"), id="always"),  # `ls [a-z]*` is not markup
         Option("4  Deny", id="deny"),
     ]
 
