@@ -173,3 +173,17 @@ async def test_the_status_line_keeps_state_mode_model_and_branch_at_80_and_110_c
             for fact in ("working", "2 queued", "accept-edits", "devstral-test", "feature/status-line"):
                 assert fact in row, f"{fact!r} is cut off at {width} columns: {row!r}"
         assert app.busy, "the run was still going while the widths were checked"
+
+
+async def test_a_notice_does_not_cover_the_prompt(tui_env: TuiEnv) -> None:
+    from textual.widgets._toast import Toast
+
+    app = tui_env.app()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.agent is not None)
+        await pilot.press("ctrl+c")  # "Press Ctrl+C again to quit"
+        await wait_for(pilot, lambda: bool(app.query(Toast)))
+        await pilot.pause()
+        toast = app.query_one(Toast).region
+        for widget in (app.prompt, app.status_line):
+            assert not toast.overlaps(widget.region), (toast, widget.region)

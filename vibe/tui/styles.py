@@ -32,4 +32,6 @@ ApprovalScreen, PickerScreen { align: center middle; }
 #approval-detail { height: auto; max-height: 20; border: round ansi_bright_black; }
 #approval-choices, #picker-list { height: auto; margin-top: 1; }
 #feedback { margin-top: 1; }
+/* Notices ("Press Ctrl+C again to quit") at the top right, clear of the prompt's border. */
+ToastRack { dock: top; align: right top; margin-bottom: 0; margin-top: 1; }
 """
