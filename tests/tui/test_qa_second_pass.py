@@ -52,11 +52,13 @@ async def test_escape_puts_queued_prompts_back_in_the_input_instead_of_running_t
         assert app.prompt.text == "two\n\nthree\n\ndraft", "queued prompts come back, before the draft"
         assert "queued" not in str(app.status_line.render())
         assert users(app) == ["one"], "nothing queued ran after Esc"
+        assert not [text for text in notices(app) if text.startswith("queued:")], "no longer queued"
         assert [r.last_user_text for r in tui_env.fake.requests] == ["one"]
         await pilot.press("enter")
         await wait_idle(pilot)
         assert tui_env.fake.requests[-1].last_user_text == "two\n\nthree\n\ndraft"
         assert answers(app)[-1] == "second done"
+        assert not [text for text in notices(app) if "two" in text], "shown once, as the prompt sent"
 
 
 async def test_escape_on_the_approval_modal_also_keeps_queued_prompts_from_running(tui_env: TuiEnv) -> None:

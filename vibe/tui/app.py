@@ -257,7 +257,7 @@ class VibeApp(App[int]):
         elif self.busy:
             self.queue.append(text)
             self.status_line.set(queued=len(self.queue))
-            self.run_worker(self.transcript.notice(f"queued: {text}", "dim"))
+            self.run_worker(self.transcript.queued(text))
         else:
             self.start_run(text)
 
@@ -289,6 +289,7 @@ class VibeApp(App[int]):
             self.status_line.set(busy=False, branch=git_branch(self.cwd))
         if self.queue:
             next_prompt = self.queue.popleft()
+            self.transcript.unqueue(1)
             self.status_line.set(queued=len(self.queue))
             self.start_run(next_prompt)
 
@@ -410,6 +411,7 @@ class VibeApp(App[int]):
             return
         parts = [*self.queue, self.prompt.text.strip()]
         self.queue.clear()
+        self.transcript.unqueue()
         self.status_line.set(queued=0)
         self.prompt.text = "\n\n".join(part for part in parts if part)
         self.prompt.move_cursor(self.prompt.document.end)

@@ -153,6 +153,7 @@ class Transcript(VerticalScroll):
         self._answer: AnswerEntry | None = None
         self._reasoning: ReasoningEntry | None = None
         self._cards: dict[str, ToolCard] = {}
+        self._queued: list[Notice] = []
 
     def on_mount(self) -> None:
         self.anchor()
@@ -166,6 +167,20 @@ class Transcript(VerticalScroll):
 
     async def notice(self, text: str, kind: str = "info") -> None:
         await self.mount(Notice(text, kind))
+
+    async def queued(self, text: str) -> None:
+        """A prompt waiting for the current run: shown until it runs or goes back to the input,
+        then removed (running, it is shown as the user's prompt; returned, it is not sent)."""
+        notice = Notice(f"queued: {text}", "dim")
+        self._queued.append(notice)
+        await self.mount(notice)
+
+    def unqueue(self, count: int | None = None) -> None:
+        """Remove the first `count` queued notices (all of them when None)."""
+        taken = self._queued[:count] if count is not None else self._queued[:]
+        del self._queued[: len(taken)]
+        for notice in taken:
+            notice.remove()
 
     async def answer_delta(self, text: str) -> None:
         if self._answer is None:
@@ -231,4 +246,5 @@ class Transcript(VerticalScroll):
     async def clear(self) -> None:
         self._answer = self._reasoning = None
         self._cards.clear()
+        self._queued.clear()
         await self.remove_children()
