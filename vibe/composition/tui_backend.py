@@ -79,6 +79,10 @@ class EngineBackend:
     def model_name(self) -> str:
         return self._model_choice or self._engine.resolved.name
 
+    @property
+    def notify_when_away(self) -> bool:
+        return self._engine.settings.tui.notify
+
     def model_names(self) -> list[str]:
         # The start-up model first: it may be a raw id (VIBE_MODEL, --model) rather than an alias.
         start = self._engine.resolved.name

@@ -95,6 +95,11 @@ class SandboxSettings(_Strict):
     env_passthrough: tuple[str, ...] = ()
 
 
+class TuiSettings(_Strict):
+    # Ring the terminal when a turn ends or an approval is needed while it is not in focus.
+    notify: bool = True
+
+
 class LocalServers(_Strict):
     # Loopback ports asked for a chat-completions server when no endpoint is configured:
     # Ollama, llama.cpp, vLLM, LM Studio. Only 127.0.0.1 is ever asked.
@@ -111,6 +116,7 @@ class Settings(_Strict):
     sandbox: SandboxSettings = SandboxSettings()
     compaction: Compaction = Compaction()
     local: LocalServers = LocalServers()
+    tui: TuiSettings = TuiSettings()
     permissions: PermissionsSettings = PermissionsSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"

@@ -25,6 +25,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from vibe.tui.approval import ApprovalScreen, ModalApprover
+from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
@@ -93,6 +94,13 @@ class VibeApp(App[int]):
         self.menu = CompletionMenu()
         self.prompt = PromptInput(self.menu)
         self.status_line = StatusLine()
+        self.attention = Attention(self.bell)
+
+    def on_app_blur(self) -> None:
+        self.attention.blurred()
+
+    def on_app_focus(self) -> None:
+        self.attention.focused()
 
     def compose(self) -> ComposeResult:
         yield self.transcript
@@ -128,6 +136,7 @@ class VibeApp(App[int]):
     def _backend_built(self, backend: Backend) -> None:
         self._backend = backend
         self.endpoint = backend.endpoint
+        self.attention.enabled = backend.notify_when_away
         self._backend_ready.set()
         self._settle_trust()
 
@@ -334,6 +343,7 @@ class VibeApp(App[int]):
                 transcript.tool_finished(event)
             case ev.ApprovalRequested():
                 transcript.tool_waiting(event.call_id, waiting=True)
+                self.attention.needed()
             case ev.ApprovalResolved():
                 transcript.tool_waiting(event.call_id, waiting=False)
                 if event.stored_rule:
@@ -365,6 +375,7 @@ class VibeApp(App[int]):
                 await transcript.notice(f"✗ {event.message}", "error")
             case ev.Result():
                 await self._show_result(event)
+                self.attention.needed()
             case _:
                 pass
 

@@ -67,6 +67,12 @@ class Backend(Protocol):
         """The model in use, as /model names it (an alias, or a raw id)."""
         ...
 
+    @property
+    def notify_when_away(self) -> bool:
+        """Whether to ring the terminal when a turn ends or needs the user while it is not
+        in focus (`[tui] notify`)."""
+        ...
+
     def model_names(self) -> list[str]:
         """For the /model picker: the start-up model (an alias or a raw id), then the other
         configured aliases."""
