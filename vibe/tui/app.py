@@ -28,6 +28,7 @@ from vibe.tui.approval import ApprovalScreen, ModalApprover
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
+from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
 from vibe.tui.render import key_argument, tokens
 from vibe.tui.status_line import StatusLine, git_branch
@@ -59,6 +60,7 @@ class VibeApp(App[int]):
         Binding("ctrl+c", "quit_twice", "Quit", show=False),
         Binding("shift+tab", "cycle_mode", "Mode", show=False, priority=True),
         # The prompt has focus, but page keys are for reading the transcript.
+        Binding("ctrl+t", "toggle_plan", "Fold the plan", show=False, priority=True),
         Binding("pageup", "scroll_transcript(-1)", "Page up", show=False, priority=True),
         Binding("pagedown", "scroll_transcript(1)", "Page down", show=False, priority=True),
     ]
@@ -95,6 +97,10 @@ class VibeApp(App[int]):
         self.prompt = PromptInput(self.menu)
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
+        self.pinned_plan = PinnedPlan()
+
+    def action_toggle_plan(self) -> None:
+        self.pinned_plan.toggle()
 
     def on_app_blur(self) -> None:
         self.attention.blurred()
@@ -104,6 +110,7 @@ class VibeApp(App[int]):
 
     def compose(self) -> ComposeResult:
         yield self.transcript
+        yield self.pinned_plan
         yield self.menu
         yield self.prompt
         yield self.status_line
@@ -186,6 +193,7 @@ class VibeApp(App[int]):
             # A `!command` still running would go on unseen, its card gone with the screen.
             self.stop_shells()
             await self.transcript.clear()
+            self.pinned_plan.clear()
         facts = agent.facts
         for notice in facts.notices:
             await self.transcript.notice(f"⚠ {notice}", "warn")
@@ -350,7 +358,8 @@ class VibeApp(App[int]):
                     await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
             case ev.PlanUpdated():
                 await transcript.end_stream()
-                await transcript.mount(PlanEntry(event.todos))
+                if not self.pinned_plan.show(event.todos):  # all done: recorded, unpinned
+                    await transcript.mount(PlanEntry(event.todos))
             case ev.UsageUpdated():
                 self.totals["prompt"] += event.prompt_tokens
                 self.totals["completion"] += event.completion_tokens

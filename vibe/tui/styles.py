@@ -14,6 +14,7 @@ Screen { layout: vertical; }
 .notice.-error { color: ansi_red; text-style: bold; }
 .notice.-dim { color: $text-muted; margin: 0; }
 .plan { margin: 1 0 0 0; padding: 0 1; border-left: thick ansi_blue; }
+#pinned-plan { height: auto; max-height: 12; margin: 0 1; }
 .tool-card { height: auto; margin: 1 0 0 0; padding: 0 1; border-left: thick ansi_bright_black; }
 .tool-card.-ok { border-left: thick ansi_green; }
 .tool-card.-failed { border-left: thick ansi_red; }
