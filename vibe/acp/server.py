@@ -162,7 +162,7 @@ class VibeAgent:
         session = await self._open(cwd, resume=session_id)
         if previous is not None:
             previous.close()
-        for update in await replay_session(session, self._backend.tool_kinds()):
+        for update in await replay_session(session):
             await session.send(update)
         self._after_response(self._announce(session, mcp_servers or []))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
