@@ -109,11 +109,12 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
     assert model_option.current_value == "devstral-test"
     assert {"devstral-test", "second", "devstral"} <= {choice.value for choice in model_option.options}
     assert "files" in editor.agent_text()
+    # In the order of the one command table (vibe.protocol.commands), which the TUI lists too.
     assert [c.name for c in editor.of_kind("available_commands_update")[0].available_commands] == [
-        "mode",
-        "compact",
-        "trust",
         "model",
+        "compact",
+        "mode",
+        "trust",
     ]
 
     # Plan mode: the edit is refused by policy, without asking, and the file stays as it was.

@@ -7,7 +7,6 @@ Everything engine-side therefore arrives through this small interface.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -52,10 +51,6 @@ class Backend(Protocol):
 
     def models(self, cwd: Path) -> list[ModelChoice]:
         """The configured models, the current default first. Only after `check(cwd)`."""
-        ...
-
-    def tool_kinds(self) -> Mapping[str, str]:
-        """Tool name → kind, for replaying saved sessions."""
         ...
 
     async def open_agent(

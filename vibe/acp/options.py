@@ -8,7 +8,6 @@ which is how protocol version 1 lets a client pick a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
 
 from acp.schema import (
     AvailableCommand,
@@ -22,15 +21,9 @@ from acp.schema import (
 )
 
 from vibe.acp.backend import ModelChoice
+from vibe.protocol.commands import PERMISSION_MODES, commands_for
 
-PermissionModeId = Literal["plan", "ask", "accept-edits", "auto"]
-
-MODES: dict[PermissionModeId, tuple[str, str]] = {
-    "plan": ("Plan", "Read-only: the agent reads and plans; nothing is changed or run"),
-    "ask": ("Ask", "Every file change and command asks you first"),
-    "accept-edits": ("Accept edits", "File edits apply; commands ask unless a rule allows them"),
-    "auto": ("Auto", "Everything runs without asking; commands inside the sandbox"),
-}
+MODES = tuple(mode.id for mode in PERMISSION_MODES)
 
 ConfigOption = SessionConfigOptionSelect | SessionConfigOptionBoolean
 
@@ -38,16 +31,11 @@ MODE_OPTION = "mode"
 MODEL_OPTION = "model"
 
 
-def as_mode(value: str) -> PermissionModeId | None:
-    return value if value in MODES else None
-
-
 def mode_state(current: str) -> SessionModeState:
     return SessionModeState(
         current_mode_id=current,
         available_modes=[
-            SessionMode(id=mode, name=name, description=description)
-            for mode, (name, description) in MODES.items()
+            SessionMode(id=mode.id, name=mode.name, description=mode.description) for mode in PERMISSION_MODES
         ],
     )
 
@@ -62,8 +50,8 @@ def config_options(mode: str, models: Sequence[ModelChoice], model: str) -> list
             category="mode",
             current_value=mode,
             options=[
-                SessionConfigSelectOption(value=mode_id, name=name, description=description)
-                for mode_id, (name, description) in MODES.items()
+                SessionConfigSelectOption(value=mode.id, name=mode.name, description=mode.description)
+                for mode in PERMISSION_MODES
             ],
         ),
         SessionConfigOptionSelect(
@@ -84,25 +72,17 @@ def config_options(mode: str, models: Sequence[ModelChoice], model: str) -> list
 
 
 def available_commands() -> list[AvailableCommand]:
-    """Slash commands this frontend handles itself (/compact asks the model for a summary)."""
+    """The slash commands the editor is offered: the table's share for editors. The server
+    handles them itself (/compact asks the model for a summary); other `/words` are prompts."""
     return [
         AvailableCommand(
-            name="mode",
-            description="Switch the permission mode: plan, ask, accept-edits or auto",
-            input=AvailableCommandInput(UnstructuredCommandInput(hint="plan | ask | accept-edits | auto")),
-        ),
-        AvailableCommand(
-            name="compact",
-            description="Summarise the conversation to free context (optionally: what to keep)",
-            input=AvailableCommandInput(UnstructuredCommandInput(hint="what the summary should keep")),
-        ),
-        AvailableCommand(
-            name="trust",
-            description="Trust this folder's .vibe/ settings (sandbox, rules, providers) as they are now",
-        ),
-        AvailableCommand(
-            name="model",
-            description="Switch the model (one configured in config.toml)",
-            input=AvailableCommandInput(UnstructuredCommandInput(hint="model name")),
-        ),
+            name=command.name,
+            description=command.help[:1].upper() + command.help[1:],
+            input=_argument(command.hint),
+        )
+        for command in commands_for("editor")
     ]
+
+
+def _argument(hint: str | None) -> AvailableCommandInput | None:
+    return AvailableCommandInput(UnstructuredCommandInput(hint=hint)) if hint else None

@@ -45,6 +45,7 @@ from vibe.acp.backend import Backend, EngineUnavailableError
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity, RecordingFileSystem
 from vibe.acp.permissions import EditorApprover
 from vibe.acp.prompt_text import PromptBlock, prompt_text
+from vibe.protocol.commands import SlashCommand, find_command, mode_named
 
 if TYPE_CHECKING:
     from vibe.acp.session import EditorSession
@@ -161,7 +162,7 @@ class VibeAgent:
         session = await self._open(cwd, resume=session_id)
         if previous is not None:
             previous.close()
-        for update in await replay_session(session, self._backend.tool_kinds()):
+        for update in await replay_session(session):
             await session.send(update)
         self._after_response(self._announce(session, mcp_servers or []))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
@@ -193,15 +194,17 @@ class VibeAgent:
         session = self._session(session_id)
         text = prompt_text(prompt)
         name, _, argument = text.strip().partition(" ")
-        if name == "/compact":
+        # Only the commands offered to editors; any other `/word` is a prompt for the model.
+        command = find_command(name, "editor") if name.startswith("/") else None
+        if command is None:
+            return PromptResponse(stop_reason=await session.prompt(text))
+        if command.operation == "compact":  # a turn of its own, shown like a prompt's
             return PromptResponse(stop_reason=await session.compact(argument.strip() or None))
-        command = await self._slash_command(session, text)
-        if command is not None:
-            from acp.helpers import update_agent_message_text
+        from acp.helpers import update_agent_message_text
 
-            await session.send(update_agent_message_text(command))
-            return PromptResponse(stop_reason="end_turn")
-        return PromptResponse(stop_reason=await session.prompt(text))
+        answer = await self._slash_command(session, command, argument.strip())
+        await session.send(update_agent_message_text(answer))
+        return PromptResponse(stop_reason="end_turn")
 
     async def cancel(self, session_id: str, **kwargs: Any) -> None:
         session = self._sessions.get(session_id)
@@ -258,7 +261,7 @@ class VibeAgent:
         return options.config_options(session.agent.policy.mode, models, self._model_names[session.id])
 
     def _set_mode(self, session: EditorSession, mode_id: str) -> None:
-        mode = options.as_mode(mode_id)
+        mode = mode_named(mode_id)
         if mode is None:
             raise RequestError.invalid_params(
                 {"details": f"unknown mode {mode_id!r}; one of {', '.join(options.MODES)}"}
@@ -276,27 +279,26 @@ class VibeAgent:
             raise _error(exc) from None
         self._model_names[session.id] = name
 
-    async def _slash_command(self, session: EditorSession, text: str) -> str | None:
-        """The answer to /mode or /model, handled here without a model request; None otherwise."""
-        name, _, argument = text.partition(" ")
-        argument = argument.strip()
-        if name == "/mode":
+    async def _slash_command(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
+        """The answer to /mode, /model or /trust, handled here without a model request."""
+        if command.operation == "set_mode":
             if not argument:
                 modes = ", ".join(options.MODES)
                 return f"Permission mode: {session.agent.policy.mode}. Choose one of: {modes}."
             self._set_mode(session, argument)
             await self._settings_changed(session)
             return f"Permission mode is now {argument}."
-        if name == "/trust":
-            return await self._trust(session)
-        if name == "/model":
+        if command.operation == "set_model":
             if not argument:
                 names = ", ".join(choice.name for choice in self._backend.models(session.cwd))
                 return f"Model: {self._model_names[session.id]}. Configured: {names}."
             await self._set_model(session, argument)
             await self._settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
-        return None
+        if command.name == "trust":
+            return await self._trust(session)
+        # A command offered to editors in the table but not handled here is a bug, said plainly.
+        raise RequestError(INTERNAL_ERROR, f"/{command.name} is not handled by the editor frontend")
 
     async def _trust(self, session: EditorSession) -> str:
         """Trusts the session's folder, then reopens this session with the settings trust lets

@@ -122,11 +122,6 @@ class EngineBackend:
                 choices.append(ModelChoice(name, profile.id, profile.provider))
         return choices
 
-    def tool_kinds(self) -> Mapping[str, str]:
-        from vibe.tools.builtin import builtin_registry
-
-        return {tool.name: tool.kind for tool in builtin_registry()}
-
     async def open_agent(
         self, cwd: Path, approver: Approver, fs: FileSystem, resume: str | None = None
     ) -> Agent:

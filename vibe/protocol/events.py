@@ -20,12 +20,14 @@ from vibe.tools.base import TodoItem, ToolKind
 __all__ = [
     "SCHEMA_VERSION",
     "AgentEvent",
+    "AnswerCutShort",
     "ApprovalRequested",
     "ApprovalResolved",
     "AssistantMessage",
     "CompactionFinished",
     "CompactionStarted",
     "CompactionTrigger",
+    "ConversationSummarised",
     "DeniedCall",
     "Emit",
     "Error",
@@ -46,6 +48,7 @@ __all__ = [
     "ToolStatus",
     "TurnStarted",
     "UsageUpdated",
+    "UserPrompt",
     "event_json_schema",
 ]
 
@@ -264,6 +267,30 @@ class ModelChanged(_Event):
     context_window: int | None = None
 
 
+class UserPrompt(_Event):
+    """What the user sent. Told by a replayed session (`vibe.agent.replay`); a live frontend
+    shows the prompt it submits itself."""
+
+    type: Literal["user_prompt"] = "user_prompt"
+    text: str
+
+
+class ConversationSummarised(_Event):
+    """In a replayed session, where compaction replaced the earlier conversation by a summary
+    written for the model: frontends show a short note in its place, not the summary."""
+
+    type: Literal["conversation_summarised"] = "conversation_summarised"
+
+
+class AnswerCutShort(_Event):
+    """In a replayed session, after an answer that was stopped part-way: why (a live run says it
+    with its `result`)."""
+
+    type: Literal["answer_cut_short"] = "answer_cut_short"
+    turn_id: str
+    reason: str
+
+
 class Error(_Event):
     type: Literal["error"] = "error"
     message: str
@@ -370,6 +397,9 @@ AgentEvent = Annotated[
     | CompactionFinished
     | ModeChanged
     | ModelChanged
+    | UserPrompt
+    | ConversationSummarised
+    | AnswerCutShort
     | Error
     | Result,
     Field(discriminator="type"),

@@ -30,15 +30,14 @@ from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
-from vibe.tui.render import key_argument, tokens
+from vibe.tui.render import tokens
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
-from vibe.tui.transcript import AnswerEntry, Notice, PlanEntry, Transcript, UserEntry
+from vibe.tui.transcript import PlanEntry, Transcript
 
 if TYPE_CHECKING:
     from vibe.agent.loop import Agent
     from vibe.config.settings import PermissionMode
-    from vibe.messages import Message
     from vibe.protocol import events as ev
 
 QUIT_WINDOW_SECONDS = 2.0
@@ -209,7 +208,7 @@ class VibeApp(App[int]):
             cost_usd=0.0,
         )
         if facts.resumed:
-            await self.show_history(agent.history)
+            await self.show_history(agent)
             await self.transcript.notice(f"resumed session {facts.session_id}")
         elif replace:
             await self.transcript.notice("new conversation")
@@ -218,39 +217,19 @@ class VibeApp(App[int]):
             prompt, self.initial_prompt = self.initial_prompt, None
             self.submit(prompt)
 
-    async def show_history(self, history: list[Message]) -> None:
-        from vibe.agent.compaction import is_acknowledgement
-        from vibe.agent.markers import is_summary, shown_answer
-        from vibe.messages import AssistantMessage, UserMessage
+    async def show_history(self, agent: Agent) -> None:
+        """A resumed conversation as it was shown live, tool calls as cards (`vibe.tui.resume`)."""
+        from vibe.agent.replay import replay_saved
+        from vibe.tui.resume import history_entries
 
-        entries: list[Static | AnswerEntry] = []
-        for message in history:
-            if isinstance(message, UserMessage) and is_summary(message.content):
-                # Written for the model when the conversation was compacted, as is the reply
-                # acknowledging it: neither is the conversation as the user had it.
-                entries.append(Notice("(earlier conversation summarised to fit the context window)", "dim"))
-                continue
-            if is_acknowledgement(message):
-                continue
-            if isinstance(message, UserMessage):
-                entries.append(UserEntry(message.content))
-            elif isinstance(message, AssistantMessage):
-                # The loop's notes to the model are not the answer: its placeholder reply is left
-                # out, and a "cut short" note becomes a notice under the partial answer.
-                answer = shown_answer(message.content)
-                if answer.text.strip():
-                    entries.append(AnswerEntry(answer.text))
-                if answer.cut_short is not None:
-                    entries.append(Notice(f"(answer cut short: {answer.cut_short})", "dim"))
-                for call in message.tool_calls:
-                    entries.append(Notice(f"↳ {call.name}  {_call_subject(call.arguments)}", "dim"))
+        entries = history_entries(await replay_saved(agent))
         recent, earlier = entries[-RESUME_SHOWN:], entries[:-RESUME_SHOWN]
         await self.transcript.mount_all(recent)
         if earlier and recent:
             self._mount_earlier(earlier, recent[0])
 
     @work(exclusive=True, group="history", exit_on_error=False)
-    async def _mount_earlier(self, entries: list[Static | AnswerEntry], first: Widget) -> None:
+    async def _mount_earlier(self, entries: list[Widget], first: Widget) -> None:
         """Mounting a long history costs seconds of rendering: the latest entries go up at once,
         the rest after, newest first, in small batches, so the prompt is usable meanwhile."""
         for end in range(len(entries), 0, -HISTORY_BATCH):
@@ -506,13 +485,3 @@ def _compaction_summary(event: ev.CompactionFinished) -> str:
     if event.pruned_outputs:
         parts.append(f"{event.pruned_outputs} old tool outputs elided")
     return "; ".join(parts)
-
-
-def _call_subject(arguments: str) -> str:
-    import json
-
-    try:
-        parsed = json.loads(arguments)
-    except ValueError:
-        return ""
-    return key_argument(parsed, "") if isinstance(parsed, dict) else ""  # pyright: ignore[reportUnknownArgumentType]

@@ -1,10 +1,11 @@
-"""Slash commands: /help, /new (/clear), /resume, /model, /compact, /mode, /status, /cost, /exit."""
+"""The TUI's handlers for the slash commands it offers (the table is `vibe.protocol.commands`):
+/help, /new (/clear), /resume, /model, /compact, /mode, /status, /cost, /exit."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, get_args
+from typing import TYPE_CHECKING
 
-from vibe.config.settings import PermissionMode
+from vibe.protocol.commands import PERMISSION_MODES, find_command, mode_named
 from vibe.tui.backend import BackendError
 from vibe.tui.completion import SLASH_COMMANDS
 from vibe.tui.pickers import PickerScreen
@@ -13,7 +14,7 @@ from vibe.tui.render import tokens
 if TYPE_CHECKING:
     from vibe.tui.app import VibeApp
 
-MODES: tuple[PermissionMode, ...] = get_args(PermissionMode)
+MODES = tuple(mode.id for mode in PERMISSION_MODES)
 KEYS_HELP = (
     "Enter send · Shift+Enter/Ctrl+J newline · ↑/↓ history · Tab complete · Esc interrupt · "
     "Shift+Tab cycle mode · Ctrl+C twice quit · @path mention a file · !cmd run a shell command"
@@ -23,15 +24,16 @@ _NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact"}
 
 async def run_command(app: VibeApp, text: str) -> None:
     name, _, argument = text.strip().partition(" ")
-    name, argument = name.lower(), argument.strip()
-    if name not in SLASH_COMMANDS:
-        await app.transcript.notice(f"unknown command {name}; /help lists the commands", "error")
+    command = find_command(name, "tui")
+    if command is None:
+        await app.transcript.notice(f"unknown command {name.lower()}; /help lists the commands", "error")
         return
-    if name in _NEEDS_IDLE and app.busy:
-        await app.transcript.notice(f"{name} has to wait: the agent is working (Esc interrupts it)", "warn")
+    if command.slash in _NEEDS_IDLE and app.busy:
+        await app.transcript.notice(
+            f"{command.slash} has to wait: the agent is working (Esc interrupts it)", "warn"
+        )
         return
-    handler = _HANDLERS[name]
-    await handler(app, argument)
+    await _HANDLERS[command.name](app, argument.strip())
 
 
 async def _help(app: VibeApp, argument: str) -> None:
@@ -94,10 +96,10 @@ async def _mode(app: VibeApp, argument: str) -> None:
         argument = await app.push_screen_wait(PickerScreen("Permission mode", items)) or ""
         if not argument:
             return
-    if argument not in MODES:
+    mode = mode_named(argument)
+    if mode is None:
         await app.transcript.notice(f"unknown mode {argument!r}; choose one of {', '.join(MODES)}", "error")
         return
-    mode: PermissionMode = argument  # type: ignore[assignment]
     app.set_mode(mode)
     await app.transcript.notice(f"permission mode: {mode}")
 
@@ -135,14 +137,14 @@ async def _exit(app: VibeApp, argument: str) -> None:
 
 
 _HANDLERS = {
-    "/help": _help,
-    "/new": _new,
-    "/clear": _new,
-    "/resume": _resume,
-    "/model": _model,
-    "/compact": _compact,
-    "/mode": _mode,
-    "/status": _status,
-    "/cost": _cost,
-    "/exit": _exit,
+    "help": _help,
+    "new": _new,
+    "clear": _new,
+    "resume": _resume,
+    "model": _model,
+    "compact": _compact,
+    "mode": _mode,
+    "status": _status,
+    "cost": _cost,
+    "exit": _exit,
 }

@@ -9,18 +9,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-SLASH_COMMANDS: dict[str, str] = {
-    "/help": "show commands and keys",
-    "/new": "start a new conversation",
-    "/clear": "start a new conversation (same as /new)",
-    "/resume": "resume one of this directory's sessions",
-    "/model": "switch model",
-    "/compact": "summarise the conversation to free context (optionally: what to keep)",
-    "/mode": "set the permission mode (plan, ask, accept-edits, auto)",
-    "/status": "model, endpoint, sandbox, tokens, cost",
-    "/cost": "tokens and cost of this session",
-    "/exit": "quit vibe",
-}
+from vibe.protocol.commands import commands_for
+
+# What completion and /help list: the TUI's share of the one command table, in its order.
+SLASH_COMMANDS: dict[str, str] = {command.slash: command.help for command in commands_for("tui")}
 MAX_FILES = 50_000  # a mention index bigger than this is not worth holding in memory
 
 

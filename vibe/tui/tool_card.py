@@ -78,9 +78,10 @@ class ToolCard(Vertical, can_focus=True):
         if self._body.display:
             self._body.update(Text("".join(self._live)[-4000:]))
 
-    def finish(self, finished: ToolCallFinished) -> None:
+    def finish(self, finished: ToolCallFinished, *, timed: bool = True) -> None:
+        """`timed`: the call ran just now; a resumed session's calls have no saved duration."""
         self.status = finished.status
-        self.duration_ms = finished.duration_ms
+        self.duration_ms = finished.duration_ms if timed else None
         self.remove_class("-running")
         self.add_class("-ok" if finished.status == "ok" else "-failed")
         self._header.update(self._header_text())
