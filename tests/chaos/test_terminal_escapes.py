@@ -8,7 +8,6 @@ JSON outputs stay exact: JSON escapes the C0 controls, and vibe escapes DEL and 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pexpect
@@ -101,15 +100,7 @@ def test_the_terminal_ui_shows_the_answer_without_its_control_sequences(tmp_path
             reply(tool_calls=[call("glob", {"pattern": f"*{TITLE}.md"})]),
             reply(f"Answer{CLIPBOARD}{RESET} ends-here", reasoning=f"thinking{CLEAR}"),
         )
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "vibe"],
-            cwd=str(env.repo),
-            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
-            dimensions=(40, 120),
-            encoding="utf-8",
-            timeout=20,
-        )
+        child = env.spawn_in_terminal(tmp_path, size=(40, 120))
         try:
             child.expect("devstral-test")
             child.send("go")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pexpect
 from textual.pilot import Pilot
 
 from support.vibe_process import TEST_CONFIG, make_repo
@@ -36,6 +38,21 @@ class TuiEnv:
         args = build_parser().parse_args(list(argv))
         env = self.env()
         return VibeApp(lambda: build_backend(args, env, self.repo), self.repo.resolve(), initial_prompt)
+
+    def spawn_in_terminal(
+        self, home: Path, *, size: tuple[int, int] = (40, 120), extra_env: dict[str, str] | None = None
+    ) -> pexpect.spawn[str]:
+        """The real `vibe` on a pseudo-terminal, as a user starts it (`home` is their $HOME)."""
+        base = {"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(home)}
+        return pexpect.spawn(
+            sys.executable,
+            ["-m", "vibe"],
+            cwd=str(self.repo),
+            env={**base, **self.env(), **(extra_env or {})},
+            dimensions=size,
+            encoding="utf-8",
+            timeout=20,
+        )
 
     def ask_mode(self) -> None:
         (self.repo / ".vibe").mkdir(exist_ok=True)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pexpect
@@ -60,21 +59,7 @@ def test_no_color_leaves_text_in_the_terminals_own_colour(tmp_path: Path) -> Non
     with FakeMistral() as fake:
         env = make_env(tmp_path, fake)
         fake.script(reply("Plain-answer-text, readable on any background."))
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "vibe"],
-            cwd=str(env.repo),
-            env={
-                "PATH": "/usr/bin:/bin",
-                "TERM": "xterm-256color",
-                "HOME": str(tmp_path),
-                "NO_COLOR": "1",
-                **env.env(),
-            },
-            dimensions=(30, 100),
-            encoding="utf-8",
-            timeout=20,
-        )
+        child = env.spawn_in_terminal(tmp_path, size=(30, 100), extra_env={"NO_COLOR": "1"})
         screen: list[str] = []
         try:
             child.expect("devstral-test")

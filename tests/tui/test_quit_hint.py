@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pexpect
@@ -16,15 +15,7 @@ def run_tui(tmp_path: Path, prompt: str | None) -> str:
     with FakeMistral() as fake:
         env = make_env(tmp_path, fake)
         fake.script(reply("all done here"))
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "vibe"],
-            cwd=str(env.repo),
-            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
-            dimensions=(30, 100),
-            encoding="utf-8",
-            timeout=20,
-        )
+        child = env.spawn_in_terminal(tmp_path, size=(30, 100))
         try:
             child.expect("devstral-test")
             if prompt is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pexpect
@@ -20,15 +19,7 @@ def test_vibe_in_a_terminal_answers_and_applies_an_approved_edit(tmp_path: Path)
         env.ask_mode()
         fix = call("edit", {"path": "calc.py", "old_string": "return a - b", "new_string": "return a + b"})
         fake.script(reply("Fixing it.", tool_calls=[fix]), reply("Fixed-the-sign."))
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "vibe"],
-            cwd=str(env.repo),
-            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
-            dimensions=(40, 120),
-            encoding="utf-8",
-            timeout=20,
-        )
+        child = env.spawn_in_terminal(tmp_path, size=(40, 120))
         try:
             child.expect("devstral-test")  # the status line: the prompt is ready
             child.send("fix add")
@@ -51,15 +42,7 @@ def test_a_bad_setting_ends_with_one_line_on_stderr_and_exit_code_2(tmp_path: Pa
         env = make_env(tmp_path, fake)
         (env.repo / ".vibe").mkdir()
         (env.repo / ".vibe" / "config.toml").write_text('permission_mode = "sometimes"\n')
-        child = pexpect.spawn(
-            sys.executable,
-            ["-m", "vibe"],
-            cwd=str(env.repo),
-            env={"PATH": "/usr/bin:/bin", "TERM": "xterm-256color", "HOME": str(tmp_path), **env.env()},
-            dimensions=(40, 120),
-            encoding="utf-8",
-            timeout=20,
-        )
+        child = env.spawn_in_terminal(tmp_path, size=(40, 120))
         try:
             child.expect(pexpect.EOF)
         finally:
