@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from vibe.agent.approvals import Approver, Policy
-from vibe.agent.budget import Pricing, RunLimits, Spend, estimate_tokens
+from vibe.agent.budget import Pricing, RunLimits, Spend
+from vibe.agent.charges import charge, charge_cut_turn
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
@@ -310,7 +311,7 @@ class Agent:
             try:
                 await stream_turn(self._model, messages, self._specs, self._settings.sampling, state, emit)
             except asyncio.CancelledError:
-                self._charge_cut_turn(spend, state, estimate, emit)
+                charge_cut_turn(spend, state, estimate, emit)
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
                     why = _CUT_SHORT[self._cut_by(spend)]
                     self._append(AssistantMessage(content=cut_short(state.full_text, why)))
@@ -327,7 +328,7 @@ class Agent:
             spend.turns += 1
             if state.usage is not None:
                 self._calibrate(messages, state.usage.prompt_tokens)
-                self._charge(spend, state.usage, state.turn_id, emit)
+                charge(spend, state.usage, state.turn_id, emit)
             # A filtered answer may be cut anywhere, its calls too: none of them is run.
             filtered = state.finish == "content_filter"
             calls = [] if filtered else [self._unique(call) for call in state.tool_calls]
@@ -407,7 +408,7 @@ class Agent:
             measure=self._request_tokens,
         )
         if outcome.usage.total_tokens:  # a summary request was made (pruning alone costs none)
-            self._charge(spend, outcome.usage, "compaction", emit)
+            charge(spend, outcome.usage, "compaction", emit)
         compacted = outcome.history
         if compacted is None:
             return outcome.error
@@ -434,30 +435,6 @@ class Agent:
         """Characters per token vary (code, languages); the endpoint's count corrects the guess."""
         estimated = history_tokens(messages) + specs_tokens(self._specs)
         self._token_ratio = calibrated_ratio(self._token_ratio, reported, estimated)
-
-    def _charge(self, spend: Spend, usage: Usage, turn_id: str, emit: ev.Emit) -> None:
-        """Counts a request's usage towards the run's budget and reports it."""
-        spend.usage = spend.usage + usage
-        emit(
-            ev.UsageUpdated(
-                turn_id=turn_id,
-                prompt_tokens=usage.prompt_tokens,
-                completion_tokens=usage.completion_tokens,
-                total_prompt_tokens=spend.usage.prompt_tokens,
-                total_completion_tokens=spend.usage.completion_tokens,
-                cost_usd=round(spend.cost, 6),
-            )
-        )
-
-    def _charge_cut_turn(self, spend: Spend, state: TurnState, estimate: int, emit: ev.Emit) -> None:
-        """A request cut off while it streamed was still made and paid for: count it, with the
-        endpoint's usage when it came, else an estimate (the prompt as sent, the output seen)."""
-        produced = state.produced_characters()
-        if state.usage is None and produced == 0:
-            return  # nothing came back: the request may never have reached the model
-        spend.turns += 1
-        usage = state.usage or Usage(prompt_tokens=estimate, completion_tokens=estimate_tokens(produced))
-        self._charge(spend, usage, state.turn_id, emit)
 
     # -- helpers ----------------------------------------------------------------------------
 
