@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from support.processes import assert_all_dead, new_marker, sleeper, survivors
+from support.processes import assert_all_dead, assert_no_survivors, new_marker, sleeper, survivors
 from vibe.sandbox.base import RUN_MARKER_ENV, SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture, omission_marker
 from vibe.sandbox.process import run_process
@@ -251,7 +251,7 @@ async def test_confined_processes_of_a_dead_vibe_are_killed_with_its_scratch_fol
     orphan, kept = new_marker(), new_marker()
     started = [
         await asyncio.create_subprocess_shell(
-            sleeper(marker),
+            f"exec {sleeper(marker)}",
             env={**os.environ, "TMPDIR": str(folder / "tmp"), RUN_MARKER_ENV: marker},
             start_new_session=True,
         )
@@ -268,3 +268,5 @@ async def test_confined_processes_of_a_dead_vibe_are_killed_with_its_scratch_fol
             if process.returncode is None:
                 process.kill()
             await process.wait()
+        for marker in (orphan, kept):
+            assert_no_survivors(marker)
