@@ -100,6 +100,7 @@ COMMANDS: tuple[SlashCommand, ...] = (
         None,
         offered_by=_EDITOR,
     ),
+    SlashCommand("edit", "write the prompt in $VISUAL / $EDITOR (also Ctrl+G)", None, offered_by=_TUI),
     SlashCommand("status", "model, endpoint, sandbox, tokens, cost", None, offered_by=_TUI),
     SlashCommand("cost", "tokens and cost of this session", None, offered_by=_TUI),
     SlashCommand("exit", "quit vibe", None, offered_by=_TUI),

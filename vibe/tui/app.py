@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import Static
@@ -60,6 +60,7 @@ class VibeApp(App[int]):
         Binding("shift+tab", "cycle_mode", "Mode", show=False, priority=True),
         # The prompt has focus, but page keys are for reading the transcript.
         Binding("ctrl+t", "toggle_plan", "Fold the plan", show=False, priority=True),
+        Binding("ctrl+g", "edit_prompt", "Prompt in $EDITOR", show=False, priority=True),
         Binding("pageup", "scroll_transcript(-1)", "Page up", show=False, priority=True),
         Binding("pagedown", "scroll_transcript(1)", "Page down", show=False, priority=True),
     ]
@@ -97,6 +98,21 @@ class VibeApp(App[int]):
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
         self.pinned_plan = PinnedPlan()
+
+    async def action_edit_prompt(self) -> None:
+        await self.edit_prompt()
+
+    async def edit_prompt(self) -> None:
+        """The prompt in the user's editor; what they save becomes the prompt."""
+        from vibe.tui.external_editor import EditorUnavailableError, edit_text
+
+        try:
+            self.prompt.text = edit_text(self.prompt.text, self.suspend)
+        except (EditorUnavailableError, SuspendNotSupported) as exc:
+            await self.transcript.notice(str(exc) or "this terminal cannot hand over to an editor", "warn")
+            return
+        self.prompt.move_cursor(self.prompt.document.end)
+        self.prompt.focus()
 
     def action_toggle_plan(self) -> None:
         self.pinned_plan.toggle()

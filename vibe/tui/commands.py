@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
 KEYS_HELP = (
     "Enter send · Shift+Enter/Ctrl+J newline · ↑/↓ history · Tab complete · Esc interrupt · "
-    "Shift+Tab cycle mode · Ctrl+C twice quit · @path mention a file · !cmd run a shell command"
+    "Shift+Tab cycle mode · Ctrl+G prompt in $EDITOR · Ctrl+C twice quit · @path mention a file · "
+    "!cmd run a shell command"
 )
 _NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact"}
 
@@ -132,6 +133,10 @@ async def _cost(app: VibeApp, argument: str) -> None:
     await app.transcript.notice(_usage_line(app))
 
 
+async def _edit(app: VibeApp, argument: str) -> None:
+    await app.edit_prompt()
+
+
 async def _exit(app: VibeApp, argument: str) -> None:
     await app.shutdown()
 
@@ -144,6 +149,7 @@ _HANDLERS = {
     "model": _model,
     "compact": _compact,
     "mode": _mode,
+    "edit": _edit,
     "status": _status,
     "cost": _cost,
     "exit": _exit,

@@ -1,0 +1,48 @@
+"""Ctrl+G / `/edit`: the prompt in the user's own editor ($VISUAL, else $EDITOR), for the long
+prompts a one-box input is poor at. The TUI steps aside while the editor runs (textual's
+suspend), and what the editor saved becomes the prompt; an empty file leaves it as it was.
+
+The editor is the user's own program from their environment, not something a repository names,
+and it edits a private temporary file; it runs outside the sandbox like the user's shell.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+
+class EditorUnavailableError(Exception):
+    pass
+
+
+def editor_command(env: Mapping[str, str]) -> list[str]:
+    chosen = env.get("VISUAL") or env.get("EDITOR")
+    if not chosen or not chosen.strip():
+        raise EditorUnavailableError("set $VISUAL or $EDITOR to edit the prompt in your editor")
+    return shlex.split(chosen)
+
+
+def edit_text(
+    text: str, suspended: Callable[[], AbstractContextManager[None]], env: Mapping[str, str] = os.environ
+) -> str:
+    """`text` as the user left it in their editor. Raises EditorUnavailableError."""
+    command = editor_command(env)
+    with tempfile.TemporaryDirectory(prefix="vibe-prompt-") as folder:
+        path = Path(folder) / "prompt.md"
+        # Ended by a newline, as editors write text files; read back without it.
+        path.write_text(f"{text}\n" if text else "", encoding="utf-8")
+        try:
+            with suspended():
+                finished = subprocess.run([*command, str(path)], check=False)
+        except FileNotFoundError as exc:
+            raise EditorUnavailableError(f"cannot start your editor {command[0]!r}: {exc.strerror}") from exc
+        if finished.returncode != 0:
+            raise EditorUnavailableError(f"your editor exited with status {finished.returncode}; prompt kept")
+        edited = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
+    return edited or text
