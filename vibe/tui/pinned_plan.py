@@ -8,11 +8,15 @@ heading line and back.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.widgets import Static
 
-from vibe.tools.base import TodoItem
 from vibe.tui.render import plan_text
+
+if TYPE_CHECKING:  # the engine loads after the first frame
+    from vibe.tools.base import TodoItem
 
 
 class PinnedPlan(Static):
