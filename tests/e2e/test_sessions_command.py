@@ -26,7 +26,9 @@ def test_the_list_shows_each_session_with_its_first_prompt(vibe_env: VibeEnv) ->
     assert listed.returncode == 0
     assert session_id in listed.stdout and "make <script>" in listed.stdout
     rows = json.loads(vibe_env.run("sessions", "list", "--output", "json").stdout)
-    assert [(row["id"], row["prompts"], row["first_prompt"]) for row in rows] == [(session_id, 1, PROMPT)]
+    assert [(row["id"], row["prompts"], row["first_prompt"], row["frontend"]) for row in rows] == [
+        (session_id, 1, PROMPT, "headless")
+    ]
 
 
 def test_a_session_exports_as_markdown_html_and_json(vibe_env: VibeEnv) -> None:

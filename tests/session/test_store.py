@@ -60,3 +60,16 @@ def test_latest_session_of_this_directory(tmp_path: Path) -> None:
     assert {i.id for i in store.sessions_for(here)} == {first.id, second.id}
     with pytest.raises(SessionNotFoundError):
         store.find("no-such-session")
+
+
+def test_a_session_records_which_face_of_vibe_started_it(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    writer = store.create(tmp_path, "m", "editor")
+    writer.close()
+    assert store.find(writer.id).frontend == "editor"
+    # A session written before the frontend was recorded still loads, with none.
+    old = tmp_path / "20260101-000000-000000-abcd.jsonl"
+    old.write_text(
+        '{"kind":"session","id":"20260101-000000-000000-abcd","cwd":"/x","created":"t","model":"m"}\n'
+    )
+    assert store.find("20260101-000000-000000-abcd").frontend == ""

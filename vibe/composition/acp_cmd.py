@@ -131,7 +131,9 @@ class EngineBackend:
 
         engine = await self._engine(_folder(cwd))
         try:
-            options = RunOptions(cwd=_folder(cwd), resume=resume, restore_mode=True, fork_if_busy=False)
+            options = RunOptions(
+                cwd=_folder(cwd), resume=resume, restore_mode=True, fork_if_busy=False, frontend="editor"
+            )
             return await engine.new_agent(options, approver, fs=fs)
         except SessionInUseError as exc:
             raise EngineUnavailableError(str(exc)) from None

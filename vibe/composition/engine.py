@@ -62,6 +62,8 @@ class RunOptions:
     # Resuming a session another run is still writing: continue in a fork of it (headless, TUI),
     # or refuse with SessionInUseError (an editor, which must keep the session id it asked for).
     fork_if_busy: bool = True
+    # Recorded in a new session's header, for `vibe sessions` and the resume picker.
+    frontend: str = ""
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -110,7 +112,7 @@ def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> 
             raise SessionNotFoundError(f"no earlier session in {options.cwd} to continue")
         info = infos[0]
     else:
-        return _OpenedSession(store.create(options.cwd, model_name), [], False)
+        return _OpenedSession(store.create(options.cwd, model_name, options.frontend), [], False)
     loaded = store.load(info)
     notices: list[str] = []
     if loaded.damaged_lines:
@@ -123,7 +125,7 @@ def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> 
             raise SessionInUseError(
                 f"session {info.id} is being written by another vibe run; try again once it has ended"
             ) from None
-        writer = store.fork(info, loaded.messages)
+        writer = store.fork(info, loaded.messages, options.frontend)
         notices.append(
             f"session {info.id} is still being written by another run, so this run continues it "
             f"as a new session {writer.id}"

@@ -37,6 +37,7 @@ HOW_TO_TRUST = (
 def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, str], cwd: Path) -> int:
     flags = settings_flags(args)
     options = RunOptions(
+        frontend="headless",
         cwd=cwd.resolve(),
         extra_roots=tuple(args.add_dir),
         auto_approve=args.auto_approve,

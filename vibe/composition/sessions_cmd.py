@@ -66,7 +66,10 @@ def _listing(infos: list[SessionInfo], output: str) -> str:
         return json_for_terminal(json.dumps(rows, ensure_ascii=False, indent=2))
     if not rows:
         return "No sessions here (vibe sessions list --all shows every folder's)."
-    lines = [f"{row['id']}  {row['updated']}  {row['model']}  {row['first_prompt']}" for row in rows]
+    lines = [
+        f"{row['id']}  {row['updated']}  {row['frontend'] or '?':<8}  {row['model']}  {row['first_prompt']}"
+        for row in rows
+    ]
     return for_terminal("\n".join(lines))
 
 
@@ -81,6 +84,7 @@ def _summary(info: SessionInfo) -> dict[str, object]:
         "created": info.created,
         "updated": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
         "model": info.model,
+        "frontend": info.frontend,
         "first_prompt": line if len(line) <= 60 else line[:59] + "…",
         "prompts": sum(1 for entry in transcript.entries if entry.kind == "user"),
         "bytes": stat.st_size,

@@ -135,6 +135,7 @@ def build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -
 
 def _build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -> EngineBackend:
     options = RunOptions(
+        frontend="terminal",
         cwd=cwd.resolve(),
         extra_roots=tuple(getattr(args, "add_dir", None) or ()),
         auto_approve=bool(getattr(args, "auto_approve", False)),

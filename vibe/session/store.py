@@ -44,6 +44,8 @@ class SessionInfo:
     cwd: str
     created: str
     model: str
+    # Which face of vibe started it: "terminal", "headless" or "editor" ("" before it was recorded).
+    frontend: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +126,7 @@ def _header(path: Path) -> SessionInfo | None:
         cwd=str(record.get("cwd", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
         created=str(record.get("created", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
         model=str(record.get("model", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        frontend=str(record.get("frontend", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
     )
 
 
@@ -143,26 +146,29 @@ class SessionStore:
         self.root = root
         self._redact = redact or Redactor()
 
-    def create(self, cwd: Path, model: str) -> SessionWriter:
+    def create(self, cwd: Path, model: str, frontend: str = "") -> SessionWriter:
         self.root.mkdir(parents=True, exist_ok=True)
         session_id = _new_id()
         path = self.root / f"{session_id}.jsonl"
         created = datetime.now(UTC).isoformat(timespec="seconds")
-        info = SessionInfo(id=session_id, path=path, cwd=str(cwd), created=created, model=model)
+        info = SessionInfo(
+            id=session_id, path=path, cwd=str(cwd), created=created, model=model, frontend=frontend
+        )
         handle = path.open("x", encoding="utf-8")
         path.chmod(0o600)  # conversations can hold private code
         lock = SessionLock(path)
         lock.acquire()  # a new file: nobody else can hold it yet
         writer = SessionWriter(info, handle, self._redact, lock)
         writer.append_record(
-            "session", {"id": session_id, "cwd": str(cwd), "created": created, "model": model}
+            "session",
+            {"id": session_id, "cwd": str(cwd), "created": created, "model": model, "frontend": frontend},
         )
         return writer
 
-    def fork(self, info: SessionInfo, messages: list[Message]) -> SessionWriter:
+    def fork(self, info: SessionInfo, messages: list[Message], frontend: str = "") -> SessionWriter:
         """A new session continuing `info`'s conversation (`messages`), for a run that found it
         being written by another; its header names the original."""
-        writer = self.create(Path(info.cwd), info.model)
+        writer = self.create(Path(info.cwd), info.model, frontend)
         writer.append_record(
             "fork",
             {"forked_from": info.id, "messages": [m.model_dump(mode="json") for m in messages]},
