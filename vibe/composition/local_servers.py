@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from vibe.config.loader import LoadedConfig, NoEndpointError, ResolvedModel, resolve_model
 from vibe.config.settings import ConfigError, Settings
-from vibe.model.discovery import LocalServer, discover_now, models_listed
+from vibe.model.discovery import LocalServer, discover_now, models_at
 
 AUTO = "auto"  # `--local` without a URL
 
@@ -62,17 +62,10 @@ def local_choice(
 
 
 def _server_at(url: str) -> LocalServer:
-    import asyncio
-
     import httpx
 
-    async def ask() -> list[str] | None:
-        async with httpx.AsyncClient(timeout=2.0, trust_env=False) as client:
-            response = await client.get(f"{url}/models")
-            return models_listed(response.json()) if response.status_code == 200 else None
-
     try:
-        models = asyncio.run(ask())
+        models = models_at(url)
     except (httpx.HTTPError, ValueError) as exc:
         raise ConfigError(f"--local {url}: no chat-completions server answers there ({exc})") from exc
     if models is None:

@@ -46,13 +46,30 @@ async def _probe(client: Any, port: int) -> LocalServer | None:
 
     base_url = f"http://{LOOPBACK}:{port}/v1"
     try:
-        response = await client.get(f"{base_url}/models")
-        models = models_listed(response.json()) if response.status_code == 200 else None
+        models = await _ask_models(client, base_url)
     except (httpx.HTTPError, ValueError):
         return None
     if models is None:
         return None  # something else listens there: not a chat-completions server
     return LocalServer(base_url, KNOWN_SERVERS.get(port, "a server"), tuple(models[:_MODELS_LISTED]))
+
+
+async def _ask_models(client: Any, base_url: str) -> list[str] | None:
+    """The models `base_url` lists; None when its answer is not a model list. Raises
+    httpx.HTTPError when nothing answers, ValueError for a body that is not JSON."""
+    response = await client.get(f"{base_url}/models")
+    return models_listed(response.json()) if response.status_code == 200 else None
+
+
+def models_at(base_url: str, timeout: float = 2.0) -> list[str] | None:
+    """`_ask_models` for one server the user named (`--local URL`), outside an event loop."""
+    import httpx
+
+    async def ask() -> list[str] | None:
+        async with httpx.AsyncClient(timeout=timeout, trust_env=False) as client:
+            return await _ask_models(client, base_url)
+
+    return asyncio.run(ask())
 
 
 def models_listed(document: object) -> list[str] | None:

@@ -103,7 +103,9 @@ def _attach_result(entries: list[Entry], call_id: str, output: str) -> None:
 
 
 def _status(view: CallView | None) -> str:
-    return view.status or "" if view is not None else ""
+    if view is None or view.status is None:
+        return ""
+    return view.status
 
 
 def _add_result(totals: RunTotals, record: dict[str, Any]) -> RunTotals:
