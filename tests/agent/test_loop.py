@@ -22,6 +22,7 @@ from vibe.agent.approvals import (
     ModePolicy,
 )
 from vibe.agent.budget import Pricing, RunLimits
+from vibe.agent.call_seams import CallSeam
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
@@ -140,6 +141,7 @@ def make_agent(
     history: list[Message] | None = None,
     tool_timeout: float | None = None,
     observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
+    seams: Sequence[CallSeam] = (),
 ) -> Agent:
     registry = ToolRegistry()
     for tool in (Echo(), Rendezvous(), Touch(), Run()):
@@ -176,6 +178,7 @@ def make_agent(
         session=session,
         history=history,
         observers=observers,
+        seams=seams,
     )
 
 

@@ -1,15 +1,18 @@
-"""Turns the event stream into audit records: one per finished tool call.
-
-An observer of `Agent` events, so every frontend gets the same audit trail without knowing of it.
+"""The audit log: one record per tool call, written at the dispatcher's after-call seam, so every
+frontend gets the same trail without knowing of it, and tools added at run time are audited too.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from vibe.protocol import events as ev
+from vibe.agent.call_seams import CallOutcome, CallSeam
+
+__all__ = ["AuditContext", "AuditSeam", "AuditSink"]
 
 log = logging.getLogger("vibe.audit")
 
@@ -18,44 +21,43 @@ class AuditSink(Protocol):
     def write(self, record: dict[str, Any]) -> None: ...
 
 
-class AuditObserver:
-    def __init__(self, sink: AuditSink) -> None:
+@dataclass(frozen=True, slots=True)
+class AuditContext:
+    """What every record of a conversation says about where it ran."""
+
+    session_id: str
+    cwd: str
+    sandbox: str
+    # Read when a call ends: the mode may have changed since the conversation started.
+    permission_mode: Callable[[], str]
+
+
+class AuditSeam(CallSeam):
+    def __init__(self, sink: AuditSink, context: AuditContext) -> None:
         self._sink = sink
-        self._session: ev.SessionStarted | None = None
-        self._started: dict[str, ev.ToolCallStarted] = {}
+        self._context = context
         self._broken = False
 
-    def __call__(self, event: ev.AgentEvent) -> None:
-        match event:
-            case ev.SessionStarted():
-                self._session = event
-            case ev.ToolCallStarted():
-                self._started[event.call_id] = event
-            case ev.ToolCallFinished():
-                self._record(event, self._started.pop(event.call_id, None))
-            case _:
-                pass
-
-    def _record(self, finished: ev.ToolCallFinished, started: ev.ToolCallStarted | None) -> None:
-        session = self._session
-        record: dict[str, Any] = {
-            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-            "session_id": session.session_id if session else None,
-            "cwd": session.cwd if session else None,
-            "call_id": finished.call_id,
-            "tool": finished.tool,
-            "title": started.title if started else finished.tool,
-            "arguments": started.arguments if started else {},
-            "status": finished.status,
-            "decided_by": finished.decided_by,
-            "reason": finished.decision_reason,
-            "rule": finished.rule,
-            "permission_mode": session.permission_mode if session else None,
-            "sandbox": session.sandbox if session else None,
-            "duration_ms": finished.duration_ms,
-        }
+    def after_call(self, outcome: CallOutcome) -> None:
         if self._broken:
             return
+        context = self._context
+        record: dict[str, Any] = {
+            "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+            "session_id": context.session_id,
+            "cwd": context.cwd,
+            "call_id": outcome.call_id,
+            "tool": outcome.tool,
+            "title": outcome.title,
+            "arguments": outcome.arguments,
+            "status": outcome.status,
+            "decided_by": outcome.decided_by,
+            "reason": outcome.reason,
+            "rule": outcome.rule,
+            "permission_mode": context.permission_mode(),
+            "sandbox": context.sandbox,
+            "duration_ms": outcome.duration_ms,
+        }
         try:
             self._sink.write(record)
         except OSError as exc:  # the audit trail failing must not stop the work; the log says so

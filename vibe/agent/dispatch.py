@@ -16,22 +16,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from pydantic import BaseModel, ValidationError
-
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
+from vibe.agent.call_seams import CallAbout, CallOutcome, CallSeam
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
 from vibe.agent.repeat_guard import RepeatGuard
 from vibe.agent.tool_deadline import execute_within_limit
 from vibe.messages import ToolCall, ToolMessage
 from vibe.protocol import events as ev
 from vibe.tools.base import AnyTool, Invocation, ToolContext, ToolError, ToolRegistry, ToolResult
-from vibe.tools.fs import BinaryFileError
-from vibe.tools.workspace import OutsideWorkspaceError
 
 log = logging.getLogger("vibe.agent")
 
-# Failures a tool may raise that are the call's fault, not a bug: the model reads the message.
-_CALL_ERRORS = (ToolError, OutsideWorkspaceError, BinaryFileError, FileNotFoundError, IsADirectoryError)
+# Failures that are the call's fault, not a bug: the model reads the message. Each tool's own
+# refusals are ToolErrors; a file that vanished or is a folder is the same for every tool.
+_CALL_ERRORS = (ToolError, FileNotFoundError, IsADirectoryError)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +42,17 @@ class Authorisation:
     rule: str | None = None
     # For a denial: the text the model reads instead of a result.
     denial: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _OpenCall:
+    """A call that has started and not yet finished, as the after-call seams will hear of it."""
+
+    turn_id: str
+    started: float
+    title: str
+    arguments: dict[str, Any]
+    mutates: bool = False
 
 
 @dataclass(slots=True)
@@ -61,13 +70,6 @@ def parse_arguments(raw: str) -> dict[str, Any]:
     return value if isinstance(value, dict) else {"_raw": raw}  # pyright: ignore[reportUnknownVariableType]
 
 
-def _validation_message(tool: AnyTool, exc: ValidationError) -> str:
-    problems = "; ".join(
-        f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
-    )
-    return f"Invalid arguments for {tool.name}: {problems}. Fix the arguments and call it again."
-
-
 def _internal_error(tool_name: str, exc: Exception) -> ToolResult:
     return ToolResult.error(f"Internal error in {tool_name}: {type(exc).__name__}: {exc}")
 
@@ -80,15 +82,17 @@ class ToolDispatcher:
         policy: Policy,
         approver: Approver,
         emit: ev.Emit,
+        seams: Sequence[CallSeam] = (),
     ) -> None:
         self._registry = registry
+        self._seams = tuple(seams)
         self._context = context
         self._policy = policy
         self._approver = approver
         self._emit = emit
         self.stats = ToolStats()
-        # Calls started and not yet finished: (turn id, start time) by call id.
-        self._open: dict[str, tuple[str, float]] = {}
+        # Calls started and not yet finished, by call id.
+        self._open: dict[str, _OpenCall] = {}
         self.repeats = RepeatGuard()
 
     async def run_calls(
@@ -134,16 +138,7 @@ class ToolDispatcher:
             problem = arguments_problem(tool.name, call.arguments) or "Arguments must be a JSON object."
             return self._finished(turn_id, call, "error", ToolResult.error(problem), started)
         try:
-            # Local models often send null for an optional argument: treat it as absent.
-            args: BaseModel = tool.args_model.model_validate(
-                {k: v for k, v in arguments.items() if v is not None}
-            )
-            prepared = await tool.prepare(args, context)
-        except ValidationError as exc:
-            self._started(turn_id, call, tool.kind, tool.name, arguments, ())
-            return self._finished(
-                turn_id, call, "error", ToolResult.error(_validation_message(tool, exc)), started
-            )
+            prepared = await tool.prepare(tool.parse(arguments), context)
         except _CALL_ERRORS as exc:
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
             return self._finished(turn_id, call, "error", ToolResult.error(str(exc)), started)
@@ -156,11 +151,18 @@ class ToolDispatcher:
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
             return self._finished(turn_id, call, "ok" if prepared.ok else "error", prepared, started)
 
-        self._started(turn_id, call, tool.kind, prepared.title, arguments, prepared.locations)
+        self._started(
+            turn_id, call, tool.kind, prepared.title, arguments, prepared.locations, prepared.mutates
+        )
         authorisation = await self._authorise(tool, call, arguments, prepared)
         if not authorisation.allowed:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
+        refusal = await self._before_call(CallAbout(turn_id, call.id, tool, arguments, prepared))
+        if refusal is not None:
+            refused = replace(authorisation, allowed=False, reason=refusal)
+            denial = self._deny(call, arguments, refusal, None)
+            return self._finished(turn_id, call, "denied", ToolResult.error(denial), started, refused)
         started = time.monotonic()  # the call's time is its run, not the approval wait
         try:
             result = await execute_within_limit(prepared, call.name, self._context.tool_timeout)
@@ -250,6 +252,19 @@ class ToolDispatcher:
             text += f"\nThe user says: {feedback}"
         return text
 
+    async def _before_call(self, about: CallAbout) -> str | None:
+        """The first seam that refuses the call says why; a seam that fails refuses it too, as
+        running a call whose preparation (a checkpoint, a hook) failed could lose work."""
+        for seam in self._seams:
+            try:
+                refusal = await seam.before_call(about)
+            except Exception as exc:
+                log.exception("a before-call seam failed for %s", about.tool.name)
+                return f"the call could not be prepared ({type(exc).__name__}: {exc})"
+            if refusal is not None:
+                return refusal
+        return None
+
     def close_cut_calls(self, calls: Sequence[ToolCall], output: str) -> None:
         """End every started call that a cancellation cut (interrupt, signal, time limit) with a
         `cancelled` event, so frontends, the session and the audit log all see it end; `output`
@@ -257,8 +272,14 @@ class ToolDispatcher:
         for call in calls:
             opened = self._open.get(call.id)
             if opened is not None:
-                turn_id, started = opened
-                self._finished(turn_id, call, "cancelled", ToolResult.error(output), started)
+                self._finished(opened.turn_id, call, "cancelled", ToolResult.error(output), opened.started)
+
+    def _after_call(self, outcome: CallOutcome) -> None:
+        for seam in self._seams:
+            try:
+                seam.after_call(outcome)
+            except Exception:  # what a seam records must not change what the model reads
+                log.exception("an after-call seam failed for %s", outcome.tool)
 
     def _started(
         self,
@@ -268,8 +289,9 @@ class ToolDispatcher:
         title: str,
         arguments: dict[str, Any],
         locations: tuple[str, ...],
+        mutates: bool = False,
     ) -> None:
-        self._open[call.id] = (turn_id, time.monotonic())
+        self._open[call.id] = _OpenCall(turn_id, time.monotonic(), title, arguments, mutates)
         self._emit(
             ev.ToolCallStarted(
                 turn_id=turn_id,
@@ -291,13 +313,14 @@ class ToolDispatcher:
         started: float,
         authorisation: Authorisation | None = None,
     ) -> ToolMessage:
-        self._open.pop(call.id, None)
+        opened = self._open.pop(call.id, None)
         if status == "error":
             note = self.repeats.failed(call.name, call.arguments, result.output)
             if note:
                 result = replace(result, output=result.output + note)
         elif status == "ok":
             self.repeats.succeeded()
+        duration_ms = int((time.monotonic() - started) * 1000)
         self._emit(
             ev.ToolCallFinished(
                 turn_id=turn_id,
@@ -306,7 +329,7 @@ class ToolDispatcher:
                 status=status,
                 output=result.output,
                 diff=result.diff,
-                duration_ms=int((time.monotonic() - started) * 1000),
+                duration_ms=duration_ms,
                 decided_by=authorisation.decided_by if authorisation else None,
                 decision_reason=authorisation.reason if authorisation else "",
                 rule=authorisation.rule if authorisation else None,
@@ -314,4 +337,20 @@ class ToolDispatcher:
         )
         if result.plan is not None:
             self._emit(ev.PlanUpdated(todos=list(result.plan)))
+        self._after_call(
+            CallOutcome(
+                turn_id=turn_id,
+                call_id=call.id,
+                tool=call.name,
+                title=opened.title if opened else call.name,
+                arguments=opened.arguments if opened else parse_arguments(call.arguments),
+                status=status,
+                output=result.output,
+                duration_ms=duration_ms,
+                decided_by=authorisation.decided_by if authorisation else None,
+                reason=authorisation.reason if authorisation else "",
+                rule=authorisation.rule if authorisation else None,
+                mutates=opened.mutates if opened else False,
+            )
+        )
         return ToolMessage(tool_call_id=call.id, name=call.name, content=result.output)

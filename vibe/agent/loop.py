@@ -20,6 +20,7 @@ from pathlib import Path
 
 from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import Pricing, RunLimits, Spend
+from vibe.agent.call_seams import CallSeam
 from vibe.agent.charges import charge, charge_cut_turn
 from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
@@ -97,6 +98,7 @@ class Agent:
         session: SessionWriter | None = None,
         history: list[Message] | None = None,
         observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
+        seams: Sequence[CallSeam] = (),
     ) -> None:
         self._model = model
         self._tools = tools
@@ -106,8 +108,10 @@ class Agent:
         self._settings = settings
         self._facts = facts
         self._session = session
-        # Told of every event as it is emitted (the audit log), whatever frontend consumes the run.
-        # The call-view recorder saves how tool calls were shown, for replaying the session.
+        # Around every tool call, whatever the tool (the audit log; checkpoints and hooks next).
+        self._seams = tuple(seams)
+        # Told of every event as it is emitted, whatever frontend consumes the run. The
+        # call-view recorder saves how tool calls were shown, for replaying the session.
         self._pump = EventPump((*observers, CallViewRecorder(lambda: self._session)))
         self.history: list[Message] = list(history or [])
         # Endpoint-reported prompt tokens per estimated token (see _calibrate).
@@ -119,6 +123,7 @@ class Agent:
             for call in message.tool_calls
         }
         self._specs = tool_specs(tools)
+        self._specs_version: int = tools.version
         self._announced = False
         self._turn_counter = 0
         self._emit: ev.Emit | None = None
@@ -155,6 +160,21 @@ class Agent:
             with contextlib.suppress(OSError):
                 self._session.close()
             self._session = None
+
+    @property
+    def tools(self) -> ToolRegistry:
+        """The conversation's tools; their sources are started and stopped by whoever owns the
+        conversation (`start_tools`, `aclose`)."""
+        return self._tools
+
+    async def start_tools(self) -> None:
+        """Starts the registry's tool sources; their tools join at the next model request."""
+        await self._tools.start()
+
+    async def aclose(self) -> None:
+        """`close`, then stops the tool sources (servers the conversation started)."""
+        self.close()
+        await self._tools.aclose()
 
     @property
     def policy(self) -> Policy:
@@ -209,7 +229,9 @@ class Agent:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
         self._emit = emit
-        dispatcher = ToolDispatcher(self._tools, self._tool_context, self._policy, self._approver, emit)
+        dispatcher = ToolDispatcher(
+            self._tools, self._tool_context, self._policy, self._approver, emit, self._seams
+        )
         if not self._announced:
             self._announced = True
             facts = self._facts
@@ -296,6 +318,7 @@ class Agent:
                 failed = await self._compact("auto", emit, spend) is not None
                 estimate = self._request_tokens()
                 compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
+            self._refresh_specs()
             messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
@@ -437,6 +460,12 @@ class Agent:
         self._token_ratio = calibrated_ratio(self._token_ratio, reported, estimated)
 
     # -- helpers ----------------------------------------------------------------------------
+
+    def _refresh_specs(self) -> None:
+        """Tools that joined or left since the last request are shown from this one on."""
+        if self._tools.version != self._specs_version:
+            self._specs = tool_specs(self._tools)
+            self._specs_version = self._tools.version
 
     def _append(self, message: Message) -> None:
         self.history.append(message)

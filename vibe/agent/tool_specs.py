@@ -29,7 +29,7 @@ def tool_spec(tool: AnyTool) -> ToolSpec:
     return ToolSpec(
         name=tool.name,
         description=tool.description(),
-        parameters=_trim(tool.args_model.model_json_schema()),
+        parameters=_trim(tool.parameters()),
     )
 
 

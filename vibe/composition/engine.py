@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import cast, get_args
 
 from vibe.agent.approvals import Approver
-from vibe.agent.audit import AuditObserver
+from vibe.agent.audit import AuditContext, AuditSeam
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
 from vibe.agent.loop import Agent, AgentSettings, SessionFacts
@@ -239,7 +239,12 @@ def build_agent(
         ),
         session=session,
         history=history,
-        observers=[AuditObserver(AuditLog(home / "audit.jsonl", hide))],
+        seams=[
+            AuditSeam(
+                AuditLog(home / "audit.jsonl", hide),
+                AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
+            )
+        ],
     )
 
 
@@ -333,7 +338,9 @@ class Engine:
     async def new_agent(self, options: RunOptions, approver: Approver, fs: FileSystem | None = None) -> Agent:
         """A fresh or resumed conversation; raises SessionNotFoundError for an unknown id."""
         window = await self.context_window()
-        return build_agent(self.config, self.resolved, options, self.env, self.client, approver, window, fs)
+        agent = build_agent(self.config, self.resolved, options, self.env, self.client, approver, window, fs)
+        await agent.start_tools()
+        return agent
 
     def sessions(self, cwd: Path) -> list[SessionInfo]:
         """This directory's saved sessions, newest first (for /resume pickers and session lists)."""

@@ -100,7 +100,11 @@ async def _headless(
             startup_gc.resume()
         if window is not None:
             agent.use_context_window(await window)
-        return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
+        await agent.start_tools()
+        try:
+            return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
+        finally:
+            await agent.aclose()
     except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
         return _failed_to_start(str(exc), output)
     except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created

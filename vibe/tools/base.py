@@ -1,37 +1,54 @@
 """The tool contract: written once, used by every frontend.
 
-A tool is two-phase so that approvals can show exactly what will happen:
+A tool is an object that carries its own name, argument schema, validation and description, so
+one can be built at run time (an MCP server's tool, a custom agent's restricted set) as well as
+written as a class. It is two-phase so that approvals can show exactly what will happen:
 
-1. `prepare(args, ctx)` validates, reads what it needs and returns either a `ToolResult` (a bad
-   call the model should read about: file not found, text not found, path outside the workspace)
-   or an `Invocation` describing the effect (title, diff for writes, command for shells).
+1. `parse(arguments)` validates the model's arguments; `prepare(args, ctx)` reads what it needs
+   and returns either a `ToolResult` (a bad call the model should read about: file not found,
+   text not found, path outside the workspace) or an `Invocation` describing the effect (title,
+   diff for writes, command for shells).
 2. If policy and the approver allow it, the dispatcher awaits `invocation.execute()`, which
    applies exactly what was described (for writes: exactly the diff shown).
 
-Only real bugs raise. `ToolError` is the shortcut for "this call is bad": the dispatcher turns
-it into an error result.
+Only real bugs raise something else. `ToolError` (and its subclasses, each tool's own refusals)
+is the shortcut for "this call is bad": the dispatcher turns it into an error result.
 """
 
 from __future__ import annotations
 
+import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from vibe.prompts import load_prompt
 from vibe.sandbox.base import Sandbox
+from vibe.tools.errors import ToolArgumentsError, ToolError
 from vibe.tools.fs import FileSystem
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import scrub
 
+__all__ = [
+    "AnyTool",
+    "Invocation",
+    "TodoItem",
+    "Tool",
+    "ToolArgumentsError",
+    "ToolContext",
+    "ToolError",
+    "ToolKind",
+    "ToolRegistry",
+    "ToolResult",
+    "ToolSource",
+]
+
+log = logging.getLogger("vibe.tools")
+
 ToolKind = Literal["read", "edit", "delete", "move", "search", "execute", "think", "fetch", "other"]
-
-
-class ToolError(Exception):
-    """A bad call, reported to the model as a readable error result."""
 
 
 class TodoItem(BaseModel):
@@ -96,39 +113,84 @@ class ToolContext:
     tool_timeout: float | None = None
 
 
-ArgsT = TypeVar("ArgsT", bound=BaseModel)
+ArgsT = TypeVar("ArgsT")
 
 
 class Tool(ABC, Generic[ArgsT]):
-    """Base class of every tool. Subclasses set the class variables and implement `prepare`."""
+    """Base class of every tool. A built-in sets the attributes on its class and declares its
+    arguments as a pydantic model; a tool made at run time sets them on the instance and
+    overrides `parameters` and `parse`."""
 
-    name: ClassVar[str]
-    args_model: ClassVar[type[BaseModel]]
-    kind: ClassVar[ToolKind]
+    name: str
+    kind: ToolKind
     # Read-only tools never need approval and may run concurrently within one model turn.
-    read_only: ClassVar[bool]
+    read_only: bool
+    # The arguments' model, for tools that declare one (`parameters` and `parse` use it).
+    args_model: type[BaseModel]
 
     def description(self) -> str:
         return load_prompt(f"tools/{self.name}.md")
 
+    def parameters(self) -> dict[str, Any]:
+        """The JSON schema of the arguments, as the model is shown it."""
+        return self.args_model.model_json_schema()
+
+    def parse(self, arguments: dict[str, Any]) -> ArgsT:
+        """The model's arguments, checked; raises ToolArgumentsError saying what to fix."""
+        # Local models often send null for an optional argument: treat it as absent.
+        present = {key: value for key, value in arguments.items() if value is not None}
+        try:
+            return self.args_model.model_validate(present)  # pyright: ignore[reportReturnType]
+        except ValidationError as exc:
+            raise ToolArgumentsError(_validation_message(self.name, exc)) from None
+
     @abstractmethod
     async def prepare(self, args: ArgsT, ctx: ToolContext) -> Invocation | ToolResult: ...
+
+
+def _validation_message(tool_name: str, exc: ValidationError) -> str:
+    problems = "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in exc.errors()
+    )
+    return f"Invalid arguments for {tool_name}: {problems}. Fix the arguments and call it again."
 
 
 # Tools differ in their Args type; the registry and dispatcher treat them uniformly.
 AnyTool = Tool[Any]
 
 
+class ToolSource(ABC):
+    """Tools that come and go with something the engine starts and stops (an MCP server): the
+    registry starts each source when the conversation starts and closes it at the end. A source
+    adds its tools to the registry when they are ready, which may be after the first request."""
+
+    @abstractmethod
+    async def start(self, registry: ToolRegistry) -> None: ...
+
+    @abstractmethod
+    async def aclose(self) -> None: ...
+
+
 class ToolRegistry:
-    """Name → tool. Built-ins and (later) MCP bridges register through the same call."""
+    """Name → tool. Built-ins, tools from sources started at run time and (later) MCP bridges
+    register through the same call; `version` changes whenever the set does, so the agent knows
+    to show the model the new list at its next request."""
 
     def __init__(self) -> None:
         self._tools: dict[str, AnyTool] = {}
+        self._sources: list[ToolSource] = []
+        self._started: list[ToolSource] = []
+        self.version = 0
 
     def register(self, tool: AnyTool) -> None:
         if tool.name in self._tools:
             raise ValueError(f"tool {tool.name!r} registered twice")
         self._tools[tool.name] = tool
+        self.version += 1
+
+    def unregister(self, name: str) -> None:
+        if self._tools.pop(name, None) is not None:
+            self.version += 1
 
     def get(self, name: str) -> AnyTool | None:
         return self._tools.get(name)
@@ -137,4 +199,24 @@ class ToolRegistry:
         return list(self._tools)
 
     def __iter__(self) -> Iterator[AnyTool]:
-        return iter(self._tools.values())
+        return iter(list(self._tools.values()))
+
+    def add_source(self, source: ToolSource) -> None:
+        self._sources.append(source)
+
+    async def start(self) -> None:
+        """Starts every source not yet started (each adds its tools when it is ready)."""
+        for source in self._sources:
+            if source not in self._started:
+                self._started.append(source)
+                await source.start(self)
+
+    async def aclose(self) -> None:
+        """Stops the sources in reverse order; one failing to stop is logged and does not keep
+        the others up (closing happens on the way out, where nobody could act on an error)."""
+        while self._started:
+            source = self._started.pop()
+            try:
+                await source.aclose()
+            except Exception:
+                log.exception("a tool source failed to stop")

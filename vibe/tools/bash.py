@@ -8,14 +8,13 @@ import shutil
 import signal
 from collections.abc import Callable
 from dataclasses import replace
-from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
 from vibe.sandbox.base import SandboxReport, SpawnSpec
 from vibe.sandbox.diagnose import sandbox_failure_note
 from vibe.sandbox.process import ProcessOutcome, run_process
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.unicode_text import strip_escape_sequences, unfinished_escape_start
 
 DEFAULT_TIMEOUT_SECONDS = 120
@@ -77,10 +76,10 @@ class _LiveCleaner:
 
 
 class BashTool(Tool[BashArgs]):
-    name: ClassVar[str] = "bash"
-    args_model: ClassVar[type[BaseModel]] = BashArgs
-    kind: ClassVar[ToolKind] = "execute"
-    read_only: ClassVar[bool] = False
+    name = "bash"
+    args_model = BashArgs
+    kind = "execute"
+    read_only = False
 
     def __init__(self, sandbox: SandboxReport | None = None) -> None:
         # The sandbox in force, so the description states exactly what it enforces.

@@ -11,11 +11,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from pathlib import Path
-from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolResult
 from vibe.tools.edit_match import (
     RUNG_DESCRIPTIONS,
     Ambiguous,
@@ -45,10 +44,10 @@ class EditArgs(BaseModel):
 
 
 class EditTool(Tool[EditArgs]):
-    name: ClassVar[str] = "edit"
-    args_model: ClassVar[type[BaseModel]] = EditArgs
-    kind: ClassVar[ToolKind] = "edit"
-    read_only: ClassVar[bool] = False
+    name = "edit"
+    args_model = EditArgs
+    kind = "edit"
+    read_only = False
 
     async def prepare(self, args: EditArgs, ctx: ToolContext) -> Invocation | ToolResult:
         if args.old_string == args.new_string:

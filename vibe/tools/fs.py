@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from vibe.beneath import replace_file
+from vibe.tools.errors import ToolError
 from vibe.tools.text_encoding import UTF8, DecodedText, TextEncoding, decode_text
 
 # Text tools hold a whole file (and a few copies while matching and diffing): past this size a
@@ -18,8 +19,8 @@ from vibe.tools.text_encoding import UTF8, DecodedText, TextEncoding, decode_tex
 MAX_TEXT_BYTES = 10 * 1024 * 1024
 
 
-class BinaryFileError(Exception):
-    pass
+class BinaryFileError(ToolError):
+    """A text tool was pointed at a binary file."""
 
 
 class FileTooLargeError(Exception):

@@ -14,12 +14,11 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
 from vibe.sandbox.base import Sandbox
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.tools.globbing import compile_glob, name_prefilter, split_literal_prefix
 from vibe.tools.ignore import GIT_DIR, walk_files
 from vibe.tools.ripgrep import COMMON_FLAGS, find_ripgrep, split_errors
@@ -55,10 +54,10 @@ class Found:
 
 
 class GlobTool(Tool[GlobArgs]):
-    name: ClassVar[str] = "glob"
-    args_model: ClassVar[type[BaseModel]] = GlobArgs
-    kind: ClassVar[ToolKind] = "search"
-    read_only: ClassVar[bool] = True
+    name = "glob"
+    args_model = GlobArgs
+    kind = "search"
+    read_only = True
 
     def __init__(self, *, use_ripgrep: bool = True) -> None:
         # False forces the Python walk (tests; or to rule ripgrep out when debugging).

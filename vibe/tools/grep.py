@@ -12,11 +12,11 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.tools.ignore import GIT_DIR
 from vibe.tools.output_cap import cap_text
 from vibe.tools.ripgrep import find_ripgrep
@@ -42,10 +42,10 @@ class GrepArgs(BaseModel):
 
 
 class GrepTool(Tool[GrepArgs]):
-    name: ClassVar[str] = "grep"
-    args_model: ClassVar[type[BaseModel]] = GrepArgs
-    kind: ClassVar[ToolKind] = "search"
-    read_only: ClassVar[bool] = True
+    name = "grep"
+    args_model = GrepArgs
+    kind = "search"
+    read_only = True
 
     def __init__(self, *, use_ripgrep: bool = True) -> None:
         # False forces the Python backend (tests; or to rule ripgrep out when debugging).

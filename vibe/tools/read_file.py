@@ -12,11 +12,10 @@ import asyncio
 import difflib
 import itertools
 from pathlib import Path
-from typing import ClassVar
 
 from pydantic import BaseModel, Field
 
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.ignore import walk_files
 from vibe.tools.large_file import MixedEncodingError, WindowLine, read_window
@@ -131,10 +130,10 @@ def not_found_message(path: Path, workspace: Workspace) -> str:
 
 
 class ReadFileTool(Tool[ReadFileArgs]):
-    name: ClassVar[str] = "read_file"
-    args_model: ClassVar[type[BaseModel]] = ReadFileArgs
-    kind: ClassVar[ToolKind] = "read"
-    read_only: ClassVar[bool] = True
+    name = "read_file"
+    args_model = ReadFileArgs
+    kind = "read"
+    read_only = True
 
     async def prepare(self, args: ReadFileArgs, ctx: ToolContext) -> Invocation | ToolResult:
         try:

@@ -6,11 +6,9 @@ carry it to frontends and the session log keeps it.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from pydantic import BaseModel, Field
 
-from vibe.tools.base import Invocation, TodoItem, Tool, ToolContext, ToolKind, ToolResult
+from vibe.tools.base import Invocation, TodoItem, Tool, ToolContext, ToolResult
 
 _STATUS_MARK = {"completed": "[x]", "in_progress": "[>]", "pending": "[ ]"}
 
@@ -29,10 +27,10 @@ def render_plan(items: tuple[TodoItem, ...]) -> str:
 
 
 class TodoTool(Tool[TodoArgs]):
-    name: ClassVar[str] = "todo"
-    args_model: ClassVar[type[BaseModel]] = TodoArgs
-    kind: ClassVar[ToolKind] = "think"
-    read_only: ClassVar[bool] = True
+    name = "todo"
+    args_model = TodoArgs
+    kind = "think"
+    read_only = True
 
     async def prepare(self, args: TodoArgs, ctx: ToolContext) -> Invocation | ToolResult:
         items = tuple(TodoItem(content=item.content.strip(), status=item.status) for item in args.todos)

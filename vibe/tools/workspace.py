@@ -6,9 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from vibe.tools.errors import ToolError
 
-class OutsideWorkspaceError(Exception):
-    pass
+
+class OutsideWorkspaceError(ToolError):
+    """A path the model named falls outside every workspace root."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,12 +12,12 @@ before anything is planned: writing it as "?" or as UTF-8 bytes would corrupt th
 from __future__ import annotations
 
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from vibe.sandbox.repo_metadata import metadata_reason
-from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
+from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolResult
 from vibe.tools.diffs import diff_stats, unified_diff
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.output_cap import cap_text
@@ -132,10 +132,10 @@ def _display_diff(before: str | None, after: str, shown: str) -> str:
 
 
 class WriteFileTool(Tool[WriteFileArgs]):
-    name: ClassVar[str] = "write_file"
-    args_model: ClassVar[type[BaseModel]] = WriteFileArgs
-    kind: ClassVar[ToolKind] = "edit"
-    read_only: ClassVar[bool] = False
+    name = "write_file"
+    args_model = WriteFileArgs
+    kind = "edit"
+    read_only = False
 
     async def prepare(self, args: WriteFileArgs, ctx: ToolContext) -> Invocation | ToolResult:
         try:
