@@ -13,6 +13,7 @@ from vibe.agent.approvals import HeadlessApprover
 from vibe.composition.engine import Engine, RunOptions
 from vibe.composition.model_switch import switch_model
 from vibe.config.settings import ConfigError
+from vibe.protocol.events import ModelChanged
 
 SMALL_MODEL = """
 [models.small]
@@ -46,7 +47,7 @@ async def test_there_and_back_reuses_one_client_per_model(engine: Engine, repo: 
     agent = await engine.new_agent(RunOptions(cwd=repo), HeadlessApprover())
     start_window = agent.settings.context_window
     try:
-        small = await switch_model(engine, agent, "small")
+        small, changed = await switch_model(engine, agent, "small")
         assert (small.name, small.profile.id) == ("small", "small-test")
         assert agent.settings.sampling.model == "small-test"
         assert agent.settings.context_window == 32000
@@ -55,13 +56,15 @@ async def test_there_and_back_reuses_one_client_per_model(engine: Engine, repo: 
             0.3,
         )
         assert agent.facts.model == "small-test"
+        assert isinstance(changed, ModelChanged)
+        assert (changed.model, changed.name, changed.context_window) == ("small-test", "small", 32000)
 
-        back = await switch_model(engine, agent, "devstral-test")
+        back, _ = await switch_model(engine, agent, "devstral-test")
         assert back == engine.resolved
         assert agent.settings.context_window == start_window, "the window start-up found"
         assert engine.client_for(back) is engine.client
 
-        again = await switch_model(engine, agent, "small")
+        again, _ = await switch_model(engine, agent, "small")
         assert engine.client_for(again) is engine.client_for(small), "one client per resolved model"
         assert engine.client_for(again) is not engine.client
     finally:

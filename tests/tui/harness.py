@@ -82,14 +82,14 @@ async def wait_for(pilot: Pilot[int], condition: Callable[[], object], timeout: 
 async def wait_idle(pilot: Pilot[int]) -> None:
     app = pilot.app
     assert isinstance(app, VibeApp)
-    await wait_for(pilot, lambda: app.agent is not None and not app.busy and not app.queue)
+    await wait_for(pilot, lambda: app.conversation is not None and not app.busy and not app.queue)
     await pilot.pause()
 
 
 async def send(pilot: Pilot[int], text: str) -> None:
     app = pilot.app
     assert isinstance(app, VibeApp)
-    await wait_for(pilot, lambda: app.agent is not None)
+    await wait_for(pilot, lambda: app.conversation is not None)
     app.prompt.text = text
     app.prompt.move_cursor(app.prompt.document.end)
     await pilot.press("enter")

@@ -14,7 +14,7 @@ async def run_one_prompt(tui_env: TuiEnv, *, away: bool) -> int:
     rings: list[None] = []
     async with app.run_test(size=SIZE) as pilot:
         app.attention._ring = lambda: rings.append(None)  # pyright: ignore[reportPrivateUsage]
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         if away:
             app.post_message(events.AppBlur())  # the terminal reports it lost focus
             await wait_for(pilot, lambda: app.attention.away)

@@ -22,7 +22,7 @@ def menu_items(app: object) -> list[str]:
 async def test_slash_commands_complete_and_unknown_ones_say_so(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press("/", "m", "o")
         assert menu_items(app) == ["/model", "/mode"]
         await pilot.press("down", "tab")
@@ -37,10 +37,10 @@ async def test_mode_switches_by_command_and_shift_tab(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "/mode plan")
-        await wait_for(pilot, lambda: app.agent is not None and app.agent.policy.mode == "plan")
+        await wait_for(pilot, lambda: app.conversation is not None and app.conversation.mode == "plan")
         assert "mode: plan" in str(app.status_line.render())
         await pilot.press("shift+tab")
-        assert app.agent is not None and app.agent.policy.mode == "ask"
+        assert app.conversation is not None and app.conversation.mode == "ask"
         await send(pilot, "/mode nonsense")
         await wait_for(pilot, lambda: any("unknown mode" in n for n in notices(app)))
 
@@ -72,7 +72,7 @@ async def test_at_mentions_complete_fuzzily_over_files_git_does_not_ignore(tmp_p
         )
         app = env.app()
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.agent is not None)
+            await wait_for(pilot, lambda: app.conversation is not None)
             await pilot.press(*"explain @calc")
             await wait_for(pilot, lambda: menu_items(app))
             assert menu_items(app) == ["@src/calculator.py"]

@@ -28,8 +28,8 @@ async def test_compact_summarises_with_the_users_focus_and_resume_shows_a_note(t
         turn = tui_env.fake.requests[2].messages
         assert str(turn[1]["content"]).startswith("[conversation summary]")
         assert "find add" in str(turn[1]["content"]) and "rename add" in str(turn[1]["content"])
-        assert app.agent is not None
-        session_id = app.agent.session_id
+        assert app.conversation is not None
+        session_id = app.conversation.session_id
 
     resumed = tui_env.app("--resume", session_id)
     async with resumed.run_test(size=SIZE) as pilot:

@@ -37,7 +37,7 @@ async def test_a_prompt_streams_into_a_rendered_markdown_answer(tui_env: TuiEnv)
     tui_env.fake.script(reply(ANSWER, chunk_size=3, reasoning="think first", chunk_delay=0.01))
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_and_enter_now(app, "fix it")
         # Mid-stream: the code block is complete, so it is rendered markdown of its own, while
         # the rest of the answer is still arriving.
@@ -141,7 +141,7 @@ async def test_prompts_typed_while_the_agent_works_are_queued_and_run_in_order(t
     tui_env.fake.script(reply("first " * 300, chunk_size=4, chunk_delay=0.002), reply("second done"))
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_and_enter_now(app, "one")
         await wait_for(pilot, lambda: app.busy and answers(app))
         type_and_enter_now(app, "two")

@@ -52,7 +52,7 @@ async def settle(pilot: Pilot[int]) -> None:
 async def test_enter_runs_the_command_typed_in_full_not_the_first_suggestion(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press(*"/mode")
         assert menu_items(app) == ["/mode", "/model"], "the exact match ranks first"
         await pilot.press("enter")
@@ -65,7 +65,7 @@ async def test_enter_submits_an_ambiguous_prefix_as_typed_unless_the_menu_was_na
 ) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press(*"/mo", "enter")
         await wait_for(pilot, lambda: any("unknown command /mo" in n for n in notices(app)))
         assert picker_title(app) is None
@@ -78,7 +78,7 @@ async def test_enter_submits_an_ambiguous_prefix_as_typed_unless_the_menu_was_na
 async def test_enter_completes_and_runs_an_unambiguous_command_prefix(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press(*"/he", "enter")
         await wait_for(pilot, lambda: any(n.startswith("/help") for n in notices(app)))
         assert app.prompt.text == ""
@@ -90,7 +90,7 @@ async def test_enter_in_the_mention_menu_takes_the_file_and_then_sends(tmp_path:
         env = make_env(tmp_path, fake, {"src/calculator.py": ""})
         app = env.app()
         async with app.run_test(size=SIZE) as pilot:
-            await wait_for(pilot, lambda: app.agent is not None)
+            await wait_for(pilot, lambda: app.conversation is not None)
             await pilot.press(*"explain @calc")
             await wait_for(pilot, lambda: menu_items(app) == ["@src/calculator.py"])
             await pilot.press("enter")
@@ -102,7 +102,7 @@ async def test_enter_in_the_mention_menu_takes_the_file_and_then_sends(tmp_path:
 async def test_a_history_entry_does_not_open_the_menu_so_up_keeps_walking_history(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         app.prompt.prompt_history.extend(["first prompt", "/help"])
         await pilot.press("up")
         assert app.prompt.text == "/help" and not app.menu.display
@@ -116,7 +116,7 @@ async def test_a_history_entry_does_not_open_the_menu_so_up_keeps_walking_histor
 async def test_fast_typing_never_applies_a_menu_computed_for_an_earlier_prefix(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press(*"/mo")
         assert menu_items(app) == ["/model", "/mode"]
         # "de" and Enter land before the menu for "/mo" is recomputed: "/mode" must run, not
@@ -124,15 +124,15 @@ async def test_fast_typing_never_applies_a_menu_computed_for_an_earlier_prefix(t
         type_in_one_burst(app, "d", "e", "enter")
         await wait_for(pilot, lambda: picker_title(app) is not None)
         assert picker_title(app) == "Permission mode"
-        assert app.agent is not None and app.agent.facts.model == "devstral-test"
+        assert app.conversation is not None and app.conversation.facts.model == "devstral-test"
 
 
 async def test_a_whole_command_typed_in_one_burst_runs_as_typed(tui_env: TuiEnv) -> None:
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_in_one_burst(app, *"/mode plan", "enter")
-        await wait_for(pilot, lambda: app.agent is not None and app.agent.policy.mode == "plan")
+        await wait_for(pilot, lambda: app.conversation is not None and app.conversation.mode == "plan")
         await settle(pilot)
         type_in_one_burst(app, *"/cost", "enter")
         await wait_for(pilot, lambda: any(n.startswith("tokens") for n in notices(app)))
@@ -157,7 +157,7 @@ async def test_the_status_line_keeps_state_mode_model_and_branch_at_80_and_110_c
     tui_env.fake.script(reply("word " * 4000, chunk_size=5, chunk_delay=0.005), reply("2"), reply("3"))
     app = tui_env.app()
     async with app.run_test(size=(200, 32)) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_and_enter_now(app, "one")
         await wait_for(pilot, lambda: app.busy and bool(tui_env.fake.requests))
         type_and_enter_now(app, "two")
@@ -180,7 +180,7 @@ async def test_a_notice_does_not_cover_the_prompt(tui_env: TuiEnv) -> None:
 
     app = tui_env.app()
     async with app.run_test(size=SIZE, notifications=True) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press("ctrl+c")  # "Press Ctrl+C again to quit"
         await wait_for(pilot, lambda: bool(app.query(Toast)))
         await pilot.pause()

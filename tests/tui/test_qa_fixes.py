@@ -21,15 +21,15 @@ async def test_resume_with_an_unknown_id_keeps_the_conversation_on_screen(tui_en
     async with app.run_test(size=SIZE) as pilot:
         await send(pilot, "what is the answer?")
         await wait_idle(pilot)
-        assert app.agent is not None
-        session = app.agent.session_id
+        assert app.conversation is not None
+        session = app.conversation.session_id
         await send(pilot, "/resume bogus-id")
         await wait_for(pilot, lambda: any("bogus-id" in n for n in notices(app)))
         assert users(app) == ["what is the answer?"]
         assert answers(app) == ["The answer is 42."]
         await send(pilot, "and now?")
         await wait_idle(pilot)
-        assert app.agent.session_id == session
+        assert app.conversation.session_id == session
         assert users(app) == ["what is the answer?", "and now?"]
         assert answers(app) == ["The answer is 42.", "Still here."]
         assert len([n for n in notices(app) if "bogus-id" in n]) == 1
@@ -117,7 +117,7 @@ async def test_model_there_and_back_keeps_the_context_window(tui_env: TuiEnv) ->
         config.write(SMALL_MODEL)
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         start_window = app.status_line.facts.context_window
         assert start_window == tui_env.fake.context_length  # asked of the endpoint's /models
         await send(pilot, "/model small")
@@ -132,7 +132,7 @@ async def test_model_there_and_back_keeps_the_context_window(tui_env: TuiEnv) ->
         await send(pilot, "/model devstral-test")
         await wait_for(pilot, lambda: app.status_line.facts.model == "devstral-test")
         assert app.status_line.facts.context_window == start_window
-        assert app.agent is not None and app.agent.settings.context_window == start_window
+        assert app.conversation is not None and app.conversation.context_window == start_window
         assert "ctx 0% of 131.1k" in str(app.status_line.render()), "the window is shown again"
         await send(pilot, "/model")
         await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))

@@ -36,7 +36,7 @@ async def test_escape_puts_queued_prompts_back_in_the_input_instead_of_running_t
     tui_env.fake.script(reply("first " * 2000, chunk_size=4, chunk_delay=0.002), reply("second done"))
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_and_enter_now(app, "one")
         await wait_for(pilot, lambda: app.busy and answers(app))
         type_and_enter_now(app, "two")
@@ -100,7 +100,7 @@ async def test_file_names_with_square_brackets_show_as_they_are_in_the_mention_m
     env = make_env(tmp_path, fake_mistral, {"app/[slug]/page.tsx": "x\n"})
     app = env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         app.prompt.insert("look at @page")
         await wait_for(pilot, lambda: app.menu.display and app.menu.option_count == 1)
         await pilot.pause()

@@ -31,8 +31,8 @@ async def test_a_resumed_session_hides_the_loops_notes_and_says_what_was_cut_sho
         await wait_idle(pilot)
         await send(pilot, "go on")
         await wait_idle(pilot)
-        assert first.agent is not None
-        session_id = first.agent.session_id
+        assert first.conversation is not None
+        session_id = first.conversation.session_id
     # The model did read both notes: the session really holds them.
     sent = " ".join(str(m.get("content")) for m in tui_env.fake.requests[-1].messages)
     assert "[cut short: the run was interrupted]" in sent and "[no reply:" in sent
@@ -66,8 +66,8 @@ async def test_a_resumed_session_shows_its_tool_calls_as_cards_with_their_saved_
         await send(pilot, "look")
         await wait_idle(pilot)
         shown_live = cards(first)
-        assert first.agent is not None
-        session_id = first.agent.session_id
+        assert first.conversation is not None
+        session_id = first.conversation.session_id
     assert [status for _tool, _subject, status in shown_live] == ["ok", "error"]
 
     resumed = tui_env.app("--resume", session_id)

@@ -10,7 +10,6 @@ from typing import Any
 from textual.pilot import Pilot
 
 from tui.harness import TuiEnv, wait_for
-from vibe.agent.approvals import ApprovalRequest
 from vibe.protocol import events as ev
 from vibe.tools.base import TodoItem
 from vibe.tui.app import VibeApp
@@ -39,7 +38,7 @@ def scene(*events: ev.AgentEvent, prompt: str | None = None) -> Callable[[Pilot[
     async def run_before(pilot: Pilot[Any]) -> None:
         app = pilot.app
         assert isinstance(app, VibeApp)
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.pause()
         if prompt is not None:
             await app.transcript.user(prompt)
@@ -104,11 +103,10 @@ def test_tool_cards_ok_failed_denied(snap_compare: Any, tui_env: TuiEnv) -> None
 
 
 def test_approval_modal(snap_compare: Any, tui_env: TuiEnv) -> None:
-    request = ApprovalRequest(
+    request = ev.ApprovalRequested(
         call_id="c1",
         tool="edit",
         title="Edit calc.py",
-        arguments={"path": "calc.py"},
         reason="ask mode: this change needs approval",
         diff=DIFF,
         suggested_rule='allow edit "calc.py"',

@@ -79,7 +79,7 @@ async def test_the_prompt_works_before_the_engine_is_loaded(tui_env: TuiEnv) -> 
     app = VibeApp(slow_factory, tui_env.repo.resolve())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert app.focused is app.prompt and app.agent is None
+        assert app.focused is app.prompt and app.conversation is None
         type_and_enter_now(app, "early prompt")
         await pilot.pause()
         assert app.busy and tui_env.fake.requests == []
@@ -95,7 +95,7 @@ async def test_a_long_answer_streams_as_settled_blocks_and_ends_as_one(tui_env: 
     tui_env.fake.script(reply(text, chunk_size=8, chunk_delay=0.002))
     app = tui_env.app()
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: app.agent is not None)
+        await wait_for(pilot, lambda: app.conversation is not None)
         type_and_enter_now(app, "write a lot")
         await wait_for(pilot, lambda: len(app.query(".stream-block")) >= 3)
         assert app.busy, "blocks settle while the answer is still streaming"

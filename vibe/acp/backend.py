@@ -1,19 +1,19 @@
-"""What the editor frontend needs from the engine, as a port the composition root implements.
+"""What the editor frontend needs from the process it runs in, as a port the composition root
+implements: loading the engine per project folder, the key, the folder's trust, and conversations.
 
-`vibe.acp` sits below `vibe.composition` and must not build engines itself; it also must not
-import the engine at start-up, so that `initialize` is answered before the engine has loaded.
-Everything engine-side therefore arrives through this small interface.
+A conversation is the service's (`vibe.service.Conversation`): editor mode submits operations to
+it and forwards the events it answers with, like every frontend. `vibe.acp` sits below
+`vibe.composition` and must not build engines itself; it also must not import the engine at
+start-up, so that `initialize` is answered before the engine has loaded.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from vibe.agent.approvals import Approver
-    from vibe.agent.loop import Agent
+    from vibe.service.conversation import Conversation
     from vibe.tools.fs import FileSystem
 
 
@@ -24,15 +24,6 @@ class EngineUnavailableError(Exception):
         super().__init__(message)
         self.auth = auth
         self.not_found = not_found
-
-
-@dataclass(frozen=True, slots=True)
-class ModelChoice:
-    """A model the user can pick: the alias from config (or raw id) and what it resolves to."""
-
-    name: str
-    model_id: str
-    provider: str
 
 
 class Backend(Protocol):
@@ -49,15 +40,9 @@ class Backend(Protocol):
         """How to provide the key, e.g. "set MISTRAL_API_KEY in the editor's environment"."""
         ...
 
-    def models(self, cwd: Path) -> list[ModelChoice]:
-        """The configured models, the current default first. Only after `check(cwd)`."""
-        ...
-
-    async def open_agent(
-        self, cwd: Path, approver: Approver, fs: FileSystem, resume: str | None = None
-    ) -> Agent:
-        """A new conversation in `cwd`, or the saved session `resume`; EngineUnavailableError
-        (not_found) for an unknown session id."""
+    def conversation(self, cwd: Path, fs: FileSystem) -> Conversation:
+        """A conversation in `cwd` (not yet opened), its files read and written through `fs`.
+        Only after `check(cwd)`."""
         ...
 
     def trust_notice(self, cwd: Path) -> str | None:
@@ -68,10 +53,6 @@ class Backend(Protocol):
     async def trust(self, cwd: Path) -> str:
         """`/trust`: trust the project folder of `cwd` for its current content; a sentence
         saying what was trusted. Sessions opened from now on load its settings."""
-        ...
-
-    async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
-        """Use the model `name` (one of `models(cwd)`) from the agent's next request on."""
         ...
 
     async def aclose(self) -> None: ...

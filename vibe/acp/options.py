@@ -8,6 +8,7 @@ which is how protocol version 1 lets a client pick a model.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from acp.schema import (
     AvailableCommand,
@@ -20,8 +21,10 @@ from acp.schema import (
     UnstructuredCommandInput,
 )
 
-from vibe.acp.backend import ModelChoice
 from vibe.protocol.commands import PERMISSION_MODES, commands_for
+
+if TYPE_CHECKING:
+    from vibe.service.host import ModelChoice
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
 

@@ -1,11 +1,11 @@
-"""The approval port in editor mode: `session/request_permission`, answered by the user.
+"""Approvals in editor mode: an `approval_requested` event becomes `session/request_permission`,
+and the editor's answer goes back to the conversation as an `ApprovalReply`.
 
-The turn waits for the editor's answer. A request goes out only after the tool call it is
-about has been announced to the editor (the session marks it), so the editor never gets a
-question about a call it has not seen. `session/cancel` resolves every pending question as
-cancelled at once rather than leaving the turn waiting for an answer that will never come; an
-editor answering a question with the `cancelled` outcome ends the turn the same way, as that
-outcome means the turn was cancelled.
+Events are forwarded in order, so a question always follows the announcement of the call it is
+about. Each question is asked in a task of its own, so the turn's other updates keep flowing.
+`session/cancel` interrupts the conversation, which answers every open question "no"; the
+questions still out are then withdrawn. An editor answering with the `cancelled` outcome ends
+the turn the same way, as that outcome means the turn was cancelled.
 
 A protected request (a change to repository metadata) is refused without asking: editors may
 answer permission requests on the user's behalf (remembered "always allow" choices, agent
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from acp.schema import (
@@ -27,7 +27,9 @@ from acp.schema import (
     ToolCallUpdate,
 )
 
-from vibe.policy.verdict import ApprovalRequest, Decision, DecisionScope
+from vibe.policy.verdict import DecisionScope
+from vibe.protocol.events import ApprovalRequested
+from vibe.protocol.operations import ApprovalReply
 
 log = logging.getLogger("vibe.acp")
 
@@ -46,7 +48,7 @@ _ANSWERS: dict[str, tuple[bool, DecisionScope]] = {
 }
 
 
-def options_for(request: ApprovalRequest) -> list[PermissionOption]:
+def options_for(request: ApprovalRequested) -> list[PermissionOption]:
     always = f"Always allow: {request.suggested_rule}" if request.suggested_rule else "Always allow"
     return [
         PermissionOption(option_id=ALLOW_ONCE, name="Allow once", kind="allow_once"),
@@ -56,7 +58,7 @@ def options_for(request: ApprovalRequest) -> list[PermissionOption]:
     ]
 
 
-CANCELLED = Decision(approved=False, reason="the user cancelled the turn")
+CANCELLED = "the user cancelled the turn"
 PROTECTED_REFUSAL = (
     "{reason}; editor mode refuses such changes because an editor may answer for the user. "
     "Ask the user to make this change themselves"
@@ -69,80 +71,69 @@ class PermissionClient(Protocol):
     ) -> RequestPermissionResponse: ...
 
 
-def decision_for(response: RequestPermissionResponse) -> Decision:
+def reply_for(call_id: str, response: RequestPermissionResponse) -> ApprovalReply:
     outcome = response.outcome
     if not isinstance(outcome, AllowedOutcome):
-        return CANCELLED
+        return ApprovalReply(call_id=call_id, approved=False, reason=CANCELLED)
     answer = _ANSWERS.get(outcome.option_id)
     if answer is None:
-        return Decision(
-            approved=False, reason=f"the editor answered with an unknown option {outcome.option_id!r}"
-        )
+        reason = f"the editor answered with an unknown option {outcome.option_id!r}"
+        return ApprovalReply(call_id=call_id, approved=False, reason=reason)
     approved, scope = answer
-    return Decision(approved=approved, scope=scope, reason="" if approved else "rejected by the user")
+    reason = None if approved else "rejected by the user"
+    return ApprovalReply(call_id=call_id, approved=approved, scope=scope, reason=reason)
 
 
-class EditorApprover:
-    def __init__(self, client: PermissionClient) -> None:
+class PermissionAsker:
+    """Asks the editor the questions of one session and hands the answers back."""
+
+    def __init__(
+        self,
+        client: PermissionClient,
+        session_id: str,
+        describe: Callable[[ApprovalRequested], ToolCallUpdate],
+        answer: Callable[[ApprovalReply], Awaitable[None]],
+        on_cancelled: Callable[[], None],
+    ) -> None:
         self._client = client
-        self.session_id = ""
-        # Builds the tool call shown with a request (set by the session, which knows the calls).
-        self.describe: Callable[[ApprovalRequest], ToolCallUpdate] | None = None
-        # Ends the turn (set by the session): called when the editor answers "cancelled".
-        self.on_cancelled: Callable[[], None] | None = None
-        self._announced: dict[str, asyncio.Event] = {}
-        self._pending: dict[str, asyncio.Future[Decision]] = {}
-        # Calls refused without asking, whose announcement may still be on its way.
-        self._refused: set[str] = set()
+        self._session_id = session_id
+        self._describe = describe
+        self._answer = answer
+        self._on_cancelled = on_cancelled
+        self._asking: dict[str, asyncio.Task[None]] = {}
 
-    def announced(self, call_id: str) -> None:
-        """The editor has been told about this call; a question about it may go out."""
-        if call_id in self._refused:
-            self._refused.discard(call_id)
-            return
-        self._event(call_id).set()
+    def asked(self, request: ApprovalRequested) -> None:
+        task = asyncio.create_task(self._ask(request))
+        self._asking[request.call_id] = task
+        task.add_done_callback(lambda _: self._asking.pop(request.call_id, None))
 
-    def cancel_pending(self) -> None:
-        for waiter in self._pending.values():
-            if not waiter.done():
-                waiter.set_result(CANCELLED)
+    def resolved(self, call_id: str) -> None:
+        """The question has its answer (or the run was interrupted): withdraw it if still out."""
+        task = self._asking.get(call_id)
+        if task is not None and not task.done():
+            task.cancel()
 
-    async def decide(self, request: ApprovalRequest) -> Decision:
+    def withdraw_all(self) -> None:
+        for task in list(self._asking.values()):
+            task.cancel()
+
+    async def _ask(self, request: ApprovalRequested) -> None:
         if request.protected:
-            if self._announced.pop(request.call_id, None) is None:
-                self._refused.add(request.call_id)
-            return Decision(approved=False, reason=PROTECTED_REFUSAL.format(reason=request.reason))
-        await self._event(request.call_id).wait()
-        waiter: asyncio.Future[Decision] = asyncio.get_running_loop().create_future()
-        self._pending[request.call_id] = waiter
-        asking = asyncio.create_task(self._ask(request, waiter))
+            reason = PROTECTED_REFUSAL.format(reason=request.reason)
+            await self._answer(ApprovalReply(call_id=request.call_id, approved=False, reason=reason))
+            return
         try:
-            return await waiter
-        finally:
-            asking.cancel()
-            self._pending.pop(request.call_id, None)
-            self._announced.pop(request.call_id, None)
-
-    async def _ask(self, request: ApprovalRequest, waiter: asyncio.Future[Decision]) -> None:
-        tool_call = (
-            self.describe(request)
-            if self.describe is not None
-            else ToolCallUpdate(tool_call_id=request.call_id, title=request.title)
-        )
-        try:
-            response = await self._client.request_permission(self.session_id, tool_call, options_for(request))
-            decision = decision_for(response)
-            if not isinstance(response.outcome, AllowedOutcome) and self.on_cancelled is not None:
-                self.on_cancelled()
+            response = await self._client.request_permission(
+                self._session_id, self._describe(request), options_for(request)
+            )
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the editor failed or went away: nothing was approved
             log.warning("permission request for %s failed: %s", request.call_id, exc)
-            decision = Decision(
-                approved=False, reason=f"the editor did not answer the permission request ({exc})"
-            )
-        if not waiter.done():
-            waiter.set_result(decision)
-
-    def _event(self, call_id: str) -> asyncio.Event:
-        return self._announced.setdefault(call_id, asyncio.Event())
+            reason = f"the editor did not answer the permission request ({exc})"
+            await self._answer(ApprovalReply(call_id=request.call_id, approved=False, reason=reason))
+            return
+        reply = reply_for(request.call_id, response)
+        await self._answer(reply)
+        if not isinstance(response.outcome, AllowedOutcome):
+            self._on_cancelled()

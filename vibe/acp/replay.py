@@ -16,7 +16,6 @@ from acp.helpers import update_agent_message_text, update_user_message_text
 
 from vibe.acp.editor_fs import FileActivity
 from vibe.acp.translate import EventTranslator, Update
-from vibe.agent.replay import replay_saved
 from vibe.protocol import events as ev
 
 if TYPE_CHECKING:
@@ -31,7 +30,7 @@ async def replay_session(session: EditorSession) -> list[Update]:
     # A translator of its own, set up like the session's live one: replaying leaves it untouched.
     translator = EventTranslator(cwd=session.cwd, activity=FileActivity(), paths=session.paths)
     updates: list[Update] = []
-    for event in await replay_saved(session.agent):
+    for event in await session.conversation.replay():
         match event:
             case ev.UserPrompt(text=text):
                 updates.append(update_user_message_text(text))

@@ -43,12 +43,12 @@ from vibe import __version__
 from vibe.acp import options
 from vibe.acp.backend import Backend, EngineUnavailableError
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity, RecordingFileSystem
-from vibe.acp.permissions import EditorApprover
 from vibe.acp.prompt_text import PromptBlock, prompt_text
 from vibe.protocol.commands import SlashCommand, find_command, mode_named
 
 if TYPE_CHECKING:
     from vibe.acp.session import EditorSession
+    from vibe.service.host import ServiceError
 
 log = logging.getLogger("vibe.acp")
 
@@ -58,7 +58,7 @@ NOT_FOUND = -32002
 INTERNAL_ERROR = -32603
 
 
-def _error(exc: EngineUnavailableError) -> RequestError:
+def _error(exc: EngineUnavailableError | ServiceError) -> RequestError:
     if exc.auth:
         return RequestError(AUTH_REQUIRED, str(exc))
     return RequestError(NOT_FOUND if exc.not_found else INTERNAL_ERROR, str(exc))
@@ -81,7 +81,6 @@ class VibeAgent:
         self._client: Client | None = None
         self._capabilities = ClientCapabilities()
         self._sessions: dict[str, EditorSession] = {}
-        self._model_names: dict[str, str] = {}
         self._background: set[asyncio.Task[None]] = set()
 
     def on_connect(self, conn: Client) -> None:
@@ -161,7 +160,7 @@ class VibeAgent:
             await previous.idle()
         session = await self._open(cwd, resume=session_id)
         if previous is not None:
-            previous.close()
+            await previous.aclose()
         for update in await replay_session(session):
             await session.send(update)
         self._after_response(self._announce(session, mcp_servers or []))
@@ -169,7 +168,7 @@ class VibeAgent:
 
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
         session = self._session(session_id)
-        self._set_mode(session, mode_id)
+        await self._set_mode(session, mode_id)
         await self._settings_changed(session, tell_mode=False)
         return SetSessionModeResponse()
 
@@ -178,7 +177,7 @@ class VibeAgent:
     ) -> SetSessionConfigOptionResponse:
         session = self._session(session_id)
         if config_id == options.MODE_OPTION and isinstance(value, str):
-            self._set_mode(session, value)
+            await self._set_mode(session, value)
             await self._settings_changed(session, tell_options=False)
         elif config_id == options.MODEL_OPTION and isinstance(value, str):
             await self._set_model(session, value)
@@ -230,18 +229,18 @@ class VibeAgent:
             recording = RecordingFileSystem(LocalFileSystem(), activity)
         else:
             recording = RecordingFileSystem(editor_fs, activity)
-        approver = EditorApprover(client)
+        from vibe.service.host import ServiceError  # with the engine, not at start-up
+
         try:
             await self._backend.check(folder)
-            agent = await self._backend.open_agent(folder, approver, recording, resume)
-            models = self._backend.models(folder)
-        except EngineUnavailableError as exc:
+            conversation = self._backend.conversation(folder, recording)
+            await conversation.open(resume)
+        except (EngineUnavailableError, ServiceError) as exc:
             raise _error(exc) from None
         from vibe.acp.session import EditorSession  # with the agent's event types: not at start-up
 
-        session = EditorSession(agent, client, approver, editor_fs, activity, editor_cwd=folder)
+        session = EditorSession(conversation, client, editor_fs, activity, editor_cwd=folder)
         self._sessions[session.id] = session
-        self._model_names[session.id] = models[0].name if models else agent.facts.model
         log.info("ACP session %s in %s (resumed: %s)", session.id, folder, resume is not None)
         return session
 
@@ -254,44 +253,48 @@ class VibeAgent:
         return session
 
     def _modes(self, session: EditorSession) -> Any:
-        return options.mode_state(session.agent.policy.mode)
+        return options.mode_state(session.conversation.mode)
 
     def _config(self, session: EditorSession) -> list[options.ConfigOption]:
-        models = self._backend.models(session.cwd)
-        return options.config_options(session.agent.policy.mode, models, self._model_names[session.id])
+        conversation = session.conversation
+        return options.config_options(conversation.mode, conversation.models(), conversation.model_name)
 
-    def _set_mode(self, session: EditorSession, mode_id: str) -> None:
+    async def _set_mode(self, session: EditorSession, mode_id: str) -> None:
         mode = mode_named(mode_id)
         if mode is None:
             raise RequestError.invalid_params(
                 {"details": f"unknown mode {mode_id!r}; one of {', '.join(options.MODES)}"}
             )
-        session.agent.set_mode(mode)
+        from vibe.protocol.operations import SetMode
+
+        await session.perform(SetMode(mode=mode))
 
     async def _set_model(self, session: EditorSession, name: str) -> None:
-        if name not in {choice.name for choice in self._backend.models(session.cwd)}:
+        if name not in {choice.name for choice in session.conversation.models()}:
             raise RequestError.invalid_params(
                 {"details": f"unknown model {name!r}; add it to config.toml first"}
             )
+        from vibe.protocol.operations import SetModel
+        from vibe.service.host import ServiceError
+
         try:
-            await self._backend.switch_model(session.agent, session.cwd, name)
-        except EngineUnavailableError as exc:
+            await session.perform(SetModel(name=name))
+        except ServiceError as exc:
             raise _error(exc) from None
-        self._model_names[session.id] = name
 
     async def _slash_command(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
         """The answer to /mode, /model or /trust, handled here without a model request."""
         if command.operation == "set_mode":
             if not argument:
                 modes = ", ".join(options.MODES)
-                return f"Permission mode: {session.agent.policy.mode}. Choose one of: {modes}."
-            self._set_mode(session, argument)
+                return f"Permission mode: {session.conversation.mode}. Choose one of: {modes}."
+            await self._set_mode(session, argument)
             await self._settings_changed(session)
             return f"Permission mode is now {argument}."
         if command.operation == "set_model":
             if not argument:
-                names = ", ".join(choice.name for choice in self._backend.models(session.cwd))
-                return f"Model: {self._model_names[session.id]}. Configured: {names}."
+                names = ", ".join(choice.name for choice in session.conversation.models())
+                return f"Model: {session.conversation.model_name}. Configured: {names}."
             await self._set_model(session, argument)
             await self._settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
@@ -308,10 +311,10 @@ class VibeAgent:
         except EngineUnavailableError as exc:
             raise _error(exc) from None
         await session.idle()
-        model = self._model_names[session.id]
+        model = session.conversation.model_name
         reopened = await self._open(str(session.paths.editor_root), resume=session.id)
-        session.close()
-        if model != self._model_names[reopened.id]:
+        await session.aclose()
+        if model != reopened.conversation.model_name:
             with contextlib.suppress(RequestError):  # a model the trusted settings no longer offer
                 await self._set_model(reopened, model)
         await self._settings_changed(reopened)
@@ -325,7 +328,7 @@ class VibeAgent:
         if tell_mode:
             await session.send(
                 CurrentModeUpdate(
-                    session_update="current_mode_update", current_mode_id=session.agent.policy.mode
+                    session_update="current_mode_update", current_mode_id=session.conversation.mode
                 )
             )
         if tell_options:

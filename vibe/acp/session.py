@@ -1,6 +1,7 @@
-"""One editor session: an agent, its approver and file system, and the turn that is running.
+"""One editor session: a conversation of the service, its file system, and the turn that is running.
 
-A prompt runs the agent and forwards its events, in order, as `session/update`s; the turn's
+A prompt is submitted to the conversation and its events are forwarded, in order, as
+`session/update`s (approval questions as `session/request_permission`); the turn's
 stop reason comes from the run's `result` event. Turns of a session run one at a time: a prompt
 that arrives while a turn runs waits for it to end. Editors rely on that: after `session/cancel`
 they send the next prompt at once, before the cancelled turn has answered. `session/cancel`
@@ -20,12 +21,13 @@ from acp.helpers import update_agent_message_text
 from acp.schema import StopReason
 
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity
-from vibe.acp.permissions import EditorApprover
+from vibe.acp.permissions import PermissionAsker, PermissionClient
 from vibe.acp.translate import EventTranslator, Update
+from vibe.protocol import operations as op
 
 if TYPE_CHECKING:
-    from vibe.agent.loop import Agent
     from vibe.protocol.events import AgentEvent
+    from vibe.service.conversation import Conversation
 
 log = logging.getLogger("vibe.acp")
 
@@ -57,35 +59,34 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 
 
-class UpdateClient(Protocol):
+class UpdateClient(PermissionClient, Protocol):
     async def session_update(self, session_id: str, update: Update) -> None: ...
 
 
 class EditorSession:
     def __init__(
         self,
-        agent: Agent,
+        conversation: Conversation,
         client: UpdateClient,
-        approver: EditorApprover,
         fs: EditorFileSystem | None,
         activity: FileActivity,
         editor_cwd: Path,
     ) -> None:
-        self.agent = agent
-        self.id = agent.session_id
-        self.cwd = Path(agent.facts.cwd)
+        self.conversation = conversation
+        self.id = conversation.session_id
+        self.cwd = Path(conversation.facts.cwd)
         self.paths = EditorPaths(real_root=self.cwd, editor_root=editor_cwd)
         self._client = client
-        self.approver = approver
         self.translator = EventTranslator(
             cwd=self.cwd,
             activity=activity,
             paths=self.paths,
-            context_window=lambda: agent.settings.context_window,
+            context_window=lambda: conversation.context_window,
+            spent=lambda: conversation.totals.cost_usd,
         )
-        approver.session_id = self.id
-        approver.describe = self.translator.permission_call
-        approver.on_cancelled = self._end_turn
+        self.questions = PermissionAsker(
+            client, self.id, self.translator.permission_call, self._answer, self._end_turn
+        )
         if fs is not None:
             fs.session_id = self.id
         self._turn = asyncio.Lock()
@@ -96,11 +97,19 @@ class EditorSession:
 
     async def prompt(self, text: str) -> StopReason:
         self._check_fits(text)
-        return await self._turn_of(lambda: self.agent.run(text))
+        return await self._turn_of(lambda: self.conversation.submit(op.Prompt(text=text)))
 
     async def compact(self, instructions: str | None) -> StopReason:
         """/compact: a turn that summarises the conversation instead of asking the model."""
-        return await self._turn_of(lambda: self.agent.compact(instructions))
+        return await self._turn_of(lambda: self.conversation.submit(op.Compact(instructions=instructions)))
+
+    async def perform(self, operation: op.Operation) -> list[AgentEvent]:
+        """An operation that is not a turn (a mode or model switch): the events it answers with.
+        Raises ServiceError when it cannot be carried out."""
+        return [event async for event in self.conversation.submit(operation)]
+
+    async def _answer(self, reply: op.ApprovalReply) -> None:
+        await self.perform(reply)
 
     async def _turn_of(self, events: Callable[[], AsyncIterator[AgentEvent]]) -> StopReason:
         cancels = self._cancels
@@ -116,30 +125,22 @@ class EditorSession:
         self._end_turn()
 
     def _end_turn(self) -> None:
-        self.approver.cancel_pending()
-        self.agent.cancel()
+        self.conversation.interrupt()
+        self.questions.withdraw_all()
 
     async def idle(self) -> None:
         """Until no turn runs (nor waits to)."""
         async with self._turn:
             pass
 
-    def close(self) -> None:
-        self.agent.close()
+    async def aclose(self) -> None:
+        self.questions.withdraw_all()
+        await self.conversation.aclose()
 
     def _check_fits(self, text: str) -> None:
-        """A prompt larger than the model's whole context window can never be answered; once in
-        the conversation it would make every later prompt of the session fail too."""
-        from vibe.agent.budget import estimate_tokens
-
-        window = self.agent.settings.context_window
-        tokens = estimate_tokens(len(text))
-        if window is not None and tokens >= window:
-            raise RequestError(
-                INVALID_PARAMS,
-                f"the prompt (about {tokens:,} tokens) is larger than the model's context window "
-                f"({window:,} tokens); attach less text",
-            )
+        problem = self.conversation.does_not_fit(text)
+        if problem is not None:
+            raise RequestError(INVALID_PARAMS, problem)
 
     async def _run(self, events: AsyncIterator[AgentEvent]) -> StopReason:
         from vibe.protocol import events as ev
@@ -149,7 +150,9 @@ class EditorSession:
             for update in self.translator.translate(event):
                 await self.send(update)
             if isinstance(event, ev.ApprovalRequested):
-                self.approver.announced(event.call_id)
+                self.questions.asked(event)  # after the call it is about was announced above
+            elif isinstance(event, ev.ApprovalResolved):
+                self.questions.resolved(event.call_id)
             elif isinstance(event, ev.Result):
                 result = event
         if result is None:  # pragma: no cover - Agent.run always ends with a result

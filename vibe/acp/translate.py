@@ -48,7 +48,6 @@ from acp.schema import (
 
 from vibe.acp.editor_fs import EditorPaths, FileActivity
 from vibe.acp.patch import apply_unified_diff
-from vibe.policy.verdict import ApprovalRequest
 from vibe.protocol import events as ev
 
 # Every session/update this frontend sends.
@@ -142,7 +141,8 @@ class EventTranslator:
     paths: EditorPaths | None = None
     # The model's context window now (it changes with the model), for the usage the editor shows.
     context_window: Callable[[], int | None] = lambda: None
-    spent: float = 0.0  # USD, by the runs of this session that have ended
+    # USD the session has cost so far, the running run included (the conversation's totals).
+    spent: Callable[[], float] = lambda: 0.0
     text: _Stream = field(default_factory=_Stream)
     reasoning: _Stream = field(default_factory=_Stream)
     calls: dict[str, _Call] = field(default_factory=dict[str, _Call])
@@ -186,14 +186,13 @@ class EventTranslator:
                 return [
                     update_agent_message_text(f"\n\n> ⚠ could not compact the conversation: {reason}\n\n")
                 ]
-            case ev.Result(cost_usd=cost):
-                self.spent += cost
+            case ev.Result():
                 return self.close_open_calls()
             case _:
                 pass
         return []
 
-    def permission_call(self, request: ApprovalRequest) -> ToolCallUpdate:
+    def permission_call(self, request: ev.ApprovalRequested) -> ToolCallUpdate:
         """The tool call a permission request carries: what will change, as the editor shows it."""
         call = self.calls.get(request.call_id)
         content: list[ToolContent] = []
@@ -208,7 +207,7 @@ class EventTranslator:
             status="pending",
             content=content or None,
             locations=self._locations(call),
-            raw_input=request.arguments,
+            raw_input=call.arguments if call else None,
         )
 
     def _usage(self, event: ev.UsageUpdated) -> list[Update]:
@@ -217,7 +216,7 @@ class EventTranslator:
         window = self.context_window()
         if window is None:
             return []
-        spent = self.spent + event.cost_usd  # the event counts the running run's cost
+        spent = self.spent()
         return [
             UsageUpdate(
                 session_update="usage_update",

@@ -222,6 +222,7 @@ class ToolDispatcher:
                 diff=invocation.diff,
                 command=invocation.command,
                 suggested_rule=verdict.suggested_rule,
+                protected=verdict.protected,
             )
         )
         decision = await self._approver.decide(request)

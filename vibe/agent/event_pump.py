@@ -47,13 +47,12 @@ class EventPump:
             await asyncio.gather(task, return_exceptions=True)
             self._task = None
 
-    def announce(self, event: ev.AgentEvent) -> None:
-        """Tells the observers of something that happened between runs (a mode or model switch).
-
-        Numbered like any event, so `seq` still orders everything the agent said; not queued,
-        because no run is being consumed: the frontend that asked for the change knows of it.
-        """
-        self._numbered(event)
+    def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """Tells the observers of something that happened between runs (a mode or model switch)
+        and returns it numbered, like any event, so `seq` still orders everything the agent
+        said; not queued, because no run is being consumed: whoever asked for the change hands
+        it on (the conversation service answers the operation with it)."""
+        return self._numbered(event)
 
     def cancel(self) -> None:
         """Ends the running work; its last event will be a result saying it was cancelled."""

@@ -181,12 +181,13 @@ class Agent:
         """The live policy (its mode is switched through `set_mode`)."""
         return self._policy
 
-    def set_mode(self, mode: PermissionMode) -> None:
-        """Switch the permission mode; the session remembers it, so loading it restores it."""
+    def set_mode(self, mode: PermissionMode) -> ev.AgentEvent:
+        """Switch the permission mode; the session remembers it, so loading it restores it.
+        Returns the `mode_changed` event saying so."""
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
         self._save(lambda writer: writer.append_record("mode", {"mode": mode}))
-        self._pump.announce(ev.ModeChanged(permission_mode=mode))
+        return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
@@ -195,14 +196,15 @@ class Agent:
 
     def switch_model(
         self, model: ChatModel, settings: AgentSettings, model_name: str, *, chosen_as: str | None = None
-    ) -> None:
+    ) -> ev.AgentEvent:
         """Use another model from the next request on (TUI /model, ACP model selection).
-        `model_name` is the id sent to the endpoint; `chosen_as` the alias the user picked it by."""
+        `model_name` is the id sent to the endpoint; `chosen_as` the alias the user picked it by.
+        Returns the `model_changed` event saying so."""
         self._model = model
         self._settings = settings
         self._specs = tool_specs(self._tools)
         self._facts = replace(self._facts, model=model_name)
-        self._pump.announce(
+        return self._pump.announce(
             ev.ModelChanged(
                 model=model_name, name=chosen_as or model_name, context_window=settings.context_window
             )

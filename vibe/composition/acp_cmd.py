@@ -22,11 +22,9 @@ from vibe import startup_gc
 from vibe.config.paths import cache_dir, logs_dir, vibe_home
 
 if TYPE_CHECKING:
-    from vibe.acp.backend import ModelChoice
-    from vibe.agent.approvals import Approver
-    from vibe.agent.loop import Agent
     from vibe.composition.engine import Engine
     from vibe.config.loader import LoadedConfig, ResolvedModel
+    from vibe.service.conversation import Conversation
     from vibe.tools.fs import FileSystem
 
 log = logging.getLogger("vibe.acp")
@@ -111,39 +109,14 @@ class EngineBackend:
             "self-hosted endpoints (VIBE_BASE_URL) need no key"
         )
 
-    def models(self, cwd: Path) -> list[ModelChoice]:
-        from vibe.acp.backend import ModelChoice
+    def conversation(self, cwd: Path, fs: FileSystem) -> Conversation:
+        from vibe.composition.conversation_host import EngineHost
+        from vibe.composition.engine import RunOptions
+        from vibe.service.conversation import Conversation
 
         engine = self._engine_task(_folder(cwd)).result()
-        current = engine.resolved
-        choices = [ModelChoice(current.name, current.profile.id, current.provider)]
-        for name, profile in engine.settings.models.items():
-            if name != current.name:
-                choices.append(ModelChoice(name, profile.id, profile.provider))
-        return choices
-
-    async def open_agent(
-        self, cwd: Path, approver: Approver, fs: FileSystem, resume: str | None = None
-    ) -> Agent:
-        from vibe.acp.backend import EngineUnavailableError
-        from vibe.composition.engine import RunOptions, SessionInUseError
-        from vibe.session.store import SessionNotFoundError
-
-        engine = await self._engine(_folder(cwd))
-        try:
-            options = RunOptions(
-                cwd=_folder(cwd), resume=resume, restore_mode=True, fork_if_busy=False, frontend="editor"
-            )
-            return await engine.new_agent(options, approver, fs=fs)
-        except SessionInUseError as exc:
-            raise EngineUnavailableError(str(exc)) from None
-        except SessionNotFoundError as exc:
-            raise EngineUnavailableError(str(exc), not_found=True) from None
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            raise EngineUnavailableError(
-                f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME"
-            ) from None
+        options = RunOptions(cwd=_folder(cwd), restore_mode=True, fork_if_busy=False, frontend="editor")
+        return Conversation(EngineHost(lambda: engine, options, fs=fs))
 
     def trust_notice(self, cwd: Path) -> str | None:
         engine = self._engine_task(_folder(cwd)).result()
@@ -160,19 +133,6 @@ class EngineBackend:
         self._engines.pop(folder, None)
         self._retired.append(engine)
         return message
-
-    async def switch_model(self, agent: Agent, cwd: Path, name: str) -> None:
-        from vibe.acp.backend import EngineUnavailableError
-        from vibe.composition.model_switch import switch_model
-        from vibe.config.settings import ConfigError
-
-        # The session's own folder's engine: its settings say what `name` means there.
-        engine = await self._engine(_folder(cwd))
-        try:
-            resolved = await switch_model(engine, agent, name)
-        except ConfigError as exc:
-            raise EngineUnavailableError(str(exc), auth=_missing_key(str(exc))) from None
-        log.info("switched to model %s (%s)", resolved.name, resolved.profile.id)
 
     async def aclose(self) -> None:
         for task in self._engines.values():

@@ -22,6 +22,7 @@ from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
 from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
+from vibe.service.conversation import Conversation
 from vibe.session.store import SessionNotFoundError
 from vibe.unicode_text import for_terminal
 
@@ -101,10 +102,11 @@ async def _headless(
         if window is not None:
             agent.use_context_window(await window)
         await agent.start_tools()
+        conversation = Conversation.around(agent)
         try:
-            return await run_headless(agent, prompt, output, sys.stdout, sys.stderr)
+            return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr)
         finally:
-            await agent.aclose()
+            await conversation.aclose()
     except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
         return _failed_to_start(str(exc), output)
     except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created

@@ -16,16 +16,18 @@ from vibe.agent.loop import Agent
 from vibe.composition.engine import Engine
 from vibe.config.loader import ResolvedModel, resolve_model
 from vibe.model.types import Sampling
+from vibe.protocol.events import AgentEvent
 
 __all__ = ["switch_model"]
 
 
 async def switch_model(
     engine: Engine, agent: Agent, name: str, base_url_flag: str | None = None
-) -> ResolvedModel:
+) -> tuple[ResolvedModel, AgentEvent]:
     """Point `agent` at the model `name` from its next request on; returns what `name` resolved
-    to. `base_url_flag` is the --base-url the engine was started with (it applies to a raw id).
-    Raises ConfigError, in one sentence, for a model that cannot be used."""
+    to and the agent's `model_changed` event. `base_url_flag` is the --base-url the engine was
+    started with (it applies to a raw id). Raises ConfigError, in one sentence, for a model
+    that cannot be used."""
     settings = engine.settings.model_copy(update={"model": name})
     resolved = resolve_model(settings, engine.env, base_url_flag)
     profile = resolved.profile
@@ -44,5 +46,5 @@ async def switch_model(
         pricing=Pricing(profile.input_price, profile.output_price),
         context_window=window,
     )
-    agent.switch_model(client, agent_settings, profile.id, chosen_as=name)
-    return resolved
+    changed = agent.switch_model(client, agent_settings, profile.id, chosen_as=name)
+    return resolved, changed

@@ -7,24 +7,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 from collections.abc import Mapping
-from dataclasses import replace
 from pathlib import Path
 
-from vibe.agent.approvals import Approver
-from vibe.agent.loop import Agent
+from vibe.composition.conversation_host import EngineHost
 from vibe.composition.engine import Engine, RunOptions
 from vibe.composition.flags import settings_flags
-from vibe.composition.model_switch import switch_model
 from vibe.config.settings import ConfigError
-from vibe.sandbox.base import NoSandbox, Sandbox, SandboxUnavailableError
-from vibe.session.store import SessionInfo, SessionNotFoundError
+from vibe.service.conversation import Conversation
 from vibe.tui.backend import BackendError, StartupError, TrustQuestion
 
 HOW_TO_TRUST = "Run `vibe trust` (or restart vibe and answer the prompt) to trust this folder."
 
 
 class EngineBackend:
-    """The TUI's view of the engine: agents for this directory, sessions, model switching."""
+    """The TUI's view of the engine: the folder's trust, its settings, and conversations."""
 
     def __init__(
         self,
@@ -39,9 +35,6 @@ class EngineBackend:
         self._options = options
         self._env = env
         self._base_url_flag = base_url_flag
-        self._first_open = True
-        # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
-        self._model_choice: str | None = None
 
     @property
     def cwd(self) -> Path:
@@ -76,50 +69,14 @@ class EngineBackend:
         return self._engine.resolved.base_url
 
     @property
-    def model_name(self) -> str:
-        return self._model_choice or self._engine.resolved.name
-
-    @property
     def notify_when_away(self) -> bool:
         return self._engine.settings.tui.notify
 
-    def model_names(self) -> list[str]:
-        # The start-up model first: it may be a raw id (VIBE_MODEL, --model) rather than an alias.
-        start = self._engine.resolved.name
-        return [start, *(name for name in self._engine.settings.models if name != start)]
-
-    async def open_agent(
-        self, approver: Approver, *, resume: str | None = None, fresh: bool = False
-    ) -> Agent:
-        options = self._options
-        if not self._first_open or fresh or resume:
-            options = replace(options, continue_session=False, resume=resume)
-        self._first_open = False
-        try:
-            agent = await self._engine.new_agent(options, approver)
-        except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
-            raise BackendError(str(exc)) from exc
-        except OSError as exc:
-            where = f" {exc.filename}" if exc.filename else ""
-            raise BackendError(f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME") from exc
-        if self._model_choice is not None:  # /model sticks across /new and /resume
-            await self.switch_model(agent, self._model_choice)
-        return agent
-
-    def sessions(self) -> list[SessionInfo]:
-        return self._engine.sessions(self.cwd)
-
-    async def switch_model(self, agent: Agent, name: str) -> str:
-        try:
-            resolved = await switch_model(self._engine, agent, name, self._base_url_flag)
-        except ConfigError as exc:
-            raise BackendError(str(exc)) from exc
-        self._model_choice = name
-        return resolved.profile.id
-
-    def shell_sandbox(self, agent: Agent | None) -> Sandbox:
-        # The user's own `!command` runs under the same confinement as the agent's commands.
-        return agent.tool_context.sandbox if agent is not None else NoSandbox()
+    def conversation(self) -> Conversation:
+        # The engine is read at each use: trusting the folder replaces it with one that has the
+        # settings trust lets in.
+        host = EngineHost(lambda: self._engine, self._options, base_url_flag=self._base_url_flag)
+        return Conversation(host)
 
     async def aclose(self) -> None:
         await self._engine.aclose()

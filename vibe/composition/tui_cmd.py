@@ -35,8 +35,8 @@ def main(args: argparse.Namespace, env: dict[str, str], cwd: Path, initial_promp
     if app.startup_error is not None:
         print(for_terminal(f"vibe: {app.startup_error}"), file=sys.stderr)
         return USAGE_ERROR
-    agent = app.agent
-    if agent is not None and agent.history:
+    conversation = app.conversation
+    if conversation is not None and conversation.has_history:
         # The screen is gone with the app: say how to get the conversation back.
-        print(f"To continue this conversation: vibe -c  (or: vibe --resume {agent.facts.session_id})")
+        print(f"To continue this conversation: vibe -c  (or: vibe --resume {conversation.session_id})")
     return code or 0

@@ -7,28 +7,31 @@ import asyncio
 import signal
 from typing import TextIO
 
-from vibe.agent.loop import Agent
 from vibe.headless import early_signals
 from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
 from vibe.headless.render import OutputFormat, make_renderer
 from vibe.protocol import events as ev
+from vibe.protocol.operations import Prompt
+from vibe.service.conversation import Conversation
 
 
-async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: TextIO, err: TextIO) -> int:
+async def run_headless(
+    conversation: Conversation, prompt: str, output: OutputFormat, out: TextIO, err: TextIO
+) -> int:
     renderer = make_renderer(output, out, err)
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
     for sig in early_signals.SIGNALS:
         try:
-            loop.add_signal_handler(sig, agent.cancel)
+            loop.add_signal_handler(sig, conversation.interrupt)
             handled.append(sig)
         except (NotImplementedError, RuntimeError, ValueError):  # not the main thread, or no support
             pass
     if early_signals.received():  # interrupted while starting: the run ends at once, with a result
-        loop.call_soon(agent.cancel)
+        loop.call_soon(conversation.interrupt)
     result: ev.Result | None = None
     try:
-        async for event in agent.run(prompt):
+        async for event in conversation.submit(Prompt(text=prompt)):
             renderer.event(event)
             if isinstance(event, ev.Result):
                 result = event

@@ -193,6 +193,9 @@ class ApprovalRequested(_Event):
     command: str | None = None
     # The rule an "always allow" answer would store, shown before the user picks it.
     suggested_rule: str | None = None
+    # A change to repository metadata (.git, .vibe): only a person may approve it, one call at
+    # a time; a frontend that cannot promise a person answers refuses it.
+    protected: bool = False
 
 
 class ApprovalResolved(_Event):

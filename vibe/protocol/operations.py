@@ -5,8 +5,7 @@ answered an approval, picked a mode or a model) into one of these and submits it
 told back as events. Each is a small frozen model with a `type` literal, so a frontend that speaks
 JSON (an editor, a remote client) can send the same objects the TUI builds in Python.
 
-Nothing executes them yet: today each frontend's backend calls the agent directly. They are the
-vocabulary the conversation service will take in, written down first so it is shared.
+The conversation service (`vibe.service`) carries them out, once for every frontend.
 """
 
 from __future__ import annotations
@@ -58,6 +57,9 @@ class ApprovalReply(_Operation):
     scope: Literal["once", "session", "always"] = "once"
     # What the model should read along with a refusal (why, or what to do instead).
     feedback: str | None = None
+    # Why it was refused, when a frontend refuses on its own rather than the user (an editor
+    # refusing a protected change); shown in the audit log and to the model.
+    reason: str | None = None
 
 
 class SetMode(_Operation):

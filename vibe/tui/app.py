@@ -1,4 +1,5 @@
-"""`VibeApp`: the interactive session. Consumes agent events, answers approvals in a modal.
+"""`VibeApp`: the interactive session. Submits operations to the conversation service and shows
+the events it answers with; approvals are asked in a modal and answered by operation.
 
 Calm by construction: nothing ticks while idle (no spinner, no blinking cursor, no polling);
 the screen changes only when an event, a key or a one-shot stream flush asks for it.
@@ -24,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker
 
-from vibe.tui.approval import ApprovalScreen, ModalApprover
+from vibe.tui.approval import ApprovalScreen, ask_in_modal
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
@@ -36,9 +37,10 @@ from vibe.tui.styles import APP_CSS
 from vibe.tui.transcript import PlanEntry, Transcript
 
 if TYPE_CHECKING:
-    from vibe.agent.loop import Agent
     from vibe.config.settings import PermissionMode
     from vibe.protocol import events as ev
+    from vibe.protocol import operations as op
+    from vibe.service.conversation import Conversation
 
 QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
@@ -79,16 +81,13 @@ class VibeApp(App[int]):
         # Set when the backend could not be built; the caller prints it once the TUI is gone.
         self.startup_error: str | None = None
         self.initial_prompt = initial_prompt
-        # Esc in the approval modal stops the agent's run, not the user's own `!command`s.
-        self.approver = ModalApprover(self.push_screen, self.interrupt_agent)  # type: ignore[arg-type]
-        self.agent: Agent | None = None
+        # Set once the first conversation is open; /new and /resume keep the same object.
+        self.conversation: Conversation | None = None
         self._agent_ready = asyncio.Event()
         self.busy = False
         self.queue: deque[str] = deque()
         self.endpoint = ""
         self.sandbox_summary = ""
-        self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
-        self._run_cost = 0.0
         self._last_ctrl_c = -QUIT_WINDOW_SECONDS
         self._shell_count = 0
         self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
@@ -178,7 +177,7 @@ class VibeApp(App[int]):
         notice = self.backend.trust_notice
         if notice:
             await self.transcript.notice(f"⚠ {notice}", "warn")
-        self.open_agent(resume=None, fresh=False)
+        self.open_agent()
 
     def _startup_failed(self, message: str) -> None:
         self.startup_error = message
@@ -187,29 +186,38 @@ class VibeApp(App[int]):
     # -- agents -----------------------------------------------------------------------------
 
     @work(exclusive=True, group="open-agent", exit_on_error=False)
-    async def open_agent(self, resume: str | None, fresh: bool, replace: bool = False) -> None:
-        """`replace` (/new, /resume): the transcript is cleared only once the new conversation
-        is open, so one that cannot be opened leaves the current one on screen, still usable."""
+    async def open_agent(
+        self, operation: op.NewConversation | op.ResumeConversation | None = None, replace: bool = False
+    ) -> None:
+        """Opens the first conversation (`operation` None: what the command line asked for), or
+        carries out /new or /resume. `replace`: the transcript is cleared only once the new
+        conversation is open, so one that cannot be opened leaves the current one on screen."""
+        from vibe.protocol import operations as op
+        from vibe.service.host import ServiceError
+
         self._agent_ready.clear()
+        conversation = self.conversation or self.backend.conversation()
         try:
-            agent = await self.backend.open_agent(self.approver, resume=resume, fresh=fresh)
-        except BackendError as exc:
+            if operation is None:
+                await conversation.open()
+                replayed = await conversation.replay() if conversation.facts.resumed else []
+            else:
+                replayed = [event async for event in conversation.submit(operation)]
+        except ServiceError as exc:
             await self.transcript.notice(f"✗ {exc}", "error")
-            if self.agent is not None:
+            if self.conversation is not None:
                 self._agent_ready.set()  # keep the conversation we had
-            elif not fresh:  # e.g. --resume with an unknown id: go on with a new conversation
-                self.open_agent(resume=None, fresh=True)
+            elif operation is None:  # e.g. --resume with an unknown id: go on with a new conversation
+                self.conversation = None
+                self.open_agent(op.NewConversation())
             return
-        if self.agent is not None:
-            self.agent.close()  # its session file; the conversation stays resumable
-        self.agent = agent
-        self.totals = {"prompt": 0, "completion": 0, "cost": 0.0}
+        self.conversation = conversation
         if replace:
             # A `!command` still running would go on unseen, its card gone with the screen.
             self.stop_shells()
             await self.transcript.clear()
             self.pinned_plan.clear()
-        facts = agent.facts
+        facts = conversation.facts
         for notice in facts.notices:
             await self.transcript.notice(f"⚠ {notice}", "warn")
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
@@ -217,14 +225,14 @@ class VibeApp(App[int]):
         self.sandbox_summary = facts.sandbox
         self.status_line.set(
             model=facts.model,
-            mode=agent.policy.mode,
+            mode=conversation.mode,
             sandbox=facts.sandbox,
-            context_window=agent.settings.context_window,
+            context_window=conversation.context_window,
             context_used=0,
             cost_usd=0.0,
         )
         if facts.resumed:
-            await self.show_history(agent)
+            await self.show_history(replayed)
             await self.transcript.notice(f"resumed session {facts.session_id}")
         elif replace:
             await self.transcript.notice("new conversation")
@@ -233,12 +241,11 @@ class VibeApp(App[int]):
             prompt, self.initial_prompt = self.initial_prompt, None
             self.submit(prompt)
 
-    async def show_history(self, agent: Agent) -> None:
+    async def show_history(self, replayed: list[ev.AgentEvent]) -> None:
         """A resumed conversation as it was shown live, tool calls as cards (`vibe.tui.resume`)."""
-        from vibe.agent.replay import replay_saved
         from vibe.tui.resume import history_entries
 
-        entries = history_entries(await replay_saved(agent))
+        entries = history_entries(replayed)
         recent, earlier = entries[-RESUME_SHOWN:], entries[:-RESUME_SHOWN]
         await self.transcript.mount_all(recent)
         if earlier and recent:
@@ -286,15 +293,16 @@ class VibeApp(App[int]):
 
     async def _run(self, text: str | None, compact_focus: str | None = None) -> None:
         """A prompt, or with no text a compaction, run to its result; then the next queued one."""
+        from vibe.protocol import operations as op
+
         await self._agent_ready.wait()
-        agent = self.agent
-        assert agent is not None
+        conversation = self.conversation
+        assert conversation is not None
         if text is not None:
             await self.transcript.user(text)
-        self._run_cost = 0.0
-        events = agent.run(text) if text is not None else agent.compact(compact_focus)
+        operation = op.Prompt(text=text) if text is not None else op.Compact(instructions=compact_focus)
         try:
-            async for event in events:
+            async for event in conversation.submit(operation):
                 await self.show_event(event)
         finally:
             self.busy = False
@@ -347,8 +355,10 @@ class VibeApp(App[int]):
             case ev.ApprovalRequested():
                 transcript.tool_waiting(event.call_id, waiting=True)
                 self.attention.needed()
+                self.run_worker(self._ask(event), group="approval", exit_on_error=False)
             case ev.ApprovalResolved():
                 transcript.tool_waiting(event.call_id, waiting=False)
+                self._dismiss_question(event.call_id)
                 if event.stored_rule:
                     await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
             case ev.PlanUpdated():
@@ -356,14 +366,17 @@ class VibeApp(App[int]):
                 if not self.pinned_plan.show(event.todos):  # all done: recorded, unpinned
                     await transcript.mount(PlanEntry(event.todos))
             case ev.UsageUpdated():
-                self.totals["prompt"] += event.prompt_tokens
-                self.totals["completion"] += event.completion_tokens
-                self.totals["cost"] += event.cost_usd - self._run_cost
-                self._run_cost = event.cost_usd
+                # The conversation has counted it already; shown without one (snapshots), the
+                # run's own cost is the session's.
+                totals = self.conversation.totals if self.conversation is not None else None
                 self.status_line.set(
                     context_used=event.prompt_tokens + event.completion_tokens,
-                    cost_usd=self.totals["cost"],
+                    cost_usd=totals.cost_usd if totals is not None else event.cost_usd,
                 )
+            case ev.ModeChanged():
+                self.status_line.set(mode=event.permission_mode)
+            case ev.ModelChanged():
+                self.status_line.set(model=event.model, context_window=event.context_window)
             case ev.CompactionStarted():
                 await transcript.end_stream()
                 await transcript.notice(
@@ -382,6 +395,32 @@ class VibeApp(App[int]):
                 self.attention.needed()
             case _:
                 pass
+
+    async def _ask(self, request: ev.ApprovalRequested) -> None:
+        """The modal for one approval question; the answer goes back as an operation. Esc
+        denies and interrupts the run."""
+        from vibe.protocol import operations as op
+        from vibe.service.approvals import INTERRUPTED
+
+        reply = await ask_in_modal(self, request)
+        conversation = self.conversation
+        if conversation is None:
+            return
+        interrupt = reply is None
+        if reply is None:
+            reply = op.ApprovalReply(call_id=request.call_id, approved=False, reason=INTERRUPTED)
+        async for _ in conversation.submit(reply):
+            pass
+        if interrupt:
+            # After the denial has reached the call (its task runs first, in order), so the
+            # card says "denied", as the modal's Esc promises, and then the run stops.
+            asyncio.get_running_loop().call_soon(self.interrupt_agent)
+
+    def _dismiss_question(self, call_id: str) -> None:
+        """The question was answered (or the run interrupted meanwhile): take its modal down."""
+        for screen in self.screen_stack:
+            if isinstance(screen, ApprovalScreen) and screen.request.call_id == call_id and screen.is_active:
+                screen.dismiss(None)
 
     async def _show_result(self, result: ev.Result) -> None:
         interrupted = result.stop_reason == "cancelled"
@@ -415,8 +454,8 @@ class VibeApp(App[int]):
             worker.cancel()
 
     def interrupt_agent(self) -> None:
-        if self.busy and self.agent is not None:
-            self.agent.cancel()
+        if self.busy and self.conversation is not None:
+            self.conversation.interrupt()
             self._return_queue_to_prompt()
 
     def _return_queue_to_prompt(self) -> None:
@@ -452,17 +491,19 @@ class VibeApp(App[int]):
         else:
             self.transcript.scroll_page_down(animate=False)
 
-    def action_cycle_mode(self) -> None:
-        if self.agent is None:
+    async def action_cycle_mode(self) -> None:
+        if self.conversation is None:
             return
-        current = self.agent.policy.mode
+        current = self.conversation.mode
         index = MODE_CYCLE.index(current) + 1 if current in MODE_CYCLE else 0
-        self.set_mode(MODE_CYCLE[index % len(MODE_CYCLE)])
+        await self.set_mode(MODE_CYCLE[index % len(MODE_CYCLE)])
 
-    def set_mode(self, mode: PermissionMode) -> None:
-        if self.agent is not None:
-            self.agent.set_mode(mode)
-        self.status_line.set(mode=mode)
+    async def set_mode(self, mode: PermissionMode) -> None:
+        from vibe.protocol import operations as op
+
+        if self.conversation is not None:
+            async for event in self.conversation.submit(op.SetMode(mode=mode)):
+                await self.show_event(event)
 
     def on_prompt_input_files_wanted(self, message: PromptInput.FilesWanted) -> None:
         self.index_files()
@@ -477,8 +518,8 @@ class VibeApp(App[int]):
         self.prompt.refresh_completion()
 
     async def shutdown(self) -> None:
-        if self.agent is not None:
-            self.agent.cancel()
+        if self.conversation is not None:
+            await self.conversation.aclose()
         if self._backend is not None:
             await self._backend.aclose()
         self.exit(0)

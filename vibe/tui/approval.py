@@ -1,4 +1,4 @@
-"""The approval modal and the `Approver` that shows it.
+"""The approval modal: an `approval_requested` event asked, answered with an `ApprovalReply`.
 
 Keyboard first: 1-4 (or y / s / a / n) pick an answer, arrows + Enter work too, Tab reaches
 the feedback field (Enter there denies with that feedback). Esc denies and interrupts the run,
@@ -11,7 +11,6 @@ such a change is approved by a person, one call at a time, never for a session o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -27,12 +26,15 @@ from vibe.tui.render import diff_text
 from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
-    from vibe.agent.approvals import ApprovalRequest, Decision
+    from textual.app import App
+
+    from vibe.protocol.events import ApprovalRequested
+    from vibe.protocol.operations import ApprovalReply
 
 INTERRUPT = "interrupt"  # the modal's answer when the user pressed Esc
 
 
-class ApprovalScreen(ModalScreen["Decision | str"]):
+class ApprovalScreen(ModalScreen["ApprovalReply | str | None"]):
     BINDINGS = [  # noqa: RUF012 - textual's declared shape
         Binding("escape", "interrupt", "Deny and interrupt"),
         Binding("1,y", "choose('once')", "Allow once", show=False),
@@ -41,7 +43,7 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
         Binding("4,n", "choose('deny')", "Deny", show=False),
     ]
 
-    def __init__(self, request: ApprovalRequest) -> None:
+    def __init__(self, request: ApprovalRequested) -> None:
         super().__init__(classes="approval-screen")
         self.request = request
 
@@ -76,28 +78,29 @@ class ApprovalScreen(ModalScreen["Decision | str"]):
         return not (action == "choose" and isinstance(self.focused, Input))
 
     def action_choose(self, choice: str) -> None:
-        from vibe.agent.approvals import Decision
+        from vibe.protocol.operations import ApprovalReply
 
         if _one_call_only(self.request) and choice not in ("once", "deny"):
             return  # nothing beyond this one call can be approved (keys 2/s, 3/a)
         feedback = self.query_one("#feedback", Input).value.strip() or None
+        call_id = self.request.call_id
         if choice == "deny":
-            decision = Decision(approved=False, feedback=feedback, reason="denied by the user")
+            reply = ApprovalReply(call_id=call_id, approved=False, feedback=feedback)
         else:
-            decision = Decision(approved=True, scope=choice)  # type: ignore[arg-type]
-        self.dismiss(decision)
+            reply = ApprovalReply(call_id=call_id, approved=True, scope=choice)  # type: ignore[arg-type]
+        self.dismiss(reply)
 
     def action_interrupt(self) -> None:
         self.dismiss(INTERRUPT)
 
 
-def _one_call_only(request: ApprovalRequest) -> bool:
+def _one_call_only(request: ApprovalRequested) -> bool:
     """Protected changes are approved one at a time; a command no rule can safely cover (one
     with a redirection, a substitution, ...) has no "session" or "always" to offer."""
     return request.protected or (request.command is not None and not request.suggested_rule)
 
 
-def _choices(request: ApprovalRequest) -> list[Option]:
+def _choices(request: ApprovalRequested) -> list[Option]:
     if request.protected:
         return [
             Option("1  Allow once (changes to repository metadata are approved one at a time)", id="once"),
@@ -123,36 +126,15 @@ def _choices(request: ApprovalRequest) -> list[Option]:
     ]
 
 
-class ModalApprover:
-    """The TUI's approval port: each request waits for the modal's answer."""
+async def ask_in_modal(app: App[int], request: ApprovalRequested) -> ApprovalReply | None:
+    """Shows the question and waits for the answer; None when the user pressed Esc (deny and
+    interrupt) or the question went away unanswered (the run was interrupted meanwhile)."""
+    answer: asyncio.Future[ApprovalReply | str | None] = asyncio.get_running_loop().create_future()
 
-    def __init__(
-        self,
-        push: Callable[[ApprovalScreen, Callable[[Decision | str | None], None]], object],
-        on_interrupt: Callable[[], None],
-    ) -> None:
-        self._push = push
-        self._on_interrupt = on_interrupt
+    def resolved(value: ApprovalReply | str | None) -> None:
+        if not answer.done():
+            answer.set_result(value)
 
-    async def decide(self, request: ApprovalRequest) -> Decision:
-        from vibe.agent.approvals import Decision
-
-        answer: asyncio.Future[Decision | str | None] = asyncio.get_running_loop().create_future()
-        screen = ApprovalScreen(request)
-
-        def resolved(value: Decision | str | None) -> None:
-            if not answer.done():
-                answer.set_result(value)
-
-        self._push(screen, resolved)
-        try:
-            value = await answer
-        except asyncio.CancelledError:
-            # The run was interrupted while the modal was up: take it down.
-            if screen.is_attached and screen.is_active:
-                screen.dismiss(INTERRUPT)
-            raise
-        if isinstance(value, Decision):
-            return value
-        self._on_interrupt()
-        return Decision(approved=False, reason="the user interrupted the run")
+    app.push_screen(ApprovalScreen(request), resolved)
+    value = await answer
+    return None if value is None or isinstance(value, str) else value

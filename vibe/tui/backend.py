@@ -1,9 +1,11 @@
-"""What the TUI needs from the engine, as a port the composition root implements.
+"""What the TUI needs from the process it runs in, as a port the composition root implements:
+the folder's trust decision, the endpoint and settings it shows, and conversations.
 
-The TUI sits below `vibe.composition` in the layers, so it cannot build agents itself: the
-composition root hands it a `BackendFactory` (see `vibe.composition.tui_cmd`). Everything here
-is the engine's public vocabulary (Agent, Approver, SessionInfo), named for the type checker only:
-the app paints its first frame before the engine is imported, so these imports must stay lazy.
+A conversation is the service's (`vibe.service.Conversation`): the TUI submits operations to it
+and shows the events it answers with, like every frontend. The TUI sits below
+`vibe.composition` in the layers, so it cannot build the engine itself: the composition root
+hands it a `BackendFactory` (see `vibe.composition.tui_cmd`). The app paints its first frame
+before the engine is imported, so the service's types are named for the type checker only.
 """
 
 from __future__ import annotations
@@ -14,14 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from vibe.agent.approvals import Approver
-    from vibe.agent.loop import Agent
-    from vibe.sandbox.base import Sandbox
-    from vibe.session.store import SessionInfo
+    from vibe.service.conversation import Conversation
 
 
 class BackendError(Exception):
-    """A user-facing failure (unknown session, unknown model): one sentence, shown as a notice."""
+    """A user-facing failure (the folder could not be trusted): one sentence, shown as a notice."""
 
 
 class StartupError(Exception):
@@ -63,41 +62,13 @@ class Backend(Protocol):
         ...
 
     @property
-    def model_name(self) -> str:
-        """The model in use, as /model names it (an alias, or a raw id)."""
-        ...
-
-    @property
     def notify_when_away(self) -> bool:
         """Whether to ring the terminal when a turn ends or needs the user while it is not
         in focus (`[tui] notify`)."""
         ...
 
-    def model_names(self) -> list[str]:
-        """For the /model picker: the start-up model (an alias or a raw id), then the other
-        configured aliases."""
-        ...
-
-    async def open_agent(
-        self, approver: Approver, *, resume: str | None = None, fresh: bool = False
-    ) -> Agent:
-        """The first call honours the command line (--continue / --resume); later calls start a
-        fresh conversation (`fresh`) or resume the session with id `resume`. Raises BackendError."""
-        ...
-
-    def sessions(self) -> list[SessionInfo]:
-        """This directory's saved sessions, newest first."""
-        ...
-
-    async def switch_model(self, agent: Agent, name: str) -> str:
-        """Point `agent` at model alias or id `name` from its next request; returns the model id.
-        Its context window is found as at start-up. Raises BackendError for a model that cannot
-        be used."""
-        ...
-
-    def shell_sandbox(self, agent: Agent | None) -> Sandbox:
-        """The sandbox `!command` runs in: the agent's own, so the user's commands are confined
-        the same way the model's are."""
+    def conversation(self) -> Conversation:
+        """A conversation not yet opened (`open()` opens what the command line asked for)."""
         ...
 
     async def aclose(self) -> None: ...

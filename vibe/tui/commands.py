@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vibe.protocol.commands import PERMISSION_MODES, find_command, mode_named
-from vibe.tui.backend import BackendError
+from vibe.protocol.commands import PERMISSION_MODES, SlashCommand, find_command
 from vibe.tui.completion import SLASH_COMMANDS
 from vibe.tui.pickers import PickerScreen
 from vibe.tui.render import tokens
 
 if TYPE_CHECKING:
+    from vibe.protocol.operations import Operation
+    from vibe.service.conversation import Conversation
     from vibe.tui.app import VibeApp
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
@@ -42,48 +43,55 @@ async def _help(app: VibeApp, argument: str) -> None:
     await app.transcript.notice("\n".join([*lines, "", KEYS_HELP]))
 
 
+def _operation(command: SlashCommand, argument: str) -> Operation | None:
+    """What the command submits (`vibe.service.operation_for`); raises ServiceError."""
+    from vibe.service.commands import operation_for
+
+    return operation_for(command, argument)
+
+
 async def _new(app: VibeApp, argument: str) -> None:
+    from vibe.protocol import operations as op
+
     app.queue.clear()
-    app.open_agent(resume=None, fresh=True, replace=True)
+    app.open_agent(op.NewConversation(), replace=True)
 
 
 async def _resume(app: VibeApp, argument: str) -> None:
-    if argument:
-        await _resume_id(app, argument)
+    conversation = await _open_conversation(app)
+    if conversation is None:
         return
-    sessions = [s for s in app.backend.sessions() if app.agent is None or s.id != app.agent.session_id]
-    if not sessions:
-        await app.transcript.notice("no other saved session in this directory", "warn")
-        return
-    items = [(s.id, f"{s.created.replace('T', ' ')[:16]}  {s.model}  {s.id}") for s in sessions[:50]]
-    chosen = await app.push_screen_wait(PickerScreen("Resume a session of this directory", items))
-    if chosen:
-        await _resume_id(app, chosen)
+    if not argument:
+        sessions = conversation.sessions()
+        if not sessions:
+            await app.transcript.notice("no other saved session in this directory", "warn")
+            return
+        items = [(s.id, f"{s.created.replace('T', ' ')[:16]}  {s.model}  {s.id}") for s in sessions[:50]]
+        argument = await app.push_screen_wait(PickerScreen("Resume a session of this directory", items)) or ""
+        if not argument:
+            return
+    from vibe.protocol import operations as op
 
-
-async def _resume_id(app: VibeApp, session_id: str) -> None:
     # The screen changes only if the session opens; an unknown id is one error notice.
-    app.open_agent(resume=session_id, fresh=False, replace=True)
+    app.open_agent(op.ResumeConversation(session_id=argument), replace=True)
 
 
 async def _model(app: VibeApp, argument: str) -> None:
-    if app.agent is None:
-        await app.transcript.notice("the agent is still starting; try again in a moment", "warn")
+    conversation = await _open_conversation(app)
+    if conversation is None:
         return
     if not argument:
-        current = app.backend.model_name
-        names = app.backend.model_names()
+        current = conversation.model_name
+        names = [choice.name for choice in conversation.models()]
         items = [(name, f"{name}{'  (current)' if name == current else ''}") for name in names]
         argument = await app.push_screen_wait(PickerScreen("Switch model", items)) or ""
         if not argument:
             return
-    try:
-        model_id = await app.backend.switch_model(app.agent, argument)
-    except BackendError as exc:
-        await app.transcript.notice(f"✗ {exc}", "error")
-        return
-    app.status_line.set(model=model_id, context_window=app.agent.settings.context_window)
-    await app.transcript.notice(f"model: {model_id} from the next request on")
+    from vibe.protocol import operations as op
+
+    shown = await _carry_out(app, conversation, op.SetModel(name=argument))
+    if shown:
+        await app.transcript.notice(f"model: {conversation.facts.model} from the next request on")
 
 
 async def _compact(app: VibeApp, argument: str) -> None:
@@ -91,41 +99,70 @@ async def _compact(app: VibeApp, argument: str) -> None:
 
 
 async def _mode(app: VibeApp, argument: str) -> None:
+    from vibe.service.host import ServiceError
+
+    conversation = app.conversation
     if not argument:
-        current = app.agent.policy.mode if app.agent is not None else None
+        current = conversation.mode if conversation is not None else None
         items = [(mode, f"{mode}{'  (current)' if mode == current else ''}") for mode in MODES]
         argument = await app.push_screen_wait(PickerScreen("Permission mode", items)) or ""
         if not argument:
             return
-    mode = mode_named(argument)
-    if mode is None:
-        await app.transcript.notice(f"unknown mode {argument!r}; choose one of {', '.join(MODES)}", "error")
+    command = find_command("mode", "tui")
+    assert command is not None
+    try:
+        operation = _operation(command, argument)
+    except ServiceError as exc:
+        await app.transcript.notice(str(exc), "error")
         return
-    app.set_mode(mode)
-    await app.transcript.notice(f"permission mode: {mode}")
+    conversation = await _open_conversation(app)
+    if conversation is not None and operation is not None and await _carry_out(app, conversation, operation):
+        await app.transcript.notice(f"permission mode: {conversation.mode}")
+
+
+async def _open_conversation(app: VibeApp) -> Conversation | None:
+    if app.conversation is None:
+        await app.transcript.notice("the agent is still starting; try again in a moment", "warn")
+    return app.conversation
+
+
+async def _carry_out(app: VibeApp, conversation: Conversation, operation: Operation) -> bool:
+    """Submits `operation` and shows what it answers; False (and the reason shown) if it could
+    not be carried out."""
+    from vibe.service.host import ServiceError
+
+    try:
+        async for event in conversation.submit(operation):
+            await app.show_event(event)
+    except ServiceError as exc:
+        await app.transcript.notice(f"✗ {exc}", "error")
+        return False
+    return True
 
 
 async def _status(app: VibeApp, argument: str) -> None:
-    agent = app.agent
-    facts = agent.facts if agent is not None else None
-    window = agent.settings.context_window if agent is not None else None
+    conversation = app.conversation
+    facts = conversation.facts if conversation is not None else None
+    window = conversation.context_window if conversation is not None else None
     lines = [
         f"model     {facts.model if facts else '…'}",
         f"endpoint  {app.endpoint}",
-        f"mode      {agent.policy.mode if agent else '…'}",
+        f"mode      {conversation.mode if conversation else '…'}",
         f"sandbox   {app.sandbox_summary or '…'}",
         f"context   {tokens(app.status_line.facts.context_used)} of {tokens(window) if window else '?'}",
         _usage_line(app),
-        f"session   {agent.session_id if agent else '…'}",
+        f"session   {conversation.session_id if conversation else '…'}",
     ]
     await app.transcript.notice("\n".join(lines))
 
 
 def _usage_line(app: VibeApp) -> str:
-    totals = app.totals
+    if app.conversation is None:
+        return "tokens    0 in, 0 out · cost $0.0000"
+    totals = app.conversation.totals
     return (
-        f"tokens    {tokens(int(totals['prompt']))} in, {tokens(int(totals['completion']))} out · "
-        f"cost ${totals['cost']:.4f}"
+        f"tokens    {tokens(totals.prompt_tokens)} in, {tokens(totals.completion_tokens)} out · "
+        f"cost ${totals.cost_usd:.4f}"
     )
 
 

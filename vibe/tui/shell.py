@@ -12,6 +12,7 @@ import time
 from typing import TYPE_CHECKING
 
 from vibe.protocol.events import ToolCallFinished, ToolCallStarted, ToolStatus
+from vibe.sandbox.base import NoSandbox
 from vibe.sandbox.process import run_process
 from vibe.tools.bash import shell_argv
 
@@ -34,7 +35,10 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
         arguments={"command": command},
     )
     await transcript.tool_started(started, show_output=True)
-    sandbox = app.backend.shell_sandbox(app.agent)
+    conversation = app.conversation
+    # The user's own command runs under the confinement the agent's commands get; before a
+    # conversation is open (it could not be), there is none to borrow.
+    sandbox = conversation.shell_sandbox if conversation is not None else NoSandbox()
     spec = sandbox.wrap(shell_argv(command), app.backend.cwd)
     began = time.monotonic()
     shown: list[str] = []

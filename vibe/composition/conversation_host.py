@@ -1,0 +1,76 @@
+"""The conversation service's engine port (`vibe.service.host.AgentHost`) over an `Engine`,
+written once for every frontend: opening and resuming sessions, switching models, listing
+what the user can pick. Engine failures become `ServiceError`s of one sentence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from vibe.agent.approvals import Approver
+from vibe.agent.loop import Agent
+from vibe.composition.engine import Engine, RunOptions, SessionInUseError
+from vibe.composition.model_switch import switch_model
+from vibe.config.settings import ConfigError
+from vibe.protocol.events import AgentEvent
+from vibe.sandbox.base import SandboxUnavailableError
+from vibe.service.host import ModelChoice, ServiceError
+from vibe.session.store import SessionInfo, SessionNotFoundError
+from vibe.tools.fs import FileSystem
+
+__all__ = ["EngineHost", "missing_key"]
+
+
+def missing_key(message: str) -> bool:
+    return message.startswith("no API key")
+
+
+class EngineHost:
+    """`engine` is read at each call: a frontend may swap its engine (trusting the folder loads
+    new settings) and the next conversation uses the new one."""
+
+    def __init__(
+        self,
+        engine: Callable[[], Engine],
+        options: RunOptions,
+        *,
+        base_url_flag: str | None = None,
+        fs: FileSystem | None = None,
+    ) -> None:
+        self._engine = engine
+        self._options = options
+        self._base_url_flag = base_url_flag
+        self._fs = fs
+
+    async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
+        options = self._options
+        if not first or resume is not None:
+            options = replace(options, continue_session=False, resume=resume)
+        try:
+            return await self._engine().new_agent(options, approver, fs=self._fs)
+        except (SessionInUseError, SandboxUnavailableError, ConfigError) as exc:
+            raise ServiceError(str(exc)) from None
+        except SessionNotFoundError as exc:  # after SessionInUseError, one of its kind
+            raise ServiceError(str(exc), not_found=True) from None
+        except OSError as exc:
+            where = f" {exc.filename}" if exc.filename else ""
+            raise ServiceError(f"cannot write{where}: {exc.strerror or exc}; check VIBE_HOME") from None
+
+    async def switch_model(self, agent: Agent, name: str) -> tuple[str, AgentEvent]:
+        try:
+            resolved, changed = await switch_model(self._engine(), agent, name, self._base_url_flag)
+        except ConfigError as exc:
+            raise ServiceError(str(exc), auth=missing_key(str(exc))) from None
+        return resolved.profile.id, changed
+
+    def models(self) -> list[ModelChoice]:
+        engine = self._engine()
+        current = engine.resolved
+        choices = [ModelChoice(current.name, current.profile.id, current.provider)]
+        for name, profile in engine.settings.models.items():
+            if name != current.name:
+                choices.append(ModelChoice(name, profile.id, profile.provider))
+        return choices
+
+    def sessions(self) -> list[SessionInfo]:
+        return self._engine().sessions(self._options.cwd)

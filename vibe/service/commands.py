@@ -1,0 +1,39 @@
+"""A slash command as the operation it submits, decided once for every frontend.
+
+The table (`vibe.protocol.commands`) names each command's operation; this reads the argument the
+user typed into it. A command whose operation needs an argument the user did not give returns
+None: the frontend asks for it its own way (a picker in the terminal, a list in the answer in an
+editor) and calls again.
+"""
+
+from __future__ import annotations
+
+from vibe.protocol import operations as op
+from vibe.protocol.commands import PERMISSION_MODES, SlashCommand, mode_named
+from vibe.service.host import ServiceError
+
+__all__ = ["operation_for"]
+
+
+def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
+    """Raises ServiceError for an argument the command cannot take (an unknown mode)."""
+    argument = argument.strip()
+    match command.operation:
+        case "new":
+            return op.NewConversation()
+        case "compact":
+            return op.Compact(instructions=argument or None)
+        case "resume":
+            return op.ResumeConversation(session_id=argument) if argument else None
+        case "set_model":
+            return op.SetModel(name=argument) if argument else None
+        case "set_mode":
+            if not argument:
+                return None
+            mode = mode_named(argument)
+            if mode is None:
+                modes = ", ".join(info.id for info in PERMISSION_MODES)
+                raise ServiceError(f"unknown mode {argument!r}; choose one of {modes}")
+            return op.SetMode(mode=mode)
+        case _:
+            return None

@@ -1,0 +1,222 @@
+"""The conversation service: one conversation with the agent, for every frontend.
+
+Frontends submit operations (`vibe.protocol.operations`) and render the events that come back;
+what a conversation is — its agent, session, totals, permission mode and model, approvals,
+replay of a saved session — lives here, written once. The terminal UI, editor mode and headless
+runs differ only in how they show events and how the user answers.
+
+`submit(op)` is an async iterator of the events the operation causes, ended when it is done:
+a prompt or a compaction streams its run to the `result`; a mode or model switch answers with
+`mode_changed` / `model_changed`; resuming a session tells the saved conversation again; an
+interrupt or an approval reply answers nothing (the running prompt's stream tells the rest).
+An operation that cannot be carried out at all (an unknown session, a model that cannot be used)
+raises `ServiceError` before anything changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import TYPE_CHECKING
+
+from vibe.agent.approvals import Approver
+from vibe.agent.budget import estimate_tokens
+from vibe.agent.loop import Agent, SessionFacts
+from vibe.agent.replay import replay_saved
+from vibe.config.settings import PermissionMode
+from vibe.protocol import events as ev
+from vibe.protocol import operations as op
+from vibe.service.approvals import ReplyApprover
+from vibe.service.host import AgentHost, ModelChoice, ServiceError
+from vibe.service.totals import Totals
+
+if TYPE_CHECKING:
+    from vibe.sandbox.base import Sandbox
+    from vibe.session.store import SessionInfo
+
+__all__ = ["Conversation"]
+
+
+class Conversation:
+    """Holds at most one agent at a time; /new and /resume replace it, keeping the model the
+    user picked. `approver`: who answers approvals; by default the frontend, through
+    `ApprovalReply` operations (headless passes its own, which needs no one)."""
+
+    def __init__(self, host: AgentHost, approver: Approver | None = None) -> None:
+        self._host = host
+        self._replies = ReplyApprover()
+        self._approver: Approver = approver or self._replies
+        self._agent: Agent | None = None
+        # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
+        self._model_choice: str | None = None
+        self.totals = Totals()
+
+    @classmethod
+    def around(cls, agent: Agent) -> Conversation:
+        """A conversation of one agent, opened already, that cannot switch to another agent or
+        model (a headless run: built for its one prompt, as fast as possible)."""
+        conversation = cls(_NoHost(agent))
+        conversation._agent = agent
+        return conversation
+
+    # -- opening --------------------------------------------------------------------------------
+
+    async def open(self, resume: str | None = None) -> None:
+        """Opens the conversation vibe was started for (a new one, or what --continue and
+        --resume ask for), or the saved session `resume`. Raises ServiceError."""
+        await self._replace(resume, first=True)
+
+    async def _replace(self, resume: str | None, *, first: bool = False) -> None:
+        """Raises ServiceError and keeps the current conversation if the new one cannot open."""
+        agent = await self._host.open_agent(self._approver, resume=resume, first=first)
+        if self._model_choice is not None:  # /model sticks across /new and /resume
+            try:
+                await self._host.switch_model(agent, self._model_choice)
+            except ServiceError:
+                await agent.aclose()
+                raise
+        old, self._agent = self._agent, agent
+        self.totals = Totals()
+        if old is not None:
+            self._replies.cancel_pending()
+            await old.aclose()  # its session file; the conversation stays resumable
+
+    async def aclose(self) -> None:
+        self._replies.cancel_pending()
+        if self._agent is not None:
+            await self._agent.aclose()
+
+    # -- what frontends show ------------------------------------------------------------------
+
+    @property
+    def agent(self) -> Agent:
+        if self._agent is None:
+            raise RuntimeError("the conversation is not open yet")
+        return self._agent
+
+    @property
+    def is_open(self) -> bool:
+        return self._agent is not None
+
+    @property
+    def has_history(self) -> bool:
+        """Something was said in it (worth resuming)."""
+        return self._agent is not None and bool(self._agent.history)
+
+    @property
+    def facts(self) -> SessionFacts:
+        return self.agent.facts
+
+    @property
+    def session_id(self) -> str:
+        return self.agent.session_id
+
+    @property
+    def mode(self) -> PermissionMode:
+        return self.agent.policy.mode
+
+    @property
+    def model_name(self) -> str:
+        """The model as the user chose it (an alias, or a raw id)."""
+        return self._model_choice or self.models()[0].name
+
+    @property
+    def context_window(self) -> int | None:
+        return self.agent.settings.context_window
+
+    @property
+    def shell_sandbox(self) -> Sandbox:
+        """Where a user's own `!command` runs: the agent's sandbox, confined as its commands are."""
+        return self.agent.tool_context.sandbox
+
+    @property
+    def pending_approvals(self) -> list[str]:
+        """Call ids of the questions waiting for an `ApprovalReply`."""
+        return [request.call_id for request in self._replies.pending]
+
+    def models(self) -> list[ModelChoice]:
+        return self._host.models()
+
+    def sessions(self) -> list[SessionInfo]:
+        """This folder's other saved sessions, newest first."""
+        current = self._agent.session_id if self._agent is not None else None
+        return [info for info in self._host.sessions() if info.id != current]
+
+    def does_not_fit(self, text: str) -> str | None:
+        """Why a prompt can never be answered: larger than the model's whole context window
+        (once in the conversation it would make every later prompt fail too); None if it fits."""
+        window = self.context_window
+        tokens = estimate_tokens(len(text))
+        if window is not None and tokens >= window:
+            return (
+                f"the prompt (about {tokens:,} tokens) is larger than the model's context window "
+                f"({window:,} tokens); attach less text"
+            )
+        return None
+
+    async def replay(self) -> list[ev.AgentEvent]:
+        """The saved conversation told again as events (for a resumed session)."""
+        return await replay_saved(self.agent)
+
+    # -- operations ---------------------------------------------------------------------------
+
+    async def submit(self, operation: op.Operation) -> AsyncIterator[ev.AgentEvent]:
+        match operation:
+            case op.Prompt(text=text):
+                events = self.agent.run(text)
+            case op.Compact(instructions=instructions):
+                events = self.agent.compact(instructions)
+            case op.Interrupt():
+                self.interrupt()
+                return
+            case op.ApprovalReply():
+                self._replies.reply(operation)
+                return
+            case op.SetMode(mode=mode):
+                yield self.agent.set_mode(mode)
+                return
+            case op.SetModel(name=name):
+                yield await self._set_model(name)
+                return
+            case op.NewConversation():
+                await self._replace(None)
+                return
+            case op.ResumeConversation(session_id=session_id):
+                await self._replace(session_id)
+                for event in await self.replay():
+                    yield event
+                return
+        async for event in events:
+            self.totals.count(event)
+            yield event
+
+    def interrupt(self) -> None:
+        """Ends the running prompt (its stream ends with a `cancelled` result) and answers every
+        open question "no"; usable from a key handler, outside any event loop task."""
+        self._replies.cancel_pending()
+        if self._agent is not None:
+            self._agent.cancel()
+
+    async def _set_model(self, name: str) -> ev.AgentEvent:
+        _model_id, changed = await self._host.switch_model(self.agent, name)
+        self._model_choice = name
+        return changed
+
+
+class _NoHost:
+    """The host of a conversation around one agent: nothing else can be opened or switched to."""
+
+    def __init__(self, agent: Agent) -> None:
+        self._agent = agent
+
+    async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
+        raise ServiceError("this run has one conversation; it cannot open another")
+
+    async def switch_model(self, agent: Agent, name: str) -> tuple[str, ev.AgentEvent]:
+        raise ServiceError("this run cannot switch models")
+
+    def models(self) -> list[ModelChoice]:
+        facts = self._agent.facts
+        return [ModelChoice(facts.model, facts.model, facts.provider)]
+
+    def sessions(self) -> list[SessionInfo]:
+        return []

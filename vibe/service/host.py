@@ -1,0 +1,64 @@
+"""What the conversation service needs from the engine: the one port the composition root
+implements for every frontend (`vibe.composition.conversation_host`).
+
+The service sits below the composition root, so it cannot build agents itself; it asks the
+host, which knows the settings, the endpoint and where sessions are saved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from vibe.agent.approvals import Approver
+    from vibe.agent.loop import Agent
+    from vibe.protocol.events import AgentEvent
+    from vibe.session.store import SessionInfo
+
+__all__ = ["AgentHost", "ModelChoice", "ServiceError"]
+
+
+@dataclass(frozen=True, slots=True)
+class ModelChoice:
+    """A model the user can pick: its name (a configured alias, or a raw id) and what it
+    resolves to."""
+
+    name: str
+    model_id: str
+    provider: str
+
+
+class ServiceError(Exception):
+    """An operation that cannot be carried out, in one sentence for the user: an unknown
+    session, a model that cannot be used, a session folder that cannot be written."""
+
+    def __init__(self, message: str, *, auth: bool = False, not_found: bool = False) -> None:
+        super().__init__(message)
+        # The endpoint needs a key that is missing (editors offer to authenticate).
+        self.auth = auth
+        # The session asked for does not exist.
+        self.not_found = not_found
+
+
+class AgentHost(Protocol):
+    async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
+        """A new conversation, or the saved session `resume`. `first`: the frontend's first
+        conversation, which honours how vibe was started (--continue, --resume). Raises
+        ServiceError."""
+        ...
+
+    async def switch_model(self, agent: Agent, name: str) -> tuple[str, AgentEvent]:
+        """Points `agent` at the model `name` (a configured alias or a raw id) from its next
+        request on; returns the model id and the agent's `model_changed` event. Raises
+        ServiceError for a model that cannot be used."""
+        ...
+
+    def models(self) -> list[ModelChoice]:
+        """The models the user can pick: the start-up model (an alias or a raw id), then the
+        other configured aliases."""
+        ...
+
+    def sessions(self) -> list[SessionInfo]:
+        """This folder's saved sessions, newest first."""
+        ...
