@@ -9,7 +9,8 @@ import pytest
 from support.scripted_model import ScriptedModel, calls, text
 from vibe.agent.approvals import ApprovalAbortedError, ApprovalRequest, Decision, HeadlessApprover
 from vibe.agent.budget import Pricing, RunLimits
-from vibe.agent.loop import Agent, AgentSettings, SessionFacts
+from vibe.agent.loop import Agent
+from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.config.permissions import CommandRule, PermissionsSettings
 from vibe.model.types import Sampling
 from vibe.policy.engine import PermissionPolicy

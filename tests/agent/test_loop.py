@@ -23,7 +23,8 @@ from vibe.agent.approvals import (
 )
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.call_seams import CallSeam
-from vibe.agent.loop import Agent, AgentSettings, SessionFacts
+from vibe.agent.loop import Agent
+from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.types import ModelError, Sampling

@@ -11,77 +11,39 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
-import string
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 
 from vibe.agent.approvals import Approver, Policy
-from vibe.agent.budget import Pricing, RunLimits, Spend
+from vibe.agent.budget import RunLimits, Spend
+from vibe.agent.call_ids import CallIds
 from vibe.agent.call_seams import CallSeam
 from vibe.agent.charges import charge, charge_cut_turn
-from vibe.agent.compaction import CompactionSettings, Sizes, compact_and_report, is_due, window_after_overflow
+from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_after_overflow
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import RefusedError, does_not_fit, ending_for, status_for
+from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
 from vibe.config.settings import PermissionMode
-from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, Usage, UserMessage
+from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
-from vibe.model.types import ModelError, Sampling
+from vibe.model.types import ModelError
 from vibe.protocol import events as ev
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
 log = logging.getLogger("vibe.agent")
 
-_ID_ALPHABET = string.ascii_letters + string.digits
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
 _CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
-
-
-@dataclass(frozen=True, slots=True)
-class SessionFacts:
-    """What `session_started` tells frontends; the composition root fills it."""
-
-    session_id: str
-    resumed: bool
-    cwd: str
-    workspace_roots: list[str]
-    model: str
-    provider: str
-    base_url: str
-    permission_mode: str
-    sandbox: str
-    sandbox_info: ev.SandboxInfo | None = None
-    # Settings of the repository's .vibe/ left out because the folder is not trusted.
-    untrusted_keys: list[str] = field(default_factory=list[str])
-    # The session this one continues, when the one asked for was busy with another run.
-    forked_from: str | None = None
-    # Sentences the user should read about the session (a fork, damaged lines skipped).
-    notices: list[str] = field(default_factory=list[str])
-
-
-@dataclass(frozen=True, slots=True)
-class AgentSettings:
-    sampling: Sampling
-    system_prompt: str
-    limits: RunLimits = field(default_factory=RunLimits)
-    pricing: Pricing = field(default_factory=Pricing)
-    context_window: int | None = None
-    compaction: CompactionSettings = field(default_factory=CompactionSettings)
-
-
-def new_call_id() -> str:
-    """Mistral's format: 9 characters from [a-zA-Z0-9]."""
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
 
 
 class Agent:
@@ -116,12 +78,7 @@ class Agent:
         self.history: list[Message] = list(history or [])
         # Endpoint-reported prompt tokens per estimated token (see _calibrate).
         self._token_ratio = 1.0
-        self._seen_call_ids = {
-            call.id
-            for message in self.history
-            if isinstance(message, AssistantMessage)
-            for call in message.tool_calls
-        }
+        self._call_ids = CallIds(self.history)
         self._specs = tool_specs(tools)
         self._specs_version: int = tools.version
         self._announced = False
@@ -236,26 +193,7 @@ class Agent:
         )
         if not self._announced:
             self._announced = True
-            facts = self._facts
-            emit(
-                ev.SessionStarted(
-                    session_id=facts.session_id,
-                    resumed=facts.resumed,
-                    cwd=facts.cwd,
-                    workspace_roots=facts.workspace_roots,
-                    model=facts.model,
-                    context_window=self._settings.context_window,
-                    provider=facts.provider,
-                    base_url=facts.base_url,
-                    permission_mode=facts.permission_mode,
-                    sandbox=facts.sandbox,
-                    sandbox_info=facts.sandbox_info,
-                    tools=self._tools.names(),
-                    untrusted_keys=facts.untrusted_keys,
-                    forked_from=facts.forked_from,
-                    notices=facts.notices,
-                )
-            )
+            emit(session_started(self._facts, self._settings.context_window, self._tools.names()))
         final_text = ""
         error: str | None = None
         error_kind: str | None = None
@@ -312,6 +250,7 @@ class Agent:
         compaction_blocked = False
         refusal: str | None = None  # an endpoint's "too long" (acted on once per prompt)
         while True:
+            self._refresh_specs()  # before measuring: tools that joined count in the request
             window = self._settings.context_window
             estimate = self._request_tokens()
             due = is_due(self._settings.compaction, window, estimate)
@@ -320,7 +259,6 @@ class Agent:
                 failed = await self._compact("auto", emit, spend) is not None
                 estimate = self._request_tokens()
                 compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
-            self._refresh_specs()
             messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
@@ -356,7 +294,7 @@ class Agent:
                 charge(spend, state.usage, state.turn_id, emit)
             # A filtered answer may be cut anywhere, its calls too: none of them is run.
             filtered = state.finish == "content_filter"
-            calls = [] if filtered else [self._unique(call) for call in state.tool_calls]
+            calls = [] if filtered else [self._call_ids.unique(call) for call in state.tool_calls]
             message = AssistantMessage(
                 content=state.full_text, reasoning=state.full_reasoning, tool_calls=tuple(calls)
             )
@@ -533,17 +471,6 @@ class Agent:
             duration_ms=duration_ms,
             usage=(usage.prompt_tokens, usage.completion_tokens, cost),
         ).model_copy(update={"untrusted_keys": self._facts.untrusted_keys})
-
-    def _unique(self, call: ToolCall) -> ToolCall:
-        """Servers sometimes reuse ids; the history must not (strict templates reject it)."""
-        if call.id and call.id not in self._seen_call_ids:
-            self._seen_call_ids.add(call.id)
-            return call
-        fresh = new_call_id()
-        while fresh in self._seen_call_ids:
-            fresh = new_call_id()
-        self._seen_call_ids.add(fresh)
-        return call.model_copy(update={"id": fresh})
 
     def _last_assistant_text(self) -> str:
         for message in reversed(self.history):  # as the user saw it: without the loop's markers

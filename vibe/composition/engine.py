@@ -12,7 +12,8 @@ from vibe.agent.approvals import Approver
 from vibe.agent.audit import AuditContext, AuditSeam
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
-from vibe.agent.loop import Agent, AgentSettings, SessionFacts
+from vibe.agent.loop import Agent
+from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model

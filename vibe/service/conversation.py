@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING
 
 from vibe.agent.approvals import Approver
 from vibe.agent.budget import estimate_tokens
-from vibe.agent.loop import Agent, SessionFacts
+from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
+from vibe.agent.session_facts import SessionFacts
 from vibe.config.settings import PermissionMode
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
