@@ -175,3 +175,16 @@ def test_slash_commands_name_their_operation_once() -> None:
         ServiceError, match="unknown mode 'yolo'; choose one of plan, ask, accept-edits, auto"
     ):
         typed("/mode yolo")
+
+
+async def test_a_users_own_command_runs_as_the_bash_tool_runs_the_models(
+    conversation: Conversation, fake_mistral: FakeMistral, repo: Path
+) -> None:
+    streamed: list[str] = []
+    result = await conversation.run_user_command(
+        "printf 'made \\033[31mred\\033[0m\\n'; touch by-user; exit 3", streamed.append
+    )
+    assert not result.ok and result.output.endswith("exit code: 3")
+    assert "made red" in result.output and "\x1b" not in "".join(streamed) + result.output
+    assert (repo / "by-user").exists(), "in the workspace, through the agent's sandbox"
+    assert fake_mistral.requests == [] and not conversation.has_history, "the model is not involved"

@@ -15,7 +15,8 @@ raises `ServiceError` before anything changed.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from vibe.agent.approvals import Approver
@@ -29,12 +30,15 @@ from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
 from vibe.service.totals import Totals
+from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
-    from vibe.sandbox.base import Sandbox
     from vibe.session.store import SessionInfo
 
-__all__ = ["Conversation"]
+__all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
+
+# Seconds a user's own `!command` may run: the longest the bash tool allows the model.
+USER_COMMAND_TIMEOUT = 600
 
 
 class Conversation:
@@ -125,11 +129,6 @@ class Conversation:
         return self.agent.settings.context_window
 
     @property
-    def shell_sandbox(self) -> Sandbox:
-        """Where a user's own `!command` runs: the agent's sandbox, confined as its commands are."""
-        return self.agent.tool_context.sandbox
-
-    @property
     def pending_approvals(self) -> list[str]:
         """Call ids of the questions waiting for an `ApprovalReply`."""
         return [request.call_id for request in self._replies.pending]
@@ -189,6 +188,25 @@ class Conversation:
         async for event in events:
             self.totals.count(event)
             yield event
+
+    async def run_user_command(self, command: str, on_output: Callable[[str], None]) -> ToolResult:
+        """`!command`: the user's own shell command, run exactly as the bash tool runs the model's
+        (the same sandbox, environment, time limit and output handling), streamed to `on_output`.
+        No policy asks: the user typed it. Not added to the conversation: the model did not ask
+        for it. Cancelling stops the command's whole process group."""
+        bash = self.agent.tools.get("bash")
+        if bash is None:
+            return ToolResult.error("this conversation has no shell tool")
+        context = replace(self.agent.tool_context, emit_output=on_output)
+        try:
+            prepared = await bash.prepare(
+                bash.parse({"command": command, "timeout_seconds": USER_COMMAND_TIMEOUT}), context
+            )
+        except ToolError as exc:
+            return ToolResult.error(str(exc))
+        if isinstance(prepared, ToolResult):
+            return prepared
+        return await prepared.execute()
 
     def interrupt(self) -> None:
         """Ends the running prompt (its stream ends with a `cancelled` result) and answers every

@@ -436,10 +436,11 @@ class VibeApp(App[int]):
         """`!command`: the user's own command, run in the workspace, shown as a card."""
         self._shell_count += 1
         call_id = f"shell-{self._shell_count}"
-        await self._backend_ready.wait()
+        await self._agent_ready.wait()  # it runs in the conversation's sandbox
         from vibe.tui.shell import run_shell
 
-        await run_shell(self, command, call_id)
+        assert self.conversation is not None
+        await run_shell(self.transcript, self.conversation, command, call_id)
 
     # -- keys -------------------------------------------------------------------------------
 

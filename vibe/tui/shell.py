@@ -1,8 +1,8 @@
 """`!command`: a shell command the user runs themselves, shown as a tool card.
 
-It runs through the agent's sandbox when the backend exposes it (the same confinement the
-`bash` tool gets), in the workspace, with its output streamed into the card. It is not added to
-the conversation: the user ran it, the model did not ask for it.
+It runs through the conversation (`Conversation.run_user_command`), which runs it exactly as the
+`bash` tool runs the model's: in the agent's sandbox, in the workspace, with its output streamed
+into the card. It is not added to the conversation: the user ran it, the model did not ask for it.
 """
 
 from __future__ import annotations
@@ -12,19 +12,13 @@ import time
 from typing import TYPE_CHECKING
 
 from vibe.protocol.events import ToolCallFinished, ToolCallStarted, ToolStatus
-from vibe.sandbox.base import NoSandbox
-from vibe.sandbox.process import run_process
-from vibe.tools.bash import shell_argv
 
 if TYPE_CHECKING:
-    from vibe.tui.app import VibeApp
-
-SHELL_TIMEOUT_SECONDS = 600.0
-OUTPUT_CAP_BYTES = 64 * 1024
+    from vibe.service.conversation import Conversation
+    from vibe.tui.transcript import Transcript
 
 
-async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
-    transcript = app.transcript
+async def run_shell(transcript: Transcript, conversation: Conversation, command: str, call_id: str) -> None:
     await transcript.end_stream()
     started = ToolCallStarted(
         turn_id="",
@@ -35,11 +29,6 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
         arguments={"command": command},
     )
     await transcript.tool_started(started, show_output=True)
-    conversation = app.conversation
-    # The user's own command runs under the confinement the agent's commands get; before a
-    # conversation is open (it could not be), there is none to borrow.
-    sandbox = conversation.shell_sandbox if conversation is not None else NoSandbox()
-    spec = sandbox.wrap(shell_argv(command), app.backend.cwd)
     began = time.monotonic()
     shown: list[str] = []
 
@@ -47,30 +36,22 @@ async def run_shell(app: VibeApp, command: str, call_id: str) -> None:
         shown.append(text)
         transcript.tool_output(call_id, text)
 
-    status: ToolStatus
     try:
-        outcome = await run_process(
-            spec, timeout=SHELL_TIMEOUT_SECONDS, on_output=on_output, cap_bytes=OUTPUT_CAP_BYTES
-        )
+        result = await conversation.run_user_command(command, on_output)
     except asyncio.CancelledError:
-        # Esc (the app cancels this worker): run_process has stopped the process group, SIGTERM
+        # Esc (the app cancels this worker): the command's process group is stopped, SIGTERM
         # then SIGKILL after a grace, before this is reached, so the card says "interrupted"
         # only once nothing of the command is left running.
         output = "".join(shown).rstrip("\n")
-        _finish(app, call_id, "cancelled", f"{output}\ninterrupted" if output else "interrupted", began)
+        _finish(
+            transcript, call_id, "cancelled", f"{output}\ninterrupted" if output else "interrupted", began
+        )
         raise
-    except OSError as exc:
-        status, output = "error", f"could not start the command: {exc}"
-    else:
-        status = "ok" if outcome.exit_code == 0 else "error"
-        output = outcome.output.rstrip("\n")
-        ending = "timed out" if outcome.timed_out else f"exit code: {outcome.exit_code}"
-        output = "\n".join([*([output] if output else []), ending, *outcome.notes])
-    _finish(app, call_id, status, output, began)
+    _finish(transcript, call_id, "ok" if result.ok else "error", result.output, began)
 
 
-def _finish(app: VibeApp, call_id: str, status: ToolStatus, output: str, began: float) -> None:
-    app.transcript.tool_finished(
+def _finish(transcript: Transcript, call_id: str, status: ToolStatus, output: str, began: float) -> None:
+    transcript.tool_finished(
         ToolCallFinished(
             turn_id="",
             call_id=call_id,
