@@ -29,12 +29,12 @@ from vibe.tui.approval import ApprovalScreen, ask_in_modal
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
 from vibe.tui.completion import repository_files
+from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
-from vibe.tui.render import tokens
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
-from vibe.tui.transcript import PlanEntry, Transcript
+from vibe.tui.transcript import Transcript
 
 if TYPE_CHECKING:
     from vibe.config.settings import PermissionMode
@@ -86,8 +86,6 @@ class VibeApp(App[int]):
         self._agent_ready = asyncio.Event()
         self.busy = False
         self.queue: deque[str] = deque()
-        self.endpoint = ""
-        self.sandbox_summary = ""
         self._last_ctrl_c = -QUIT_WINDOW_SECONDS
         self._shell_count = 0
         self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
@@ -97,6 +95,15 @@ class VibeApp(App[int]):
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
         self.pinned_plan = PinnedPlan()
+        self.events = EventView(
+            self.transcript,
+            self.status_line,
+            self.pinned_plan,
+            self.attention,
+            ask=lambda request: self.run_worker(self._ask(request), group="approval", exit_on_error=False),
+            answered=self._dismiss_question,
+            totals=lambda: self.conversation.totals if self.conversation is not None else None,
+        )
 
     async def action_edit_prompt(self) -> None:
         await self.edit_prompt()
@@ -156,7 +163,7 @@ class VibeApp(App[int]):
 
     def _backend_built(self, backend: Backend) -> None:
         self._backend = backend
-        self.endpoint = backend.endpoint
+        self.events.endpoint = backend.endpoint
         self.attention.enabled = backend.notify_when_away
         self._backend_ready.set()
         self._settle_trust()
@@ -222,7 +229,7 @@ class VibeApp(App[int]):
             await self.transcript.notice(f"⚠ {notice}", "warn")
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
             await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
-        self.sandbox_summary = facts.sandbox
+        self.events.sandbox_summary = facts.sandbox
         self.status_line.set(
             model=facts.model,
             mode=conversation.mode,
@@ -320,81 +327,8 @@ class VibeApp(App[int]):
         await run_command(self, text)
 
     async def show_event(self, event: ev.AgentEvent) -> None:
-        """Renders one agent event; also the seam the snapshot tests drive."""
-        from vibe.protocol import events as ev
-
-        transcript = self.transcript
-        match event:
-            case ev.SessionStarted():
-                self.sandbox_summary = event.sandbox
-                self.endpoint = event.base_url
-                self.status_line.set(
-                    model=event.model,
-                    mode=event.permission_mode,
-                    sandbox=event.sandbox,
-                    context_window=event.context_window,
-                )
-            case ev.TextDelta():
-                await transcript.answer_delta(event.text)
-            case ev.ReasoningDelta():
-                await transcript.reasoning_delta(event.text)
-            case ev.Retry():
-                await transcript.discard_partial()
-                await transcript.notice(
-                    f"⟳ {event.reason}; retrying in {event.delay_seconds:.1f}s (attempt {event.attempt})",
-                    "warn",
-                )
-            case ev.AssistantMessage():
-                await transcript.end_stream()
-            case ev.ToolCallStarted():
-                await transcript.tool_started(event)
-            case ev.ToolCallOutput():
-                transcript.tool_output(event.call_id, event.text)
-            case ev.ToolCallFinished():
-                transcript.tool_finished(event)
-            case ev.ApprovalRequested():
-                transcript.tool_waiting(event.call_id, waiting=True)
-                self.attention.needed()
-                self.run_worker(self._ask(event), group="approval", exit_on_error=False)
-            case ev.ApprovalResolved():
-                transcript.tool_waiting(event.call_id, waiting=False)
-                self._dismiss_question(event.call_id)
-                if event.stored_rule:
-                    await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
-            case ev.PlanUpdated():
-                await transcript.end_stream()
-                if not self.pinned_plan.show(event.todos):  # all done: recorded, unpinned
-                    await transcript.mount(PlanEntry(event.todos))
-            case ev.UsageUpdated():
-                # The conversation has counted it already; shown without one (snapshots), the
-                # run's own cost is the session's.
-                totals = self.conversation.totals if self.conversation is not None else None
-                self.status_line.set(
-                    context_used=event.prompt_tokens + event.completion_tokens,
-                    cost_usd=totals.cost_usd if totals is not None else event.cost_usd,
-                )
-            case ev.ModeChanged():
-                self.status_line.set(mode=event.permission_mode)
-            case ev.ModelChanged():
-                self.status_line.set(model=event.model, context_window=event.context_window)
-            case ev.CompactionStarted():
-                await transcript.end_stream()
-                await transcript.notice(
-                    f"compacting the conversation (~{tokens(event.tokens_before)})…", "dim"
-                )
-            case ev.CompactionFinished(error=None):
-                self.status_line.set(context_used=event.tokens_after)
-                await transcript.notice(_compaction_summary(event), "dim")
-            case ev.CompactionFinished():
-                await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
-            case ev.Error():
-                await transcript.end_stream()
-                await transcript.notice(f"✗ {event.message}", "error")
-            case ev.Result():
-                await self._show_result(event)
-                self.attention.needed()
-            case _:
-                pass
+        """Renders one agent event (`vibe.tui.event_view`); also the seam the snapshot tests drive."""
+        await self.events.show(event)
 
     async def _ask(self, request: ev.ApprovalRequested) -> None:
         """The modal for one approval question; the answer goes back as an operation. Esc
@@ -421,16 +355,6 @@ class VibeApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, ApprovalScreen) and screen.request.call_id == call_id and screen.is_active:
                 screen.dismiss(None)
-
-    async def _show_result(self, result: ev.Result) -> None:
-        interrupted = result.stop_reason == "cancelled"
-        await self.transcript.end_stream(interrupted)
-        if interrupted:
-            self.transcript.cancel_running_cards()
-        elif result.status == "limit":
-            await self.transcript.notice(f"stopped: limit reached ({result.stop_reason})", "warn")
-        elif result.stop_reason in ("model_length", "refusal"):
-            await self.transcript.notice(f"the model stopped early ({result.stop_reason})", "warn")
 
     async def shell(self, command: str) -> None:
         """`!command`: the user's own command, run in the workspace, shown as a card."""
@@ -530,16 +454,3 @@ def _is_command(text: str) -> bool:
     """`/help` is a command; `/home/me/app.py fails` (a pasted path) is a prompt."""
     word = text.split(maxsplit=1)[0] if text.strip() else ""
     return word.startswith("/") and "/" not in word[1:]
-
-
-def _compaction_summary(event: ev.CompactionFinished) -> str:
-    if not event.summarised_messages and not event.pruned_outputs:
-        # /compact on a new or already short conversation: "compacted ~1.7k → ~1.7k" would
-        # claim work that was not done.
-        return "nothing to compact yet: the conversation is already short"
-    parts = [f"conversation compacted: ~{tokens(event.tokens_before)} → ~{tokens(event.tokens_after)}"]
-    if event.summarised_messages:
-        parts.append(f"{event.summarised_messages} earlier messages summarised")
-    if event.pruned_outputs:
-        parts.append(f"{event.pruned_outputs} old tool outputs elided")
-    return "; ".join(parts)

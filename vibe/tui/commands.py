@@ -146,9 +146,9 @@ async def _status(app: VibeApp, argument: str) -> None:
     window = conversation.context_window if conversation is not None else None
     lines = [
         f"model     {facts.model if facts else '…'}",
-        f"endpoint  {app.endpoint}",
+        f"endpoint  {app.events.endpoint}",
         f"mode      {conversation.mode if conversation else '…'}",
-        f"sandbox   {app.sandbox_summary or '…'}",
+        f"sandbox   {app.events.sandbox_summary or '…'}",
         f"context   {tokens(app.status_line.facts.context_used)} of {tokens(window) if window else '?'}",
         _usage_line(app),
         f"session   {conversation.session_id if conversation else '…'}",

@@ -1,0 +1,144 @@
+"""The conversation's events on screen: the transcript, the status line, the pinned plan and the
+terminal bell. Every frontend reads the same events; this is how the terminal shows them.
+
+It also keeps what the events said that commands show later (/status: the endpoint, the
+sandbox). Approval questions are handed to the app (`ask`), which owns the screens; so is the
+news that one was answered (`answered`), to take its modal down.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from vibe.tui.attention import Attention
+from vibe.tui.pinned_plan import PinnedPlan
+from vibe.tui.render import tokens
+from vibe.tui.status_line import StatusLine
+from vibe.tui.transcript import PlanEntry, Transcript
+
+if TYPE_CHECKING:
+    from vibe.protocol import events as ev
+    from vibe.service.totals import Totals
+
+
+class EventView:
+    def __init__(
+        self,
+        transcript: Transcript,
+        status_line: StatusLine,
+        pinned_plan: PinnedPlan,
+        attention: Attention,
+        *,
+        ask: Callable[[ev.ApprovalRequested], object],
+        answered: Callable[[str], None],
+        totals: Callable[[], Totals | None],
+    ) -> None:
+        self.transcript = transcript
+        self.status_line = status_line
+        self.pinned_plan = pinned_plan
+        self.attention = attention
+        self._ask = ask
+        self._answered = answered
+        self._totals = totals
+        self.endpoint = ""
+        self.sandbox_summary = ""
+
+    async def show(self, event: ev.AgentEvent) -> None:
+        from vibe.protocol import events as ev
+
+        transcript = self.transcript
+        match event:
+            case ev.SessionStarted():
+                self.sandbox_summary = event.sandbox
+                self.endpoint = event.base_url
+                self.status_line.set(
+                    model=event.model,
+                    mode=event.permission_mode,
+                    sandbox=event.sandbox,
+                    context_window=event.context_window,
+                )
+            case ev.TextDelta():
+                await transcript.answer_delta(event.text)
+            case ev.ReasoningDelta():
+                await transcript.reasoning_delta(event.text)
+            case ev.Retry():
+                await transcript.discard_partial()
+                await transcript.notice(
+                    f"⟳ {event.reason}; retrying in {event.delay_seconds:.1f}s (attempt {event.attempt})",
+                    "warn",
+                )
+            case ev.AssistantMessage():
+                await transcript.end_stream()
+            case ev.ToolCallStarted():
+                await transcript.tool_started(event)
+            case ev.ToolCallOutput():
+                transcript.tool_output(event.call_id, event.text)
+            case ev.ToolCallFinished():
+                transcript.tool_finished(event)
+            case ev.ApprovalRequested():
+                transcript.tool_waiting(event.call_id, waiting=True)
+                self.attention.needed()
+                self._ask(event)
+            case ev.ApprovalResolved():
+                transcript.tool_waiting(event.call_id, waiting=False)
+                self._answered(event.call_id)
+                if event.stored_rule:
+                    await transcript.notice(f"rule stored: {event.stored_rule}", "dim")
+            case ev.PlanUpdated():
+                await transcript.end_stream()
+                if not self.pinned_plan.show(event.todos):  # all done: recorded, unpinned
+                    await transcript.mount(PlanEntry(event.todos))
+            case ev.UsageUpdated():
+                # The conversation has counted it already; shown without one (snapshots), the
+                # run's own cost is the session's.
+                totals = self._totals()
+                self.status_line.set(
+                    context_used=event.prompt_tokens + event.completion_tokens,
+                    cost_usd=totals.cost_usd if totals is not None else event.cost_usd,
+                )
+            case ev.ModeChanged():
+                self.status_line.set(mode=event.permission_mode)
+            case ev.ModelChanged():
+                self.status_line.set(model=event.model, context_window=event.context_window)
+            case ev.CompactionStarted():
+                await transcript.end_stream()
+                await transcript.notice(
+                    f"compacting the conversation (~{tokens(event.tokens_before)})…", "dim"
+                )
+            case ev.CompactionFinished(error=None):
+                self.status_line.set(context_used=event.tokens_after)
+                await transcript.notice(_compaction_summary(event), "dim")
+            case ev.CompactionFinished():
+                await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
+            case ev.Error():
+                await transcript.end_stream()
+                await transcript.notice(f"✗ {event.message}", "error")
+            case ev.Result():
+                await self._show_result(event)
+                self.attention.needed()
+            case _:
+                pass
+
+    async def _show_result(self, result: ev.Result) -> None:
+        interrupted = result.stop_reason == "cancelled"
+        await self.transcript.end_stream(interrupted)
+        if interrupted:
+            self.transcript.cancel_running_cards()
+        elif result.status == "limit":
+            await self.transcript.notice(f"stopped: limit reached ({result.stop_reason})", "warn")
+        elif result.stop_reason in ("model_length", "refusal"):
+            await self.transcript.notice(f"the model stopped early ({result.stop_reason})", "warn")
+
+
+def _compaction_summary(event: ev.CompactionFinished) -> str:
+    if not event.summarised_messages and not event.pruned_outputs:
+        # /compact on a new or already short conversation: "compacted ~1.7k → ~1.7k" would
+        # claim work that was not done.
+        return "nothing to compact yet: the conversation is already short"
+    parts = [f"conversation compacted: ~{tokens(event.tokens_before)} → ~{tokens(event.tokens_after)}"]
+    if event.summarised_messages:
+        parts.append(f"{event.summarised_messages} earlier messages summarised")
+    if event.pruned_outputs:
+        parts.append(f"{event.pruned_outputs} old tool outputs elided")
+    return "; ".join(parts)
