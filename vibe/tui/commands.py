@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from vibe.protocol.commands import PERMISSION_MODES, find_command, mode_named
@@ -12,6 +15,8 @@ from vibe.tui.pickers import PickerScreen
 from vibe.tui.render import tokens
 
 if TYPE_CHECKING:
+    from vibe.session.listing import SessionSummary
+    from vibe.session.store import SessionInfo
     from vibe.tui.app import VibeApp
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
@@ -51,14 +56,26 @@ async def _resume(app: VibeApp, argument: str) -> None:
     if argument:
         await _resume_id(app, argument)
         return
-    sessions = [s for s in app.backend.sessions() if app.agent is None or s.id != app.agent.session_id]
-    if not sessions:
+    from vibe.tui.session_picker import SessionPickerScreen
+
+    current = app.agent.session_id if app.agent is not None else None
+    # Off the event loop: a folder can hold hundreds of sessions, each one file to open.
+    summaries = await asyncio.to_thread(_summaries, app.backend.sessions, current)
+    if not summaries:
         await app.transcript.notice("no other saved session in this directory", "warn")
         return
-    items = [(s.id, f"{s.created.replace('T', ' ')[:16]}  {s.model}  {s.id}") for s in sessions[:50]]
-    chosen = await app.push_screen_wait(PickerScreen("Resume a session of this directory", items))
+    picker = SessionPickerScreen("Resume a session of this directory", summaries, datetime.now(UTC))
+    chosen = await app.push_screen_wait(picker)
     if chosen:
         await _resume_id(app, chosen)
+
+
+def _summaries(list_sessions: Callable[[], list[SessionInfo]], current: str | None) -> list[SessionSummary]:
+    from vibe.session.listing import summarise
+
+    return [
+        summary for info in list_sessions() if info.id != current and (summary := summarise(info)) is not None
+    ]
 
 
 async def _resume_id(app: VibeApp, session_id: str) -> None:
