@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from vibe.tui.approval import ApprovalScreen, ModalApprover
 from vibe.tui.attention import Attention
-from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
+from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
@@ -147,13 +147,28 @@ class VibeApp(App[int]):
         return self._backend
 
     @work(thread=True, exclusive=True, group="backend")
-    def _build_backend(self) -> None:
+    def _build_backend(self, factory: BackendFactory | None = None) -> None:
         try:
-            backend = self._backend_factory()
+            backend = (factory or self._backend_factory)()
+        except EndpointChoiceRequiredError as exc:
+            self.call_from_thread(self._choose_endpoint, exc)
+            return
         except StartupError as exc:
             self.call_from_thread(self._startup_failed, str(exc))
             return
         self.call_from_thread(self._backend_built, backend)
+
+    @work(exclusive=True, group="endpoint")
+    async def _choose_endpoint(self, needed: EndpointChoiceRequiredError) -> None:
+        """Nothing configured, local servers found: the user picks one (`vibe.tui.local_picker`)
+        or quits; nothing is sent to a local server unchosen."""
+        from vibe.tui.local_picker import LocalModelScreen
+
+        offer = await self.push_screen_wait(LocalModelScreen(needed.offers))
+        if offer is None:
+            self._startup_failed(str(needed))
+            return
+        self._build_backend(lambda: needed.choose(offer))
 
     def _backend_built(self, backend: Backend) -> None:
         self._backend = backend

@@ -24,7 +24,8 @@ Screen { layout: vertical; }
 #completion { height: auto; max-height: 10; border: round $accent; margin: 0 1; }
 #prompt { height: auto; max-height: 10; min-height: 1; border: round $accent; margin: 0 1; padding: 0 1; }
 #status { height: 1; padding: 0 1; color: $text-muted; }
-ApprovalScreen, PickerScreen, SessionPickerScreen { align: center middle; }
+ApprovalScreen, PickerScreen, SessionPickerScreen, LocalModelScreen { align: center middle; }
+#local-warning { margin-top: 1; }
 #approval, #picker { width: 90%; max-width: 120; height: auto; max-height: 90%; border: thick ansi_yellow;
     padding: 0 1; background: $surface; }
 #picker { border: thick $accent; }
