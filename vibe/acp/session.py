@@ -25,6 +25,7 @@ from vibe.acp.translate import EventTranslator, Update
 
 if TYPE_CHECKING:
     from vibe.agent.loop import Agent
+    from vibe.messages import ImageAttachment
     from vibe.protocol.events import AgentEvent
 
 log = logging.getLogger("vibe.acp")
@@ -94,9 +95,13 @@ class EditorSession:
     async def send(self, update: Update) -> None:
         await self._client.session_update(self.id, update)
 
-    async def prompt(self, text: str) -> StopReason:
+    async def prompt(self, text: str, images: tuple[ImageAttachment, ...] = ()) -> StopReason:
         self._check_fits(text)
-        return await self._turn_of(lambda: self.agent.run(text))
+        if images and not self.agent.settings.vision:
+            from vibe.agent.run_end import ImagesNotReadError
+
+            raise RequestError.invalid_params({"details": str(ImagesNotReadError(self.agent.facts.model))})
+        return await self._turn_of(lambda: self.agent.run(text, images))
 
     async def compact(self, instructions: str | None) -> StopReason:
         """/compact: a turn that summarises the conversation instead of asking the model."""

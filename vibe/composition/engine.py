@@ -221,6 +221,7 @@ def build_agent(
                 threshold=settings.compaction.threshold,
                 keep_recent=settings.compaction.keep_recent,
             ),
+            vision=profile.vision,
         ),
         facts=SessionFacts(
             session_id=session.id,

@@ -54,6 +54,7 @@ async def switch_model(
         ),
         pricing=Pricing(profile.input_price, profile.output_price),
         context_window=window,
+        vision=profile.vision,
     )
     agent.switch_model(client, agent_settings, profile.id, chosen_as=name)
     return resolved

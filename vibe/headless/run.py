@@ -5,16 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from typing import TextIO
 
 from vibe.agent.loop import Agent
 from vibe.headless import early_signals
 from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
 from vibe.headless.render import OutputFormat, make_renderer
+from vibe.messages import ImageAttachment
 from vibe.protocol import events as ev
 
 
-async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: TextIO, err: TextIO) -> int:
+async def run_headless(
+    agent: Agent,
+    prompt: str,
+    output: OutputFormat,
+    out: TextIO,
+    err: TextIO,
+    images: Sequence[ImageAttachment] = (),
+) -> int:
     renderer = make_renderer(output, out, err)
     loop = asyncio.get_running_loop()
     handled: list[signal.Signals] = []
@@ -28,7 +37,7 @@ async def run_headless(agent: Agent, prompt: str, output: OutputFormat, out: Tex
         loop.call_soon(agent.cancel)
     result: ev.Result | None = None
     try:
-        async for event in agent.run(prompt):
+        async for event in agent.run(prompt, images):
             renderer.event(event)
             if isinstance(event, ev.Result):
                 result = event

@@ -25,6 +25,7 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from vibe.tui.approval import ApprovalScreen, ModalApprover
+from vibe.tui.attach import attached_images
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
 from vibe.tui.completion import repository_files
@@ -38,6 +39,7 @@ from vibe.tui.transcript import PlanEntry, Transcript
 if TYPE_CHECKING:
     from vibe.agent.loop import Agent
     from vibe.config.settings import PermissionMode
+    from vibe.messages import ImageAttachment
     from vibe.protocol import events as ev
 
 QUIT_WINDOW_SECONDS = 2.0
@@ -304,13 +306,16 @@ class VibeApp(App[int]):
         await self._agent_ready.wait()
         agent = self.agent
         assert agent is not None
+        images: tuple[ImageAttachment, ...] | None = ()
         if text is not None:
             await self.transcript.user(text)
+            images = await attached_images(self, text)  # None: one could not be read, not sent
         self._run_cost = 0.0
-        events = agent.run(text) if text is not None else agent.compact(compact_focus)
+        events = agent.run(text, images or ()) if text is not None else agent.compact(compact_focus)
         try:
-            async for event in events:
-                await self.show_event(event)
+            if images is not None:
+                async for event in events:
+                    await self.show_event(event)
         finally:
             self.busy = False
             self.status_line.set(busy=False, branch=git_branch(self.cwd))
