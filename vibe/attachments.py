@@ -20,9 +20,12 @@ from vibe.messages import ImageAttachment, ImageType
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGES = 8
-# `@` at the start or after a space, a path without spaces ending in an image suffix, then the
-# end, a space or punctuation ("look at @shot.png.").
-_MENTION = re.compile(r"(?:^|(?<=\s))@(\S+?\.(?:png|jpe?g|gif|webp))(?=$|[\s.,;:!?)\]])", re.IGNORECASE)
+# `@` at the start or after a space, then a path ending in an image suffix: in double quotes if it
+# has spaces (a dropped file), else up to the end, a space or punctuation ("look at @shot.png.").
+_SUFFIX = r"\.(?:png|jpe?g|gif|webp)"
+_MENTION = re.compile(
+    rf'(?:^|(?<=\s))@(?:"([^"\n]+?{_SUFFIX})"|(\S+?{_SUFFIX})(?=$|[\s.,;:!?)\]]))', re.IGNORECASE
+)
 
 
 class AttachmentError(Exception):
@@ -31,7 +34,7 @@ class AttachmentError(Exception):
 
 def image_mentions(prompt: str) -> list[str]:
     """The `@path` mentions of image files in `prompt`, in order, each once."""
-    return list(dict.fromkeys(match.group(1) for match in _MENTION.finditer(prompt)))
+    return list(dict.fromkeys(match.group(1) or match.group(2) for match in _MENTION.finditer(prompt)))
 
 
 def attach_images(prompt: str, cwd: Path) -> tuple[ImageAttachment, ...]:

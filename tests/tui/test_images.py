@@ -48,3 +48,32 @@ async def test_a_model_without_vision_or_a_file_that_is_no_image_sends_nothing(t
         await wait_idle(pilot)
     (request,) = tui_env.fake.requests
     assert [m["content"] for m in request.messages if m["role"] == "user"] == ["then just say hi"]
+
+
+async def test_a_dropped_image_file_becomes_a_mention_and_is_attached(tui_env: TuiEnv) -> None:
+    from textual import events
+
+    with_screenshot(tui_env)
+    folder = tui_env.repo / "screen shots"
+    folder.mkdir()
+    (folder / "a b.png").write_bytes(png_bytes())
+    tui_env.fake.script(reply("Two dots."))
+    app = tui_env.app("--model", "seeing")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.agent is not None)
+        app.prompt.insert("compare ")
+        # As the terminal delivers a drop: to the app, which gives it to the focused prompt.
+        # First as GNOME Terminal pastes it (quoted, a space after), then a bare path.
+        app.post_message(events.Paste(f"'{folder / 'a b.png'}' "))
+        await pilot.pause()
+        app.post_message(events.Paste(str(tui_env.repo / "shot.png")))
+        await pilot.pause()
+        assert app.prompt.text == f'compare @"{folder / "a b.png"}" @{tui_env.repo / "shot.png"} '
+        app.post_message(events.Paste("just some words.png"))  # not a file: pasted as is
+        await pilot.pause()
+        assert app.prompt.text.endswith(" just some words.png")
+        app.prompt.text = app.prompt.text.removesuffix(" just some words.png")
+        await pilot.press("enter")
+        await wait_idle(pilot)
+    (request,) = tui_env.fake.requests
+    assert [part["type"] for part in request.messages[-1]["content"]] == ["text", "image_url", "image_url"]

@@ -96,7 +96,7 @@ class VibeApp(App[int]):
         self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
         self.transcript = Transcript()
         self.menu = CompletionMenu()
-        self.prompt = PromptInput(self.menu)
+        self.prompt = PromptInput(self.menu, cwd)
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
         self.pinned_plan = PinnedPlan()
