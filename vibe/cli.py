@@ -77,8 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="?",
         const="auto",
         metavar="URL",
-        help="with -p: use the local server that answers on 127.0.0.1 (Ollama, llama.cpp, vLLM, "
-        "LM Studio), or the one at URL; no key is sent to it",
+        help="use the local server that answers on 127.0.0.1 (Ollama, llama.cpp, vLLM, LM Studio), "
+        "or the one at URL; no key is sent to it",
     )
     limits = parser.add_argument_group("limits (the run stops with exit code 3)")
     limits.add_argument("--max-turns", type=_positive_int, metavar="N", help="at most N model requests")
@@ -250,8 +250,6 @@ def _main(argv: Sequence[str] | None) -> int:
     stdin_is_terminal = sys.stdin is not None and sys.stdin.isatty()
     headless = args.prompt is not None or args.prompt_file is not None or not stdin_is_terminal
     if not headless:
-        if args.local is not None:
-            parser.exit(2, "vibe: --local works with -p for now; in the terminal UI set VIBE_BASE_URL\n")
         from vibe.composition.tui_cmd import main as run_tui
 
         return run_tui(args, dict(os.environ), Path.cwd(), args.initial_prompt)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 
 class _Frozen(BaseModel):
@@ -43,9 +43,29 @@ class SystemMessage(_Frozen):
     content: str
 
 
+ImageType = Literal["image/png", "image/jpeg", "image/gif", "image/webp"]
+
+
+class ImageAttachment(_Frozen):
+    """An image the user attached to a prompt (`@shot.png`, an editor's image block)."""
+
+    name: str  # where it came from, for people: never sent to the model
+    media_type: ImageType
+    data: str  # base64
+
+
 class UserMessage(_Frozen):
     role: Literal["user"] = "user"
     content: str
+    images: tuple[ImageAttachment, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty_images(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
+        # A prompt without images is saved as it always was (older vibes can read it).
+        dumped: dict[str, object] = handler(self)
+        if not self.images:
+            dumped.pop("images", None)
+        return dumped
 
 
 class AssistantMessage(_Frozen):

@@ -17,7 +17,7 @@ from acp.schema import (
 
 from vibe.acp.editor_fs import FileActivity
 from vibe.acp.patch import apply_unified_diff
-from vibe.acp.prompt_text import prompt_text
+from vibe.acp.prompt_text import prompt_images, prompt_text
 from vibe.acp.translate import RESTARTED, EventTranslator
 from vibe.protocol import events as ev
 from vibe.tools.diffs import unified_diff
@@ -104,7 +104,8 @@ def test_prompt_content_becomes_one_text_for_the_agent() -> None:
         prompt_text(blocks)
         == 'explain [calc.py](/w/calc x.py)\n<context source="/w/a.py">\nx = 1\n</context>'
     )
-    with pytest.raises(RequestError):
-        prompt_text([ImageContentBlock(type="image", data="AAAA", mime_type="image/png")])
+    with pytest.raises(RequestError) as refused:  # its bytes decide, not the type it claims
+        prompt_images([ImageContentBlock(type="image", data="AAAA", mime_type="image/png")])
+    assert "not a PNG" in str(refused.value.data)
     with pytest.raises(RequestError):
         prompt_text([TextContentBlock(type="text", text="  ")])

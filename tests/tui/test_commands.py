@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tools.fake_mistral import FakeMistral, reply
 from tui.harness import SIZE, TuiEnv, answers, make_env, notices, send, users, wait_for, wait_idle
-from vibe.tui.pickers import PickerScreen
+from vibe.tui.session_picker import SessionPickerScreen
 
 
 def menu_items(app: object) -> list[str]:
@@ -95,7 +95,7 @@ async def test_resume_picks_a_session_of_this_directory_and_continues_it(tui_env
     second = tui_env.app()
     async with second.run_test(size=SIZE) as pilot:
         await send(pilot, "/resume")
-        await wait_for(pilot, lambda: isinstance(second.screen, PickerScreen))
+        await wait_for(pilot, lambda: isinstance(second.screen, SessionPickerScreen))
         await pilot.press("down", "enter")  # newest first: the "unrelated" one, then ours
         await wait_for(pilot, lambda: any("resumed session" in n for n in notices(second)))
         assert users(second) == ["what is the answer?"]

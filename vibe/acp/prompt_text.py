@@ -1,6 +1,6 @@
-"""An ACP prompt (content blocks) as the one text the agent takes.
+"""An ACP prompt (content blocks) as the one text the agent takes, and the images with it.
 
-We advertise text, resource links and embedded context. Embedded files arrive with the text the
+We advertise text, images, resource links and embedded context. Embedded files arrive with the text the
 user sees in the editor (possibly unsaved), so they are given to the model inline, marked with
 their URI; links are named so the model can read them with its tools.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from acp.exceptions import RequestError
@@ -26,6 +27,9 @@ from acp.schema import (
 )
 
 from vibe.unicode_text import scrub
+
+if TYPE_CHECKING:  # loaded with the engine, after the handshake
+    from vibe.messages import ImageAttachment
 
 PromptBlock = (
     TextContentBlock
@@ -73,9 +77,11 @@ def prompt_text(blocks: Sequence[PromptBlock]) -> str:
                 parts.append(f'\n<context source="{where}"{span}>\n{resource.text}\n</context>\n')
             else:
                 parts.append(f"[binary attachment {where} left out: only text is supported]")
+        elif isinstance(block, ImageContentBlock):
+            continue  # attached beside the text (`prompt_images`)
         else:
             raise RequestError.invalid_params(
-                {"details": f"{block.type} content is not supported; send text or files as text"}
+                {"details": f"{block.type} content is not supported; send text, images or files as text"}
             )
     text = ""
     for part in parts:  # pieces the editor did not space apart get one space
@@ -83,6 +89,24 @@ def prompt_text(blocks: Sequence[PromptBlock]) -> str:
             text += " "
         text += part
     text = scrub(text).strip()
-    if not text:
+    if not text and not any(isinstance(block, ImageContentBlock) for block in blocks):
         raise RequestError.invalid_params({"details": "the prompt is empty"})
     return text
+
+
+def prompt_images(blocks: Sequence[PromptBlock]) -> tuple[ImageAttachment, ...]:
+    """The prompt's image blocks as attachments; RequestError (invalid params) for one that is
+    not a PNG, JPEG, GIF or WebP image, is too big, or too many (what its bytes are decides,
+    not the type the editor claims)."""
+    from vibe.attachments import MAX_IMAGES, AttachmentError, image_from_base64
+
+    blocks = [block for block in blocks if isinstance(block, ImageContentBlock)]
+    if len(blocks) > MAX_IMAGES:
+        raise RequestError.invalid_params({"details": f"at most {MAX_IMAGES} images per prompt"})
+    try:
+        return tuple(
+            image_from_base64(block.uri or f"image {index}", block.data)
+            for index, block in enumerate(blocks, 1)
+        )
+    except AttachmentError as exc:
+        raise RequestError.invalid_params({"details": str(exc)}) from None

@@ -43,7 +43,7 @@ from vibe import __version__
 from vibe.acp import options
 from vibe.acp.backend import Backend, EngineUnavailableError
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity, RecordingFileSystem
-from vibe.acp.prompt_text import PromptBlock, prompt_text
+from vibe.acp.prompt_text import PromptBlock, prompt_images, prompt_text
 from vibe.protocol.commands import SlashCommand, find_command, mode_named
 
 if TYPE_CHECKING:
@@ -104,7 +104,8 @@ class VibeAgent:
             protocol_version=PROTOCOL_VERSION,
             agent_capabilities=AgentCapabilities(
                 load_session=True,
-                prompt_capabilities=PromptCapabilities(image=False, audio=False, embedded_context=True),
+                # Images are taken whatever the model: one without vision gets a clear error.
+                prompt_capabilities=PromptCapabilities(image=True, audio=False, embedded_context=True),
                 mcp_capabilities=McpCapabilities(http=False, sse=False),
             ),
             auth_methods=[
@@ -192,11 +193,12 @@ class VibeAgent:
     async def prompt(self, session_id: str, prompt: list[PromptBlock], **kwargs: Any) -> PromptResponse:
         session = self._session(session_id)
         text = prompt_text(prompt)
+        images = prompt_images(prompt)
         name, _, argument = text.strip().partition(" ")
         # Only the commands offered to editors; any other `/word` is a prompt for the model.
         command = find_command(name, "editor") if name.startswith("/") else None
         if command is None:
-            return PromptResponse(stop_reason=await session.prompt(text))
+            return PromptResponse(stop_reason=await session.prompt(text, images))
         if command.operation == "compact":  # a turn of its own, shown like a prompt's
             return PromptResponse(stop_reason=await session.compact(argument.strip() or None))
         from acp.helpers import update_agent_message_text

@@ -26,6 +26,7 @@ from vibe.acp.translate import EventTranslator, Update
 from vibe.protocol import operations as op
 
 if TYPE_CHECKING:
+    from vibe.messages import ImageAttachment
     from vibe.protocol.events import AgentEvent
     from vibe.service.conversation import Conversation
 
@@ -95,9 +96,16 @@ class EditorSession:
     async def send(self, update: Update) -> None:
         await self._client.session_update(self.id, update)
 
-    async def prompt(self, text: str) -> StopReason:
+    async def prompt(self, text: str, images: tuple[ImageAttachment, ...] = ()) -> StopReason:
         self._check_fits(text)
-        return await self._turn_of(lambda: self.conversation.submit(op.Prompt(text=text)))
+        if images and not self.conversation.reads_images:
+            from vibe.agent.run_end import ImagesNotReadError
+
+            raise RequestError.invalid_params(
+                {"details": str(ImagesNotReadError(self.conversation.facts.model))}
+            )
+        prompt = op.Prompt(text=text, images=tuple(images))
+        return await self._turn_of(lambda: self.conversation.submit(prompt))
 
     async def compact(self, instructions: str | None) -> StopReason:
         """/compact: a turn that summarises the conversation instead of asking the model."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vibe.agent.budget import estimate_tokens
-from vibe.messages import AssistantMessage, Message
+from vibe.messages import AssistantMessage, Message, UserMessage
 from vibe.model.types import ToolSpec
 
 # Real ratios of reported to estimated tokens stay well inside this (CJK text is near 3, dense
@@ -19,12 +19,17 @@ from vibe.model.types import ToolSpec
 # tokens, or nothing at all), and trusting it would compact or refuse requests for no reason.
 _PLAUSIBLE_RATIO = (0.2, 5.0)
 _RATIO_CLAMP = (0.5, 3.0)
+# What one image costs depends on its size and the model (about a thousand tokens for a
+# screenshot on Mistral's models); a fixed guess keeps the window check honest enough.
+IMAGE_TOKENS = 1_500
 
 
 def message_tokens(message: Message) -> int:
     match message:
         case AssistantMessage(content=content, reasoning=reasoning, tool_calls=calls):
             chars = len(content) + len(reasoning) + sum(len(c.name) + len(c.arguments) for c in calls)
+        case UserMessage(content=content, images=images) if images:
+            return estimate_tokens(len(content)) + 4 + IMAGE_TOKENS * len(images)
         case _:
             chars = len(message.content)
     return estimate_tokens(chars) + 4  # role and framing

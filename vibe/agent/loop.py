@@ -25,15 +25,23 @@ from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_afte
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
-from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
+from vibe.agent.markers import NO_REPLY, cut_short, shown_answer, without_images
 from vibe.agent.repeat_guard import RepeatedFailureError
-from vibe.agent.run_end import RefusedError, does_not_fit, ending_for, status_for
+from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for, status_for
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
 from vibe.config.settings import PermissionMode
-from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
+from vibe.messages import (
+    AssistantMessage,
+    ImageAttachment,
+    Message,
+    SystemMessage,
+    ToolMessage,
+    Usage,
+    UserMessage,
+)
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError
 from vibe.protocol import events as ev
@@ -167,8 +175,11 @@ class Agent:
             )
         )
 
-    async def run(self, prompt: str) -> AsyncIterator[ev.AgentEvent]:
-        async for event in self._pump.drive(lambda emit: self._run(prompt, emit), self._cancelled_early):
+    async def run(self, prompt: str, images: Sequence[ImageAttachment] = ()) -> AsyncIterator[ev.AgentEvent]:
+        """`images`: attached to the prompt; a model without vision ends the run before any
+        request (`no_vision`)."""
+        incoming = UserMessage(content=prompt, images=tuple(images))
+        async for event in self._pump.drive(lambda emit: self._run(incoming, emit), self._cancelled_early):
             yield event
 
     async def compact(self, instructions: str | None = None) -> AsyncIterator[ev.AgentEvent]:
@@ -184,7 +195,7 @@ class Agent:
 
     # -- the loop ---------------------------------------------------------------------------
 
-    async def _run(self, prompt: str, emit: ev.Emit) -> None:
+    async def _run(self, incoming: UserMessage, emit: ev.Emit) -> None:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
         self._emit = emit
@@ -200,7 +211,7 @@ class Agent:
         stop: ev.StopReason
         try:
             async with asyncio.timeout(spend.time_left()):
-                stop, final_text = await self._loop(prompt, spend, dispatcher, emit)
+                stop, final_text = await self._loop(incoming, spend, dispatcher, emit)
         except TimeoutError:
             stop = "time_limit"
         except asyncio.CancelledError:
@@ -238,11 +249,12 @@ class Agent:
         self._end(emit, result)
 
     async def _loop(
-        self, prompt: str, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
+        self, incoming: UserMessage, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
     ) -> tuple[ev.StopReason, str]:
+        if incoming.images and not self._settings.vision:
+            raise ImagesNotReadError(self._settings.sampling.model)
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
             self._append(AssistantMessage(content=NO_REPLY))
-        incoming = UserMessage(content=prompt)
         self._append(incoming)
         final_text = ""
         # A failed or ineffective compaction is not retried (each try costs a request) until the
@@ -259,7 +271,8 @@ class Agent:
                 failed = await self._compact("auto", emit, spend) is not None
                 estimate = self._request_tokens()
                 compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
-            messages = [SystemMessage(content=self._settings.system_prompt), *self.history]
+            history = self.history if self._settings.vision else without_images(self.history)
+            messages = [SystemMessage(content=self._settings.system_prompt), *history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]

@@ -14,10 +14,26 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from vibe.messages import Message, UserMessage
+
 NO_REPLY = "[no reply: the previous run stopped before the assistant answered]"
 # Opens the user message that replaces a compacted conversation (prompts/compaction_summary.md).
 SUMMARY_MARKER = "[conversation summary]"
 _CUT_SHORT = re.compile(r"(?:^|\n)\[cut short: ([^\]\n]*)\]\Z")
+
+
+_NO_VISION = "this model does not read images"
+
+
+def without_images(messages: list[Message]) -> list[Message]:
+    """The conversation for a model that does not read images: each attached image becomes a
+    line saying it is not shown (a session with images can be continued on another model)."""
+    return [
+        UserMessage(content=f"{m.content}\n[{len(m.images)} attached image(s) not shown: {_NO_VISION}]")
+        if isinstance(m, UserMessage) and m.images
+        else m
+        for m in messages
+    ]
 
 
 def is_summary(content: str) -> bool:

@@ -20,6 +20,16 @@ class ContextOverflowError(Exception):
     """The next request would not fit the model's context window."""
 
 
+class ImagesNotReadError(Exception):
+    """The prompt has images and the model does not read them: said before any request."""
+
+    def __init__(self, model: str) -> None:
+        super().__init__(
+            f"{model} does not read images, so the prompt was not sent: switch to a model that "
+            "does (one with `vision = true` in its profile) or leave the image out"
+        )
+
+
 class RefusedError(Exception):
     """The endpoint refused to answer (a `content_filter` finish)."""
 
@@ -61,6 +71,8 @@ def ending_for(exc: Exception) -> tuple[ev.StopReason, str, str] | None:
             return "error", str(exc), "context_overflow"
         case RefusedError():
             return "refusal", exc.message, "refusal"
+        case ImagesNotReadError():
+            return "error", str(exc), "no_vision"
         case RepeatedFailureError():
             return "repeated_failure", str(exc), "repeated_failure"
         case _:

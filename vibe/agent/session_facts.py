@@ -43,6 +43,7 @@ class AgentSettings:
     pricing: Pricing = field(default_factory=Pricing)
     context_window: int | None = None
     compaction: CompactionSettings = field(default_factory=CompactionSettings)
+    vision: bool = False  # whether the model reads images (the profile's `vision`)
 
 
 def session_started(facts: SessionFacts, context_window: int | None, tools: list[str]) -> ev.SessionStarted:

@@ -35,11 +35,14 @@ class EngineHost:
         options: RunOptions,
         *,
         base_url_flag: str | None = None,
+        local_server: str | None = None,
         fs: FileSystem | None = None,
     ) -> None:
         self._engine = engine
         self._options = options
         self._base_url_flag = base_url_flag
+        # The local server the user chose at start-up, where a raw model id goes (with no key).
+        self._local_server = local_server
         self._fs = fs
 
     async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
@@ -58,7 +61,9 @@ class EngineHost:
 
     async def switch_model(self, agent: Agent, name: str) -> tuple[str, AgentEvent]:
         try:
-            resolved, changed = await switch_model(self._engine(), agent, name, self._base_url_flag)
+            resolved, changed = await switch_model(
+                self._engine(), agent, name, self._base_url_flag, self._local_server
+            )
         except ConfigError as exc:
             raise ServiceError(str(exc), auth=missing_key(str(exc))) from None
         return resolved.profile.id, changed

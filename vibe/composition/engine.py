@@ -222,6 +222,7 @@ def build_agent(
                 threshold=settings.compaction.threshold,
                 keep_recent=settings.compaction.keep_recent,
             ),
+            vision=profile.vision,
         ),
         facts=SessionFacts(
             session_id=session.id,
@@ -314,7 +315,11 @@ class Engine:
     ) -> Engine:
         """Reads the config layers for `cwd`; raises ConfigError with one clear sentence."""
         config = load_config(cwd, env, flags)
-        resolved = resolve_model(config.settings, env, base_url)
+        return cls.for_model(config, resolve_model(config.settings, env, base_url), env)
+
+    @classmethod
+    def for_model(cls, config: LoadedConfig, resolved: ResolvedModel, env: Mapping[str, str]) -> Engine:
+        """An engine for settings already read and a model already resolved (a local server's)."""
         setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
         return cls(config, resolved, env, build_client(config.settings, resolved))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
+from vibe.attachments import AttachmentError, attach_images
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
@@ -20,6 +21,7 @@ from vibe.config.settings import ConfigError
 from vibe.headless.exit_codes import USAGE_ERROR
 from vibe.headless.render import OutputFormat, make_renderer
 from vibe.headless.run import run_headless
+from vibe.messages import ImageAttachment
 from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.conversation import Conversation
@@ -51,13 +53,14 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
                 raise ConfigError(f"--add-dir {extra}: no such folder")
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
         config, resolved = resolve_endpoint(config, env, args.base_url, args.local, args.model)
-    except ConfigError as exc:
+        images = attach_images(prompt, options.cwd)  # `@shot.png`: read before anything starts
+    except (ConfigError, AttachmentError) as exc:
         return _failed_to_start(str(exc), args.output)
     setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
-    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output))
+    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
@@ -79,6 +82,7 @@ async def _headless(
     env: Mapping[str, str],
     prompt: str,
     output: OutputFormat,
+    images: tuple[ImageAttachment, ...] = (),
 ) -> int:
     settings = config.settings
     if settings.limits.max_turns is None:
@@ -104,7 +108,7 @@ async def _headless(
         await agent.start_tools()
         conversation = Conversation.around(agent)
         try:
-            return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr)
+            return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr, images)
         finally:
             await conversation.aclose()
     except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:

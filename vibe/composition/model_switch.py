@@ -22,14 +22,25 @@ __all__ = ["switch_model"]
 
 
 async def switch_model(
-    engine: Engine, agent: Agent, name: str, base_url_flag: str | None = None
+    engine: Engine,
+    agent: Agent,
+    name: str,
+    base_url_flag: str | None = None,
+    local_server: str | None = None,
 ) -> tuple[ResolvedModel, AgentEvent]:
     """Point `agent` at the model `name` from its next request on; returns what `name` resolved
     to and the agent's `model_changed` event. `base_url_flag` is the --base-url the engine was
-    started with (it applies to a raw id). Raises ConfigError, in one sentence, for a model
-    that cannot be used."""
+    started with (it applies to a raw id); `local_server` the base URL of the local server the
+    user chose instead, where a raw id goes, with no key. Raises ConfigError, in one sentence,
+    for a model that cannot be used."""
     settings = engine.settings.model_copy(update={"model": name})
-    resolved = resolve_model(settings, engine.env, base_url_flag)
+    if name == engine.resolved.name:
+        resolved = engine.resolved  # back to the start: the same endpoint, whichever it was
+    elif local_server is not None and name not in settings.models:
+        # A loopback port may be another user's server: no key of the user's goes to it.
+        resolved = replace(resolve_model(settings, engine.env, local_server), api_key=None)
+    else:
+        resolved = resolve_model(settings, engine.env, base_url_flag)
     profile = resolved.profile
     client = engine.client_for(resolved)
     if resolved == engine.resolved:
@@ -45,6 +56,7 @@ async def switch_model(
         ),
         pricing=Pricing(profile.input_price, profile.output_price),
         context_window=window,
+        vision=profile.vision,
     )
     changed = agent.switch_model(client, agent_settings, profile.id, chosen_as=name)
     return resolved, changed

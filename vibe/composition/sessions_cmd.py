@@ -7,10 +7,10 @@ import argparse
 import json
 import sys
 from collections.abc import Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 
 from vibe.config.paths import vibe_home
+from vibe.session.listing import shortened, summarise
 from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore
 from vibe.session.transcript import Transcript, as_json, read_transcript
 from vibe.session.transcript_render import as_html, as_markdown
@@ -61,7 +61,7 @@ def _document(transcript: Transcript, kind: str) -> str:
 
 
 def _listing(infos: list[SessionInfo], output: str) -> str:
-    rows = [_summary(info) for info in infos]
+    rows = [row for info in infos if (row := _summary(info)) is not None]
     if output == "json":
         return json_for_terminal(json.dumps(rows, ensure_ascii=False, indent=2))
     if not rows:
@@ -73,19 +73,20 @@ def _listing(infos: list[SessionInfo], output: str) -> str:
     return for_terminal("\n".join(lines))
 
 
-def _summary(info: SessionInfo) -> dict[str, object]:
+def _summary(info: SessionInfo) -> dict[str, object] | None:
+    summary = summarise(info)
+    if summary is None:  # deleted since it was listed
+        return None
+    # The prompt count needs the whole file: fine for one listing, too slow for the TUI's picker.
     transcript = read_transcript(info)
-    first = next((entry.text for entry in transcript.entries if entry.kind == "user"), "")
-    line = " ".join(first.split())
-    stat = info.path.stat()
     return {
         "id": info.id,
         "cwd": info.cwd,
         "created": info.created,
-        "updated": datetime.fromtimestamp(stat.st_mtime, UTC).isoformat(timespec="seconds"),
+        "updated": summary.updated.isoformat(timespec="seconds"),
         "model": info.model,
         "frontend": info.frontend,
-        "first_prompt": line if len(line) <= 60 else line[:59] + "…",
+        "first_prompt": shortened(summary.first_prompt, 60),
         "prompts": sum(1 for entry in transcript.entries if entry.kind == "user"),
-        "bytes": stat.st_size,
+        "bytes": summary.size_bytes,
     }

@@ -12,9 +12,17 @@ from pathlib import Path
 from vibe.composition.conversation_host import EngineHost
 from vibe.composition.engine import Engine, RunOptions
 from vibe.composition.flags import settings_flags
+from vibe.composition.local_servers import LocalChoiceRequiredError, LocalPick
+from vibe.composition.tui_endpoint import load_engine, offers
 from vibe.config.settings import ConfigError
 from vibe.service.conversation import Conversation
-from vibe.tui.backend import BackendError, StartupError, TrustQuestion
+from vibe.tui.backend import (
+    BackendError,
+    EndpointChoiceRequiredError,
+    LocalModel,
+    StartupError,
+    TrustQuestion,
+)
 
 HOW_TO_TRUST = "Run `vibe trust` (or restart vibe and answer the prompt) to trust this folder."
 
@@ -29,8 +37,11 @@ class EngineBackend:
         env: Mapping[str, str],
         base_url_flag: str | None,
         flags: Mapping[str, object],
+        local_pick: LocalPick | None = None,
     ) -> None:
         self._engine = engine
+        # The local server's model the user chose (--local or the picker), kept across reloads.
+        self._local_pick = local_pick
         self._flags = flags
         self._options = options
         self._env = env
@@ -56,8 +67,8 @@ class EngineBackend:
 
         try:
             await asyncio.to_thread(trust_folder, self.cwd, self._env)
-            engine = await asyncio.to_thread(
-                Engine.load, self.cwd, self._env, self._flags, self._base_url_flag
+            engine, _ = await asyncio.to_thread(
+                load_engine, self.cwd, self._env, self._flags, self._base_url_flag, self._local_pick, None
             )
         except (ConfigError, OSError) as exc:
             raise BackendError(f"could not trust {self.cwd}: {exc}") from exc
@@ -75,22 +86,41 @@ class EngineBackend:
     def conversation(self) -> Conversation:
         # The engine is read at each use: trusting the folder replaces it with one that has the
         # settings trust lets in.
-        host = EngineHost(lambda: self._engine, self._options, base_url_flag=self._base_url_flag)
+        host = EngineHost(
+            lambda: self._engine,
+            self._options,
+            base_url_flag=self._base_url_flag,
+            local_server=self._local_pick.base_url if self._local_pick else None,
+        )
         return Conversation(host)
 
     async def aclose(self) -> None:
         await self._engine.aclose()
 
 
-def build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -> EngineBackend:
-    """Raises StartupError (one sentence) for bad settings or flags."""
+def build_backend(
+    args: argparse.Namespace, env: Mapping[str, str], cwd: Path, pick: LocalPick | None = None
+) -> EngineBackend:
+    """Raises StartupError (one sentence) for bad settings or flags, EndpointChoiceRequiredError when
+    the user has to pick a local server's model first."""
     try:
-        return _build_backend(args, env, cwd)
+        return _build_backend(args, env, cwd, pick)
+    except LocalChoiceRequiredError as exc:
+        offered = offers(exc.servers)
+        if not offered:
+            raise StartupError(str(exc)) from exc
+
+        def choose(offer: LocalModel) -> EngineBackend:
+            return build_backend(args, env, cwd, LocalPick(offer.base_url, offer.model))
+
+        raise EndpointChoiceRequiredError(str(exc), offered, choose) from exc
     except ConfigError as exc:
         raise StartupError(str(exc)) from exc
 
 
-def _build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) -> EngineBackend:
+def _build_backend(
+    args: argparse.Namespace, env: Mapping[str, str], cwd: Path, pick: LocalPick | None
+) -> EngineBackend:
     options = RunOptions(
         frontend="terminal",
         cwd=cwd.resolve(),
@@ -104,5 +134,6 @@ def _build_backend(args: argparse.Namespace, env: Mapping[str, str], cwd: Path) 
             raise ConfigError(f"--add-dir {extra}: no such folder")
     base_url = getattr(args, "base_url", None)
     flags = settings_flags(args)
-    engine = Engine.load(options.cwd, env, flags, base_url)
-    return EngineBackend(engine, options, env, base_url, flags)
+    local = pick or getattr(args, "local", None)
+    engine, pick = load_engine(options.cwd, env, flags, base_url, local, getattr(args, "model", None))
+    return EngineBackend(engine, options, env, base_url, flags, pick)

@@ -42,6 +42,7 @@ class ModelProfile(_Strict):
     output_price: float = 0.0  # USD per million completion tokens
     temperature: float | None = None
     parallel_tool_calls: bool = True
+    vision: bool = False  # reads images attached to a prompt
 
 
 class Limits(_Strict):
@@ -171,6 +172,7 @@ BUILTIN: dict[str, Any] = {
             "context_window": 262144,
             "input_price": 1.5,
             "output_price": 7.5,
+            "vision": True,
         },
     },
 }

@@ -5,18 +5,25 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Sequence
 from typing import TextIO
 
 from vibe.headless import early_signals
 from vibe.headless.exit_codes import RUNTIME_FAILURE, exit_code_for
 from vibe.headless.render import OutputFormat, make_renderer
+from vibe.messages import ImageAttachment
 from vibe.protocol import events as ev
 from vibe.protocol.operations import Prompt
 from vibe.service.conversation import Conversation
 
 
 async def run_headless(
-    conversation: Conversation, prompt: str, output: OutputFormat, out: TextIO, err: TextIO
+    conversation: Conversation,
+    prompt: str,
+    output: OutputFormat,
+    out: TextIO,
+    err: TextIO,
+    images: Sequence[ImageAttachment] = (),
 ) -> int:
     renderer = make_renderer(output, out, err)
     loop = asyncio.get_running_loop()
@@ -31,7 +38,7 @@ async def run_headless(
         loop.call_soon(conversation.interrupt)
     result: ev.Result | None = None
     try:
-        async for event in conversation.submit(Prompt(text=prompt)):
+        async for event in conversation.submit(Prompt(text=prompt, images=tuple(images))):
             renderer.event(event)
             if isinstance(event, ev.Result):
                 result = event

@@ -135,7 +135,8 @@ def _fix_role_order(messages: list[Message]) -> list[Message]:
                 continue
         elif isinstance(message, UserMessage):
             if isinstance(previous, UserMessage):
-                out[-1] = UserMessage(content=_join(previous.content, message.content))
+                joined = _join(previous.content, message.content)
+                out[-1] = UserMessage(content=joined, images=previous.images + message.images)
                 continue
             if isinstance(previous, ToolMessage):
                 out.append(AssistantMessage(content=BRIDGE_REPLY))

@@ -65,6 +65,15 @@ def tool_to_wire(tool: ToolSpec) -> JSON:
 
 def message_to_wire(message: Message, reasoning_format: ReasoningFormat = "mistral") -> JSON:
     match message:
+        case UserMessage(images=images) if images:
+            # Content parts: the text, then each image as a data URL. The object form of
+            # `image_url` is what OpenAI-style servers take, and Mistral's API takes it too.
+            parts: list[JSON] = [{"type": "text", "text": message.content}]
+            parts.extend(
+                {"type": "image_url", "image_url": {"url": f"data:{image.media_type};base64,{image.data}"}}
+                for image in images
+            )
+            return {"role": "user", "content": parts}
         case SystemMessage(content=content) | UserMessage(content=content):
             return {"role": message.role, "content": content}
         case ToolMessage():

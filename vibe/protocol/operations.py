@@ -15,6 +15,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from vibe.config.settings import PermissionMode
+from vibe.messages import ImageAttachment
 
 __all__ = [
     "ApprovalReply",
@@ -39,6 +40,9 @@ class Prompt(_Operation):
 
     type: Literal["prompt"] = "prompt"
     text: str
+    # Attached to the prompt (`@shot.png`, an editor's image block); a model without vision
+    # ends the run before any request.
+    images: tuple[ImageAttachment, ...] = ()
 
 
 class Interrupt(_Operation):

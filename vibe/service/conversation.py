@@ -129,6 +129,11 @@ class Conversation:
         return self.agent.settings.context_window
 
     @property
+    def reads_images(self) -> bool:
+        """Whether the model in use reads images (its profile's `vision`)."""
+        return self.agent.settings.vision
+
+    @property
     def pending_approvals(self) -> list[str]:
         """Call ids of the questions waiting for an `ApprovalReply`."""
         return [request.call_id for request in self._replies.pending]
@@ -161,8 +166,8 @@ class Conversation:
 
     async def submit(self, operation: op.Operation) -> AsyncIterator[ev.AgentEvent]:
         match operation:
-            case op.Prompt(text=text):
-                events = self.agent.run(text)
+            case op.Prompt(text=text, images=images):
+                events = self.agent.run(text, images)
             case op.Compact(instructions=instructions):
                 events = self.agent.compact(instructions)
             case op.Interrupt():

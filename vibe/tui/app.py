@@ -26,8 +26,9 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from vibe.tui.approval import ApprovalScreen, ask_in_modal
+from vibe.tui.attach import attached_images
 from vibe.tui.attention import Attention
-from vibe.tui.backend import Backend, BackendError, BackendFactory, StartupError
+from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
 from vibe.tui.completion import repository_files
 from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
@@ -91,7 +92,7 @@ class VibeApp(App[int]):
         self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
         self.transcript = Transcript()
         self.menu = CompletionMenu()
-        self.prompt = PromptInput(self.menu)
+        self.prompt = PromptInput(self.menu, cwd)
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
         self.pinned_plan = PinnedPlan()
@@ -153,13 +154,28 @@ class VibeApp(App[int]):
         return self._backend
 
     @work(thread=True, exclusive=True, group="backend")
-    def _build_backend(self) -> None:
+    def _build_backend(self, factory: BackendFactory | None = None) -> None:
         try:
-            backend = self._backend_factory()
+            backend = (factory or self._backend_factory)()
+        except EndpointChoiceRequiredError as exc:
+            self.call_from_thread(self._choose_endpoint, exc)
+            return
         except StartupError as exc:
             self.call_from_thread(self._startup_failed, str(exc))
             return
         self.call_from_thread(self._backend_built, backend)
+
+    @work(exclusive=True, group="endpoint")
+    async def _choose_endpoint(self, needed: EndpointChoiceRequiredError) -> None:
+        """Nothing configured, local servers found: the user picks one (`vibe.tui.local_picker`)
+        or quits; nothing is sent to a local server unchosen."""
+        from vibe.tui.local_picker import LocalModelScreen
+
+        offer = await self.push_screen_wait(LocalModelScreen(needed.offers))
+        if offer is None:
+            self._startup_failed(str(needed))
+            return
+        self._build_backend(lambda: needed.choose(offer))
 
     def _backend_built(self, backend: Backend) -> None:
         self._backend = backend
@@ -305,12 +321,15 @@ class VibeApp(App[int]):
         await self._agent_ready.wait()
         conversation = self.conversation
         assert conversation is not None
+        operation: op.Operation | None = op.Compact(instructions=compact_focus)
         if text is not None:
             await self.transcript.user(text)
-        operation = op.Prompt(text=text) if text is not None else op.Compact(instructions=compact_focus)
+            images = await attached_images(self, text)  # None: one could not be read, not sent
+            operation = op.Prompt(text=text, images=images) if images is not None else None
         try:
-            async for event in conversation.submit(operation):
-                await self.show_event(event)
+            if operation is not None:
+                async for event in conversation.submit(operation):
+                    await self.show_event(event)
         finally:
             self.busy = False
             self.status_line.set(busy=False, branch=git_branch(self.cwd))

@@ -29,6 +29,28 @@ class StartupError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class LocalModel:
+    """A model a local server on this machine serves, offered when nothing else is configured."""
+
+    server: str  # what usually listens on that port ("Ollama"), or "a server"
+    base_url: str
+    model: str
+
+
+class EndpointChoiceRequiredError(StartupError):
+    """No endpoint is configured, but local servers answer: the user picks one of `offers`
+    (`choose` builds the backend for it, raising StartupError) or none (the app closes with
+    this message). Nothing is sent to a local server before that choice."""
+
+    def __init__(
+        self, message: str, offers: list[LocalModel], choose: Callable[[LocalModel], Backend]
+    ) -> None:
+        super().__init__(message)
+        self.offers = offers
+        self.choose = choose
+
+
+@dataclass(frozen=True, slots=True)
 class TrustQuestion:
     """The repository's `.vibe/` asks for settings the user has not trusted (for this content)."""
 

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from vibe.protocol.commands import PERMISSION_MODES, SlashCommand, find_command
@@ -13,6 +16,8 @@ from vibe.tui.render import tokens
 if TYPE_CHECKING:
     from vibe.protocol.operations import Operation
     from vibe.service.conversation import Conversation
+    from vibe.session.listing import SessionSummary
+    from vibe.session.store import SessionInfo
     from vibe.tui.app import VibeApp
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
@@ -62,18 +67,28 @@ async def _resume(app: VibeApp, argument: str) -> None:
     if conversation is None:
         return
     if not argument:
-        sessions = conversation.sessions()
-        if not sessions:
+        from vibe.tui.session_picker import SessionPickerScreen
+
+        # Off the event loop: a folder can hold hundreds of sessions, each one file to open.
+        summaries = await asyncio.to_thread(_summaries, conversation.sessions)
+        if not summaries:
             await app.transcript.notice("no other saved session in this directory", "warn")
             return
-        items = [(s.id, f"{s.created.replace('T', ' ')[:16]}  {s.model}  {s.id}") for s in sessions[:50]]
-        argument = await app.push_screen_wait(PickerScreen("Resume a session of this directory", items)) or ""
+        picker = SessionPickerScreen("Resume a session of this directory", summaries, datetime.now(UTC))
+        argument = await app.push_screen_wait(picker) or ""
         if not argument:
             return
     from vibe.protocol import operations as op
 
     # The screen changes only if the session opens; an unknown id is one error notice.
     app.open_agent(op.ResumeConversation(session_id=argument), replace=True)
+
+
+def _summaries(list_sessions: Callable[[], list[SessionInfo]]) -> list[SessionSummary]:
+    """This folder's other sessions, summarised for the picker (the current one is left out)."""
+    from vibe.session.listing import summarise
+
+    return [summary for info in list_sessions() if (summary := summarise(info)) is not None]
 
 
 async def _model(app: VibeApp, argument: str) -> None:

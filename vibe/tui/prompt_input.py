@@ -18,6 +18,8 @@ suggestion is never applied.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual import events
 from textual.message import Message
@@ -25,6 +27,7 @@ from textual.widgets import OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from vibe.tui.completion import Completion, completion_at, fuzzy_files, slash_matches
+from vibe.tui.dropped_files import as_image_mentions
 from vibe.unicode_text import for_terminal
 
 
@@ -68,8 +71,9 @@ class PromptInput(TextArea):
             super().__init__()
             self.text = text
 
-    def __init__(self, menu: CompletionMenu) -> None:
+    def __init__(self, menu: CompletionMenu, cwd: Path | None = None) -> None:
         super().__init__(id="prompt", soft_wrap=True, show_line_numbers=False, compact=True)
+        self.cwd = cwd or Path.cwd()  # where a pasted relative path is looked for
         self.cursor_blink = False
         self.menu = menu
         self.prompt_history: list[str] = []
@@ -113,6 +117,13 @@ class PromptInput(TextArea):
             event.prevent_default()
             return
         await super()._on_key(event)
+
+    async def _on_paste(self, event: events.Paste) -> None:
+        # A dropped image file (or its path pasted) becomes an @ mention, attached when sent.
+        mentions = as_image_mentions(event.text, self.cwd)
+        if mentions is not None:
+            event.prevent_default()  # instead of the text area's own paste
+            self.insert(mentions + " ")
 
     def submit(self) -> None:
         text = self.text.strip()

@@ -24,7 +24,8 @@ Screen { layout: vertical; }
 #completion { height: auto; max-height: 10; border: round $accent; margin: 0 1; }
 #prompt { height: auto; max-height: 10; min-height: 1; border: round $accent; margin: 0 1; padding: 0 1; }
 #status { height: 1; padding: 0 1; color: $text-muted; }
-ApprovalScreen, PickerScreen { align: center middle; }
+ApprovalScreen, PickerScreen, SessionPickerScreen, LocalModelScreen { align: center middle; }
+#local-warning { margin-top: 1; }
 #approval, #picker { width: 90%; max-width: 120; height: auto; max-height: 90%; border: thick ansi_yellow;
     padding: 0 1; background: $surface; }
 #picker { border: thick $accent; }
@@ -32,6 +33,13 @@ ApprovalScreen, PickerScreen { align: center middle; }
 #approval-reason { color: ansi_yellow; margin-bottom: 1; }
 #approval-detail { height: auto; max-height: 20; border: round ansi_bright_black; }
 #approval-choices, #picker-list { height: auto; margin-top: 1; }
+/* The /resume picker is as tall as the screen allows: the list scrolls, the filter stays. */
+SessionPickerScreen #picker { height: 90%; }
+SessionPickerScreen #picker-list { height: 1fr; }
+#session-filter { margin-top: 1; }
+#session-count { height: 1; }
+#session-filter { margin-top: 1; }
+#session-count { height: 1; }
 #feedback { margin-top: 1; }
 /* Notices ("Press Ctrl+C again to quit") at the top right, clear of the prompt's border. */
 ToastRack { dock: top; align: right top; margin-bottom: 0; margin-top: 1; }
