@@ -306,6 +306,7 @@ class ToolDispatcher:
                 status=status,
                 output=result.output,
                 diff=result.diff,
+                notice=result.notice,
                 duration_ms=int((time.monotonic() - started) * 1000),
                 decided_by=authorisation.decided_by if authorisation else None,
                 decision_reason=authorisation.reason if authorisation else "",
