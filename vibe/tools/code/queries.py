@@ -1,6 +1,7 @@
 """Where each language defines things: tree-sitter queries, one set per grammar.
 
-Every pattern captures the whole definition as `@definition.<kind>` and its name as `@name`,
+Every pattern captures the whole definition as `@definition.<kind>` and its name as `@name`
+(and, where the definition's lines start before it, the node they start at as `@start`),
 or (C and C++, whose names sit at the end of a chain of declarators) the declarator as
 `@declarator`, from which the name is dug out. When several patterns match one node, the first
 listed wins, so specific patterns (a Go struct) come before general ones (any Go type).
@@ -27,7 +28,11 @@ KINDS = (
     "variable",
 )
 
+# A decorated definition's lines start at its first decorator (`@start`).
 _PYTHON = """
+(decorated_definition definition: (class_definition name: (identifier) @name) @definition.class) @start
+(decorated_definition definition: (function_definition name: (identifier) @name) @definition.function)
+  @start
 (class_definition name: (identifier) @name) @definition.class
 (function_definition name: (identifier) @name) @definition.function
 (module (expression_statement (assignment left: (identifier) @name) @definition.variable))

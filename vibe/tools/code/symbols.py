@@ -32,7 +32,7 @@ _NAME_TYPES = frozenset(
     {"identifier", "field_identifier", "type_identifier", "destructor_name", "operator_name"}
 )
 
-_ATTACHED = frozenset({"attribute_item", "decorator"})
+_ATTACHED_PREFIXES = (b"#[", b"@")
 
 _queries: dict[str, Query] = {}
 _queries_lock = threading.Lock()
@@ -72,7 +72,7 @@ def file_symbols(source: bytes, language: CodeLanguage) -> list[Symbol]:
 def symbols_of_tree(tree: Tree, source: bytes, language: CodeLanguage) -> list[Symbol]:
     from tree_sitter import QueryCursor
 
-    found: dict[tuple[int, int], tuple[int, str, Node, Node]] = {}
+    found: dict[tuple[int, int], tuple[int, str, Node, Node, int]] = {}
     for pattern, captures in QueryCursor(definitions_query(language)).matches(tree.root_node):
         definition = next(
             (nodes[0] for name, nodes in captures.items() if name.startswith("definition.")), None
@@ -85,9 +85,29 @@ def symbols_of_tree(tree: Tree, source: bytes, language: CodeLanguage) -> list[S
             continue
         key = (definition.start_byte, definition.end_byte)
         if key not in found or pattern < found[key][0]:
-            found[key] = (pattern, kind, definition, name_node)
+            start = captures["start"][0].start_point.row if "start" in captures else None
+            found[key] = (pattern, kind, definition, name_node, _first_row(definition, start, source))
     ordered = sorted(found.values(), key=lambda item: (item[2].start_byte, -item[2].end_byte))
-    return _nest([(kind, definition, name) for _, kind, definition, name in ordered], source)
+    return _nest([(kind, node, name, row) for _, kind, node, name, row in ordered], source)
+
+
+def _first_row(definition: Node, start: int | None, source: bytes) -> int:
+    """The 0-based row a definition's lines start at: its decorators' or attributes' when it has
+    them. Python's come from the query; the lines just above a Rust item (`#[derive]`) or a
+    TypeScript class (`@Component`) are read as text, as asking the tree for a node's siblings
+    costs a walk from the root each time."""
+    if start is not None:
+        return start
+    row = definition.start_point.row
+    line_start = definition.start_byte - definition.start_point.column
+    while row > 0 and line_start > 0:
+        previous_start = source.rfind(b"\n", 0, line_start - 1) + 1
+        line = source[previous_start : line_start - 1].lstrip()
+        if not line.startswith(_ATTACHED_PREFIXES):
+            break
+        row -= 1
+        line_start = previous_start
+    return row
 
 
 def _name_node(captures: dict[str, list[Node]]) -> Node | None:
@@ -109,38 +129,32 @@ def _declared_name(node: Node) -> Node | None:
     return None
 
 
-def _nest(items: list[tuple[str, Node, Node]], source: bytes) -> list[Symbol]:
+def _nest(items: list[tuple[str, Node, Node, int]], source: bytes) -> list[Symbol]:
     top: list[Symbol] = []
     # Open definitions enclosing the current one: (end byte, its symbol or None when hidden, kind).
     stack: list[tuple[int, Symbol | None, str]] = []
-    for kind, definition, name_node in items:
+    for kind, definition, name_node, first_row in items:
         while stack and stack[-1][0] <= definition.start_byte:
             stack.pop()
         parent = stack[-1] if stack else None
         hidden = parent is not None and (parent[1] is None or parent[2] in FUNCTION_LIKE)
         if parent is not None and parent[2] in METHOD_HOLDERS and kind == "function":
             kind = "method"
-        symbol = None if hidden else _symbol(kind, definition, name_node, source)
+        symbol = None if hidden else _symbol(kind, definition, name_node, first_row, source)
         if symbol is not None:
             (parent[1].children if parent is not None and parent[1] is not None else top).append(symbol)
         stack.append((definition.end_byte, symbol, kind))
     return top
 
 
-def _symbol(kind: str, definition: Node, name_node: Node, source: bytes) -> Symbol:
-    start = definition
-    # Python's decorators sit in a wrapper around the definition, Rust's attributes and an
-    # exported TypeScript class's decorators just before it; they belong to its lines.
-    if definition.parent is not None and definition.parent.type == "decorated_definition":
-        start = definition.parent
-    while (previous := start.prev_named_sibling) is not None and previous.type in _ATTACHED:
-        start = previous
-    name = (name_node.text or b"").decode("utf-8", errors="replace")
+def _symbol(kind: str, definition: Node, name_node: Node, first_row: int, source: bytes) -> Symbol:
+    # Not `name_node.text`: a tree parsed from a callback reads its text back through it, slowly.
+    name = source[name_node.start_byte : name_node.end_byte].decode("utf-8", errors="replace")
     return Symbol(
         kind=kind,
         name=name,
         signature=signature(definition, source),
-        start_line=start.start_point.row + 1,
+        start_line=first_row + 1,
         end_line=_last_line(definition),
         name_start=name_node.start_byte,
         name_end=name_node.end_byte,

@@ -62,14 +62,14 @@ def tree_problems(tree: Tree, source: bytes) -> list[SyntaxProblem]:
     while stack:
         node = stack.pop()
         if node.is_error or node.is_missing:
-            found.append(_problem(node, lines))
+            found.append(_problem(node, source, lines))
             continue
         if node.has_error:
             stack.extend(reversed(node.children))
     return found
 
 
-def _problem(node: Node, lines: list[bytes]) -> SyntaxProblem:
+def _problem(node: Node, source: bytes, lines: list[bytes]) -> SyntaxProblem:
     row, byte_column = node.start_point
     raw_line = lines[row] if row < len(lines) else b""
     column = len(raw_line[:byte_column].decode("utf-8", errors="replace")) + 1
@@ -78,15 +78,16 @@ def _problem(node: Node, lines: list[bytes]) -> SyntaxProblem:
         # A named node ("identifier") is a kind of token; an anonymous one is the token itself.
         what = f"missing {node.type}" if node.is_named else f'missing "{node.type}"'
     else:
-        token = _first_token(node)
+        token = _first_token(node, source)
         what = f'unexpected "{token}"' if token else "unexpected end of input"
     return SyntaxProblem(row + 1, column, what, line_text)
 
 
-def _first_token(node: Node) -> str:
+def _first_token(node: Node, source: bytes) -> str:
     while node.child_count:
         node = node.children[0]
-    text = (node.text or b"").decode("utf-8", errors="replace").split("\n", 1)[0].strip()
+    raw = source[node.start_byte : min(node.end_byte, node.start_byte + 200)]
+    text = raw.decode("utf-8", errors="replace").split("\n", 1)[0].strip()
     return text[:_MAX_TOKEN_CHARS] + ("…" if len(text) > _MAX_TOKEN_CHARS else "")
 
 
