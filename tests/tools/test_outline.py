@@ -263,3 +263,27 @@ async def test_deep_nesting_is_cut_not_recursed(run_tool: RunTool, tmp_path: Pat
     (tmp_path / "deep.py").write_text(source)
     result = await run_tool(OutlineTool(), path="deep.py")
     assert result.ok and "class C6" in result.output and "class C7" not in result.output
+
+
+async def test_a_large_file_keeps_its_whole_shape_by_dropping_detail(
+    run_tool: RunTool, tmp_path: Path
+) -> None:
+    def module(classes: int, methods: int) -> str:
+        return "".join(
+            f"class Service{c}:\n"
+            + "".join(
+                f"    def handle_{m}(self, request: dict[str, int], retries: int = 3) -> int:\n"
+                "        return 1\n"
+                for m in range(methods)
+            )
+            for c in range(classes)
+        )
+
+    (tmp_path / "medium.py").write_text(module(40, 8))
+    lines = (await run_tool(OutlineTool(), path="medium.py")).output.splitlines()
+    assert "  2-3 method handle_0" in lines and lines[-2] == "  679-680 method handle_7"
+    assert lines[-1].startswith("(signatures of nested symbols left out to fit")
+    (tmp_path / "large.py").write_text(module(150, 8))
+    lines = (await run_tool(OutlineTool(), path="large.py")).output.splitlines()
+    assert lines[1] == "1-17 class Service0" and lines[-2] == "2534-2550 class Service149"
+    assert lines[-1] == "(1200 nested symbols left out to fit; read a class with read_file)"

@@ -35,18 +35,38 @@ def render_file(source: bytes, shown: str, language: CodeLanguage, flag: StopFla
     symbols = symbols_of_tree(tree, source, language)
     lines = source.count(b"\n") + (0 if source.endswith(b"\n") or not source else 1)
     head = f"{shown} ({language.name}, {lines} lines)"
-    if not symbols:
-        body = ["no classes, functions or other definitions found"]
-    else:
-        body = [_symbol_line(symbol, level) for level, symbol in walk_symbols(symbols, max_depth=MAX_DEPTH)]
-    out = [head, *_within(body, MAX_FILE_CHARS - len(head), "symbols")]
+    budget = MAX_FILE_CHARS - len(head)
+    body = _fitting_body(symbols, budget) if symbols else ["no classes, functions or other definitions found"]
+    out = [head, *_within(body, budget, "symbols")]
     problems = tree_problems(tree, source)
     if problems:
         out.append(f"(syntax errors from line {problems[0].line}: symbols around them may be missing)")
     return ToolResult(output="\n".join(out))
 
 
-def _symbol_line(symbol: Symbol, level: int) -> str:
+def _fitting_body(symbols: list[Symbol], budget: int) -> list[str]:
+    """Every symbol with its signature if that fits; else nested symbols without signatures;
+    else the top level alone, with a note: a large file's whole shape beats half its detail."""
+    walked = walk_symbols(symbols, max_depth=MAX_DEPTH)
+    full = [_symbol_line(symbol, level) for level, symbol in walked]
+    if _size(full) <= budget:
+        return full
+    compact = [_symbol_line(symbol, level, with_signature=level == 0) for level, symbol in walked]
+    if _size(compact) <= budget:
+        return [
+            *compact,
+            "(signatures of nested symbols left out to fit; outline shows them for smaller files)",
+        ]
+    nested = len(walked) - len(symbols)
+    top = [_symbol_line(symbol, 0) for symbol in symbols]
+    return [*top, f"({nested} nested symbols left out to fit; read a class with read_file)"]
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _symbol_line(symbol: Symbol, level: int, *, with_signature: bool = True) -> str:
     lines = (
         str(symbol.start_line)
         if symbol.start_line == symbol.end_line
@@ -54,7 +74,10 @@ def _symbol_line(symbol: Symbol, level: int) -> str:
     )
     head = f"{'  ' * level}{lines} {symbol.kind} {symbol.name}"
     # The signature says more than "class Shop" only when it is more than that.
-    if symbol.signature.removesuffix(":") in (symbol.name, f"{symbol.kind} {symbol.name}"):
+    if not with_signature or symbol.signature.removesuffix(":") in (
+        symbol.name,
+        f"{symbol.kind} {symbol.name}",
+    ):
         return head
     return f"{head}: {symbol.signature}"
 
