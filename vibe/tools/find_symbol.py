@@ -58,9 +58,11 @@ class FindSymbolTool(Tool[FindSymbolArgs]):
             return ToolResult.error(f"{shown} is not in a language find_symbol knows ({known}); use grep.")
 
         async def execute() -> ToolResult:
+            from vibe.tools.code.facts_cache import default_database
             from vibe.tools.code.symbol_search import find, render  # loaded with the first search
 
-            found = await run_stoppable(lambda flag: find(root, wanted, kind, flag))
+            database = default_database()
+            found = await run_stoppable(lambda flag: find(root, wanted, kind, flag, database))
             return ToolResult(output=render(found, wanted, kind, shown, root, ctx.workspace))
 
         return Invocation(title=f"Find symbol {wanted} in {shown}", execute=execute, locations=(shown,))

@@ -59,9 +59,13 @@ class OutlineTool(Tool[OutlineArgs]):
             return Invocation(title=f"Outline {shown}", execute=outline_file, locations=(shown,))
 
         async def outline_folder() -> ToolResult:
+            from vibe.tools.code.facts_cache import default_database
             from vibe.tools.code.outline_text import folder_outline  # loaded with the first outline
 
-            output = await run_stoppable(lambda flag: folder_outline(path, shown, ctx.workspace, flag))
+            database = default_database()
+            output = await run_stoppable(
+                lambda flag: folder_outline(path, shown, ctx.workspace, flag, database)
+            )
             return ToolResult(output=output)
 
         return Invocation(title=f"Outline {shown}", execute=outline_folder, locations=(shown,))

@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 
 from vibe.tools.base import ToolResult
+from vibe.tools.code.facts_cache import facts_of_files, facts_store
 from vibe.tools.code.languages import CodeLanguage, ParseGaveUpError, parse, supported_suffixes
-from vibe.tools.code.source_files import SkipReason, describe_skipped, iter_readable, list_sources
+from vibe.tools.code.source_files import SkipReason, describe_skipped, list_sources
 from vibe.tools.code.symbols import Symbol, symbols_of_tree, walk_symbols
 from vibe.tools.code.syntax import tree_problems
 from vibe.tools.shown_names import quote_name
@@ -94,8 +95,11 @@ def _within(lines: list[str], budget: int, what: str) -> list[str]:
     return kept
 
 
-def folder_outline(folder: Path, shown: str, workspace: Workspace, flag: StopFlag) -> str:
-    """Each source file's top-level symbols under `folder`, nearest files first, in budget."""
+def folder_outline(
+    folder: Path, shown: str, workspace: Workspace, flag: StopFlag, database: Path | None
+) -> str:
+    """Each source file's top-level symbols under `folder`, nearest files first, in budget;
+    file facts are kept in `database`."""
     listing = list_sources(folder, flag)
     if not listing.files:
         return f"No source files under {shown} (outline knows {' '.join(sorted(supported_suffixes()))})."
@@ -105,28 +109,24 @@ def folder_outline(folder: Path, shown: str, workspace: Workspace, flag: StopFla
     used = 0
     processed = without_symbols = 0
     stopped_by = ""
-    for source, data in iter_readable(listing.files, skipped, flag):
-        if time.monotonic() > deadline:
-            stopped_by = f"stopped after {FOLDER_SECONDS:.0f} s"
-            break
-        try:
-            tree = parse(data, source.language, should_stop=lambda: flag.stopped)
-        except ParseGaveUpError:
+    with facts_store(database) as store:
+        for source, facts, _data in facts_of_files(store, listing.files, skipped, flag):
+            if time.monotonic() > deadline:
+                stopped_by = f"stopped after {FOLDER_SECONDS:.0f} s"
+                break
             processed += 1
-            continue
-        processed += 1
-        # A folder's map shows what other code calls; module variables are mostly plumbing.
-        symbols = [s for s in symbols_of_tree(tree, data, source.language) if s.kind != "variable"]
-        if not symbols:
-            without_symbols += 1
-            continue
-        block = _folder_block(quote_name(workspace.display(source.path)), symbols)
-        if used + len(block) > MAX_FOLDER_CHARS:
-            processed -= 1
-            stopped_by = "size budget reached"
-            break
-        blocks.append(block)
-        used += len(block) + 1
+            # A folder's map shows what other code calls; module variables are mostly plumbing.
+            symbols = [s for s in facts.symbols if s.kind != "variable"]
+            if not symbols:
+                without_symbols += 1
+                continue
+            block = _folder_block(quote_name(workspace.display(source.path)), symbols)
+            if used + len(block) > MAX_FOLDER_CHARS:
+                processed -= 1
+                stopped_by = "size budget reached"
+                break
+            blocks.append(block)
+            used += len(block) + 1
     notes: list[str] = []
     left = len(listing.files) - processed - sum(skipped.values())
     if stopped_by and left > 0:

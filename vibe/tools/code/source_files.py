@@ -8,7 +8,6 @@ too large, binary, or minified/generated (very long lines on average).
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -96,16 +95,3 @@ def describe_skipped(skipped: dict[SkipReason, int]) -> str:
     """ "(not read: 2 too large, 1 minified)" or ""."""
     parts = [f"{skipped[reason]} {words}" for reason, words in _SKIP_WORDS.items() if skipped.get(reason)]
     return f"(files not read: {', '.join(parts)})" if parts else ""
-
-
-def iter_readable(
-    files: list[SourceFile], skipped: dict[SkipReason, int], flag: StopFlag
-) -> Iterator[tuple[SourceFile, bytes]]:
-    """Each file's bytes, counting in `skipped` those not worth parsing."""
-    for source in files:
-        flag.check()
-        data = read_source(source.path)
-        if isinstance(data, str):
-            skipped[data] = skipped.get(data, 0) + 1
-            continue
-        yield source, data

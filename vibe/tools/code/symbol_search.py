@@ -9,12 +9,14 @@ many more there are.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from vibe.tools.code.languages import ParseGaveUpError, parse
-from vibe.tools.code.source_files import SkipReason, SourceFile, describe_skipped, iter_readable, list_sources
-from vibe.tools.code.symbols import Symbol, symbols_of_tree
+from vibe.tools.code.facts_cache import facts_of_files, facts_store
+from vibe.tools.code.file_facts import FileFacts
+from vibe.tools.code.source_files import SkipReason, SourceFile, describe_skipped, list_sources, read_source
+from vibe.tools.code.symbols import Symbol
 from vibe.tools.output_cap import shorten_line
 from vibe.tools.shown_names import quote_name
 from vibe.tools.stoppable import StopFlag
@@ -49,7 +51,8 @@ class Found:
     truncated: bool
 
 
-def find(root: Path, wanted: str, kind: str | None, flag: StopFlag) -> Found:
+def find(root: Path, wanted: str, kind: str | None, flag: StopFlag, database: Path | None) -> Found:
+    """Definitions and uses of `wanted` under `root`; file facts are kept in `database`."""
     *containers, name = re.split(r"\.|::", wanted)
     container = containers[-1] if containers else None
     raw_name = name.encode()
@@ -59,52 +62,52 @@ def find(root: Path, wanted: str, kind: str | None, flag: StopFlag) -> Found:
     skipped: dict[SkipReason, int] = {}
     definitions: list[Definition] = []
     uses: list[Use] = []
-    for source, data in iter_readable(listing.files, skipped, flag):
-        if word.search(data) is None:
-            continue
-        try:
-            tree = parse(data, source.language, should_stop=lambda: flag.stopped)
-        except ParseGaveUpError:
-            continue
-        defined_at: set[int] = set()
-        for symbol, parent in _every_symbol(symbols_of_tree(tree, data, source.language)):
-            if symbol.name != name:
-                continue
-            defined_at.add(symbol.name_start)
-            if _kind_matches(symbol.kind, kind) and (container is None or parent == container):
-                definitions.append(Definition(source, symbol, parent))
-        root_node = tree.root_node
-        seen_lines: set[int] = set()
-        for match in word.finditer(data):
-            node = root_node.descendant_for_byte_range(match.start(), match.end())
-            if (
-                node is None
-                or node.start_byte != match.start()
-                or node.end_byte != match.end()
-                or not _is_name(node.type)
-                or match.start() in defined_at
-            ):
-                continue
-            row = node.start_point.row
-            if row in seen_lines:
-                continue
-            seen_lines.add(row)
-            line_start = data.rfind(b"\n", 0, match.start()) + 1
-            line_end = data.find(b"\n", match.start())
-            raw_line = data[line_start : line_end if line_end != -1 else len(data)]
-            column = len(data[line_start : match.start()].decode("utf-8", errors="replace"))
-            uses.append(Use(source, row + 1, column, raw_line.decode("utf-8", errors="replace")))
+    with facts_store(database) as store:
+        for source, facts, data in facts_of_files(store, listing.files, skipped, flag):
+            if not facts.has_word(raw_name):
+                continue  # most files, without reading them when their facts are kept
+            defined_at: set[int] = set()
+            for symbol, parent in _every_symbol(facts.symbols):
+                if symbol.name != name:
+                    continue
+                defined_at.add(symbol.name_start)
+                if _kind_matches(symbol.kind, kind) and (container is None or parent == container):
+                    definitions.append(Definition(source, symbol, parent))
+            if data is None:
+                read = read_source(source.path)
+                if isinstance(read, str):
+                    continue  # changed since its facts were kept; the next call parses it again
+                data = read
+            uses.extend(_uses(source, data, facts, word, defined_at))
     return Found(definitions, uses, len(listing.files), skipped, listing.truncated)
+
+
+def _uses(
+    source: SourceFile, data: bytes, facts: FileFacts, word: re.Pattern[bytes], defined_at: set[int]
+) -> Iterator[Use]:
+    """Lines where the name occurs as code (not in a comment or string), not defining it."""
+    last_line_start = -1
+    line = 1
+    scanned = 0
+    for match in word.finditer(data):
+        start = match.start()
+        if start in defined_at or not facts.in_code(start):
+            continue
+        line += data.count(b"\n", scanned, start)
+        scanned = start
+        line_start = data.rfind(b"\n", 0, start) + 1
+        if line_start == last_line_start:
+            continue  # one line using the name twice is listed once
+        last_line_start = line_start
+        line_end = data.find(b"\n", start)
+        raw_line = data[line_start : line_end if line_end != -1 else len(data)]
+        column = len(data[line_start:start].decode("utf-8", errors="replace"))
+        yield Use(source, line, column, raw_line.decode("utf-8", errors="replace"))
 
 
 def _kind_matches(found: str, wanted: str | None) -> bool:
     # A method is a function too: asking for function `parse` finds `Parser.parse`.
     return wanted is None or found == wanted or (wanted == "function" and found == "method")
-
-
-def _is_name(node_type: str) -> bool:
-    # identifier, type_identifier, field_identifier, property_identifier, namespace_identifier…
-    return node_type.endswith("identifier") or node_type in ("destructor_name", "constant")
 
 
 def _every_symbol(symbols: list[Symbol]) -> list[tuple[Symbol, str | None]]:

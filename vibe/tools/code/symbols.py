@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 METHOD_HOLDERS = frozenset({"class", "struct", "interface", "trait", "enum", "impl"})
 FUNCTION_LIKE = frozenset({"function", "method"})
 MAX_SIGNATURE_CHARS = 160
+# Symbols nested deeper are left out: no one writes them, and everything that walks symbols
+# (rendering, the cache's JSON) may then recurse safely.
+MAX_NESTING = 32
 # A signature is read from the start of its line (`export`, `pub`, Go's `type`), unless the
 # definition starts far into it (a minified file) or after other code (`class A { void f()`):
 # then from the definition itself.
@@ -137,7 +140,9 @@ def _nest(items: list[tuple[str, Node, Node, int]], source: bytes) -> list[Symbo
         while stack and stack[-1][0] <= definition.start_byte:
             stack.pop()
         parent = stack[-1] if stack else None
-        hidden = parent is not None and (parent[1] is None or parent[2] in FUNCTION_LIKE)
+        hidden = parent is not None and (
+            parent[1] is None or parent[2] in FUNCTION_LIKE or len(stack) >= MAX_NESTING
+        )
         if parent is not None and parent[2] in METHOD_HOLDERS and kind == "function":
             kind = "method"
         symbol = None if hidden else _symbol(kind, definition, name_node, first_row, source)
