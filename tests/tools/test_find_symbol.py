@@ -117,3 +117,19 @@ async def test_odd_files_are_skipped_and_counted(run_tool: RunTool, tmp_path: Pa
         "0 lines using target.",
         "(files not read: 1 too large, 1 binary, 1 minified or generated)",
     ]
+
+
+async def test_a_cpp_destructor_and_out_of_class_methods_are_found(run_tool: RunTool, tmp_path: Path) -> None:
+    (tmp_path / "box.hpp").write_text("class Box {\n public:\n  ~Box();\n  int size();\n};\n")
+    (tmp_path / "box.cpp").write_text('#include "box.hpp"\nBox::~Box() {}\nint Box::size() { return 1; }\n')
+    result = await run_tool(FindSymbolTool(), name="~Box")
+    assert result.output.splitlines()[:3] == [
+        "2 definitions of ~Box:",
+        "box.cpp:2: function ~Box: Box::~Box()",
+        "box.hpp:3: method Box.~Box: ~Box();",
+    ]
+    result = await run_tool(FindSymbolTool(), name="Box.size")
+    assert result.output.splitlines()[:2] == [
+        "1 definition of Box.size:",
+        "box.hpp:4: method Box.size: int size();",
+    ]

@@ -1,7 +1,9 @@
 """Where a name is defined and used under a folder, from the syntax trees.
 
-A use is an occurrence of the name that the file's grammar parses as an identifier, so comments
-and strings do not count. Only files holding the name as a word are parsed. Results are ranked
+A definition is a symbol of that name (see `symbols.py`); a use is any other occurrence of the
+name as a word outside comments and string text. A file's facts (symbols, where its comments
+and strings are, its words) come from one parse, kept while the file is unchanged (see
+`facts_cache.py`), so a file without the name is not even read. Results are ranked
 (definitions first, then uses; files nearer the searched folder first) and capped, saying how
 many more there are.
 """
@@ -64,7 +66,7 @@ def find(root: Path, wanted: str, kind: str | None, flag: StopFlag, database: Pa
     uses: list[Use] = []
     with facts_store(database) as store:
         for source, facts, data in facts_of_files(store, listing.files, skipped, flag):
-            if not facts.has_word(raw_name):
+            if not facts.has_word(raw_name.lstrip(b"~")):  # a C++ destructor's word is its class
                 continue  # most files, without reading them when their facts are kept
             defined_at: set[int] = set()
             for symbol, parent in _every_symbol(facts.symbols):
