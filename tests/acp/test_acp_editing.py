@@ -171,3 +171,22 @@ async def test_always_allow_names_the_rule_stores_it_and_stops_asking(vibe_env: 
     assert (vibe_env.repo / "build" / "two").is_dir()
     stored = (vibe_env.repo / ".vibe" / "config.toml").read_text()
     assert 'pattern = "mkdir"' in stored and 'action = "allow"' in stored
+
+
+async def test_an_edit_that_breaks_the_syntax_shows_the_note_after_its_diff(vibe_env: VibeEnv) -> None:
+    set_project_mode(vibe_env, "accept-edits")
+    (vibe_env.repo / "calc.py").write_text(BUGGY)
+    breaking = {"path": "calc.py", "old_string": "return a - b", "new_string": "return (a + b"}
+    vibe_env.fake.script(reply(tool_calls=[call("edit", breaking)]), reply("Oops."))
+    editor = FakeEditor(permission="allow-once")
+    async with run_agent_process(vibe_env, editor) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
+        await conn.prompt(session_id=session.session_id, prompt=prompt_blocks("change add"))
+
+    [edit] = editor.tool_starts()
+    final = editor.tool_updates(edit.tool_call_id)[-1]
+    assert final.status == "completed"
+    diff, note = final.content or []
+    assert isinstance(diff, FileEditToolCallContent)
+    assert text_of(note).startswith("Syntax check: calc.py now has 1 syntax error (python)")
+    assert "line 2, column 5" in text_of(note)

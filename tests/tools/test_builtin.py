@@ -13,6 +13,8 @@ PUBLIC_INTERFACE = {
     "edit": {"path", "old_string", "new_string", "replace_all"},
     "grep": {"pattern", "path", "glob", "ignore_case", "context", "max_results"},
     "glob": {"pattern", "path"},
+    "outline": {"path"},
+    "find_symbol": {"name", "kind", "path"},
     "bash": {"command", "timeout_seconds"},
     "todo": {"todos"},
 }

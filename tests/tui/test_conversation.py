@@ -79,6 +79,22 @@ async def test_an_approved_edit_lands_on_disk_and_shows_its_diff(tui_env: TuiEnv
         assert answers(app) == ["Fixing.", "Fixed."]
 
 
+async def test_an_edit_that_breaks_the_syntax_shows_the_note_under_its_diff(tui_env: TuiEnv) -> None:
+    tui_env.ask_mode()
+    (tui_env.repo / "calc.py").write_text(BUGGY)
+    breaking = {"path": "calc.py", "old_string": "return a - b", "new_string": "return (a + b"}
+    tui_env.fake.script(reply(tool_calls=[call("edit", breaking)]), reply("Oops."))
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "change add")
+        await wait_for(pilot, lambda: isinstance(app.screen, ApprovalScreen))
+        await pilot.press("1")
+        await wait_idle(pilot)
+        shown = str(app.query_one(ToolCard).query_one(".tool-body").render())
+        assert "+    return (a + b" in shown
+        assert "Syntax check: calc.py now has 1 syntax error (python)" in shown
+
+
 async def test_a_card_awaiting_approval_says_so_and_times_only_the_run(tui_env: TuiEnv) -> None:
     tui_env.ask_mode()
     (tui_env.repo / "calc.py").write_text(BUGGY)

@@ -263,6 +263,8 @@ class EventTranslator:
                 if write is not None:
                     before, after = write
                     content.append(tool_diff_content(self._shown(path), after, before))
+            if content and event.notice:
+                content.append(tool_content(text_block(event.notice)))
         if not content and not (event.status == "ok" and call is not None and call.kind == "read"):
             output = tail(event.output)
             if call is not None and call.kind == "execute":

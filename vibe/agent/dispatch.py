@@ -330,6 +330,7 @@ class ToolDispatcher:
                 status=status,
                 output=result.output,
                 diff=result.diff,
+                notice=result.notice,
                 duration_ms=duration_ms,
                 decided_by=authorisation.decided_by if authorisation else None,
                 decision_reason=authorisation.reason if authorisation else "",

@@ -175,6 +175,9 @@ class ToolCallFinished(_Event):
     # Exactly what the model reads as the tool result.
     output: str
     diff: str | None = None
+    # A warning that is also in `output` (an edit that broke the file's syntax), for frontends
+    # that show an edit's diff rather than its output.
+    notice: str | None = None
     duration_ms: int = 0
     # Who let the call run or stopped it, and why (for the audit log and "why did this run?").
     # None when the call never reached a decision (unknown tool, invalid arguments).

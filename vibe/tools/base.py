@@ -64,11 +64,16 @@ class ToolResult:
     diff: str | None = None
     # Set by the todo tool: the model's current plan, carried in events.
     plan: tuple[TodoItem, ...] | None = None
+    # A warning that is also in `output` (a write that broke the file's syntax), for frontends
+    # that show a write's diff instead of its output.
+    notice: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "output", scrub(self.output))
         if self.diff is not None:
             object.__setattr__(self, "diff", scrub(self.diff))
+        if self.notice is not None:
+            object.__setattr__(self, "notice", scrub(self.notice))
 
     @classmethod
     def error(cls, message: str) -> ToolResult:

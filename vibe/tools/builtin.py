@@ -6,8 +6,10 @@ from vibe.sandbox.base import SandboxReport
 from vibe.tools.base import ToolRegistry
 from vibe.tools.bash import BashTool
 from vibe.tools.edit import EditTool
+from vibe.tools.find_symbol import FindSymbolTool
 from vibe.tools.glob_tool import GlobTool
 from vibe.tools.grep import GrepTool
+from vibe.tools.outline import OutlineTool
 from vibe.tools.read_file import ReadFileTool
 from vibe.tools.todo import TodoTool
 from vibe.tools.write_file import WriteFileTool
@@ -17,6 +19,17 @@ def builtin_registry(sandbox: SandboxReport | None = None) -> ToolRegistry:
     """`sandbox`: the report of the sandbox commands run in, stated in the bash tool's description."""
     registry = ToolRegistry()
     bash = BashTool(sandbox)
-    for tool in (ReadFileTool(), EditTool(), WriteFileTool(), GrepTool(), GlobTool(), bash, TodoTool()):
+    tools = (
+        ReadFileTool(),
+        EditTool(),
+        WriteFileTool(),
+        GrepTool(),
+        GlobTool(),
+        OutlineTool(),
+        FindSymbolTool(),
+        bash,
+        TodoTool(),
+    )
+    for tool in tools:
         registry.register(tool)
     return registry

@@ -26,6 +26,11 @@ class StopFlag:
     def set(self) -> None:
         self._event.set()
 
+    @property
+    def stopped(self) -> bool:
+        """For code that polls rather than raises (a parser's progress callback)."""
+        return self._event.is_set()
+
     def check(self) -> None:
         """Raise StoppedError if the task that wanted this work has ended."""
         if self._event.is_set():

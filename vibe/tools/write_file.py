@@ -11,6 +11,7 @@ before anything is planned: writing it as "?" or as UTF-8 bytes would corrupt th
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Literal
 
@@ -18,6 +19,7 @@ from pydantic import BaseModel, Field
 
 from vibe.sandbox.repo_metadata import metadata_reason
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolResult
+from vibe.tools.code.languages import language_for
 from vibe.tools.diffs import diff_stats, unified_diff
 from vibe.tools.fs import BinaryFileError, FileTooLargeError
 from vibe.tools.output_cap import cap_text
@@ -111,7 +113,17 @@ def plan_write(
             return ToolResult.error(f"Cannot write {shown}: {exc.strerror or exc}.")
         counts = f"{added} line{'s' if added != 1 else ''} added, {removed} removed"
         output = f"{summary}: {counts}.\n\n{cap_text(diff, MAX_DIFF_IN_OUTPUT)}".rstrip("\n")
-        return ToolResult(output=output, diff=diff)
+        note = ""
+        if language_for(path) is not None:
+            from vibe.tools.code.syntax import syntax_note  # loaded with the first code file written
+
+            # Parsing both texts of a large file takes a while: off the event loop.
+            previous = None if before is None else before.text
+            note = await asyncio.to_thread(syntax_note, path, shown, previous, after)
+        if note:
+            # First, where the model reads it at once; the diff only confirms what it wrote.
+            output = f"{note}\n\n{output}"
+        return ToolResult(output=output, diff=diff, notice=note or None)
 
     metadata = metadata_reason(path, ctx.workspace.root_of(path))
     return Invocation(

@@ -88,6 +88,8 @@ class ToolCard(Vertical, can_focus=True):
         body = Text()
         if finished.diff:
             body.append_text(diff_text(finished.diff))
+            if finished.notice:
+                body.append(f"\n{for_terminal(finished.notice)}", style="bold yellow")
             # An applied edit is the point of the call: show it without a click.
             self._body.display = finished.status == "ok"
         else:
