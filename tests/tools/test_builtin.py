@@ -15,6 +15,13 @@ PUBLIC_INTERFACE = {
     "glob": {"pattern", "path"},
     "bash": {"command", "timeout_seconds"},
     "todo": {"todos"},
+    "git_status": set(),
+    "git_diff": {"target", "paths", "stat"},
+    "git_log": {"paths", "max_count", "grep", "since", "revision"},
+    "git_show": {"revision", "path"},
+    "git_blame": {"path", "start_line", "end_line", "revision"},
+    "git_commit": {"message", "paths", "all"},
+    "git_branch": {"name", "create", "switch", "start_point"},
 }
 
 

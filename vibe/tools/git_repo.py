@@ -1,0 +1,320 @@
+"""Running git for vibe's git tools: in vibe's process, outside the sandbox, so nothing the
+repository controls may name a program git runs.
+
+The git command line (not GitPython) does the work: it is what the user's git does, it is fast,
+and one subprocess per step is easy to stop when a call is cancelled.
+
+What keeps a planted config from running code (see `vibe.sandbox.git_safety`):
+- SAFE_GIT_CONFIG on every command (no fsmonitor, pager or hooks; no bare repository by accident);
+- `--no-ext-diff --no-textconv` on every command that shows a diff or a blame;
+- keys that name a program (filter drivers, signing programs) are honoured only from config files
+  outside the repository and outside every workspace root (the user's own); from anywhere else
+  they are overridden with git's default, so `git add` or a signed commit runs nothing planted;
+- hooks: see `git_hooks`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from vibe.sandbox.git_safety import SAFE_GIT_CONFIG, UNSANDBOXED_DIFF_OPTIONS
+from vibe.tools.base import ToolError
+from vibe.tools.workspace import Workspace
+
+# Keys whose value is a program git may run during status, diff, add, commit, switch or log.
+_PROGRAM_KEYS = re.compile(
+    r"^(filter\..+\.(clean|smudge|process)|gpg\.program|gpg\.(openpgp|x509|ssh)\.program"
+    r"|gpg\.ssh\.defaultkeycommand)$"
+)
+# What a program key is set to when its value cannot be trusted: git's own default.
+_DEFAULT_PROGRAMS = {
+    "gpg.program": "gpg",
+    "gpg.openpgp.program": "gpg",
+    "gpg.x509.program": "gpgsm",
+    "gpg.ssh.program": "ssh-keygen",
+}
+# Settings on top of SAFE_GIT_CONFIG for vibe's own git processes: no background gc after a
+# commit, no signature checks (a gpg run) while showing history, no recursion into submodules.
+_EXTRA_CONFIG = (
+    ("gc.auto", "0"),
+    ("maintenance.auto", "false"),
+    ("log.showSignature", "false"),
+    ("submodule.recurse", "false"),
+    ("diff.ignoreSubmodules", "dirty"),
+    ("core.quotePath", "false"),
+    ("color.ui", "false"),
+)
+_ENV = {"GIT_PAGER": "cat", "PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": ":"}
+DIFF_SAFETY = UNSANDBOXED_DIFF_OPTIONS
+# How much output one git command may produce before it is stopped: results are capped far below.
+DEFAULT_READ_LIMIT = 2_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class GitOutput:
+    code: int
+    stdout: str
+    stderr: str
+    # The output reached the read limit and the process was stopped.
+    cut: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+    def error_text(self) -> str:
+        return (self.stderr.strip() or self.stdout.strip() or f"git exited with code {self.code}")[:2000]
+
+
+@dataclass(frozen=True, slots=True)
+class ConfigEntry:
+    scope: str
+    origin: str
+    key: str
+    value: str
+
+
+async def run_git(
+    args: list[str],
+    cwd: Path,
+    *,
+    config: tuple[tuple[str, str], ...] = (),
+    env: dict[str, str] | None = None,
+    limit: int = DEFAULT_READ_LIMIT,
+    hardened: bool = True,
+) -> GitOutput:
+    """`git <args>` in `cwd` with the hardening settings, then `config`; cancelling the caller
+    stops git. `hardened=False` only for reading config as the user's git sees it (nothing runs)."""
+    environment = {**os.environ, **_ENV, **(env or {})}
+    # Later settings win, so a caller's hooks path replaces the /dev/null of SAFE_GIT_CONFIG.
+    # Given through the environment, not `-c`: a driver name may hold a "=" that `-c` would split.
+    settings = (*SAFE_GIT_CONFIG, *_EXTRA_CONFIG) if hardened else SAFE_GIT_CONFIG[:1]
+    _add_config(environment, (*settings, *config))
+    argv = ["git", "--no-pager"]
+    try:
+        process = await asyncio.create_subprocess_exec(
+            *argv,
+            *args,
+            cwd=cwd,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
+    except FileNotFoundError:
+        raise ToolError("git is not installed (no `git` on PATH); the git tools need it.") from None
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        stdout, cut = await _read_limited(process.stdout, limit)
+        if cut:
+            process.kill()
+        stderr = await process.stderr.read(64_000)
+        code = await process.wait()
+    except BaseException:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+        raise
+    return GitOutput(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"), cut)
+
+
+def _add_config(env: dict[str, str], settings: tuple[tuple[str, str], ...]) -> None:
+    """Append `settings` as GIT_CONFIG_COUNT entries after those the user's environment holds."""
+    try:
+        start = max(int(env.get("GIT_CONFIG_COUNT", "0")), 0)
+    except ValueError:
+        start = 0
+    for offset, (key, value) in enumerate(settings):
+        env[f"GIT_CONFIG_KEY_{start + offset}"] = key
+        env[f"GIT_CONFIG_VALUE_{start + offset}"] = value
+    env["GIT_CONFIG_COUNT"] = str(start + len(settings))
+
+
+async def _read_limited(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await stream.read(min(65_536, limit - size))
+        if not chunk:
+            return b"".join(chunks), False
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks), bool(await stream.read(1))
+
+
+@dataclass(frozen=True, slots=True)
+class GitRepo:
+    """A repository found from the workspace, with the overrides its config calls for."""
+
+    top: Path  # the work tree's top folder
+    git_dir: Path
+    common_dir: Path
+    cwd: Path
+    workspace: Workspace
+    # (key, value) overriding program keys from config files the user does not own.
+    overrides: tuple[tuple[str, str], ...]
+    entries: tuple[ConfigEntry, ...]
+
+    async def git(
+        self,
+        *args: str,
+        env: dict[str, str] | None = None,
+        config: tuple[tuple[str, str], ...] = (),
+        limit: int = DEFAULT_READ_LIMIT,
+    ) -> GitOutput:
+        return await run_git(list(args), self.cwd, config=(*self.overrides, *config), env=env, limit=limit)
+
+    async def checked(self, *args: str, env: dict[str, str] | None = None) -> str:
+        """stdout of a git command that must succeed; its error as a ToolError otherwise."""
+        out = await self.git(*args, env=env)
+        if not out.ok:
+            raise ToolError(f"git {args[0]} failed: {out.error_text()}")
+        return out.stdout
+
+    def owned_by_user(self, entry: ConfigEntry) -> bool:
+        """Whether `entry` comes from the user's own config, not the repository or the workspace."""
+        if entry.scope in ("local", "worktree"):
+            return False
+        if not entry.origin.startswith("file:"):
+            return entry.scope == "command"  # -c or GIT_CONFIG_COUNT: the user's environment
+        path = Path(os.path.realpath(self.cwd / entry.origin.removeprefix("file:")))
+        return not (_inside(path, self.common_dir) or _inside_any(path, self.workspace.roots))
+
+    def setting(self, key: str) -> ConfigEntry | None:
+        """The entry git uses for `key` (the last one read), or None."""
+        found = [entry for entry in self.entries if entry.key.lower() == key.lower()]
+        return found[-1] if found else None
+
+    def inside_workspace(self, path: Path) -> bool:
+        return _inside_any(Path(os.path.realpath(path)), self.workspace.roots)
+
+    # -- state ----------------------------------------------------------------------------------
+
+    async def branch(self) -> str | None:
+        """The current branch, or None when HEAD is detached."""
+        out = await self.git("symbolic-ref", "--quiet", "--short", "HEAD")
+        return out.stdout.strip() if out.ok else None
+
+    async def head(self) -> str | None:
+        """The commit HEAD points at, or None in a repository with no commits yet."""
+        out = await self.git("rev-parse", "--quiet", "--verify", "HEAD^{commit}")
+        return out.stdout.strip() if out.ok else None
+
+    def operation_in_progress(self) -> str | None:
+        """A merge, rebase, cherry-pick, revert or bisect under way, as the model should read it."""
+        markers = (
+            ("MERGE_HEAD", "a merge"),
+            ("rebase-merge", "a rebase"),
+            ("rebase-apply", "a rebase or `git am`"),
+            ("CHERRY_PICK_HEAD", "a cherry-pick"),
+            ("REVERT_HEAD", "a revert"),
+        )
+        for name, what in markers:
+            if (self.git_dir / name).exists():
+                return what
+        return None
+
+    async def require_commits(self) -> str:
+        head = await self.head()
+        if head is None:
+            branch = await self.branch() or "HEAD"
+            raise ToolError(
+                f"the repository has no commits yet (branch {branch} is unborn); there is no history "
+                "to show. Commit something first (git_commit)."
+            )
+        return head
+
+    async def verify_revision(self, revision: str) -> str:
+        """The commit `revision` names; a ToolError the model can act on when it names none."""
+        if not revision or revision.startswith("-") or "\n" in revision:
+            raise ToolError(f"{revision!r} is not a revision: give a branch, tag or commit hash.")
+        out = await self.git("rev-parse", "--quiet", "--verify", "--end-of-options", f"{revision}^{{commit}}")
+        if not out.ok:
+            await self.require_commits()
+            raise ToolError(f"unknown revision {revision!r}: no branch, tag or commit by that name.")
+        return out.stdout.strip()
+
+    def pathspecs(self, paths: list[str]) -> list[str]:
+        """Workspace paths as literal pathspecs relative to the repository's top folder."""
+        specs: list[str] = []
+        for raw in paths:
+            resolved = self.workspace.resolve(raw)  # raises OutsideWorkspaceError
+            if not _inside(resolved, self.top):
+                raise ToolError(f"{raw} is outside the repository at {self.top}.")
+            relative = resolved.relative_to(self.top).as_posix()
+            specs.append(f":(top,literal){relative if relative != '.' else ''}")
+        return specs
+
+    def relative(self, raw: str) -> str:
+        """One workspace path, relative to the repository's top folder (for `rev:path`)."""
+        resolved = self.workspace.resolve(raw)
+        if not _inside(resolved, self.top) or resolved == self.top:
+            raise ToolError(f"{raw} is not a file inside the repository at {self.top}.")
+        return resolved.relative_to(self.top).as_posix()
+
+    def from_cwd(self, relative: str) -> str:
+        """A path relative to the top folder, made relative to where git runs (for plain paths)."""
+        return os.path.relpath(self.top / relative, self.cwd)
+
+
+async def open_repo(workspace: Workspace) -> GitRepo:
+    """The repository holding the workspace's working directory; ToolError when there is none."""
+    cwd = workspace.cwd
+    out = await run_git(
+        ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-dir", "--git-common-dir"], cwd
+    )
+    if not out.ok:
+        raise ToolError(_open_error(out, cwd))
+    lines = out.stdout.splitlines()
+    if len(lines) != 3:
+        raise ToolError(f"{cwd} has no work tree (a bare repository?); the git tools need a checkout.")
+    top, git_dir, common_dir = (Path(line).resolve() for line in lines)  # noqa: ASYNC240 - no I/O wait
+    listed = await run_git(["config", "-z", "--show-origin", "--show-scope", "--list"], top, hardened=False)
+    entries = _parse_config(listed.stdout) if listed.ok else ()
+    repo = GitRepo(top, git_dir, common_dir, cwd, workspace, (), entries)
+    overrides = tuple(
+        (entry.key, _DEFAULT_PROGRAMS.get(entry.key.lower(), ""))
+        for entry in entries
+        if _PROGRAM_KEYS.match(entry.key.lower()) and not repo.owned_by_user(entry)
+    )
+    return GitRepo(top, git_dir, common_dir, cwd, workspace, tuple(dict.fromkeys(overrides)), entries)
+
+
+def _open_error(out: GitOutput, cwd: Path) -> str:
+    text = out.error_text()
+    if "not a git repository" in text:
+        return (
+            f"{cwd} is not inside a git repository, so there is nothing for git tools to work on. "
+            "If the user wants one, `git init` (with bash) creates it."
+        )
+    if "dubious ownership" in text:
+        return (
+            f'git refuses the repository at {cwd}: it belongs to another user ("dubious ownership"). '
+            "Only the user can allow it, with git config --global --add safe.directory."
+        )
+    return f"git cannot open the repository at {cwd}: {text}"
+
+
+def _parse_config(raw: str) -> tuple[ConfigEntry, ...]:
+    fields = raw.split("\0")
+    entries: list[ConfigEntry] = []
+    for index in range(0, len(fields) - 2, 3):
+        scope, origin, pair = fields[index : index + 3]
+        key, _, value = pair.partition("\n")
+        # The key as git printed it: a driver's name (the middle part) is case-sensitive.
+        entries.append(ConfigEntry(scope, origin, key, value))
+    return tuple(entries)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or path.is_relative_to(folder)
+
+
+def _inside_any(path: Path, folders: tuple[Path, ...]) -> bool:
+    return any(_inside(path, folder) for folder in folders)
