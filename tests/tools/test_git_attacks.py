@@ -1,0 +1,208 @@
+"""What a repository controls must not run in vibe's process when the git tools run: a planted
+config, attributes and hooks that would leave a marker file if any of them ran. And the hooks a
+user set up outside the workspace run as git runs them; workspace hooks only in the sandbox."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from support.git_repos import GitWorld, call, make_world, prepare
+from vibe.sandbox.base import SandboxPolicy
+from vibe.sandbox.probe import default_backends, probe_backend
+from vibe.tools.base import Invocation, Tool, ToolContext
+from vibe.tools.git_branch import GitBranchTool
+from vibe.tools.git_commit import GitCommitTool
+from vibe.tools.git_history import GitBlameTool, GitLogTool, GitShowTool
+from vibe.tools.git_inspect import GitDiffTool, GitStatusTool
+
+# Every key that names a program git would run on these commands, pointed at the marker script.
+PLANTED_KEYS = (
+    "core.fsmonitor",
+    "core.pager",
+    "pager.log",
+    "pager.diff",
+    "core.hooksPath",
+    "diff.external",
+    "diff.evil.textconv",
+    "diff.evil.command",
+    "filter.evil.clean",
+    "filter.evil.smudge",
+    "filter.evil.process",
+    "gpg.program",
+    "gpg.ssh.program",
+    "core.editor",
+)
+
+
+def marker_script(folder: Path, marker: Path, exit_code: int = 0) -> Path:
+    script = folder / "evil.sh"
+    script.write_text(f'#!/bin/sh\necho "$0 $*" >> {marker}\nexit {exit_code}\n')
+    script.chmod(0o755)
+    return script
+
+
+def plant_hooks(folder: Path, marker: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("pre-commit", "prepare-commit-msg", "commit-msg", "post-commit", "post-checkout"):
+        hook = folder / name
+        hook.write_text(f"#!/bin/sh\necho {name} >> {marker}\n")
+        hook.chmod(0o755)
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> GitWorld:
+    made = make_world(monkeypatch, tmp_path)
+    made.commit("a.txt", "one\n", "first")
+    made.commit("b.txt", "bee\n", "second")
+    return made
+
+
+def plant_everything(world: GitWorld, marker: Path) -> None:
+    script = marker_script(world.repo.parent, marker)
+    world.write(".gitattributes", "*.txt diff=evil filter=evil\n")
+    for key in PLANTED_KEYS:
+        world.git("config", key, str(script) if key != "core.hooksPath" else "planted-hooks")
+    world.git("config", "log.showSignature", "true")
+    world.git("config", "commit.gpgSign", "false")
+    plant_hooks(world.repo / "planted-hooks", marker)
+    plant_hooks(world.repo / ".git" / "hooks", marker)
+
+
+CALLS: list[tuple[Tool[Any], dict[str, Any]]] = [
+    (GitStatusTool(), {}),
+    (GitDiffTool(), {}),
+    (GitDiffTool(), {"target": "staged"}),
+    (GitDiffTool(), {"target": "HEAD~1..HEAD"}),
+    (GitLogTool(), {"paths": ["a.txt"]}),
+    (GitShowTool(), {}),
+    (GitShowTool(), {"path": "a.txt"}),
+    (GitBlameTool(), {"path": "a.txt"}),
+    (GitCommitTool(), {"message": "Planted", "paths": ["a.txt", ".gitattributes", "new.txt"]}),
+    (GitBranchTool(), {"name": "side"}),
+    (GitBranchTool(), {"name": "main", "create": False}),
+]
+
+
+async def test_nothing_a_planted_config_names_runs(world: GitWorld, tmp_path: Path) -> None:
+    marker = tmp_path / "MARKER"
+    world.write("a.txt", "one\nchanged\n")
+    world.write("new.txt", "new\n")
+    plant_everything(world, marker)
+    for tool, arguments in CALLS:
+        result = await call(tool, world.ctx, **arguments)
+        assert result.ok, (tool.name, result.output)
+        assert not marker.exists(), (tool.name, arguments, marker.read_text())
+    assert world.git("log", "-1", "--format=%s").strip() == "Planted"
+    # The clean filter did not run on the way in: the blob is the file as it is.
+    assert world.git("show", "HEAD:new.txt") == "new\n"
+
+
+async def test_without_a_sandbox_workspace_hooks_do_not_run_and_we_say_so(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    marker = tmp_path / "MARKER"
+    plant_hooks(world.repo / ".git" / "hooks", marker)
+    world.write("a.txt", "changed\n")
+    prepared = await prepare(GitCommitTool(), world.ctx, message="Hooks", all=True)
+    assert isinstance(prepared, Invocation) and prepared.diff is not None
+    assert "Hooks pre-commit, prepare-commit-msg, commit-msg, post-commit" in prepared.diff
+    assert "are NOT run: no OS sandbox confines commands here" in prepared.diff
+    result = await prepared.execute()
+    assert result.ok and "are NOT run" in result.output
+    assert not marker.exists()
+
+
+async def test_program_keys_in_a_workspace_file_included_by_the_user_config_do_not_run(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    marker = tmp_path / "MARKER"
+    script = marker_script(tmp_path, marker)
+    world.write("evil.cfg", f'[filter "evil"]\n\tclean = {script}\n\tprocess = {script}\n')
+    world.write(".gitattributes", "*.txt filter=evil\n")
+    with world.global_config.open("a") as config:
+        config.write(f"[include]\n\tpath = {world.repo / 'evil.cfg'}\n")
+    world.write("a.txt", "changed\n")
+    result = await call(GitCommitTool(), world.ctx, message="Included", all=True)
+    assert result.ok, result.output
+    assert not marker.exists()
+
+
+async def test_hooks_and_filters_the_user_set_up_outside_the_workspace_run_as_git_runs_them(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    marker = tmp_path / "MARKER"
+    hooks = tmp_path / "user-hooks"
+    plant_hooks(hooks, marker)
+    script = marker_script(tmp_path, tmp_path / "FILTERED")
+    with world.global_config.open("a") as config:
+        config.write(f'[core]\n\thooksPath = {hooks}\n[filter "mine"]\n\tclean = {script}\n')
+    world.write(".gitattributes", "*.txt filter=mine\n")
+    world.write("a.txt", "changed\n")
+    prepared = await prepare(GitCommitTool(), world.ctx, message="Mine", all=True)
+    assert isinstance(prepared, Invocation) and prepared.diff is not None
+    assert f"(in {hooks}, outside the workspace) run as git runs them" in prepared.diff
+    assert (await prepared.execute()).ok
+    assert marker.read_text().split() == ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"]
+    assert (tmp_path / "FILTERED").exists()
+
+
+async def test_a_failing_user_hook_stops_the_commit(world: GitWorld, tmp_path: Path) -> None:
+    hooks = tmp_path / "user-hooks"
+    hooks.mkdir()
+    (hooks / "pre-commit").write_text("#!/bin/sh\necho 'lint failed' >&2\nexit 1\n")
+    (hooks / "pre-commit").chmod(0o755)
+    with world.global_config.open("a") as config:
+        config.write(f"[core]\n\thooksPath = {hooks}\n")
+    world.write("a.txt", "changed\n")
+    result = await call(GitCommitTool(), world.ctx, message="Blocked", all=True)
+    assert not result.ok and "lint failed" in result.output
+    assert world.git("log", "-1", "--format=%s").strip() == "second"
+
+
+def bubblewrapped(ctx: ToolContext) -> ToolContext:
+    policy = SandboxPolicy(writable_roots=ctx.workspace.roots)
+    backend = next(b for b in default_backends() if b.name == "bubblewrap")
+    return replace(ctx, sandbox=probe_backend(backend, policy))
+
+
+def write_hook(folder: Path, name: str, body: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_text(f"#!/bin/sh\n{body}\n")
+    (folder / name).chmod(0o755)
+
+
+async def test_workspace_hooks_run_confined_by_the_sandbox(world: GitWorld, tmp_path: Path) -> None:
+    hooks = world.repo / ".git" / "hooks"
+    outside = tmp_path / "ESCAPED"
+    write_hook(hooks, "pre-commit", f"echo ran > hook-ran; touch {outside} 2>/dev/null; echo checked")
+    write_hook(hooks, "commit-msg", 'printf "\\nReviewed-by: hook\\n" >> "$1"')
+    write_hook(hooks, "post-commit", "echo after > post-ran")
+    ctx = bubblewrapped(world.ctx)
+    world.write("a.txt", "changed\n")
+    prepared = await prepare(GitCommitTool(), ctx, message="Confined", all=True)
+    assert isinstance(prepared, Invocation) and prepared.diff is not None
+    assert "Hooks pre-commit, commit-msg, post-commit" in prepared.diff
+    assert "run inside the sandbox" in prepared.diff
+    result = await prepared.execute()
+    assert result.ok, result.output
+    assert "checked" in result.output
+    assert (world.repo / "hook-ran").read_text() == "ran\n"
+    assert (world.repo / "post-ran").read_text() == "after\n"
+    assert not outside.exists()
+    assert world.git("log", "-1", "--format=%B").strip() == "Confined\n\nReviewed-by: hook"
+
+
+async def test_a_failing_workspace_hook_stops_the_commit(world: GitWorld) -> None:
+    hooks = world.repo / ".git" / "hooks"
+    write_hook(hooks, "pre-commit", "echo 'tests fail'; exit 3")
+    ctx = bubblewrapped(world.ctx)
+    world.write("a.txt", "changed\n")
+    result = await call(GitCommitTool(), ctx, message="Nope", all=True)
+    assert not result.ok
+    assert "the pre-commit hook failed, so nothing was committed" in result.output
+    assert "tests fail" in result.output and "exit code 3" in result.output
+    assert world.git("log", "-1", "--format=%s").strip() == "second"
