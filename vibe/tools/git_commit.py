@@ -134,7 +134,7 @@ async def _preview(repo: GitRepo, specs: list[str], *, stage_tracked: bool) -> _
         index = Path(scratch) / "index"
         real = repo.git_dir / "index"
         if real.exists():
-            shutil.copyfile(real, index)
+            shutil.copy2(real, index)  # with its mtime: git's check for racily clean files needs it
         env = {"GIT_INDEX_FILE": str(index)}
         tree = await _stage(repo, specs, stage_tracked, env)
         parent = await repo.head() or _EMPTY_TREE
@@ -235,7 +235,7 @@ def _save_index(index: Path) -> Path | None:
     # Outside .git: vibe leaves nothing of its own in the user's repository.
     handle, name = tempfile.mkstemp(prefix="vibe-git-index-")
     os.close(handle)
-    shutil.copyfile(index, name)
+    shutil.copy2(index, name)
     return Path(name)
 
 
@@ -243,4 +243,4 @@ def _restore_index(index: Path, saved: Path | None) -> None:
     if saved is None:
         index.unlink(missing_ok=True)
     else:
-        shutil.copyfile(saved, index)
+        shutil.copy2(saved, index)
