@@ -72,18 +72,21 @@ def plant_everything(world: GitWorld, marker: Path) -> None:
     plant_hooks(world.repo / ".git" / "hooks", marker)
 
 
-CALLS: list[tuple[Tool[Any], dict[str, Any]]] = [
-    (GitStatusTool(), {}),
-    (GitDiffTool(), {}),
-    (GitDiffTool(), {"target": "staged"}),
-    (GitDiffTool(), {"target": "HEAD~1..HEAD"}),
-    (GitLogTool(), {"paths": ["a.txt"]}),
-    (GitShowTool(), {}),
-    (GitShowTool(), {"path": "a.txt"}),
-    (GitBlameTool(), {"path": "a.txt"}),
-    (GitCommitTool(), {"message": "Planted", "paths": ["a.txt", ".gitattributes", "new.txt"]}),
-    (GitBranchTool(), {"name": "side"}),
-    (GitBranchTool(), {"name": "main", "create": False}),
+# (tool, arguments, whether the call succeeds)
+CALLS: list[tuple[Tool[Any], dict[str, Any], bool]] = [
+    (GitStatusTool(), {}, True),
+    (GitDiffTool(), {}, True),
+    (GitDiffTool(), {"target": "staged"}, True),
+    (GitDiffTool(), {"target": "HEAD~1..HEAD"}, True),
+    (GitLogTool(), {"paths": ["a.txt"]}, True),
+    (GitShowTool(), {}, True),
+    (GitShowTool(), {"path": "a.txt"}, True),
+    (GitBlameTool(), {"path": "a.txt"}, True),
+    # *.txt files need the planted filter driver: refused, not stored unfiltered.
+    (GitCommitTool(), {"message": "Filtered", "paths": ["a.txt", "new.txt"]}, False),
+    (GitCommitTool(), {"message": "Planted", "paths": ["notes.md", ".gitattributes"]}, True),
+    (GitBranchTool(), {"name": "side"}, True),
+    (GitBranchTool(), {"name": "main", "create": False}, True),
 ]
 
 
@@ -91,14 +94,29 @@ async def test_nothing_a_planted_config_names_runs(world: GitWorld, tmp_path: Pa
     marker = tmp_path / "MARKER"
     world.write("a.txt", "one\nchanged\n")
     world.write("new.txt", "new\n")
+    world.write("notes.md", "notes\n")
     plant_everything(world, marker)
-    for tool, arguments in CALLS:
+    for tool, arguments, succeeds in CALLS:
         result = await call(tool, world.ctx, **arguments)
-        assert result.ok, (tool.name, result.output)
+        assert result.ok == succeeds, (tool.name, result.output)
         assert not marker.exists(), (tool.name, arguments, marker.read_text())
     assert world.git("log", "-1", "--format=%s").strip() == "Planted"
-    # The clean filter did not run on the way in: the blob is the file as it is.
-    assert world.git("show", "HEAD:new.txt") == "new\n"
+
+
+async def test_files_needing_a_planted_filter_driver_are_not_committed_unfiltered(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    # git-crypt keeps its driver in .git/config: committing without it would store the secret.
+    world.write(".gitattributes", "secret.env filter=crypt\n")
+    world.commit(".gitattributes", "secret.env filter=crypt\n", "attributes")
+    world.git("config", "filter.crypt.clean", "gpg --encrypt")
+    world.write("secret.env", "TOKEN=hunter2\n")
+    result = await call(GitCommitTool(), world.ctx, message="Secret", paths=["secret.env"])
+    assert not result.ok
+    assert result.output.startswith("these files use the filter driver 'crypt': secret.env.")
+    assert "nothing was done" in result.output
+    assert world.git("log", "-1", "--format=%s").strip() == "attributes"
+    assert world.git("diff", "--cached") == ""
 
 
 async def test_without_a_sandbox_workspace_hooks_do_not_run_and_we_say_so(
@@ -127,7 +145,9 @@ async def test_program_keys_in_a_workspace_file_included_by_the_user_config_do_n
         config.write(f"[include]\n\tpath = {world.repo / 'evil.cfg'}\n")
     world.write("a.txt", "changed\n")
     result = await call(GitCommitTool(), world.ctx, message="Included", all=True)
-    assert result.ok, result.output
+    assert not result.ok and f"defined in {world.repo / 'evil.cfg'}" in result.output
+    status = await call(GitStatusTool(), world.ctx)
+    assert status.ok and "M a.txt" in status.output
     assert not marker.exists()
 
 
@@ -206,3 +226,15 @@ async def test_a_failing_workspace_hook_stops_the_commit(world: GitWorld) -> Non
     assert "the pre-commit hook failed, so nothing was committed" in result.output
     assert "tests fail" in result.output and "exit code 3" in result.output
     assert world.git("log", "-1", "--format=%s").strip() == "second"
+
+
+async def test_a_switch_that_would_need_a_planted_filter_driver_is_refused(world: GitWorld) -> None:
+    world.commit(".gitattributes", "*.txt filter=crypt\n", "attributes")
+    world.git("checkout", "-q", "-b", "other")
+    world.commit("a.txt", "other side\n", "other")
+    world.git("checkout", "-q", "main")
+    world.git("config", "filter.crypt.smudge", "gpg --decrypt")
+    result = await call(GitBranchTool(), world.ctx, name="other", create=False)
+    assert not result.ok
+    assert result.output.startswith("these files use the filter driver 'crypt': a.txt.")
+    assert world.git("branch", "--show-current").strip() == "main"

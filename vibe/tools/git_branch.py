@@ -40,6 +40,7 @@ class GitBranchTool(Tool[GitBranchArgs]):
             start = await _start_point(repo, args, exists)
             if args.switch:
                 await _check_switchable(repo)
+                await _check_filters(repo, args, start)
         except (ToolError, OutsideWorkspaceError) as exc:
             return ToolResult.error(str(exc))
         hooks = plan_hooks(repo, ctx, SWITCH_HOOKS) if args.switch else None
@@ -88,6 +89,16 @@ async def _check_switchable(repo: GitRepo) -> None:
             f"{doing} is in progress; switching branches now would mix it up. Finish or abort it first "
             "(ask the user, or use bash)."
         )
+
+
+async def _check_filters(repo: GitRepo, args: GitBranchArgs, start: str | None) -> None:
+    """Files the switch rewrites must not need a filter driver vibe will not run (see GitRepo)."""
+    head = await repo.head()
+    target = start if args.create else f"refs/heads/{args.name}"
+    if head is None or target is None:
+        return
+    names = await repo.checked("diff", "--name-only", "-z", "--no-renames", head, target)
+    await repo.refuse_distrusted_filters([name for name in names.split("\0") if name], "Switching")
 
 
 async def _run(

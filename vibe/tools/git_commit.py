@@ -139,6 +139,8 @@ async def _preview(repo: GitRepo, specs: list[str], *, stage_tracked: bool) -> _
         tree = await _stage(repo, specs, stage_tracked, env)
         parent = await repo.head() or _EMPTY_TREE
         stat = await repo.checked("diff", "--cached", "--stat", *DIFF_SAFETY, parent, env=env)
+        names = await repo.checked("diff", "--cached", "--name-only", "-z", parent, env=env)
+        await repo.refuse_distrusted_filters([name for name in names.split("\0") if name], "Committing them")
         if not stat.strip():
             raise ToolError(
                 "nothing to commit: nothing is staged. Name the files in paths, or set all to commit "

@@ -87,6 +87,7 @@ async def run_git(
     env: dict[str, str] | None = None,
     limit: int = DEFAULT_READ_LIMIT,
     hardened: bool = True,
+    stdin: bytes | None = None,
 ) -> GitOutput:
     """`git <args>` in `cwd` with the hardening settings, then `config`; cancelling the caller
     stops git. `hardened=False` only for reading config as the user's git sees it (nothing runs)."""
@@ -102,7 +103,7 @@ async def run_git(
             *args,
             cwd=cwd,
             env=environment,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
@@ -111,6 +112,11 @@ async def run_git(
         raise ToolError("git is not installed (no `git` on PATH); the git tools need it.") from None
     assert process.stdout is not None and process.stderr is not None
     try:
+        if stdin is not None:
+            assert process.stdin is not None
+            process.stdin.write(stdin)
+            await process.stdin.drain()
+            process.stdin.close()
         stdout, cut = await _read_limited(process.stdout, limit)
         if cut:
             process.kill()
@@ -167,8 +173,10 @@ class GitRepo:
         env: dict[str, str] | None = None,
         config: tuple[tuple[str, str], ...] = (),
         limit: int = DEFAULT_READ_LIMIT,
+        stdin: bytes | None = None,
     ) -> GitOutput:
-        return await run_git(list(args), self.cwd, config=(*self.overrides, *config), env=env, limit=limit)
+        config = (*self.overrides, *config)
+        return await run_git(list(args), self.cwd, config=config, env=env, limit=limit, stdin=stdin)
 
     async def checked(self, *args: str, env: dict[str, str] | None = None) -> str:
         """stdout of a git command that must succeed; its error as a ToolError otherwise."""
@@ -185,6 +193,34 @@ class GitRepo:
             return entry.scope == "command"  # -c or GIT_CONFIG_COUNT: the user's environment
         path = Path(os.path.realpath(self.cwd / entry.origin.removeprefix("file:")))
         return not (_inside(path, self.common_dir) or _inside_any(path, self.workspace.roots))
+
+    async def refuse_distrusted_filters(self, names: list[str], action: str) -> None:
+        """A ToolError when a file in `names` (relative to the top folder) uses a filter driver
+        defined only by config the user does not own: that driver is not run (`overrides`), and
+        writing the file without it could store a secret git-crypt would have encrypted."""
+        drivers = {
+            entry.key[len("filter.") : entry.key.rfind(".")]: entry.origin.removeprefix("file:")
+            for entry in self.entries
+            if _PROGRAM_KEYS.match(entry.key.lower())
+            and entry.key.lower().startswith("filter.")
+            and not self.owned_by_user(entry)
+        }
+        if not drivers or not names:
+            return
+        paths = "\0".join(self.from_cwd(name) for name in names) + "\0"
+        out = await self.git("check-attr", "-z", "--stdin", "filter", stdin=paths.encode())
+        fields = out.stdout.split("\0")
+        used = [(fields[i], fields[i + 2]) for i in range(0, len(fields) - 2, 3) if fields[i + 2] in drivers]
+        if used:
+            files = ", ".join(path for path, _ in used[:10])
+            driver = used[0][1]
+            raise ToolError(
+                f"these files use the filter driver {driver!r}: {files}. It is defined in "
+                f"{drivers[driver]}, a program the repository's config names, which vibe does not run "
+                f"outside the sandbox. {action} without it would store or write the files unfiltered, "
+                "so nothing was done. Ask the user to do this themselves, or to define the driver in "
+                "their own git config."
+            )
 
     def setting(self, key: str) -> ConfigEntry | None:
         """The entry git uses for `key` (the last one read), or None."""
