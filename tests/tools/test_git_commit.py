@@ -202,3 +202,15 @@ async def test_a_change_that_keeps_size_and_time_is_still_seen(world: GitWorld) 
     result = await call(GitCommitTool(), world.ctx, message="Same size", all=True)
     assert result.ok, result.output
     assert world.git("show", "HEAD:a.txt") == "two\n"
+
+
+async def test_a_cherry_pick_in_progress_is_refused(world: GitWorld) -> None:
+    world.git("checkout", "-q", "-b", "other")
+    picked = world.commit("a.txt", "theirs\n", "theirs")
+    world.git("checkout", "-q", "main")
+    world.commit("a.txt", "ours\n", "ours")
+    assert world.git_may_fail("cherry-pick", picked).returncode != 0
+    result = await call(GitCommitTool(), world.ctx, message="Pick", all=True)
+    assert not result.ok and result.output.startswith("a cherry-pick is in progress")
+    switch = await call(GitBranchTool(), world.ctx, name="other", create=False)
+    assert not switch.ok and switch.output.startswith("a cherry-pick is in progress")
