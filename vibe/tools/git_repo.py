@@ -16,9 +16,12 @@ What keeps a planted config from running code (see `vibe.sandbox.git_safety`):
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import re
+import signal
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +56,7 @@ _ENV = {"GIT_PAGER": "cat", "PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_EDI
 DIFF_SAFETY = UNSANDBOXED_DIFF_OPTIONS
 # How much output one git command may produce before it is stopped: results are capped far below.
 DEFAULT_READ_LIMIT = 2_000_000
+_STDERR_KEPT = 64_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,23 +115,36 @@ async def run_git(
     except FileNotFoundError:
         raise ToolError("git is not installed (no `git` on PATH); the git tools need it.") from None
     assert process.stdout is not None and process.stderr is not None
-    try:
-        if stdin is not None:
-            assert process.stdin is not None
+
+    async def feed() -> None:
+        if stdin is None or process.stdin is None:
+            return
+        try:
             process.stdin.write(stdin)
             await process.stdin.drain()
             process.stdin.close()
-        stdout, cut = await _read_limited(process.stdout, limit)
-        if cut:
-            process.kill()
-        stderr = await process.stderr.read(64_000)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # git stopped reading (it failed); its exit code says why
+
+    # All three at once: git blocks when a pipe we are not reading fills up.
+    try:
+        (stdout, cut), (stderr, _), _ = await asyncio.gather(
+            _read_limited(process.stdout, limit, lambda: _kill_group(process.pid)),
+            _read_limited(process.stderr, _STDERR_KEPT, None),
+            feed(),
+        )
         code = await process.wait()
     except BaseException:
         if process.returncode is None:
-            process.kill()
+            _kill_group(process.pid)  # git and whatever it started (a hook, a filter)
             await process.wait()
         raise
     return GitOutput(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"), cut)
+
+
+def _kill_group(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
 
 
 def _add_config(env: dict[str, str], settings: tuple[tuple[str, str], ...]) -> None:
@@ -142,16 +159,23 @@ def _add_config(env: dict[str, str], settings: tuple[tuple[str, str], ...]) -> N
     env["GIT_CONFIG_COUNT"] = str(start + len(settings))
 
 
-async def _read_limited(stream: asyncio.StreamReader, limit: int) -> tuple[bytes, bool]:
+async def _read_limited(
+    stream: asyncio.StreamReader, limit: int, on_cut: Callable[[], None] | None
+) -> tuple[bytes, bool]:
+    """Up to `limit` bytes of `stream`. Past it: `on_cut` (stop the writer), or, when None, read
+    on to the end without keeping it, so the writer never blocks."""
     chunks: list[bytes] = []
     size = 0
-    while size < limit:
-        chunk = await stream.read(min(65_536, limit - size))
-        if not chunk:
-            return b"".join(chunks), False
-        chunks.append(chunk)
+    cut = False
+    while chunk := await stream.read(65_536):
+        if size < limit:
+            chunks.append(chunk[: limit - size])
+        cut = cut or size + len(chunk) > limit
         size += len(chunk)
-    return b"".join(chunks), bool(await stream.read(1))
+        if cut and on_cut is not None:
+            on_cut()
+            break
+    return b"".join(chunks), cut
 
 
 @dataclass(frozen=True, slots=True)
