@@ -32,6 +32,7 @@ async def test_the_approval_shows_message_and_staged_diff_and_changes_nothing(wo
     world.write("a.txt", "one\ntwo\n")
     world.write("b.txt", "bee\n")
     index_before = (world.repo / ".git" / "index").read_bytes()
+    objects_before = sorted((world.repo / ".git" / "objects").rglob("*"))
     prepared = await prepare(GitCommitTool(), world.ctx, message="Add two and b", paths=["a.txt", "b.txt"])
     assert isinstance(prepared, Invocation) and prepared.mutates
     assert prepared.title == "Commit to main: Add two and b"
@@ -40,6 +41,7 @@ async def test_the_approval_shows_message_and_staged_diff_and_changes_nothing(wo
     assert "+two" in prepared.diff and "+bee" in prepared.diff and "2 files changed" in prepared.diff
     # Asking stages nothing in the user's index and commits nothing.
     assert (world.repo / ".git" / "index").read_bytes() == index_before
+    assert sorted((world.repo / ".git" / "objects").rglob("*")) == objects_before
     assert world.git("status", "--porcelain") == " M a.txt\n?? b.txt\n"
     result = await prepared.execute()
     assert result.ok, result.output
@@ -214,3 +216,15 @@ async def test_a_cherry_pick_in_progress_is_refused(world: GitWorld) -> None:
     assert not result.ok and result.output.startswith("a cherry-pick is in progress")
     switch = await call(GitBranchTool(), world.ctx, name="other", create=False)
     assert not switch.ok and switch.output.startswith("a cherry-pick is in progress")
+
+
+async def test_a_repository_whose_path_holds_a_colon(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # The preview reads objects through GIT_ALTERNATE_OBJECT_DIRECTORIES, a ":"-separated list.
+    folder = tmp_path / 'odd:"name'
+    folder.mkdir()
+    world = make_world(monkeypatch, folder)
+    world.commit("a.txt", "one\n", "first")
+    world.write("a.txt", "two\n")
+    result = await call(GitCommitTool(), world.ctx, message="Colon", all=True)
+    assert result.ok, result.output
+    assert world.git("show", "HEAD:a.txt") == "two\n"

@@ -129,13 +129,20 @@ async def _stage(repo: GitRepo, specs: list[str], stage_tracked: bool, env: dict
 
 
 async def _preview(repo: GitRepo, specs: list[str], *, stage_tracked: bool) -> _Preview:
-    """What the commit would hold, staged in a copy of the index."""
+    """What the commit would hold, staged in a copy of the index; the objects this writes go to a
+    scratch object folder that reads through to the repository's, so asking changes nothing."""
     with tempfile.TemporaryDirectory(prefix="vibe-git-index-") as scratch:
         index = Path(scratch) / "index"
         real = repo.git_dir / "index"
         if real.exists():
             shutil.copy2(real, index)  # with its mtime: git's check for racily clean files needs it
-        env = {"GIT_INDEX_FILE": str(index)}
+        objects = Path(scratch) / "objects"
+        objects.mkdir()
+        env = {
+            "GIT_INDEX_FILE": str(index),
+            "GIT_OBJECT_DIRECTORY": str(objects),
+            "GIT_ALTERNATE_OBJECT_DIRECTORIES": _quoted_path(repo.common_dir / "objects"),
+        }
         tree = await _stage(repo, specs, stage_tracked, env)
         parent = await repo.head() or _EMPTY_TREE
         stat = await repo.checked("diff", "--cached", "--stat", *DIFF_SAFETY, parent, env=env)
@@ -148,6 +155,15 @@ async def _preview(repo: GitRepo, specs: list[str], *, stage_tracked: bool) -> _
             )
         out = await repo.git("diff", "--cached", *DIFF_SAFETY, parent, env=env, limit=MAX_PREVIEW_CHARS * 4)
     return _Preview(tree, stat, cap_text(out.stdout, MAX_PREVIEW_CHARS))
+
+
+def _quoted_path(path: Path) -> str:
+    """One entry of git's ":"-separated path list; a path with ":" or a quote is C-quoted."""
+    text = str(path)
+    if ":" not in text and not text.startswith('"'):
+        return text
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'
 
 
 def _approval_text(branch: str, message: str, hooks: HookPlan, preview: _Preview) -> str:
