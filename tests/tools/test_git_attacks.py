@@ -238,3 +238,20 @@ async def test_a_switch_that_would_need_a_planted_filter_driver_is_refused(world
     assert not result.ok
     assert result.output.startswith("these files use the filter driver 'crypt': a.txt.")
     assert world.git("branch", "--show-current").strip() == "main"
+
+
+async def test_a_planted_value_for_the_users_own_driver_gives_way_to_the_users(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    planted = marker_script(world.repo.parent, tmp_path / "MARKER")
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    users = marker_script(mine, tmp_path / "FILTERED")
+    with world.global_config.open("a") as config:
+        config.write(f'[filter "lfs"]\n\tclean = {users}\n')
+    world.git("config", "filter.lfs.clean", str(planted))
+    world.commit(".gitattributes", "*.bin filter=lfs\n", "attributes")
+    world.write("data.bin", "payload\n")
+    result = await call(GitCommitTool(), world.ctx, message="Data", paths=["data.bin"])
+    assert result.ok, result.output
+    assert (tmp_path / "FILTERED").exists() and not (tmp_path / "MARKER").exists()

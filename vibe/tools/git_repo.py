@@ -190,6 +190,8 @@ class GitRepo:
     # (key, value) overriding program keys from config files the user does not own.
     overrides: tuple[tuple[str, str], ...]
     entries: tuple[ConfigEntry, ...]
+    # Filter drivers a planted config names and vibe will not run: driver → the file naming it.
+    distrusted_filters: dict[str, str]
 
     async def git(
         self,
@@ -222,13 +224,7 @@ class GitRepo:
         """A ToolError when a file in `names` (relative to the top folder) uses a filter driver
         defined only by config the user does not own: that driver is not run (`overrides`), and
         writing the file without it could store a secret git-crypt would have encrypted."""
-        drivers = {
-            entry.key[len("filter.") : entry.key.rfind(".")]: entry.origin.removeprefix("file:")
-            for entry in self.entries
-            if _PROGRAM_KEYS.match(entry.key.lower())
-            and entry.key.lower().startswith("filter.")
-            and not self.owned_by_user(entry)
-        }
+        drivers = self.distrusted_filters
         if not drivers or not names:
             return
         paths = "\0".join(self.from_cwd(name) for name in names) + "\0"
@@ -336,14 +332,35 @@ async def open_repo(workspace: Workspace) -> GitRepo:
         raise ToolError(f"{cwd} has no work tree (a bare repository?); the git tools need a checkout.")
     top, git_dir, common_dir = (Path(line).resolve() for line in lines)  # noqa: ASYNC240 - no I/O wait
     listed = await run_git(["config", "-z", "--show-origin", "--show-scope", "--list"], top, hardened=False)
-    entries = _parse_config(listed.stdout) if listed.ok else ()
-    repo = GitRepo(top, git_dir, common_dir, cwd, workspace, (), entries)
-    overrides = tuple(
-        (entry.key, _DEFAULT_PROGRAMS.get(entry.key.lower(), ""))
-        for entry in entries
-        if _PROGRAM_KEYS.match(entry.key.lower()) and not repo.owned_by_user(entry)
-    )
-    return GitRepo(top, git_dir, common_dir, cwd, workspace, tuple(dict.fromkeys(overrides)), entries)
+    if not listed.ok:  # without the list, planted program keys could not be told apart
+        raise ToolError(f"git cannot read the repository's config: {listed.error_text()}")
+    entries = _parse_config(listed.stdout)
+    unknowing = GitRepo(top, git_dir, common_dir, cwd, workspace, (), entries, {})
+    overrides, distrusted = _overrides(unknowing)
+    return GitRepo(top, git_dir, common_dir, cwd, workspace, overrides, entries, distrusted)
+
+
+def _overrides(repo: GitRepo) -> tuple[tuple[tuple[str, str], ...], dict[str, str]]:
+    """For each program key set by config the user does not own: the user's own value for it if
+    they set one (their git-lfs driver stays theirs), else git's default (for a filter: none).
+    Also the filter drivers left with no program, with the file that named them."""
+    trusted: dict[str, str] = {}
+    planted: dict[str, str] = {}
+    for entry in repo.entries:
+        if not _PROGRAM_KEYS.match(entry.key.lower()):
+            continue
+        if repo.owned_by_user(entry):
+            trusted[entry.key] = entry.value
+        else:
+            planted[entry.key] = entry.origin.removeprefix("file:")
+    overrides: list[tuple[str, str]] = []
+    distrusted: dict[str, str] = {}
+    for key, origin in planted.items():
+        value = trusted.get(key, _DEFAULT_PROGRAMS.get(key.lower(), ""))
+        overrides.append((key, value))
+        if key.lower().startswith("filter.") and not value:
+            distrusted[key[len("filter.") : key.rfind(".")]] = origin
+    return tuple(overrides), distrusted
 
 
 def _open_error(out: GitOutput, cwd: Path) -> str:
