@@ -255,3 +255,19 @@ async def test_a_planted_value_for_the_users_own_driver_gives_way_to_the_users(
     result = await call(GitCommitTool(), world.ctx, message="Data", paths=["data.bin"])
     assert result.ok, result.output
     assert (tmp_path / "FILTERED").exists() and not (tmp_path / "MARKER").exists()
+
+
+async def test_a_workspace_post_checkout_hook_runs_confined_with_gits_arguments(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    before = world.git("rev-parse", "HEAD").strip()
+    body = f'echo "$@" > switched; touch {tmp_path}/ESCAPED'
+    write_hook(world.repo / ".git" / "hooks", "post-checkout", body)
+    ctx = bubblewrapped(world.ctx)
+    prepared = await prepare(GitBranchTool(), ctx, name="feature")
+    assert isinstance(prepared, Invocation) and prepared.diff is not None
+    assert "Hooks post-checkout" in prepared.diff and "run inside the sandbox" in prepared.diff
+    result = await prepared.execute()
+    assert result.ok, result.output
+    assert (world.repo / "switched").read_text() == f"{before} {before} 1\n"
+    assert not (tmp_path / "ESCAPED").exists()
