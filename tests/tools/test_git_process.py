@@ -58,3 +58,37 @@ async def test_output_past_the_read_limit_stops_git_and_says_so(world: GitWorld)
     world.commit("big.txt", "x" * 3_000_000 + "\n", "big")
     shown = await call(GitShowTool(), world.ctx, path="big.txt")
     assert shown.ok and len(shown.output) < 32_000 and "omitted" in shown.output
+
+
+async def test_cancelling_while_staging_leaves_no_lock_and_the_index_as_it_was(
+    world: GitWorld, tmp_path: Path
+) -> None:
+    fifo, flag = tmp_path / "filter.fifo", tmp_path / "slow-now"
+    os.mkfifo(fifo)
+    slow = tmp_path / "slow-clean.sh"
+    # The user's own clean filter: instant while the approval is prepared, then stuck in `git add`.
+    stuck = f"if [ -e {flag} ]; then exec 3>{fifo}; echo started >&3; sleep 600; fi"
+    slow.write_text(f"#!/bin/sh\n{stuck}\ncat\n")
+    slow.chmod(0o755)
+    with world.global_config.open("a") as config:
+        config.write(f'[filter "slow"]\n\tclean = {slow}\n')
+    world.write(".gitattributes", "*.txt filter=slow\n")
+    world.write("a.txt", "changed\n")
+    prepared = await prepare(GitCommitTool(), world.ctx, message="Slow", paths=["a.txt"])
+    assert isinstance(prepared, Invocation)
+    flag.touch()
+
+    async def execute() -> object:
+        return await prepared.execute()
+
+    opening = asyncio.create_task(asyncio.to_thread(fifo.open, "r"))
+    task = asyncio.create_task(execute())
+    reader = await asyncio.wait_for(opening, timeout=30)
+    assert await asyncio.to_thread(reader.readline) == "started\n"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    reader.close()
+    assert not (world.repo / ".git" / "index.lock").exists()
+    assert world.git("diff", "--cached", "--name-only") == ""
+    assert world.git("log", "-1", "--format=%s").strip() == "first"

@@ -190,11 +190,13 @@ async def _commit(
     try:
         tree = await _stage(repo, specs, stage_tracked, None)
         if tree != shown_tree:
-            _restore_index(index, saved)
             raise ToolError(
                 "the files changed after the commit was approved, so it would not hold what was shown; "
                 "nothing was committed. Check git_status and call git_commit again."
             )
+    except BaseException:  # that, a failed `git add`, or a cancelled call: the index as it was
+        _restore_index(index, saved)
+        raise
     finally:
         if saved is not None:
             saved.unlink(missing_ok=True)

@@ -52,11 +52,20 @@ _EXTRA_CONFIG = (
     ("core.quotePath", "false"),
     ("color.ui", "false"),
 )
-_ENV = {"GIT_PAGER": "cat", "PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "GIT_EDITOR": ":"}
+# GIT_OPTIONAL_LOCKS=0: status and diff do not rewrite the index, so they never hold its lock
+# while the user's own git runs.
+_ENV = {
+    "GIT_PAGER": "cat",
+    "PAGER": "cat",
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_EDITOR": ":",
+    "GIT_OPTIONAL_LOCKS": "0",
+}
 DIFF_SAFETY = UNSANDBOXED_DIFF_OPTIONS
 # How much output one git command may produce before it is stopped: results are capped far below.
 DEFAULT_READ_LIMIT = 2_000_000
 _STDERR_KEPT = 64_000
+_TERM_GRACE_SECONDS = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,10 +145,20 @@ async def run_git(
         code = await process.wait()
     except BaseException:
         if process.returncode is None:
-            _kill_group(process.pid)  # git and whatever it started (a hook, a filter)
-            await process.wait()
+            await _stop_group(process)
         raise
     return GitOutput(code, stdout.decode(errors="replace"), stderr.decode(errors="replace"), cut)
+
+
+async def _stop_group(process: asyncio.subprocess.Process) -> None:
+    """Stop git and whatever it started (a hook, a filter). SIGTERM first: git then removes the
+    lock it holds (index.lock), which would otherwise block every later git command."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGTERM)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(process.wait()), _TERM_GRACE_SECONDS)
+    _kill_group(process.pid)  # a hook that ignores SIGTERM
+    await process.wait()
 
 
 def _kill_group(pid: int) -> None:
