@@ -13,7 +13,7 @@ from support.git_repos import GitWorld, call, make_world, prepare
 from vibe.tools.base import Invocation
 from vibe.tools.git_commit import GitCommitTool
 from vibe.tools.git_history import GitShowTool
-from vibe.tools.git_repo import run_git
+from vibe.tools.git_process import run_git
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
 from vibe.tools.git_hooks import COMMIT_HOOKS, HookPlan, HookRun, message_file, plan_hooks, run_hook
-from vibe.tools.git_repo import DIFF_SAFETY, GitRepo, open_repo
+from vibe.tools.git_process import DIFF_SAFETY
+from vibe.tools.git_repo import GitRepo, open_repo
 from vibe.tools.output_cap import cap_text
 from vibe.tools.workspace import OutsideWorkspaceError
 

@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolError, ToolKind, ToolResult
 from vibe.tools.git_inspect import capped, git_result
-from vibe.tools.git_repo import DIFF_SAFETY, GitRepo
+from vibe.tools.git_process import DIFF_SAFETY
+from vibe.tools.git_repo import GitRepo
 
 MAX_LOG_COUNT = 200
 MAX_BLAME_LINES = 400
