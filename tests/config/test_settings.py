@@ -138,3 +138,13 @@ def test_agents_md_from_user_and_repo_root_down_to_cwd(tmp_path: Path, repo: Pat
         ("AGENTS.md", "root rule"),
         ("pkg/AGENTS.md", "pkg rule"),
     ]
+
+
+def test_git_co_author_is_unset_by_default_and_must_name_someone(tmp_path: Path) -> None:
+    env = {"VIBE_HOME": str(tmp_path)}
+    assert load_settings(tmp_path, env, {}).git.co_author is None
+    write(tmp_path / "config.toml", '[git]\nco_author = "Vibe <vibe@example.com>"\n')
+    assert load_settings(tmp_path, env, {}).git.co_author == "Vibe <vibe@example.com>"
+    write(tmp_path / "config.toml", '[git]\nco_author = "just a name"\n')
+    with pytest.raises(ConfigError, match="co_author"):
+        load_settings(tmp_path, env, {})

@@ -169,7 +169,7 @@ def build_agent(
     # One policy, so plan mode's read-only sandbox shares the metadata guard of the normal one.
     asked = sandbox_policy(settings, workspace)
     confined_as_asked = create_sandbox(asked, settings.sandbox.use)
-    registry = builtin_registry(confined_as_asked.report)
+    registry = builtin_registry(confined_as_asked.report, co_author=settings.git.co_author)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
         settings.permission_mode,

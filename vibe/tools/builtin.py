@@ -7,6 +7,10 @@ from vibe.tools.base import ToolRegistry
 from vibe.tools.bash import BashTool
 from vibe.tools.edit import EditTool
 from vibe.tools.find_symbol import FindSymbolTool
+from vibe.tools.git_branch import GitBranchTool
+from vibe.tools.git_commit import GitCommitTool
+from vibe.tools.git_history import GitBlameTool, GitLogTool, GitShowTool
+from vibe.tools.git_inspect import GitDiffTool, GitStatusTool
 from vibe.tools.glob_tool import GlobTool
 from vibe.tools.grep import GrepTool
 from vibe.tools.outline import OutlineTool
@@ -15,8 +19,9 @@ from vibe.tools.todo import TodoTool
 from vibe.tools.write_file import WriteFileTool
 
 
-def builtin_registry(sandbox: SandboxReport | None = None) -> ToolRegistry:
-    """`sandbox`: the report of the sandbox commands run in, stated in the bash tool's description."""
+def builtin_registry(sandbox: SandboxReport | None = None, *, co_author: str | None = None) -> ToolRegistry:
+    """`sandbox`: the report of the sandbox commands run in, stated in the bash tool's description.
+    `co_author`: `[git] co_author`, the trailer git_commit adds (none when unset)."""
     registry = ToolRegistry()
     bash = BashTool(sandbox)
     tools = (
@@ -31,5 +36,8 @@ def builtin_registry(sandbox: SandboxReport | None = None) -> ToolRegistry:
         TodoTool(),
     )
     for tool in tools:
+        registry.register(tool)
+    git_tools = (GitStatusTool(), GitDiffTool(), GitLogTool(), GitShowTool(), GitBlameTool())
+    for tool in (*git_tools, GitCommitTool(co_author), GitBranchTool()):
         registry.register(tool)
     return registry
