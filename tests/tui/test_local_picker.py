@@ -62,7 +62,7 @@ async def test_the_user_picks_a_local_model_and_only_that_server_hears_from_vibe
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: app.conversation is not None)
         assert app.status_line.facts.model == "qwen2.5-coder"
-        assert app.events.endpoint == other_server.base_url
+        assert app.state.endpoint == other_server.base_url
         await send(pilot, "hi")
         await wait_idle(pilot)
         assert answers(app) == ["hello from qwen"]

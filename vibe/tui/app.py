@@ -33,6 +33,7 @@ from vibe.tui.completion import repository_files
 from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
+from vibe.tui.state import TuiState
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
 from vibe.tui.transcript import Transcript
@@ -82,11 +83,9 @@ class VibeApp(App[int]):
         # Set when the backend could not be built; the caller prints it once the TUI is gone.
         self.startup_error: str | None = None
         self.initial_prompt = initial_prompt
-        # Set once the first conversation is open; /new and /resume keep the same object.
-        self.conversation: Conversation | None = None
+        # The session's state, observed by the widgets (`vibe.tui.state`).
+        self.state = TuiState()
         self._agent_ready = asyncio.Event()
-        self.busy = False
-        self.queue: deque[str] = deque()
         self._last_ctrl_c = -QUIT_WINDOW_SECONDS
         self._shell_count = 0
         self._shells: list[Worker[None]] = []  # running `!command`s, for Esc
@@ -96,15 +95,27 @@ class VibeApp(App[int]):
         self.status_line = StatusLine()
         self.attention = Attention(self.bell)
         self.pinned_plan = PinnedPlan()
+        self.state.observe(self.status_line.show)
         self.events = EventView(
+            self.state,
             self.transcript,
-            self.status_line,
             self.pinned_plan,
             self.attention,
             ask=lambda request: self.run_worker(self._ask(request), group="approval", exit_on_error=False),
             answered=self._dismiss_question,
-            totals=lambda: self.conversation.totals if self.conversation is not None else None,
         )
+
+    @property
+    def conversation(self) -> Conversation | None:
+        return self.state.conversation
+
+    @property
+    def busy(self) -> bool:
+        return self.state.busy
+
+    @property
+    def queue(self) -> deque[str]:
+        return self.state.queue
 
     async def action_edit_prompt(self) -> None:
         await self.edit_prompt()
@@ -139,7 +150,7 @@ class VibeApp(App[int]):
 
     async def on_mount(self) -> None:
         await self.transcript.mount(Static(WELCOME, classes="welcome"))
-        self.status_line.set(branch=git_branch(self.cwd))
+        self.state.update(branch=git_branch(self.cwd))
         self.prompt.focus()
         # The first frame goes out first; the engine loads behind it.
         self.call_after_refresh(self._build_backend)
@@ -179,7 +190,7 @@ class VibeApp(App[int]):
 
     def _backend_built(self, backend: Backend) -> None:
         self._backend = backend
-        self.events.endpoint = backend.endpoint
+        self.state.endpoint = backend.endpoint
         self.attention.enabled = backend.notify_when_away
         self._backend_ready.set()
         self._settle_trust()
@@ -231,10 +242,9 @@ class VibeApp(App[int]):
             if self.conversation is not None:
                 self._agent_ready.set()  # keep the conversation we had
             elif operation is None:  # e.g. --resume with an unknown id: go on with a new conversation
-                self.conversation = None
                 self.open_agent(op.NewConversation())
             return
-        self.conversation = conversation
+        self.state.conversation = conversation
         if replace:
             # A `!command` still running would go on unseen, its card gone with the screen.
             self.stop_shells()
@@ -245,8 +255,8 @@ class VibeApp(App[int]):
             await self.transcript.notice(f"⚠ {notice}", "warn")
         if facts.sandbox_info is not None and facts.sandbox_info.warning:
             await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
-        self.events.sandbox_summary = facts.sandbox
-        self.status_line.set(
+        self.state.sandbox_summary = facts.sandbox
+        self.state.update(
             model=facts.model,
             mode=conversation.mode,
             sandbox=facts.sandbox,
@@ -297,21 +307,18 @@ class VibeApp(App[int]):
                 self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
             )
         elif self.busy:
-            self.queue.append(text)
-            self.status_line.set(queued=len(self.queue))
+            self.state.enqueue(text)
             self.run_worker(self.transcript.queued(text))
         else:
             self.start_run(text)
 
     def start_run(self, text: str) -> None:
-        self.busy = True
-        self.status_line.set(busy=True)
+        self.state.update(busy=True)
         self.run_worker(self._run(text), group="run", exit_on_error=False)
 
     def start_compaction(self, instructions: str | None) -> None:
         """/compact: shown and interrupted like a run (Esc stops it, prompts typed meanwhile queue)."""
-        self.busy = True
-        self.status_line.set(busy=True)
+        self.state.update(busy=True)
         self.run_worker(self._run(None, instructions), group="run", exit_on_error=False)
 
     async def _run(self, text: str | None, compact_focus: str | None = None) -> None:
@@ -324,19 +331,19 @@ class VibeApp(App[int]):
         operation: op.Operation | None = op.Compact(instructions=compact_focus)
         if text is not None:
             await self.transcript.user(text)
-            images = await attached_images(self, text)  # None: one could not be read, not sent
+            images = await attached_images(
+                self.transcript, self.cwd, text
+            )  # None: one could not be read, not sent
             operation = op.Prompt(text=text, images=images) if images is not None else None
         try:
             if operation is not None:
                 async for event in conversation.submit(operation):
                     await self.show_event(event)
         finally:
-            self.busy = False
-            self.status_line.set(busy=False, branch=git_branch(self.cwd))
-        if self.queue:
-            next_prompt = self.queue.popleft()
+            self.state.update(busy=False, branch=git_branch(self.cwd))
+        next_prompt = self.state.next_queued()
+        if next_prompt is not None:
             self.transcript.unqueue(1)
-            self.status_line.set(queued=len(self.queue))
             self.start_run(next_prompt)
 
     async def _command(self, text: str) -> None:
@@ -405,12 +412,10 @@ class VibeApp(App[int]):
     def _return_queue_to_prompt(self) -> None:
         """Esc means stop: prompts queued behind the interrupted run go back into the input,
         to edit, send (Enter) or drop, as in Claude Code and Codex, instead of starting at once."""
-        if not self.queue:
+        if not self.state.queue:
             return
-        parts = [*self.queue, self.prompt.text.strip()]
-        self.queue.clear()
+        parts = [*self.state.take_queue(), self.prompt.text.strip()]
         self.transcript.unqueue()
-        self.status_line.set(queued=0)
         self.prompt.text = "\n\n".join(part for part in parts if part)
         self.prompt.move_cursor(self.prompt.document.end)
         self.notify("Queued prompts are back in the input: Enter sends them")

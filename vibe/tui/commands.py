@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
 from vibe.protocol.commands import PERMISSION_MODES, SlashCommand, find_command
 from vibe.tui.completion import SLASH_COMMANDS
@@ -14,11 +14,15 @@ from vibe.tui.pickers import PickerScreen
 from vibe.tui.render import tokens
 
 if TYPE_CHECKING:
-    from vibe.protocol.operations import Operation
+    from textual.screen import Screen
+
+    from vibe.protocol import events as ev
+    from vibe.protocol.operations import NewConversation, Operation, ResumeConversation
     from vibe.service.conversation import Conversation
     from vibe.session.listing import SessionSummary
     from vibe.session.store import SessionInfo
-    from vibe.tui.app import VibeApp
+    from vibe.tui.state import TuiState
+    from vibe.tui.transcript import Transcript
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
 KEYS_HELP = (
@@ -29,7 +33,37 @@ KEYS_HELP = (
 _NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact"}
 
 
-async def run_command(app: VibeApp, text: str) -> None:
+class CommandHost(Protocol):
+    """What the commands use of the app (`VibeApp`): named here so this module does not import
+    the app, which imports it."""
+
+    transcript: Transcript
+    state: TuiState
+
+    @property
+    def conversation(self) -> Conversation | None: ...
+
+    @property
+    def busy(self) -> bool: ...
+
+    # Textual's App.push_screen_wait (overloaded, so named by its shape only).
+    @property
+    def push_screen_wait(self) -> Callable[[Screen[Any]], Awaitable[Any]]: ...
+
+    def open_agent(
+        self, operation: NewConversation | ResumeConversation | None = None, replace: bool = False
+    ) -> object: ...
+
+    def start_compaction(self, instructions: str | None) -> None: ...
+
+    async def show_event(self, event: ev.AgentEvent) -> None: ...
+
+    async def edit_prompt(self) -> None: ...
+
+    async def shutdown(self) -> None: ...
+
+
+async def run_command(app: CommandHost, text: str) -> None:
     name, _, argument = text.strip().partition(" ")
     command = find_command(name, "tui")
     if command is None:
@@ -43,7 +77,7 @@ async def run_command(app: VibeApp, text: str) -> None:
     await _HANDLERS[command.name](app, argument.strip())
 
 
-async def _help(app: VibeApp, argument: str) -> None:
+async def _help(app: CommandHost, argument: str) -> None:
     lines = [f"{name:<9} {help_}" for name, help_ in SLASH_COMMANDS.items()]
     await app.transcript.notice("\n".join([*lines, "", KEYS_HELP]))
 
@@ -55,14 +89,14 @@ def _operation(command: SlashCommand, argument: str) -> Operation | None:
     return operation_for(command, argument)
 
 
-async def _new(app: VibeApp, argument: str) -> None:
+async def _new(app: CommandHost, argument: str) -> None:
     from vibe.protocol import operations as op
 
-    app.queue.clear()
+    app.state.take_queue()
     app.open_agent(op.NewConversation(), replace=True)
 
 
-async def _resume(app: VibeApp, argument: str) -> None:
+async def _resume(app: CommandHost, argument: str) -> None:
     conversation = await _open_conversation(app)
     if conversation is None:
         return
@@ -91,7 +125,7 @@ def _summaries(list_sessions: Callable[[], list[SessionInfo]]) -> list[SessionSu
     return [summary for info in list_sessions() if (summary := summarise(info)) is not None]
 
 
-async def _model(app: VibeApp, argument: str) -> None:
+async def _model(app: CommandHost, argument: str) -> None:
     conversation = await _open_conversation(app)
     if conversation is None:
         return
@@ -109,11 +143,11 @@ async def _model(app: VibeApp, argument: str) -> None:
         await app.transcript.notice(f"model: {conversation.facts.model} from the next request on")
 
 
-async def _compact(app: VibeApp, argument: str) -> None:
+async def _compact(app: CommandHost, argument: str) -> None:
     app.start_compaction(argument or None)
 
 
-async def _mode(app: VibeApp, argument: str) -> None:
+async def _mode(app: CommandHost, argument: str) -> None:
     from vibe.service.host import ServiceError
 
     conversation = app.conversation
@@ -135,13 +169,13 @@ async def _mode(app: VibeApp, argument: str) -> None:
         await app.transcript.notice(f"permission mode: {conversation.mode}")
 
 
-async def _open_conversation(app: VibeApp) -> Conversation | None:
+async def _open_conversation(app: CommandHost) -> Conversation | None:
     if app.conversation is None:
         await app.transcript.notice("the agent is still starting; try again in a moment", "warn")
     return app.conversation
 
 
-async def _carry_out(app: VibeApp, conversation: Conversation, operation: Operation) -> bool:
+async def _carry_out(app: CommandHost, conversation: Conversation, operation: Operation) -> bool:
     """Submits `operation` and shows what it answers; False (and the reason shown) if it could
     not be carried out."""
     from vibe.service.host import ServiceError
@@ -155,23 +189,23 @@ async def _carry_out(app: VibeApp, conversation: Conversation, operation: Operat
     return True
 
 
-async def _status(app: VibeApp, argument: str) -> None:
+async def _status(app: CommandHost, argument: str) -> None:
     conversation = app.conversation
     facts = conversation.facts if conversation is not None else None
     window = conversation.context_window if conversation is not None else None
     lines = [
         f"model     {facts.model if facts else '…'}",
-        f"endpoint  {app.events.endpoint}",
+        f"endpoint  {app.state.endpoint}",
         f"mode      {conversation.mode if conversation else '…'}",
-        f"sandbox   {app.events.sandbox_summary or '…'}",
-        f"context   {tokens(app.status_line.facts.context_used)} of {tokens(window) if window else '?'}",
+        f"sandbox   {app.state.sandbox_summary or '…'}",
+        f"context   {tokens(app.state.facts.context_used)} of {tokens(window) if window else '?'}",
         _usage_line(app),
         f"session   {conversation.session_id if conversation else '…'}",
     ]
     await app.transcript.notice("\n".join(lines))
 
 
-def _usage_line(app: VibeApp) -> str:
+def _usage_line(app: CommandHost) -> str:
     if app.conversation is None:
         return "tokens    0 in, 0 out · cost $0.0000"
     totals = app.conversation.totals
@@ -181,15 +215,15 @@ def _usage_line(app: VibeApp) -> str:
     )
 
 
-async def _cost(app: VibeApp, argument: str) -> None:
+async def _cost(app: CommandHost, argument: str) -> None:
     await app.transcript.notice(_usage_line(app))
 
 
-async def _edit(app: VibeApp, argument: str) -> None:
+async def _edit(app: CommandHost, argument: str) -> None:
     await app.edit_prompt()
 
 
-async def _exit(app: VibeApp, argument: str) -> None:
+async def _exit(app: CommandHost, argument: str) -> None:
     await app.shutdown()
 
 

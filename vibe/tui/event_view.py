@@ -1,9 +1,10 @@
 """The conversation's events on screen: the transcript, the status line, the pinned plan and the
 terminal bell. Every frontend reads the same events; this is how the terminal shows them.
 
-It also keeps what the events said that commands show later (/status: the endpoint, the
-sandbox). Approval questions are handed to the app (`ask`), which owns the screens; so is the
-news that one was answered (`answered`), to take its modal down.
+What the events say about the session (model, mode, context, cost, the endpoint and sandbox for
+/status) goes into the TUI's state, which the status line observes. Approval questions are
+handed to the app (`ask`), which owns the screens; so is the news that one was answered
+(`answered`), to take its modal down.
 """
 
 from __future__ import annotations
@@ -14,35 +15,30 @@ from typing import TYPE_CHECKING
 from vibe.tui.attention import Attention
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.render import tokens
-from vibe.tui.status_line import StatusLine
+from vibe.tui.state import TuiState
 from vibe.tui.transcript import PlanEntry, Transcript
 
 if TYPE_CHECKING:
     from vibe.protocol import events as ev
-    from vibe.service.totals import Totals
 
 
 class EventView:
     def __init__(
         self,
+        state: TuiState,
         transcript: Transcript,
-        status_line: StatusLine,
         pinned_plan: PinnedPlan,
         attention: Attention,
         *,
         ask: Callable[[ev.ApprovalRequested], object],
         answered: Callable[[str], None],
-        totals: Callable[[], Totals | None],
     ) -> None:
+        self.state = state
         self.transcript = transcript
-        self.status_line = status_line
         self.pinned_plan = pinned_plan
         self.attention = attention
         self._ask = ask
         self._answered = answered
-        self._totals = totals
-        self.endpoint = ""
-        self.sandbox_summary = ""
 
     async def show(self, event: ev.AgentEvent) -> None:
         from vibe.protocol import events as ev
@@ -50,9 +46,9 @@ class EventView:
         transcript = self.transcript
         match event:
             case ev.SessionStarted():
-                self.sandbox_summary = event.sandbox
-                self.endpoint = event.base_url
-                self.status_line.set(
+                self.state.sandbox_summary = event.sandbox
+                self.state.endpoint = event.base_url
+                self.state.update(
                     model=event.model,
                     mode=event.permission_mode,
                     sandbox=event.sandbox,
@@ -92,22 +88,23 @@ class EventView:
             case ev.UsageUpdated():
                 # The conversation has counted it already; shown without one (snapshots), the
                 # run's own cost is the session's.
-                totals = self._totals()
-                self.status_line.set(
+                conversation = self.state.conversation
+                totals = conversation.totals if conversation is not None else None
+                self.state.update(
                     context_used=event.prompt_tokens + event.completion_tokens,
                     cost_usd=totals.cost_usd if totals is not None else event.cost_usd,
                 )
             case ev.ModeChanged():
-                self.status_line.set(mode=event.permission_mode)
+                self.state.update(mode=event.permission_mode)
             case ev.ModelChanged():
-                self.status_line.set(model=event.model, context_window=event.context_window)
+                self.state.update(model=event.model, context_window=event.context_window)
             case ev.CompactionStarted():
                 await transcript.end_stream()
                 await transcript.notice(
                     f"compacting the conversation (~{tokens(event.tokens_before)})…", "dim"
                 )
             case ev.CompactionFinished(error=None):
-                self.status_line.set(context_used=event.tokens_after)
+                self.state.update(context_used=event.tokens_after)
                 await transcript.notice(_compaction_summary(event), "dim")
             case ev.CompactionFinished():
                 await transcript.notice(f"could not compact the conversation: {event.error}", "warn")

@@ -6,7 +6,6 @@ timer. When the terminal is narrow the least important facts give way first (`_S
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -14,20 +13,8 @@ from rich.text import Text
 from textual.widgets import Static
 
 from vibe.tui.render import clip_cells, tokens
+from vibe.tui.state import StatusFacts, TuiState
 from vibe.unicode_text import for_terminal
-
-
-@dataclass(frozen=True, slots=True)
-class StatusFacts:
-    model: str = "…"
-    mode: str = "…"
-    sandbox: str = "…"
-    context_used: int = 0
-    context_window: int | None = None
-    cost_usd: float = 0.0
-    branch: str | None = None
-    busy: bool = False
-    queued: int = 0
 
 
 def git_branch(cwd: Path) -> str | None:
@@ -165,9 +152,11 @@ class StatusLine(Static):
         super().__init__(id="status")
         self.facts = StatusFacts()
 
-    def set(self, **changes: object) -> None:
-        self.facts = replace(self.facts, **changes)  # type: ignore[arg-type]
-        self.refresh()
+    def show(self, state: TuiState) -> None:
+        """Observes the TUI's state: redrawn when a fact it shows changed."""
+        if state.facts != self.facts:
+            self.facts = state.facts
+            self.refresh()
 
     def render(self) -> Text:
         # Rendered for the width it has now, so a resize re-fits the facts.
