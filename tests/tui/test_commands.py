@@ -110,7 +110,7 @@ async def test_a_long_resumed_conversation_is_usable_at_once_and_complete_later(
     from vibe.config.paths import sessions_dir
     from vibe.messages import AssistantMessage, UserMessage
     from vibe.session.store import SessionStore
-    from vibe.tui.app import RESUME_SHOWN
+    from vibe.tui.resume import RESUME_SHOWN
 
     writer = SessionStore(sessions_dir(tui_env.home)).create(tui_env.repo.resolve(), "devstral-test")
     pairs = RESUME_SHOWN  # twice as many entries as are shown at once

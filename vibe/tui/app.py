@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import App, ComposeResult, SuspendNotSupported
 from textual.binding import Binding
-from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker
 
@@ -33,6 +32,7 @@ from vibe.tui.completion import repository_files
 from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
+from vibe.tui.resume import show_opened
 from vibe.tui.state import TuiState
 from vibe.tui.status_line import StatusLine, git_branch
 from vibe.tui.styles import APP_CSS
@@ -48,11 +48,6 @@ QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
 MODE_CYCLE: tuple[PermissionMode, ...] = ("ask", "accept-edits", "plan")
 WELCOME = "vibe · type a task and press Enter · /help for commands · @ mentions files · !cmd runs a shell"
-
-
-# A resumed conversation shows its latest entries at once and mounts the rest in the background.
-RESUME_SHOWN = 100
-HISTORY_BATCH = 50
 
 
 class VibeApp(App[int]):
@@ -250,48 +245,13 @@ class VibeApp(App[int]):
             self.stop_shells()
             await self.transcript.clear()
             self.pinned_plan.clear()
-        facts = conversation.facts
-        for notice in facts.notices:
-            await self.transcript.notice(f"⚠ {notice}", "warn")
-        if facts.sandbox_info is not None and facts.sandbox_info.warning:
-            await self.transcript.notice(f"⚠ {facts.sandbox_info.warning}", "error")
-        self.state.sandbox_summary = facts.sandbox
-        self.state.update(
-            model=facts.model,
-            mode=conversation.mode,
-            sandbox=facts.sandbox,
-            context_window=conversation.context_window,
-            context_used=0,
-            cost_usd=0.0,
-        )
-        if facts.resumed:
-            await self.show_history(replayed)
-            await self.transcript.notice(f"resumed session {facts.session_id}")
-        elif replace:
-            await self.transcript.notice("new conversation")
+        earlier = await show_opened(self.transcript, self.state, conversation, replayed, replace=replace)
+        if earlier:
+            self.run_worker(earlier, group="history", exclusive=True, exit_on_error=False)
         self._agent_ready.set()
         if self.initial_prompt:
             prompt, self.initial_prompt = self.initial_prompt, None
             self.submit(prompt)
-
-    async def show_history(self, replayed: list[ev.AgentEvent]) -> None:
-        """A resumed conversation as it was shown live, tool calls as cards (`vibe.tui.resume`)."""
-        from vibe.tui.resume import history_entries
-
-        entries = history_entries(replayed)
-        recent, earlier = entries[-RESUME_SHOWN:], entries[:-RESUME_SHOWN]
-        await self.transcript.mount_all(recent)
-        if earlier and recent:
-            self._mount_earlier(earlier, recent[0])
-
-    @work(exclusive=True, group="history", exit_on_error=False)
-    async def _mount_earlier(self, entries: list[Widget], first: Widget) -> None:
-        """Mounting a long history costs seconds of rendering: the latest entries go up at once,
-        the rest after, newest first, in small batches, so the prompt is usable meanwhile."""
-        for end in range(len(entries), 0, -HISTORY_BATCH):
-            batch = entries[max(0, end - HISTORY_BATCH) : end]
-            await self.transcript.mount_all(batch, before=first)
-            first = batch[0]
 
     # -- prompts ----------------------------------------------------------------------------
 
