@@ -37,6 +37,7 @@ from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage,
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError
 from vibe.protocol import events as ev
+from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
@@ -143,7 +144,7 @@ class Agent:
         Returns the `mode_changed` event saying so."""
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
-        self._save(lambda writer: writer.append_record("mode", {"mode": mode}))
+        self._save(lambda writer: writer.write(ModeRecord(mode=mode)))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def use_context_window(self, window: int | None) -> None:
@@ -378,11 +379,7 @@ class Agent:
         if compacted == self.history:
             return None  # nothing could be made smaller (all of it is the recent part)
         self.history = compacted
-        self._save(
-            lambda writer: writer.append_record(
-                "compaction", {"messages": [message.model_dump(mode="json") for message in compacted]}
-            )
-        )
+        self._save(lambda writer: writer.write(CompactionRecord(messages=compacted)))
         return None
 
     def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
@@ -414,7 +411,7 @@ class Agent:
     def _retract_last(self) -> None:
         """Takes the last message back, from the history and (by a record) from the session."""
         self.history.pop()
-        self._save(lambda writer: writer.append_record("retract", {"messages": 1}))
+        self._save(lambda writer: writer.write(RetractRecord(messages=1)))
 
     def _save(self, write: Callable[[SessionWriter], None]) -> None:
         """Session writes never end a run: a full disk is reported once and the work goes on."""
@@ -444,11 +441,8 @@ class Agent:
         emit(result)
 
     def _save_result(self, result: ev.Result) -> None:
-        self._save(
-            lambda writer: writer.append_record(
-                "result", result.model_dump(mode="json", exclude={"seq", "type"})
-            )
-        )
+        saved = ResultRecord.model_validate(result.model_dump(mode="json", exclude={"seq", "type"}))
+        self._save(lambda writer: writer.write(saved))
 
     def _bare_result(
         self,
