@@ -17,6 +17,8 @@ from tools.fake_mistral import FakeMistral, reply
 from vibe.agent.approvals import HeadlessApprover
 from vibe.agent.replay import replay_events
 from vibe.composition.engine import Engine, RunOptions
+from vibe.messages import AssistantMessage, UserMessage
+from vibe.notes import INTERRUPTED, NO_REPLY_NOTE, SUMMARY_NOTE, cut_short
 from vibe.protocol import events as ev
 from vibe.session.call_views import load_call_views
 from vibe.session.store import SessionStore
@@ -161,6 +163,16 @@ def test_a_saved_session_loads_and_replays_as_it_did(name: str) -> None:
     kinds = {tool.name: tool.kind for tool in builtin_registry()}
     assert told(replay_events(loaded.messages, load_call_views(info.path), kinds)) == REPLAYED[name]
     assert store.saved_mode(info) == ("plan" if name == "mode" else None)
+
+
+def test_notes_saved_in_the_text_come_back_in_a_field_of_their_own() -> None:
+    store = SessionStore(FIXTURES)
+    interrupted = store.load(store.find("interrupted")).messages
+    notes = [(m.content, m.note) for m in interrupted if isinstance(m, AssistantMessage) and m.note]
+    assert notes == [("This", cut_short(INTERRUPTED)), ("", NO_REPLY_NOTE)]
+    (summary, *_) = store.load(store.find("compaction")).messages
+    assert isinstance(summary, UserMessage) and summary.note == SUMMARY_NOTE
+    assert summary.content.startswith("The earlier part of this conversation was summarised")
 
 
 @pytest.mark.parametrize("name", sorted(SENT))

@@ -10,6 +10,7 @@ import pytest
 from support.vibe_process import TEST_CONFIG, VibeEnv, make_repo
 from tools.fake_mistral import FakeMistral
 from vibe.messages import AssistantMessage, UserMessage
+from vibe.notes import INTERRUPTED, cut_short
 from vibe.session.records import (
     CURRENT_FORMAT,
     ModeRecord,
@@ -102,3 +103,21 @@ def vibe_env_factory(tmp_path: Path, fake_mistral: FakeMistral) -> VibeEnv:
     home.mkdir()
     (home / "config.toml").write_text(TEST_CONFIG, encoding="utf-8")
     return VibeEnv(repo=make_repo(tmp_path / "repo", {"README.md": "demo\n"}), home=home, fake=fake_mistral)
+
+
+def test_a_note_is_saved_beside_the_text_and_text_like_a_note_stays_text(tmp_path: Path) -> None:
+    store = SessionStore(tmp_path)
+    writer = store.create(tmp_path, "m")
+    cut = AssistantMessage(content="Half", note=cut_short(INTERRUPTED))
+    looks_like_one = AssistantMessage(content="quoting vibe:\n[cut short: the run was interrupted]")
+    writer.append_message(cut)
+    writer.append_message(looks_like_one)
+    writer.close()
+    assert lines_of(writer.info.path)[1]["message"] == {
+        "role": "assistant",
+        "content": "Half",
+        "reasoning": "",
+        "tool_calls": [],
+        "note": {"kind": "cut_short", "why": "the run was interrupted"},
+    }
+    assert store.load_messages(store.find(writer.id)) == [cut, looks_like_one]

@@ -25,7 +25,6 @@ from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_afte
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
-from vibe.agent.markers import NO_REPLY, cut_short, shown_answer
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import RefusedError, does_not_fit, ending_for, status_for
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
@@ -36,6 +35,7 @@ from vibe.config.settings import PermissionMode
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError
+from vibe.notes import INTERRUPTED, NO_REPLY_NOTE, TIME_LIMIT_REACHED, cut_short, unfinished_call
 from vibe.protocol import events as ev
 from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
@@ -44,7 +44,7 @@ from vibe.tools.base import ToolContext, ToolRegistry
 log = logging.getLogger("vibe.agent")
 
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
-_CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
+_CUT_SHORT = {"user": INTERRUPTED, "time": TIME_LIMIT_REACHED}
 
 
 class Agent:
@@ -242,7 +242,7 @@ class Agent:
         self, prompt: str, spend: Spend, dispatcher: ToolDispatcher, emit: ev.Emit
     ) -> tuple[ev.StopReason, str]:
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
-            self._append(AssistantMessage(content=NO_REPLY))
+            self._append(AssistantMessage(note=NO_REPLY_NOTE))
         incoming = UserMessage(content=prompt)
         self._append(incoming)
         final_text = ""
@@ -278,7 +278,7 @@ class Agent:
                 charge_cut_turn(spend, state, estimate, emit)
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
                     why = _CUT_SHORT[self._cut_by(spend)]
-                    self._append(AssistantMessage(content=cut_short(state.full_text, why)))
+                    self._append(AssistantMessage(content=state.full_text, note=cut_short(why)))
                 raise
             except ModelError as exc:
                 # The endpoint says it did not fit (a window we did not know, or counted low):
@@ -320,7 +320,7 @@ class Agent:
             try:
                 await dispatcher.run_calls(state.turn_id, calls, results)
             finally:
-                cut = f"Not finished: {_CUT_SHORT[self._cut_by(spend)]} before this call completed."
+                cut = unfinished_call(_CUT_SHORT[self._cut_by(spend)])
                 dispatcher.close_cut_calls(calls, cut)
                 for call in calls:  # answered in call order; cancelled ones answered too
                     self._append(
@@ -467,7 +467,7 @@ class Agent:
         ).model_copy(update={"untrusted_keys": self._facts.untrusted_keys})
 
     def _last_assistant_text(self) -> str:
-        for message in reversed(self.history):  # as the user saw it: without the loop's markers
-            if isinstance(message, AssistantMessage) and (text := shown_answer(message.content).text).strip():
-                return text
+        for message in reversed(self.history):  # as the user saw it: notes are not in the text
+            if isinstance(message, AssistantMessage) and message.content.strip():
+                return message.content
         return ""

@@ -9,25 +9,42 @@ read, are skipped and counted. A major version may change what existing records 
 of a newer major version is refused with `SessionFormatError` rather than misread.
 
 The on-disk JSON of every kind is the one vibe wrote before the records were typed, so the
-files of earlier versions load as they are (tests/fixtures/sessions keeps some).
+files of earlier versions load as they are (tests/fixtures/sessions keeps some). Format 1.0 kept
+a message's note for the model in its text; reading such a file moves it into the `note` field
+(vibe.notes.from_marked_text), so everything past the reader sees one shape.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    field_serializer,
+)
 
 from vibe.messages import Message
+from vibe.notes import from_marked_text
 
 # 1.1: messages may carry a `note` for the model (vibe.messages), kept out of their text.
 FORMAT = (1, 1)
+_NOTES_IN_FIELD = (1, 1)
 CURRENT_FORMAT = f"{FORMAT[0]}.{FORMAT[1]}"
-_MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
+
+
+@functools.cache
+def _message_adapter() -> TypeAdapter[Message]:
+    return TypeAdapter(Message)
 
 
 class SessionNotFoundError(Exception):
@@ -47,7 +64,7 @@ def _readable_messages(raw: Any) -> Any:
     kept: list[Message] = []
     for item in raw:  # pyright: ignore[reportUnknownVariableType]
         try:
-            kept.append(_MESSAGE.validate_python(item))
+            kept.append(_message_adapter().validate_python(item))
         except ValidationError:
             continue
     return kept
@@ -56,9 +73,16 @@ def _readable_messages(raw: Any) -> Any:
 Messages = Annotated[list[Message], BeforeValidator(_readable_messages)]
 
 
+def _message_json(message: Message) -> dict[str, Any]:
+    # No `"note": null` on every message: a file stays readable by a version without notes
+    # wherever it has none.
+    return message.model_dump(mode="json", exclude_none=True)
+
+
 class _Record(BaseModel):
-    # Fields a newer minor version adds are ignored by this one.
-    model_config = ConfigDict(frozen=True, extra="ignore")
+    # Fields a newer minor version adds are ignored by this one. Validators are built on first
+    # use: a one-shot run writes a few kinds and reads none, and start-up time is budgeted.
+    model_config = ConfigDict(frozen=True, extra="ignore", defer_build=True)
 
 
 class SessionHeader(_Record):
@@ -86,6 +110,10 @@ class MessageRecord(_Record):
     kind: Literal["message"] = "message"
     message: Message
 
+    @field_serializer("message")
+    def _dump_message(self, message: Message) -> dict[str, Any]:
+        return _message_json(message)
+
 
 class ModeRecord(_Record):
     """The permission mode was switched (restored when an editor loads the session)."""
@@ -100,6 +128,10 @@ class CompactionRecord(_Record):
     kind: Literal["compaction"] = "compaction"
     messages: Messages
 
+    @field_serializer("messages")
+    def _dump_messages(self, messages: list[Message]) -> list[dict[str, Any]]:
+        return [_message_json(message) for message in messages]
+
 
 class ForkRecord(_Record):
     """The first record of a fork: the conversation it continues, and the session it came from."""
@@ -107,6 +139,10 @@ class ForkRecord(_Record):
     kind: Literal["fork"] = "fork"
     forked_from: str
     messages: Messages
+
+    @field_serializer("messages")
+    def _dump_messages(self, messages: list[Message]) -> list[dict[str, Any]]:
+        return [_message_json(message) for message in messages]
 
 
 class RetractRecord(_Record):
@@ -138,7 +174,7 @@ class ResultRecord(_Record):
     """How a run ended: the `result` event as the frontends saw it (all of its fields are kept;
     the totals `vibe sessions` adds up are typed)."""
 
-    model_config = ConfigDict(frozen=True, extra="allow")
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
     kind: Literal["result"] = "result"
     turns: int = 0
     prompt_tokens: int = 0
@@ -157,10 +193,14 @@ Record = Annotated[
     | ResultRecord,
     Field(discriminator="kind"),
 ]
-_RECORD: TypeAdapter[Record] = TypeAdapter(Record)
 _KINDS = frozenset(
     {"message", "mode", "compaction", "fork", "retract", "tool_call", "tool_call_status", "result"}
 )
+
+
+@functools.cache
+def _record_adapter() -> TypeAdapter[Record]:
+    return TypeAdapter(Record)
 
 
 def record_json(record: SessionHeader | Record) -> str:
@@ -222,11 +262,24 @@ def parse_lines(lines: Iterable[str], path: Path) -> SessionRecords:
             read.skipped_records += 1
         else:
             try:
-                read.records.append(_RECORD.validate_python(fields))
+                read.records.append(_record_adapter().validate_python(fields))
             except ValidationError:
                 read.skipped_records += 1
         first = False
+    written_by = read.header.format_version if read.header is not None else (1, 0)
+    if written_by < _NOTES_IN_FIELD:
+        read.records = [_notes_moved_to_field(record) for record in read.records]
     return read
+
+
+def _notes_moved_to_field(record: Record) -> Record:
+    match record:
+        case MessageRecord(message=message):
+            return record.model_copy(update={"message": from_marked_text(message)})
+        case CompactionRecord(messages=held) | ForkRecord(messages=held):
+            return record.model_copy(update={"messages": [from_marked_text(message) for message in held]})
+        case _:
+            return record
 
 
 def _checked_header(fields: dict[str, object], path: Path) -> SessionHeader | None:

@@ -5,6 +5,8 @@ report).
 Unlike `SessionStore.load`, which rebuilds what the model last saw (a compaction replaces what
 came before it), this keeps everything that was said and notes where the conversation was
 compacted or forked. Sessions are written redacted, so nothing here needs redacting again.
+A message's note for the model (an answer cut short, a compaction's summary) is shown as the
+model read it, in the text (vibe.notes).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
+from vibe.notes import with_note_in_text
 from vibe.session.call_views import CallView, call_views
 from vibe.session.records import (
     CompactionRecord,
@@ -85,7 +88,8 @@ def read_transcript(info: SessionInfo) -> Transcript:
     return Transcript(info, entries, totals, read.damaged_lines)
 
 
-def _add_message(message: Message, entries: list[Entry], views: dict[str, CallView]) -> None:
+def _add_message(saved: Message, entries: list[Entry], views: dict[str, CallView]) -> None:
+    message = with_note_in_text(saved)
     match message:
         case UserMessage():
             entries.append(Entry("user", message.content))
