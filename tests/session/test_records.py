@@ -9,6 +9,8 @@ import pytest
 
 from support.vibe_process import TEST_CONFIG, VibeEnv, make_repo
 from tools.fake_mistral import FakeMistral
+from vibe.agent.approvals import HeadlessApprover
+from vibe.composition.engine import Engine, RunOptions
 from vibe.messages import AssistantMessage, UserMessage
 from vibe.notes import INTERRUPTED, cut_short
 from vibe.session.records import (
@@ -95,6 +97,37 @@ def test_resuming_a_newer_major_version_is_one_clear_sentence(vibe_env_factory: 
     assert run.returncode == 2
     assert "newer version of vibe" in run.stdout + run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_newer_major_version_is_listed_but_not_read(vibe_env_factory: VibeEnv) -> None:
+    env = vibe_env_factory
+    sessions = env.home / "sessions"
+    sessions.mkdir()
+    header = {"kind": "session", "id": "future", "cwd": str(env.repo), "format": "2.0"}
+    (sessions / "future.jsonl").write_text(json.dumps(header) + '\n{"kind":"message","v2":1}\n')
+    listed = env.run("sessions", "list")
+    assert listed.returncode == 0 and "Traceback" not in listed.stderr
+    assert "future" in listed.stdout and "newer version of vibe" in listed.stdout
+    shown = env.run("sessions", "show", "future")
+    assert shown.returncode == 2 and "newer version of vibe" in shown.stderr
+    assert "Traceback" not in shown.stderr
+
+
+async def test_a_resumed_session_says_how_many_records_it_skipped(
+    tmp_path: Path, fake_mistral: FakeMistral
+) -> None:
+    _, path = written(tmp_path / "home")
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('{"kind":"checkpoint","files":["a.py"]}\n')
+    env = {"VIBE_HOME": str(tmp_path / "home"), "VIBE_BASE_URL": fake_mistral.base_url, "VIBE_MODEL": "m"}
+    engine = Engine.load(tmp_path, env, {})
+    try:
+        agent = await engine.new_agent(RunOptions(cwd=tmp_path, resume=path.stem), HeadlessApprover())
+        await agent.aclose()
+    finally:
+        await engine.aclose()
+    notice = f"session {path.stem}: skipped 1 record written by a newer version of vibe"
+    assert agent.facts.notices == [notice]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from vibe.config.paths import vibe_home
-from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore
+from vibe.session.store import SessionFormatError, SessionInfo, SessionNotFoundError, SessionStore
 from vibe.session.transcript import Transcript, as_json, read_transcript
 from vibe.session.transcript_render import as_html, as_markdown
 from vibe.unicode_text import for_terminal, json_for_terminal
@@ -74,8 +74,11 @@ def _listing(infos: list[SessionInfo], output: str) -> str:
 
 
 def _summary(info: SessionInfo) -> dict[str, object]:
-    transcript = read_transcript(info)
-    first = next((entry.text for entry in transcript.entries if entry.kind == "user"), "")
+    try:
+        entries = read_transcript(info).entries
+        first = next((entry.text for entry in entries if entry.kind == "user"), "")
+    except SessionFormatError:
+        entries, first = [], "(written by a newer version of vibe)"  # listed, not read
     line = " ".join(first.split())
     stat = info.path.stat()
     return {
@@ -86,6 +89,6 @@ def _summary(info: SessionInfo) -> dict[str, object]:
         "model": info.model,
         "frontend": info.frontend,
         "first_prompt": line if len(line) <= 60 else line[:59] + "…",
-        "prompts": sum(1 for entry in transcript.entries if entry.kind == "user"),
+        "prompts": sum(1 for entry in entries if entry.kind == "user"),
         "bytes": stat.st_size,
     }
