@@ -154,3 +154,18 @@ def test_a_note_is_saved_beside_the_text_and_text_like_a_note_stays_text(tmp_pat
         "note": {"kind": "cut_short", "why": "the run was interrupted"},
     }
     assert store.load_messages(store.find(writer.id)) == [cut, looks_like_one]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        '{"kind":"session","id":"s","format":2}',  # a bare number
+        '{"kind":"session","id":"s","format":"two"}',  # not a version at all
+        '{"kind":"session","id":["s"],"format":"1.0"}',  # a header in a shape this one cannot read
+    ],
+)
+def test_a_header_this_version_cannot_place_is_refused_not_guessed(tmp_path: Path, header: str) -> None:
+    path = tmp_path / "s.jsonl"
+    path.write_text(header + '\n{"kind":"message","message":{"role":"user","content":"hi"}}\n')
+    with pytest.raises(SessionFormatError, match="update vibe to open it"):
+        read_session(path)

@@ -79,6 +79,10 @@ def _message_json(message: Message) -> dict[str, Any]:
     return message.model_dump(mode="json", exclude_none=True)
 
 
+def _as_version_text(value: Any) -> Any:
+    return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+
 class _Record(BaseModel):
     # Fields a newer minor version adds are ignored by this one. Validators are built on first
     # use: a one-shot run writes a few kinds and reads none, and start-up time is budgeted.
@@ -93,7 +97,8 @@ class SessionHeader(_Record):
     model: str = ""
     # Which face of vibe started it: "terminal", "headless" or "editor" ("" before it was recorded).
     frontend: str = ""
-    format: str = "1.0"  # what files written before it was recorded are
+    # What files written before it was recorded are; a bare number (2) is read as "2.0".
+    format: Annotated[str, BeforeValidator(_as_version_text)] = "1.0"
 
     @property
     def format_version(self) -> tuple[int, int]:
@@ -282,11 +287,14 @@ def _notes_moved_to_field(record: Record) -> Record:
             return record
 
 
-def _checked_header(fields: dict[str, object], path: Path) -> SessionHeader | None:
+def _checked_header(fields: dict[str, object], path: Path) -> SessionHeader:
     try:
         header = SessionHeader.model_validate(fields)
     except ValidationError:
-        return None
+        # Not a header this version can read, so not a file it can read without guessing.
+        raise SessionFormatError(
+            f"session file {path} has a header this version of vibe cannot read; update vibe to open it"
+        ) from None
     major = header.format_version[0]
     if major > FORMAT[0]:
         raise SessionFormatError(
