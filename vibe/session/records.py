@@ -11,7 +11,10 @@ of a newer major version is refused with `SessionFormatError` rather than misrea
 The on-disk JSON of every kind is the one vibe wrote before the records were typed, so the
 files of earlier versions load as they are (tests/fixtures/sessions keeps some). Format 1.0 kept
 a message's note for the model in its text; reading such a file moves it into the `note` field
-(vibe.notes.from_marked_text), so everything past the reader sees one shape.
+(vibe.notes.from_marked_text), so everything past the reader sees one shape. A 1.0 file that a
+newer run resumes keeps its header; what that run appends reads back as written, since messages
+that carry a note are left alone (only a note-less message ending in a note's very words, which
+no model writes by chance, would be taken for one).
 """
 
 from __future__ import annotations
