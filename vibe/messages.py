@@ -38,6 +38,17 @@ class Usage(_Frozen):
         )
 
 
+class Note(_Frozen):
+    """What vibe tells the model about a message, apart from what was said: an answer cut short
+    (and why), a placeholder for a reply that never came, a compaction's summary. Kept out of
+    `content` so that nothing showing a conversation has to strip it; `vibe.notes` renders it
+    into the text when the request goes on the wire."""
+
+    kind: Literal["cut_short", "no_reply", "summary"]
+    # Why an answer was cut short ("the run was interrupted").
+    why: str = ""
+
+
 class SystemMessage(_Frozen):
     role: Literal["system"] = "system"
     content: str
@@ -58,6 +69,7 @@ class UserMessage(_Frozen):
     role: Literal["user"] = "user"
     content: str
     images: tuple[ImageAttachment, ...] = ()
+    note: Note | None = None
 
     @model_serializer(mode="wrap")
     def _without_empty_images(self, handler: SerializerFunctionWrapHandler) -> dict[str, object]:
@@ -74,6 +86,7 @@ class AssistantMessage(_Frozen):
     # Reasoning ("thinking") the model produced; sent back to models that expect it.
     reasoning: str = ""
     tool_calls: tuple[ToolCall, ...] = ()
+    note: Note | None = None
 
 
 class ToolMessage(_Frozen):

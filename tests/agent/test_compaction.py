@@ -12,7 +12,6 @@ from test_loop import collect, make_agent, result_of
 from support.scripted_model import ScriptedModel, calls, text
 from vibe.agent.compaction import CompactionSettings, prune, recent_start
 from vibe.agent.loop import Agent
-from vibe.agent.markers import SUMMARY_MARKER, is_summary
 from vibe.messages import (
     AssistantMessage,
     Message,
@@ -24,6 +23,7 @@ from vibe.messages import (
 )
 from vibe.model import deltas
 from vibe.model.types import ModelError
+from vibe.notes import SUMMARY_MARKER, SUMMARY_NOTE, is_summary, with_note_in_text
 from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
 from vibe.session.store import SessionStore
@@ -113,7 +113,7 @@ async def test_auto_compaction_summarises_and_keeps_the_task_word_for_word(tmp_p
     assert is_summary_request(summary_request) and model.tools_seen[0] == []
     assert TASK in summary_request[1].content  # the summariser saw the transcript
     opening = turn_request[1]
-    assert isinstance(opening, UserMessage) and is_summary(opening.content)
+    assert isinstance(opening, UserMessage) and is_summary(opening)
     assert TASK in opening.content and "rename add" in opening.content
     assert turn_request[-1] == UserMessage(content="now run the tests")
     assert result_of(events).status == "success"
@@ -145,7 +145,7 @@ async def test_a_resumed_session_continues_from_the_compacted_conversation(tmp_p
 
     loaded = store.load_messages(info)
 
-    assert is_summary(loaded[0].content) and "summary one" in loaded[0].content
+    assert is_summary(loaded[0]) and "summary one" in loaded[0].content
     assert loaded[-1] == AssistantMessage(content="Done.")
     assert loaded == agent.history
 
@@ -164,7 +164,7 @@ async def test_compacting_twice_still_carries_the_first_request(tmp_path: Path) 
     assert "first summary" in second_summary_request[1].content
     opening = model.requests[3][1]
     assert TASK in opening.content and "second summary" in opening.content
-    assert opening.content.count(SUMMARY_MARKER) == 1
+    assert with_note_in_text(opening).content.count(SUMMARY_MARKER) == 1
 
 
 async def test_manual_compaction_follows_the_users_focus_and_ends_with_a_result(tmp_path: Path) -> None:
@@ -183,7 +183,7 @@ async def test_manual_compaction_follows_the_users_focus_and_ends_with_a_result(
     assert "focus on: the docs" in model.requests[0][1].content
     assert result_of(events).status == "success"
     assert agent.history[-1] == AssistantMessage(content="Docs mention add twice.")
-    assert len(agent.history) == 2 and is_summary(agent.history[0].content)
+    assert len(agent.history) == 2 and is_summary(agent.history[0])
 
 
 async def test_a_failed_summary_leaves_the_history_and_reports_why(tmp_path: Path) -> None:
@@ -216,8 +216,11 @@ async def test_auto_compaction_can_be_switched_off(tmp_path: Path) -> None:
     assert model.requests == []
 
 
-def test_the_summary_template_starts_with_the_marker_frontends_look_for() -> None:
-    assert load_prompt("compaction_summary.md").startswith(SUMMARY_MARKER)
+def test_the_summary_is_marked_as_one_on_the_wire_only() -> None:
+    template = load_prompt("compaction_summary.md")
+    assert SUMMARY_MARKER not in template  # a note, kept out of the text frontends show
+    sent = with_note_in_text(UserMessage(content=template, note=SUMMARY_NOTE))
+    assert isinstance(sent, UserMessage) and sent == UserMessage(content=f"{SUMMARY_MARKER} {template}")
 
 
 async def test_a_failed_auto_compaction_is_not_retried_on_every_turn_of_the_run(tmp_path: Path) -> None:

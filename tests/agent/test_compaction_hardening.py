@@ -17,11 +17,11 @@ from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings, compact
 from vibe.agent.context_size import history_tokens
 from vibe.agent.loop import Agent
-from vibe.agent.markers import NO_REPLY, is_summary
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.history import sanitize_history
 from vibe.model.types import ModelError, Sampling, ToolSpec
+from vibe.notes import NO_REPLY_NOTE, from_marked_text, is_summary, with_note_in_text
 from vibe.protocol import events as ev
 from vibe.session.store import SessionStore
 from vibe.tools.base import TodoItem
@@ -44,7 +44,7 @@ def saved(tmp_path: Path) -> list[Message]:
 
 def assert_strictly_valid(history: Sequence[Message]) -> None:
     """What Mistral's template accepts with no repair: nothing for sanitize_history to fix."""
-    assert sanitize_history(history) == list(history)
+    assert sanitize_history(history) == [with_note_in_text(message) for message in history]
     roles = [m.role for m in history if m.role != "tool"]
     assert ("user", "user") not in set(itertools.pairwise(roles))
     assert roles[0] == "user"
@@ -201,15 +201,16 @@ async def test_a_long_first_request_survives_repeated_compactions_word_for_word(
     await collect(agent, "more")
     [e async for e in agent.compact()]
 
+    assert is_summary(agent.history[0])
     opening = agent.history[0].content
-    assert is_summary(opening) and "summary two" in opening
+    assert "summary two" in opening
     assert f"\n\n{first}\n\n" in opening
 
 
 async def test_an_unrecognised_earlier_summary_is_not_mistaken_for_the_first_request(tmp_path: Path) -> None:
     old_summary = "[conversation summary] (an older format) The task: " + TASK
     history: list[Message] = [
-        UserMessage(content=old_summary),
+        from_marked_text(UserMessage(content=old_summary)),  # as the session reader gives it
         AssistantMessage(content="Understood."),
         UserMessage(content="a later question"),
         AssistantMessage(content="a later answer"),
@@ -269,7 +270,7 @@ def shapes() -> list[list[Message]]:
     cancelled = [
         *long_talk(rounds=6, chars=800),
         UserMessage(content="stopped"),
-        AssistantMessage(content=NO_REPLY),
+        AssistantMessage(note=NO_REPLY_NOTE),
     ]
     return [
         long_history(rounds=8, output_chars=1_500),
@@ -305,7 +306,7 @@ async def test_resume_after_a_compaction_more_messages_and_a_retracted_prompt(tm
     assert saved(tmp_path) == agent.history
     await collect(agent, "two")
     loaded = saved(tmp_path)
-    assert loaded == agent.history and is_summary(loaded[0].content)
+    assert loaded == agent.history and is_summary(loaded[0])
     assert loaded[-2:] == [UserMessage(content="two"), AssistantMessage(content="two done")]
 
 
@@ -376,7 +377,7 @@ async def test_an_endpoints_too_long_answer_teaches_the_window_then_compacts_and
     assert result_of(events).status == "success"
     assert agent.settings.context_window == 4_000
     assert [e.trigger for e in events if isinstance(e, ev.CompactionFinished)] == ["auto"]
-    assert is_summary(agent.history[0].content)
+    assert is_summary(agent.history[0])
     assert len(model.requests) == 3 and is_summary_request(model.requests[1])
 
 

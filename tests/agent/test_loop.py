@@ -28,6 +28,7 @@ from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
 from vibe.model.types import ModelError, Sampling
+from vibe.notes import with_note_in_text
 from vibe.protocol import events as ev
 from vibe.sandbox.base import NoSandbox
 from vibe.session.store import SessionStore
@@ -427,7 +428,7 @@ async def test_a_resumed_history_ending_with_a_user_message_gets_a_placeholder_r
     await collect(agent, "new question")
     sent = model.requests[0]
     assert [m.role for m in sent] == ["system", "user", "assistant", "user"]
-    assert sent[2].content.startswith("[no reply")
+    assert with_note_in_text(sent[2]).content.startswith("[no reply")
 
 
 async def test_cancel_before_the_run_starts_still_ends_with_a_result(tmp_path: Path) -> None:

@@ -3,9 +3,9 @@ model turned into events of their own or left out."""
 
 from __future__ import annotations
 
-from vibe.agent.markers import NO_REPLY, SUMMARY_MARKER, cut_short
 from vibe.agent.replay import replay_events
 from vibe.messages import AssistantMessage, ToolCall, ToolMessage, UserMessage
+from vibe.notes import INTERRUPTED, NO_REPLY_NOTE, SUMMARY_NOTE, cut_short
 from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
 from vibe.session.call_views import CallView
@@ -13,12 +13,12 @@ from vibe.session.call_views import CallView
 
 def test_notes_for_the_model_become_events_of_their_own_or_are_left_out() -> None:
     history = [
-        UserMessage(content=f"{SUMMARY_MARKER}\nwhat happened before"),
+        UserMessage(content="what happened before", note=SUMMARY_NOTE),
         AssistantMessage(content=load_prompt("compaction_ack.md")),
         UserMessage(content="go"),
-        AssistantMessage(content=cut_short("Partial answ", "the run was interrupted")),
+        AssistantMessage(content="Partial answ", note=cut_short(INTERRUPTED)),
         UserMessage(content="again"),
-        AssistantMessage(content=NO_REPLY),
+        AssistantMessage(note=NO_REPLY_NOTE),
     ]
     told = [
         (event.type, getattr(event, "text", getattr(event, "reason", None)))

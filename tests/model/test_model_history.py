@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
-from vibe.model.history import BRIDGE_REPLY, INTERRUPTED_RESULT, MISSING_TOOL_NAME
+from vibe.model.history import MISSING_TOOL_NAME
 from vibe.model.wire import sanitize_history
+from vibe.notes import INTERRUPTED, NO_REPLY, unfinished_call
 
 
 def call(call_id: str, name: str = "read_file") -> ToolCall:
@@ -37,7 +38,7 @@ def test_unanswered_call_gets_a_synthetic_result_in_call_order() -> None:
         result("bbbbbbbb2", name="grep"),
     ]
     assert sanitize_history(history)[2:] == [
-        ToolMessage(tool_call_id="aaaaaaaa1", name="read_file", content=INTERRUPTED_RESULT),
+        ToolMessage(tool_call_id="aaaaaaaa1", name="read_file", content=unfinished_call(INTERRUPTED)),
         result("bbbbbbbb2", name="grep"),
     ]
 
@@ -68,8 +69,8 @@ def test_result_separated_from_its_call_by_a_user_message_is_not_reattached() ->
     ]
     assert sanitize_history(history) == [
         AssistantMessage(tool_calls=(call("aaaaaaaa1"),)),
-        ToolMessage(tool_call_id="aaaaaaaa1", name="read_file", content=INTERRUPTED_RESULT),
-        AssistantMessage(content=BRIDGE_REPLY),
+        ToolMessage(tool_call_id="aaaaaaaa1", name="read_file", content=unfinished_call(INTERRUPTED)),
+        AssistantMessage(content=NO_REPLY),
         UserMessage(content="stop"),
     ]
 
@@ -92,7 +93,7 @@ def test_user_after_tool_gets_a_minimal_assistant_between() -> None:
     ]
     roles = [message.role for message in sanitize_history(history)]
     assert roles == ["user", "assistant", "tool", "assistant", "user"]
-    assert sanitize_history(history)[3] == AssistantMessage(content=BRIDGE_REPLY)
+    assert sanitize_history(history)[3] == AssistantMessage(content=NO_REPLY)
 
 
 def test_empty_assistant_is_dropped_and_plain_assistants_merge_into_the_next() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from model.model_fakes import BASE_URL, DONE, MODEL, FakeServer, chunk, make_client, sse, status
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolCall, ToolMessage, UserMessage
 from vibe.model.deltas import Retrying
-from vibe.model.history import BRIDGE_REPLY
 from vibe.model.types import Endpoint, Sampling, ToolSpec
 from vibe.model.wire import build_request_body, message_to_wire
+from vibe.notes import NO_REPLY
 
 READ_FILE = ToolSpec(
     name="read_file",
@@ -78,7 +78,7 @@ async def test_request_carries_model_tools_sampling_auth_and_sanitized_history()
                 ],
             },
             {"role": "tool", "tool_call_id": "abcDEF123", "name": "read_file", "content": "print(1)"},
-            {"role": "assistant", "content": BRIDGE_REPLY},
+            {"role": "assistant", "content": NO_REPLY},
             {"role": "user", "content": "and now?"},
         ],
     }

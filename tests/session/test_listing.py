@@ -7,13 +7,14 @@ from pathlib import Path
 
 from vibe.messages import AssistantMessage, UserMessage
 from vibe.session.listing import human_size, summarise, time_ago
+from vibe.session.records import ModeRecord
 from vibe.session.store import SessionStore
 
 
 def test_the_first_prompt_is_found_and_put_on_one_line(tmp_path: Path) -> None:
     store = SessionStore(tmp_path)
     writer = store.create(tmp_path, "m", "terminal")
-    writer.append_record("mode", {"mode": "plan"})  # a record before the prompt does not hide it
+    writer.write(ModeRecord(mode="plan"))  # a record before the prompt does not hide it
     writer.append_message(UserMessage(content="  fix\n\nthe\ttests  "))
     writer.append_message(AssistantMessage(content="ok"))
     writer.append_message(UserMessage(content="second prompt"))
@@ -40,7 +41,7 @@ def test_a_prompt_buried_deep_is_not_searched_for_and_a_torn_line_is_no_error(tm
     store = SessionStore(tmp_path)
     writer = store.create(tmp_path, "m")
     for _ in range(30):
-        writer.append_record("mode", {"mode": "ask"})
+        writer.write(ModeRecord(mode="ask"))
     writer.append_message(UserMessage(content="too far in"))
     writer.close()
     summary = summarise(store.find(writer.id))

@@ -29,12 +29,12 @@ from vibe.agent.compaction_carry import (
     plan_section,
 )
 from vibe.agent.context_size import history_tokens, message_tokens
-from vibe.agent.markers import is_summary
 from vibe.messages import AssistantMessage, Message, SystemMessage, ToolMessage, Usage, UserMessage
 from vibe.model import deltas
 from vibe.model.client import ChatModel
 from vibe.model.errors import context_overflow
 from vibe.model.types import ModelError, Sampling
+from vibe.notes import SUMMARY_NOTE, is_summary, with_note_in_text
 from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
 
@@ -243,7 +243,7 @@ async def compact(
         summary=summary + latest_request_section(history, start, request_limit),
         plan=plan_section(history, start),
     )
-    compacted: list[Message] = [UserMessage(content=opening)]
+    compacted: list[Message] = [UserMessage(content=opening, note=SUMMARY_NOTE)]
     if not recent or isinstance(recent[0], UserMessage):
         compacted.append(AssistantMessage(content=load_prompt("compaction_ack.md")))
     compacted.extend(recent)
@@ -277,8 +277,9 @@ def render_transcript(head: Sequence[Message], budget_chars: int) -> str:
 
 
 def _render(message: Message) -> str:
-    match message:
-        case UserMessage(content=content) if is_summary(content):
+    summary = is_summary(message)
+    match with_note_in_text(message):  # the summariser reads what the model read
+        case UserMessage(content=content) if summary:
             return f"EARLIER SUMMARY:\n{content}"
         case UserMessage(content=content):
             return f"USER:\n{content}"

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from vibe.agent.markers import SUMMARY_MARKER, is_summary
 from vibe.messages import Message, ToolMessage, UserMessage
+from vibe.notes import is_summary
 from vibe.prompts import load_prompt
 from vibe.tools.todo import TodoTool
 
@@ -26,12 +26,12 @@ def first_request(history: Sequence[Message]) -> str:
     for message in history:
         if not isinstance(message, UserMessage):
             continue
-        if not is_summary(message.content):
+        if not is_summary(message):
             return message.content
         found = _first_request_in_summary(message.content)
         # A summary in another shape (an older version's) still holds the request: never take
         # a later message for the first one.
-        return found if found is not None else message.content.removeprefix(SUMMARY_MARKER).strip()
+        return found if found is not None else message.content.strip()
     return ""
 
 
@@ -77,7 +77,7 @@ def plan_section(history: Sequence[Message], start: int) -> str:
         return _PLAN_HEADING + plan if index < start and plan.startswith(_PLAN_PREFIXES[0]) else ""
     # No todo call since an earlier compaction: that summary carries the plan at its end.
     for message in history[:start]:
-        if isinstance(message, UserMessage) and is_summary(message.content):
+        if is_summary(message):
             _, heading, plan = message.content.rpartition(_PLAN_HEADING)
             return heading + plan if heading else ""
     return ""
@@ -88,13 +88,13 @@ def latest_request_section(history: Sequence[Message], start: int, limit: int) -
     is not the first request, for the summary message; "" otherwise. In a long run started by
     one prompt, that prompt is the task of everything that follows: never paraphrase it."""
     first_index = next(
-        (i for i, m in enumerate(history) if isinstance(m, UserMessage) and not is_summary(m.content)), None
+        (i for i, m in enumerate(history) if isinstance(m, UserMessage) and not is_summary(m)), None
     )
     for index in range(len(history) - 1, -1, -1):
         message = history[index]
         if not isinstance(message, UserMessage):
             continue
-        if is_summary(message.content):
+        if is_summary(message):
             # No newer request: the earlier summary's section (if any) still holds, as it was.
             before_plan, _, _ = message.content.rpartition(_PLAN_HEADING)
             _, heading, request = (before_plan or message.content).rpartition(_LATEST_HEADING)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from vibe.agent.budget import estimate_tokens
 from vibe.messages import AssistantMessage, Message, UserMessage
 from vibe.model.types import ToolSpec
+from vibe.notes import with_note_in_text
 
 # Real ratios of reported to estimated tokens stay well inside this (CJK text is near 3, dense
 # code near 1.5); a report outside it is a server counting something else (cached or cumulative
@@ -25,7 +26,7 @@ IMAGE_TOKENS = 1_500
 
 
 def message_tokens(message: Message) -> int:
-    match message:
+    match with_note_in_text(message):  # as the wire carries it
         case AssistantMessage(content=content, reasoning=reasoning, tool_calls=calls):
             chars = len(content) + len(reasoning) + sum(len(c.name) + len(c.arguments) for c in calls)
         case UserMessage(content=content, images=images) if images:

@@ -25,7 +25,6 @@ from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_afte
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
-from vibe.agent.markers import NO_REPLY, cut_short, shown_answer, without_images
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for, status_for
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
@@ -44,14 +43,23 @@ from vibe.messages import (
 )
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError
+from vibe.notes import (
+    INTERRUPTED,
+    NO_REPLY_NOTE,
+    TIME_LIMIT_REACHED,
+    cut_short,
+    unfinished_call,
+    without_images,
+)
 from vibe.protocol import events as ev
+from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
 log = logging.getLogger("vibe.agent")
 
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
-_CUT_SHORT = {"user": "the run was interrupted", "time": "the run's time limit was reached"}
+_CUT_SHORT = {"user": INTERRUPTED, "time": TIME_LIMIT_REACHED}
 
 
 class Agent:
@@ -151,7 +159,7 @@ class Agent:
         Returns the `mode_changed` event saying so."""
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
-        self._save(lambda writer: writer.append_record("mode", {"mode": mode}))
+        self._save(lambda writer: writer.write(ModeRecord(mode=mode)))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def use_context_window(self, window: int | None) -> None:
@@ -254,7 +262,7 @@ class Agent:
         if incoming.images and not self._settings.vision:
             raise ImagesNotReadError(self._settings.sampling.model)
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
-            self._append(AssistantMessage(content=NO_REPLY))
+            self._append(AssistantMessage(note=NO_REPLY_NOTE))
         self._append(incoming)
         final_text = ""
         # A failed or ineffective compaction is not retried (each try costs a request) until the
@@ -290,7 +298,7 @@ class Agent:
                 charge_cut_turn(spend, state, estimate, emit)
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
                     why = _CUT_SHORT[self._cut_by(spend)]
-                    self._append(AssistantMessage(content=cut_short(state.full_text, why)))
+                    self._append(AssistantMessage(content=state.full_text, note=cut_short(why)))
                 raise
             except ModelError as exc:
                 # The endpoint says it did not fit (a window we did not know, or counted low):
@@ -332,7 +340,7 @@ class Agent:
             try:
                 await dispatcher.run_calls(state.turn_id, calls, results)
             finally:
-                cut = f"Not finished: {_CUT_SHORT[self._cut_by(spend)]} before this call completed."
+                cut = unfinished_call(_CUT_SHORT[self._cut_by(spend)])
                 dispatcher.close_cut_calls(calls, cut)
                 for call in calls:  # answered in call order; cancelled ones answered too
                     self._append(
@@ -391,11 +399,7 @@ class Agent:
         if compacted == self.history:
             return None  # nothing could be made smaller (all of it is the recent part)
         self.history = compacted
-        self._save(
-            lambda writer: writer.append_record(
-                "compaction", {"messages": [message.model_dump(mode="json") for message in compacted]}
-            )
-        )
+        self._save(lambda writer: writer.write(CompactionRecord(messages=compacted)))
         return None
 
     def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
@@ -427,7 +431,7 @@ class Agent:
     def _retract_last(self) -> None:
         """Takes the last message back, from the history and (by a record) from the session."""
         self.history.pop()
-        self._save(lambda writer: writer.append_record("retract", {"messages": 1}))
+        self._save(lambda writer: writer.write(RetractRecord(messages=1)))
 
     def _save(self, write: Callable[[SessionWriter], None]) -> None:
         """Session writes never end a run: a full disk is reported once and the work goes on."""
@@ -457,11 +461,8 @@ class Agent:
         emit(result)
 
     def _save_result(self, result: ev.Result) -> None:
-        self._save(
-            lambda writer: writer.append_record(
-                "result", result.model_dump(mode="json", exclude={"seq", "type"})
-            )
-        )
+        saved = ResultRecord.model_validate(result.model_dump(mode="json", exclude={"seq", "type"}))
+        self._save(lambda writer: writer.write(saved))
 
     def _bare_result(
         self,
@@ -486,7 +487,7 @@ class Agent:
         ).model_copy(update={"untrusted_keys": self._facts.untrusted_keys})
 
     def _last_assistant_text(self) -> str:
-        for message in reversed(self.history):  # as the user saw it: without the loop's markers
-            if isinstance(message, AssistantMessage) and (text := shown_answer(message.content).text).strip():
-                return text
+        for message in reversed(self.history):  # as the user saw it: notes are not in the text
+            if isinstance(message, AssistantMessage) and message.content.strip():
+                return message.content
         return ""

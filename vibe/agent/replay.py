@@ -7,10 +7,10 @@ locations and status they were shown with live: the call views the agent saves b
 messages (`vibe.session.call_views`). Sessions saved before those existed fall back to what the
 messages say (a title from the key argument, the tool's kind, a status from the result text).
 
-The notes written for the model are not told as what they say: a compaction's summary becomes
-`ConversationSummarised` and its acknowledgement is left out, the placeholder reply of a run that
-stopped before answering is left out, and an answer's "[cut short: …]" line becomes
-`AnswerCutShort`. Live-only detail (streamed output, an edit's diff, the plan) is not saved and
+The notes written for the model (`Note`, vibe.notes) are not told as what they say: a
+compaction's summary becomes `ConversationSummarised` and its acknowledgement is left out, the
+placeholder reply of a run that stopped before answering is left out, and an answer cut short
+becomes `AnswerCutShort`. Live-only detail (streamed output, an edit's diff, the plan) is not saved and
 not told. Calls a crash left without a result end unfinished: each frontend closes them its way.
 """
 
@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from vibe.agent.compaction import is_acknowledgement
 from vibe.agent.dispatch import parse_arguments
-from vibe.agent.markers import is_summary, shown_answer
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
+from vibe.notes import is_summary
 from vibe.protocol import events as ev
 from vibe.session.call_views import CallView, load_call_views
 
@@ -59,7 +59,7 @@ def replay_events(
     for message in history:
         if is_acknowledgement(message):
             continue  # compaction's reply to its own summary
-        if isinstance(message, UserMessage) and is_summary(message.content):
+        if is_summary(message):
             events.append(ev.ConversationSummarised())
         elif isinstance(message, UserMessage):
             events.append(ev.UserPrompt(text=message.content))
@@ -76,11 +76,10 @@ def _answer(
     events: list[ev.AgentEvent] = [ev.TurnStarted(turn_id=REPLAY_TURN, turn=0)]
     if message.reasoning:
         events.append(ev.ReasoningDelta(turn_id=REPLAY_TURN, text=message.reasoning))
-    answer = shown_answer(message.content)
-    if answer.text:
-        events.append(ev.TextDelta(turn_id=REPLAY_TURN, text=answer.text))
-    if answer.cut_short is not None:
-        events.append(ev.AnswerCutShort(turn_id=REPLAY_TURN, reason=answer.cut_short))
+    if message.content:
+        events.append(ev.TextDelta(turn_id=REPLAY_TURN, text=message.content))
+    if message.note is not None and message.note.kind == "cut_short":
+        events.append(ev.AnswerCutShort(turn_id=REPLAY_TURN, reason=message.note.why))
     events += [_started(call, views.get(call.id), tool_kinds) for call in message.tool_calls]
     return events
 

@@ -119,6 +119,9 @@ def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> 
     if loaded.damaged_lines:
         lines = f"{loaded.damaged_lines} damaged line{'s' if loaded.damaged_lines != 1 else ''}"
         notices.append(f"session {info.id}: skipped {lines} (cut off by a crash or a full disk)")
+    if loaded.skipped_records:
+        records = f"{loaded.skipped_records} record{'s' if loaded.skipped_records != 1 else ''}"
+        notices.append(f"session {info.id}: skipped {records} written by a newer version of vibe")
     try:
         writer = store.reopen(info)
     except SessionBusyError:

@@ -10,8 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vibe.config.paths import vibe_home
-from vibe.session.listing import shortened, summarise
-from vibe.session.store import SessionInfo, SessionNotFoundError, SessionStore
+from vibe.session.listing import NEWER_FORMAT, shortened, summarise
+from vibe.session.store import SessionFormatError, SessionInfo, SessionNotFoundError, SessionStore
 from vibe.session.transcript import Transcript, as_json, read_transcript
 from vibe.session.transcript_render import as_html, as_markdown
 from vibe.unicode_text import for_terminal, json_for_terminal
@@ -78,7 +78,11 @@ def _summary(info: SessionInfo) -> dict[str, object] | None:
     if summary is None:  # deleted since it was listed
         return None
     # The prompt count needs the whole file: fine for one listing, too slow for the TUI's picker.
-    transcript = read_transcript(info)
+    try:
+        entries = read_transcript(info).entries
+        first = summary.first_prompt
+    except SessionFormatError:
+        entries, first = [], NEWER_FORMAT  # listed, not read
     return {
         "id": info.id,
         "cwd": info.cwd,
@@ -86,7 +90,7 @@ def _summary(info: SessionInfo) -> dict[str, object] | None:
         "updated": summary.updated.isoformat(timespec="seconds"),
         "model": info.model,
         "frontend": info.frontend,
-        "first_prompt": shortened(summary.first_prompt, 60),
-        "prompts": sum(1 for entry in transcript.entries if entry.kind == "user"),
+        "first_prompt": shortened(first, 60),
+        "prompts": sum(1 for entry in entries if entry.kind == "user"),
         "bytes": summary.size_bytes,
     }

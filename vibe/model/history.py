@@ -6,8 +6,10 @@ templates then reject the whole request, so the client repairs the history befor
 repair is pure (it never touches the stored conversation) and a no-op on a healthy history.
 
 Rules:
+- a message's note for the model (vibe.notes) is rendered into its text;
 - every assistant tool call is answered by exactly one tool message, right after the assistant
-  message, in call order; an unanswered call gets a synthetic "interrupted" result, and tool
+  message, in call order; an unanswered call gets the result the loop gives a call it stopped
+  ("Not finished: the run was interrupted …"), and tool
   messages that answer nothing (orphans, duplicates) are dropped;
 - tool-call ids are unique across the history; a reused id is renamed (deterministically, 9
   alphanumeric characters as Mistral requires) in the assistant message and its results alike;
@@ -17,7 +19,11 @@ Rules:
   session). The result the model read already says what was wrong;
 - consecutive user messages are merged, an assistant message without tool calls is merged into the
   assistant message that follows it, and an assistant message with nothing in it is dropped;
-- a user message never directly follows a tool message: a minimal assistant message is inserted.
+- a user message never directly follows a tool message: the placeholder reply the loop writes
+  for a run that stopped before answering is inserted.
+
+The texts of these repairs are the loop's own (vibe.notes), so the model reads one set of words
+whichever wrote them.
 """
 
 from __future__ import annotations
@@ -28,9 +34,8 @@ import string
 from collections.abc import Sequence
 
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
+from vibe.notes import INTERRUPTED, NO_REPLY, unfinished_call, with_note_in_text
 
-INTERRUPTED_RESULT = "(no result: the call was interrupted)"
-BRIDGE_REPLY = "(interrupted)"
 # The name a call the model sent without one is sent back with.
 MISSING_TOOL_NAME = "missing_tool_name"
 
@@ -39,7 +44,7 @@ _ID_LENGTH = 9
 
 
 def sanitize_history(messages: Sequence[Message]) -> list[Message]:
-    answered = _pair_tool_calls(messages)
+    answered = _pair_tool_calls([with_note_in_text(message) for message in messages])
     return _fix_role_order(answered)
 
 
@@ -89,7 +94,9 @@ def _answer_calls(
     for call_number, call in enumerate(renamed_calls):
         answer = answers.get(call_number)
         if answer is None:
-            out.append(ToolMessage(tool_call_id=call.id, name=call.name, content=INTERRUPTED_RESULT))
+            out.append(
+                ToolMessage(tool_call_id=call.id, name=call.name, content=unfinished_call(INTERRUPTED))
+            )
         else:
             out.append(answer.model_copy(update={"tool_call_id": call.id, "name": call.name}))
     return out
@@ -139,7 +146,7 @@ def _fix_role_order(messages: list[Message]) -> list[Message]:
                 out[-1] = UserMessage(content=joined, images=previous.images + message.images)
                 continue
             if isinstance(previous, ToolMessage):
-                out.append(AssistantMessage(content=BRIDGE_REPLY))
+                out.append(AssistantMessage(content=NO_REPLY))
         out.append(message)
     return out
 

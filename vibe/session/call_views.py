@@ -3,20 +3,24 @@
 Messages hold what the model read. A call's title ("Read src/app.py", the command line), its
 locations and its outcome come from the tool when it runs (they depend on the workspace and
 the files at that moment) and cannot be worked out again later, so a replayed session would
-show something else. Two records per call keep them: one when the call starts, one with its
-status when it ends (a call cut short by an interrupt has none).
+show something else. Two records per call keep them (vibe.session.records): one when the call
+starts, one with its status when it ends (a call cut short by an interrupt has none).
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from vibe.session.records import (
+    CallFinishedRecord,
+    CallStartedRecord,
+    Record,
+    SessionFormatError,
+    read_session,
+)
 from vibe.session.store import SessionWriter
-
-_STARTED = "tool_call"
-_FINISHED = "tool_call_status"
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,45 +33,31 @@ class CallView:
 
 
 def write_started(writer: SessionWriter, call_id: str, view: CallView) -> None:
-    writer.append_record(
-        _STARTED,
-        {"call_id": call_id, "title": view.title, "tool_kind": view.kind, "locations": list(view.locations)},
-    )
+    shown = list(view.locations)
+    writer.write(CallStartedRecord(call_id=call_id, title=view.title, tool_kind=view.kind, locations=shown))
 
 
 def write_finished(writer: SessionWriter, call_id: str, status: str) -> None:
-    writer.append_record(_FINISHED, {"call_id": call_id, "status": status})
+    writer.write(CallFinishedRecord(call_id=call_id, status=status))
 
 
 def load_call_views(path: Path) -> dict[str, CallView]:
     """Call id → view, from a session file; calls saved before views were recorded are absent."""
+    try:
+        records = read_session(path).records
+    except (OSError, SessionFormatError):
+        return {}  # a replay falls back to what the messages say
+    return call_views(records)
+
+
+def call_views(records: Iterable[Record]) -> dict[str, CallView]:
     views: dict[str, CallView] = {}
-    try:
-        with path.open(encoding="utf-8") as handle:
-            for line in handle:
-                _apply(views, line)
-    except (OSError, UnicodeDecodeError):
-        return views  # what was read is still right; a replay falls back for the rest
+    for record in records:
+        match record:
+            case CallStartedRecord(call_id=call_id, title=title, tool_kind=kind, locations=locations):
+                views[call_id] = CallView(title=title, kind=kind, locations=tuple(locations))
+            case CallFinishedRecord(call_id=call_id, status=status) if call_id in views:
+                views[call_id] = replace(views[call_id], status=status)
+            case _:
+                pass
     return views
-
-
-def _apply(views: dict[str, CallView], line: str) -> None:
-    try:
-        record: object = json.loads(line)
-    except json.JSONDecodeError:
-        return  # a torn line from a crash
-    if not isinstance(record, dict):
-        return
-    fields: dict[str, object] = record  # pyright: ignore[reportUnknownVariableType]
-    call_id, kind = fields.get("call_id"), fields.get("kind")
-    if not isinstance(call_id, str):
-        return
-    if kind == _STARTED:
-        title, tool_kind, locations = fields.get("title"), fields.get("tool_kind"), fields.get("locations")
-        if isinstance(title, str) and isinstance(tool_kind, str) and isinstance(locations, list):
-            shown = tuple(str(location) for location in locations)  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
-            views[call_id] = CallView(title=title, kind=tool_kind, locations=shown)
-    elif kind == _FINISHED:
-        status, view = fields.get("status"), views.get(call_id)
-        if isinstance(status, str) and view is not None:
-            views[call_id] = replace(view, status=status)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from itertools import islice
 
-from vibe.messages import UserMessage
-from vibe.session.store import SessionInfo, read_records, valid_messages
+from vibe.messages import Message, UserMessage
+from vibe.session.records import ForkRecord, MessageRecord, SessionFormatError, parse_lines
+from vibe.session.store import SessionInfo
 
+# What a session written by a newer vibe is listed with: its records are not read.
+NEWER_FORMAT = "(written by a newer version of vibe)"
 # Records read looking for the first prompt before giving up (a mode switch or a fork can come
 # first; a session whose first prompt lies further in is not worth reading all of to find it).
 _RECORDS_SEARCHED = 20
@@ -44,18 +47,22 @@ def summarise(info: SessionInfo) -> SessionSummary | None:
 
 
 def _first_prompt(info: SessionInfo) -> str:
-    for index, record in enumerate(read_records(info.path)):
-        if index >= _RECORDS_SEARCHED:
-            break
-        kind = record.get("kind")
-        if kind == "message":
-            candidates: list[Any] = [record.get("message")]
-        elif kind == "fork" and isinstance(held := record.get("messages"), list):
-            # A fork carries the conversation it continues: its first prompt names it best.
-            candidates = held  # pyright: ignore[reportUnknownVariableType]
-        else:
-            continue
-        for message in valid_messages(candidates):
+    try:
+        with info.path.open(encoding="utf-8", errors="replace") as handle:
+            read = parse_lines(islice(handle, 1 + _RECORDS_SEARCHED), info.path)
+    except SessionFormatError:
+        return NEWER_FORMAT
+    for record in read.records:
+        held: list[Message]
+        match record:
+            case MessageRecord(message=message):
+                held = [message]
+            case ForkRecord(messages=messages):
+                # A fork carries the conversation it continues: its first prompt names it best.
+                held = messages
+            case _:
+                continue
+        for message in held:
             if isinstance(message, UserMessage) and message.content.strip():
                 return " ".join(message.content.split())
     return ""

@@ -1,14 +1,16 @@
 """Sessions: append-only JSONL files under $VIBE_HOME/sessions, written as things happen.
 
-Line 1 is a header (id, cwd, model, start time); then one line per conversation message, one
-per run summary, two per tool call saying how it was shown (vibe.session.call_views), and one
-per compaction holding the compacted conversation that replaces what came before (or one
-taking back a prompt that did not fit). Each line is flushed when written, so a crash loses at
-most the line in progress, and a torn last line is skipped on load (and counted, so the user is
-told). Known secrets are redacted before writing.
+Line 1 is a header (id, cwd, model, start time, format version); then one line per conversation
+message, one per run summary, two per tool call saying how it was shown
+(vibe.session.call_views), and one per compaction holding the compacted conversation that
+replaces what came before (or one taking back a prompt that did not fit). Every line is a typed
+record of vibe.session.records, written by `SessionWriter.write` and read by `read_session`.
+Each line is flushed when written, so a crash loses at most the line in progress, and a torn
+last line is skipped on load (and counted, so the user is told). Known secrets are redacted
+before writing.
 
 One process writes a session at a time (`vibe.session.lock`): a run that resumes a session another
-run is still writing forks it, into a new session whose header names the original
+run is still writing forks it, into a new session whose first record names the original
 (`forked_from`) and whose first record carries the conversation so far, and never interleaves.
 Before appending to a file whose last line was cut off, a newline closes it, so the new lines are
 not glued onto the broken one.
@@ -16,25 +18,30 @@ not glued onto the broken one.
 
 from __future__ import annotations
 
-import json
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
-
-from pydantic import TypeAdapter, ValidationError
+from typing import TextIO
 
 from vibe.config.secrets import REDACTED, Redactor
 from vibe.messages import Message
 from vibe.session.lock import SessionBusyError, SessionLock
-
-_MESSAGE: TypeAdapter[Message] = TypeAdapter(Message)
-
-
-class SessionNotFoundError(Exception):
-    pass
+from vibe.session.records import (
+    CURRENT_FORMAT,
+    CompactionRecord,
+    ForkRecord,
+    MessageRecord,
+    ModeRecord,
+    Record,
+    RetractRecord,
+    SessionFormatError,
+    SessionHeader,
+    SessionNotFoundError,
+    read_header,
+    read_session,
+    record_json,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +60,8 @@ class LoadedSession:
     messages: list[Message]
     # Lines that could not be read (a crash or a full disk cut one short); they were skipped.
     damaged_lines: int = 0
+    # Records a newer version of vibe wrote that this one does not know; skipped too.
+    skipped_records: int = 0
 
 
 class SessionWriter:
@@ -72,16 +81,14 @@ class SessionWriter:
     def id(self) -> str:
         return self.info.id
 
-    def _write(self, record: dict[str, Any]) -> None:
-        line = self._redact(json.dumps(record, ensure_ascii=False, separators=(",", ":")))
-        self._handle.write(line + "\n")
+    def write(self, record: SessionHeader | Record) -> None:
+        """Appends one record, redacted, and flushes it (a crash loses at most this line)."""
+        self._handle.write(self._redact(record_json(record)) + "\n")
         self._handle.flush()
 
     def append_message(self, message: Message) -> None:
-        self._write({"kind": "message", "message": message.model_dump(mode="json")})
-
-    def append_record(self, kind: str, data: dict[str, Any]) -> None:
-        self._write({"kind": kind, **data})
+        """Shorthand for the commonest record."""
+        self.write(MessageRecord(message=message))
 
     def close(self) -> None:
         try:
@@ -96,49 +103,22 @@ def _new_id() -> str:
     return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f-") + secrets.token_hex(2)
 
 
-def read_records(path: Path, damaged: list[int] | None = None) -> Iterator[dict[str, Any]]:
-    """The records of a session file; `damaged` (if given) counts the lines that were not."""
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                record = None  # a torn line from a crash: everything before it is intact
-            if isinstance(record, dict):
-                yield record  # pyright: ignore[reportUnknownMessageType]
-            elif damaged is not None:
-                damaged[0] += 1
-
-
 def _header(path: Path) -> SessionInfo | None:
     try:
         with path.open(encoding="utf-8") as handle:
-            record = json.loads(handle.readline())
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+            header = read_header(handle.readline())
+    except (OSError, UnicodeDecodeError):
         return None
-    if not isinstance(record, dict) or record.get("kind") != "session":  # pyright: ignore[reportUnknownMemberType]
+    if header is None:
         return None
     return SessionInfo(
-        id=str(record["id"]),  # pyright: ignore[reportUnknownArgumentType]
+        id=header.id,
         path=path,
-        cwd=str(record.get("cwd", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-        created=str(record.get("created", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-        model=str(record.get("model", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
-        frontend=str(record.get("frontend", "")),  # pyright: ignore[reportUnknownArgumentType, reportUnknownMemberType]
+        cwd=header.cwd,
+        created=header.created,
+        model=header.model,
+        frontend=header.frontend,
     )
-
-
-def valid_messages(raw: list[Any]) -> list[Message]:
-    """The messages that still parse (a record from a future version is skipped, not fatal)."""
-    messages: list[Message] = []
-    for item in raw:
-        try:
-            messages.append(_MESSAGE.validate_python(item))
-        except ValidationError:
-            continue
-    return messages
 
 
 class SessionStore:
@@ -159,9 +139,15 @@ class SessionStore:
         lock = SessionLock(path)
         lock.acquire()  # a new file: nobody else can hold it yet
         writer = SessionWriter(info, handle, self._redact, lock)
-        writer.append_record(
-            "session",
-            {"id": session_id, "cwd": str(cwd), "created": created, "model": model, "frontend": frontend},
+        writer.write(
+            SessionHeader(
+                id=session_id,
+                cwd=str(cwd),
+                created=created,
+                model=model,
+                frontend=frontend,
+                format=CURRENT_FORMAT,
+            )
         )
         return writer
 
@@ -169,10 +155,7 @@ class SessionStore:
         """A new session continuing `info`'s conversation (`messages`), for a run that found it
         being written by another; its header names the original."""
         writer = self.create(Path(info.cwd), info.model, frontend)
-        writer.append_record(
-            "fork",
-            {"forked_from": info.id, "messages": [m.model_dump(mode="json") for m in messages]},
-        )
+        writer.write(ForkRecord(forked_from=info.id, messages=messages))
         return writer
 
     def sessions_for(self, cwd: Path) -> list[SessionInfo]:
@@ -204,26 +187,26 @@ class SessionStore:
 
     def load(self, info: SessionInfo) -> LoadedSession:
         """The conversation as the model last saw it: a compaction (or fork) record replaces what
-        came before it with the history it holds."""
+        came before it with the history it holds. Raises SessionFormatError for a file of a
+        newer major format."""
+        read = read_session(info.path)
         messages: list[Message] = []
-        damaged = [0]
-        for record in read_records(info.path, damaged):
-            kind = record.get("kind")
-            if kind == "message":
-                messages.extend(valid_messages([record.get("message")]))
-            elif kind in ("compaction", "fork") and isinstance(held := record.get("messages"), list):
-                messages = valid_messages(held)  # pyright: ignore[reportUnknownArgumentType]
-            elif kind == "retract" and isinstance(count := record.get("messages"), int) and count > 0:
-                del messages[-count:]
-        return LoadedSession(messages, damaged[0])
+        for record in read.records:
+            match record:
+                case MessageRecord(message=message):
+                    messages.append(message)
+                case CompactionRecord(messages=held) | ForkRecord(messages=held):
+                    messages = list(held)
+                case RetractRecord(messages=count):
+                    del messages[-count:]
+                case _:
+                    pass
+        return LoadedSession(messages, read.damaged_lines, read.skipped_records)
 
     def saved_mode(self, info: SessionInfo) -> str | None:
         """The permission mode the session was last switched to, if it ever was."""
-        mode: str | None = None
-        for record in read_records(info.path):
-            if record.get("kind") == "mode" and isinstance(value := record.get("mode"), str):
-                mode = value
-        return mode
+        modes = [record.mode for record in read_session(info.path).records if isinstance(record, ModeRecord)]
+        return modes[-1] if modes else None
 
     def reopen(self, info: SessionInfo) -> SessionWriter:
         """Appends to an existing session (resume); SessionBusyError while another process
@@ -254,6 +237,7 @@ __all__ = [
     "REDACTED",
     "LoadedSession",
     "SessionBusyError",
+    "SessionFormatError",
     "SessionInfo",
     "SessionNotFoundError",
     "SessionStore",

@@ -5,6 +5,8 @@ report).
 Unlike `SessionStore.load`, which rebuilds what the model last saw (a compaction replaces what
 came before it), this keeps everything that was said and notes where the conversation was
 compacted or forked. Sessions are written redacted, so nothing here needs redacting again.
+A message's note for the model (an answer cut short, a compaction's summary) is shown as the
+model read it, in the text (vibe.notes).
 """
 
 from __future__ import annotations
@@ -13,9 +15,18 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from vibe.messages import AssistantMessage, ToolMessage, UserMessage
-from vibe.session.call_views import CallView, load_call_views
-from vibe.session.store import SessionInfo, read_records, valid_messages
+from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
+from vibe.notes import with_note_in_text
+from vibe.session.call_views import CallView, call_views
+from vibe.session.records import (
+    CompactionRecord,
+    ForkRecord,
+    MessageRecord,
+    ResultRecord,
+    RetractRecord,
+    read_session,
+)
+from vibe.session.store import SessionInfo
 
 EntryKind = Literal["user", "assistant", "note"]
 
@@ -55,43 +66,44 @@ class Transcript:
 
 
 def read_transcript(info: SessionInfo) -> Transcript:
-    views = load_call_views(info.path)
+    """Raises SessionFormatError for a file of a newer major format."""
+    read = read_session(info.path)
+    views = call_views(read.records)
     entries: list[Entry] = []
     totals = RunTotals()
-    damaged = [0]
-    for record in read_records(info.path, damaged):
-        match record.get("kind"):
-            case "message":
-                _add_message(record.get("message"), entries, views)
-            case "compaction":
+    for record in read.records:
+        match record:
+            case MessageRecord(message=message):
+                _add_message(message, entries, views)
+            case CompactionRecord():
                 entries.append(Entry("note", "The conversation was compacted here."))
-            case "fork":
-                entries.append(Entry("note", f"Continued from session {record.get('forked_from')}."))
-            case "retract":
+            case ForkRecord(forked_from=forked_from):
+                entries.append(Entry("note", f"Continued from session {forked_from}."))
+            case RetractRecord():
                 entries.append(Entry("note", "The last prompt was withdrawn (it did not fit)."))
-            case "result":
+            case ResultRecord():
                 totals = _add_result(totals, record)
             case _:
                 pass
-    return Transcript(info, entries, totals, damaged[0])
+    return Transcript(info, entries, totals, read.damaged_lines)
 
 
-def _add_message(raw: object, entries: list[Entry], views: dict[str, CallView]) -> None:
-    for message in valid_messages([raw]):
-        match message:
-            case UserMessage():
-                entries.append(Entry("user", message.content))
-            case AssistantMessage():
-                entry = Entry("assistant", message.content)
-                for call in message.tool_calls:
-                    view = views.get(call.id)
-                    title = view.title if view else call.name
-                    entry.tools.append(ToolEntry(call.id, call.name, call.arguments, title, _status(view)))
-                entries.append(entry)
-            case ToolMessage():
-                _attach_result(entries, message.tool_call_id, message.content)
-            case _:
-                pass
+def _add_message(saved: Message, entries: list[Entry], views: dict[str, CallView]) -> None:
+    message = with_note_in_text(saved)
+    match message:
+        case UserMessage():
+            entries.append(Entry("user", message.content))
+        case AssistantMessage():
+            entry = Entry("assistant", message.content)
+            for call in message.tool_calls:
+                view = views.get(call.id)
+                title = view.title if view else call.name
+                entry.tools.append(ToolEntry(call.id, call.name, call.arguments, title, _status(view)))
+            entries.append(entry)
+        case ToolMessage():
+            _attach_result(entries, message.tool_call_id, message.content)
+        case _:
+            pass
 
 
 def _attach_result(entries: list[Entry], call_id: str, output: str) -> None:
@@ -108,17 +120,13 @@ def _status(view: CallView | None) -> str:
     return view.status
 
 
-def _add_result(totals: RunTotals, record: dict[str, Any]) -> RunTotals:
-    def number(key: str) -> float:
-        value = record.get(key)
-        return value if isinstance(value, int | float) else 0
-
+def _add_result(totals: RunTotals, record: ResultRecord) -> RunTotals:
     return RunTotals(
         runs=totals.runs + 1,
-        turns=totals.turns + int(number("turns")),
-        prompt_tokens=totals.prompt_tokens + int(number("prompt_tokens")),
-        completion_tokens=totals.completion_tokens + int(number("completion_tokens")),
-        cost_usd=totals.cost_usd + number("cost_usd"),
+        turns=totals.turns + record.turns,
+        prompt_tokens=totals.prompt_tokens + record.prompt_tokens,
+        completion_tokens=totals.completion_tokens + record.completion_tokens,
+        cost_usd=totals.cost_usd + record.cost_usd,
     )
 
 
