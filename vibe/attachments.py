@@ -18,6 +18,8 @@ from pathlib import Path
 
 from vibe.messages import ImageAttachment, ImageType
 
+__all__ = ["MAX_IMAGES", "AttachmentError", "attach_images", "image_from_base64", "image_mentions"]
+
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGES = 8
 # `@` at the start or after a space, then a path ending in an image suffix: in double quotes if it

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from vibe import __version__, startup_gc
 
+__all__ = ["main"]
+
 _STDIN = "\0stdin"  # `-p` given without text: the prompt comes from stdin
 
 

@@ -6,6 +6,8 @@ import os
 import tempfile
 from pathlib import Path
 
+__all__ = ["atomic_write_bytes", "atomic_write_text"]
+
 
 def atomic_write_text(path: Path, content: str) -> None:
     """Write via a temp file in the same folder and rename, keeping an existing file's mode."""

@@ -17,6 +17,20 @@ from typing import TypeGuard
 
 from vibe.messages import AssistantMessage, Message, Note, UserMessage
 
+__all__ = [
+    "INTERRUPTED",
+    "NO_REPLY",
+    "NO_REPLY_NOTE",
+    "SUMMARY_NOTE",
+    "TIME_LIMIT_REACHED",
+    "cut_short",
+    "from_marked_text",
+    "is_summary",
+    "unfinished_call",
+    "with_note_in_text",
+    "without_images",
+]
+
 # Why a run stopped short, as the model reads it.
 INTERRUPTED = "the run was interrupted"
 TIME_LIMIT_REACHED = "the run's time limit was reached"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
+__all__ = ["load_prompt"]
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 

@@ -18,6 +18,15 @@ from __future__ import annotations
 
 import re
 
+__all__ = [
+    "for_terminal",
+    "has_surrogates",
+    "json_for_terminal",
+    "scrub",
+    "strip_escape_sequences",
+    "unfinished_escape_start",
+]
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 

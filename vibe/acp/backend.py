@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from vibe.service.conversation import Conversation
     from vibe.tools.fs import FileSystem
 
+__all__ = ["EngineUnavailableError"]
+
 
 class EngineUnavailableError(Exception):
     """The engine cannot run: no API key, a bad config file, an unknown session. One sentence."""

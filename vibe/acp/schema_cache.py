@@ -32,6 +32,8 @@ from types import CodeType, ModuleType
 
 from vibe.fileio import atomic_write_bytes
 
+__all__ = ["start_build"]
+
 MODULE = "acp.schema"
 FUTURE_LINE = "from __future__ import annotations\n"
 # Bump when the transformation changes: older cache files are then ignored and pruned.

@@ -28,6 +28,8 @@ from typing import Any
 
 from vibe.acp import schema_cache
 
+__all__ = ["load_sdk"]
+
 log = logging.getLogger("vibe.acp")
 
 

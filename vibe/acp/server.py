@@ -50,6 +50,8 @@ if TYPE_CHECKING:
     from vibe.acp.session import EditorSession
     from vibe.service.host import ServiceError
 
+__all__ = ["serve"]
+
 log = logging.getLogger("vibe.acp")
 
 AUTH_METHOD = "environment"

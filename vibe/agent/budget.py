@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from vibe.messages import Usage
 
+__all__ = ["Pricing", "RunLimits", "estimate_tokens"]
+
 
 @dataclass(frozen=True, slots=True)
 class RunLimits:

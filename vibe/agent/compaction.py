@@ -38,6 +38,8 @@ from vibe.notes import SUMMARY_NOTE, is_summary, with_note_in_text
 from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
 
+__all__ = ["CompactionSettings"]
+
 # Tool outputs shorter than this cost less than the note replacing them would save.
 _PRUNE_MIN_CHARS = 400
 # What the summariser sees of each tool output, tool call and the first request.

@@ -56,6 +56,8 @@ from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, Ret
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
+__all__ = ["Agent"]
+
 log = logging.getLogger("vibe.agent")
 
 # What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.

@@ -12,6 +12,8 @@ from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.model.types import ModelError
 from vibe.protocol import events as ev
 
+__all__ = ["ImagesNotReadError"]
+
 # What the result says when the endpoint's filter stopped the answer and it gave no words.
 CONTENT_FILTERED = "the endpoint's content filter stopped the answer"
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from vibe.config.instructions import Instructions
 from vibe.prompts import load_prompt
 
+__all__ = ["build_system_prompt"]
+
 
 def build_system_prompt(instructions: list[Instructions], extra_roots: list[str]) -> str:
     # What the sandbox enforces is stated once, in the bash tool's description, next to the

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from vibe.service.conversation import Conversation
     from vibe.tools.fs import FileSystem
 
+__all__ = ["main"]
+
 log = logging.getLogger("vibe.acp")
 
 

@@ -28,6 +28,8 @@ from vibe.service.conversation import Conversation
 from vibe.session.store import SessionNotFoundError
 from vibe.unicode_text import for_terminal
 
+__all__ = ["run_headless_command"]
+
 # Nobody watches a headless run: a model that loops (the same failing call, over and over) must
 # not run up thousands of requests. Long tasks set [limits] max_turns or --max-turns higher.
 HEADLESS_MAX_TURNS = 200

@@ -13,6 +13,8 @@ from vibe.config.settings import ConfigError
 from vibe.model.discovery import discover_now
 from vibe.unicode_text import for_terminal, json_for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

@@ -16,6 +16,8 @@ from vibe.sandbox.base import SandboxUnavailableError
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

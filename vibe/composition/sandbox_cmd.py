@@ -16,6 +16,8 @@ from vibe.sandbox.commands import run_sandboxed, status_text
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

@@ -16,6 +16,8 @@ from vibe.session.transcript import Transcript, as_json, read_transcript
 from vibe.session.transcript_render import as_html, as_markdown
 from vibe.unicode_text import for_terminal, json_for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

@@ -19,6 +19,8 @@ from vibe.config.settings import ConfigError, read_toml
 from vibe.config.trust import TrustStore, changes, fingerprint
 from vibe.unicode_text import for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

@@ -15,6 +15,8 @@ from pathlib import Path
 from vibe import startup_gc
 from vibe.unicode_text import for_terminal
 
+__all__ = ["main"]
+
 USAGE_ERROR = 2
 
 

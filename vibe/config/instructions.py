@@ -7,6 +7,8 @@ from pathlib import Path
 
 from vibe.config.paths import project_root
 
+__all__ = ["Instructions", "discover_instructions"]
+
 INSTRUCTIONS_FILE = "AGENTS.md"
 # A runaway AGENTS.md must not eat the context window; beyond this it is cut with a note.
 MAX_INSTRUCTION_CHARS = 20_000

@@ -22,6 +22,15 @@ from vibe.config.settings import (
 )
 from vibe.config.trust import ProjectTrust, TrustStore, changes, fingerprint
 
+__all__ = [
+    "LoadedConfig",
+    "NoEndpointError",
+    "ResolvedModel",
+    "load_config",
+    "load_settings",
+    "resolve_model",
+]
+
 
 @dataclass(frozen=True, slots=True)
 class LoadedConfig:

@@ -7,6 +7,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+__all__ = ["cache_dir", "logs_dir", "project_root", "sessions_dir", "vibe_home"]
+
 
 def vibe_home(env: Mapping[str, str] | None = None) -> Path:
     env = os.environ if env is None else env

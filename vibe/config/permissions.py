@@ -27,6 +27,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
+__all__ = [
+    "END_ANCHOR",
+    "CommandRule",
+    "PermissionsSettings",
+    "RuleAction",
+    "ToolPermission",
+    "split_pattern",
+]
+
 ToolPermission = Literal["always", "ask", "never"]
 RuleAction = Literal["allow", "ask", "deny"]
 

@@ -18,6 +18,8 @@ from vibe.config.permissions import CommandRule, ToolPermission
 from vibe.config.settings import read_toml
 from vibe.config.trust import ProjectTrust, TrustStore, fingerprint
 
+__all__ = ["RulesDestination", "store_rule", "store_tool_permission"]
+
 
 def rules_file(cwd: Path, env: Mapping[str, str] | None = None, project_trusted: bool = True) -> Path:
     """The config file "always allow" answers go to (see the module docstring)."""

@@ -21,6 +21,8 @@ import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from fnmatch import fnmatchcase
 
+__all__ = ["REDACTED", "Redactor", "scrubbed_environment", "secret_values"]
+
 REDACTED = "[redacted]"
 
 # Variables that lead to a process or socket outside the sandbox, whatever their value.

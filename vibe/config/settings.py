@@ -15,6 +15,16 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from vibe.config.permissions import CommandRule, PermissionsSettings
 
+__all__ = [
+    "ConfigError",
+    "OnAsk",
+    "PermissionMode",
+    "SandboxMode",
+    "SandboxPreference",
+    "Settings",
+    "read_toml",
+]
+
 MISTRAL_API_URL = "https://api.mistral.ai/v1"
 
 

@@ -25,6 +25,8 @@ from typing import Any, Literal, cast
 from vibe.config.project_layer import describe, trust_candidates
 from vibe.fileio import atomic_write_text
 
+__all__ = ["TrustStore", "changes", "fingerprint"]
+
 TRUST_FILE = "trust.json"
 # Folders whose files can run code or instruct the model once the features that read them exist.
 EXTENSION_FOLDERS = (".vibe/agents", ".vibe/commands", ".vibe/skills", ".vibe/hooks", ".agents/skills")

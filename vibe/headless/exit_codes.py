@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from vibe.protocol import events as ev
 
+__all__ = ["USAGE_ERROR"]
+
 OK = 0
 RUNTIME_FAILURE = 1
 USAGE_ERROR = 2

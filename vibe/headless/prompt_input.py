@@ -18,6 +18,8 @@ import stat
 from pathlib import Path
 from typing import TextIO
 
+__all__ = ["PromptError", "gather_prompt"]
+
 FIRST_INPUT_WAIT = 3.0  # seconds for piped context to start: a slow `git diff` is still read
 QUIET_GAP = 5.0  # seconds of silence after input started before the pipe is taken as done
 _READ_BYTES = 1 << 16

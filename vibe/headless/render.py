@@ -16,6 +16,8 @@ from typing import Literal, Protocol, TextIO
 from vibe.protocol import events as ev
 from vibe.unicode_text import for_terminal, json_for_terminal
 
+__all__ = ["OutputFormat", "make_renderer"]
+
 OutputFormat = Literal["text", "json", "stream-json"]
 
 

@@ -16,6 +16,8 @@ from vibe.protocol import events as ev
 from vibe.protocol.operations import Prompt
 from vibe.service.conversation import Conversation
 
+__all__ = ["run_headless"]
+
 
 async def run_headless(
     conversation: Conversation,

@@ -41,6 +41,8 @@ from vibe.model.wire import ReasoningFormat, build_request_body
 if TYPE_CHECKING:
     import httpx
 
+__all__ = ["ChatClient", "ChatModel"]
+
 CONTEXT_PROBE_TIMEOUT = 2.0
 
 

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
+__all__ = ["LocalServer", "discover_now", "models_at"]
+
 LOOPBACK = "127.0.0.1"
 # The default ports of the usual self-hosted servers, and what usually listens there.
 KNOWN_SERVERS = {11434: "Ollama", 8080: "llama.cpp", 8000: "vLLM", 1234: "LM Studio"}

@@ -17,6 +17,8 @@ from typing import Any, cast
 
 from vibe.model.types import ModelError
 
+__all__ = ["context_overflow"]
+
 MAX_MESSAGE_CHARS = 300
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+__all__ = ["Endpoint", "ModelError", "RetryPolicy", "Sampling", "ToolSpec"]
+
 
 @dataclass(frozen=True, slots=True)
 class Endpoint:

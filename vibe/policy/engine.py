@@ -51,6 +51,8 @@ from vibe.policy.suggest import exact_pattern, suggest_pattern
 from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictAction, VerdictSource
 from vibe.tools.base import AnyTool, Invocation
 
+__all__ = ["PermissionPolicy"]
+
 log = logging.getLogger("vibe.policy")
 
 # Path components whose files decide what runs later: git hooks and config, vibe's own rules.

@@ -11,6 +11,8 @@ from vibe.config.settings import PermissionMode
 from vibe.policy.engine import PermissionPolicy
 from vibe.policy.verdict import VerdictAction
 
+__all__ = ["EXIT_CODES", "explain_command"]
+
 EXIT_CODES: dict[VerdictAction, int] = {"allow": 0, "ask": 10, "deny": 11}
 
 

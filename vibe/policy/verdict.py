@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+__all__ = ["ApprovalRequest", "Decision", "DecisionScope", "Verdict"]
+
 VerdictAction = Literal["allow", "ask", "deny"]
 # What decided: the permission mode, a shell command rule, a per-tool permission, a choice the
 # user made earlier in this session, or a built-in safety check (e.g. no working sandbox).

@@ -19,6 +19,8 @@ from vibe.config.settings import SandboxMode
 from vibe.sandbox.git_safety import harden_git_env
 from vibe.sandbox.metadata_guard import MetadataGuard
 
+__all__ = ["Sandbox", "SandboxPolicy", "SandboxReport", "SandboxUnavailableError", "SpawnSpec"]
+
 # Stay read-only even inside a writable root. All of `.git`, not just hooks and config: git reads
 # code to run from many places in it (commondir, config.worktree, modules/*/config, info/) and a
 # renamed `.git` would shed per-file mounts; whatever git runs later runs outside the sandbox.

@@ -19,6 +19,8 @@ from vibe.sandbox.process import finish_spec
 from vibe.sandbox.reaper import kill_marked
 from vibe.unicode_text import for_terminal
 
+__all__ = ["run_sandboxed", "status_text"]
+
 # Shell conventions: found but cannot run / not found.
 EXIT_CANNOT_RUN = 126
 EXIT_NOT_FOUND = 127

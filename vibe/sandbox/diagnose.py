@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from vibe.sandbox.base import SandboxReport
 
+__all__ = ["sandbox_failure_note"]
+
 _WRITE_DENIED = ("read-only file system", "permission denied", "operation not permitted")
 _NETWORK_DOWN = (
     "network is unreachable",

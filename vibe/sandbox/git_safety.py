@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, MutableMapping
 
+__all__ = ["SAFE_GIT_CONFIG", "UNSANDBOXED_DIFF_OPTIONS"]
+
 # (key, value), applied in this order after any the user's environment already carries.
 SAFE_GIT_CONFIG: tuple[tuple[str, str], ...] = (
     # A folder shaped like a bare repository (HEAD, objects/, refs/) is used only when named with

@@ -47,6 +47,8 @@ from vibe.sandbox.repo_metadata import (
     shaped_like_git_dir,
 )
 
+__all__ = ["MetadataGuard"]
+
 # A folder changed this recently may change again within the same timestamp tick, unseen by a
 # comparison of timestamps; such a folder is read again next time whatever its timestamp says.
 _RACY_NS = 1_000_000_000

@@ -29,6 +29,8 @@ from vibe.sandbox.bubblewrap import BubblewrapSandbox, find_bwrap
 from vibe.sandbox.landlock import LandlockSandbox
 from vibe.sandbox.reaper import kill_marked
 
+__all__ = ["create_sandbox"]
+
 _PROBE_TIMEOUT_SECONDS = 10
 
 

@@ -29,6 +29,8 @@ from vibe.sandbox.base import SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture
 from vibe.sandbox.reaper import stop_marked
 
+__all__ = ["ProcessOutcome", "finish_spec", "run_process", "stop_group"]
+
 _READ_SIZE = 64 * 1024
 # Live output is batched so frontends get a few sensible events per second, not one per read;
 # when a command floods, the live view skips ahead (the captured result is unaffected).

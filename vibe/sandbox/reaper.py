@@ -18,6 +18,8 @@ from pathlib import Path
 
 from vibe.sandbox.base import RUN_MARKER_ENV
 
+__all__ = ["stop_marked"]
+
 _PROC = Path("/proc")
 _POLL_SECONDS = 0.02
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+__all__ = ["metadata_reason"]
+
 METADATA_NAMES = frozenset({".git", ".vibe"})
 _HEAD = "head"
 # Either of these beside HEAD completes a git directory (git's is_git_directory).

@@ -12,6 +12,8 @@ from pathlib import Path
 
 from vibe.sandbox.base import Sandbox, SandboxReport, SpawnSpec
 
+__all__ = ["SwitchingSandbox"]
+
 
 class SwitchingSandbox:
     def __init__(

@@ -14,6 +14,8 @@ from typing import Any
 
 from vibe.config.secrets import Redactor
 
+__all__ = ["AuditLog"]
+
 
 class AuditLog:
     def __init__(self, path: Path, redact: Redactor | None = None) -> None:

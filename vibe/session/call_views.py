@@ -22,6 +22,8 @@ from vibe.session.records import (
 )
 from vibe.session.store import SessionWriter
 
+__all__ = ["CallView", "load_call_views", "write_finished", "write_started"]
+
 
 @dataclass(frozen=True, slots=True)
 class CallView:

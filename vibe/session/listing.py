@@ -94,4 +94,4 @@ def time_ago(moment: datetime, now: datetime) -> str:
     return moment.strftime("%Y-%m-%d")
 
 
-__all__ = ["SessionSummary", "human_size", "shortened", "summarise", "time_ago"]
+__all__ = ["NEWER_FORMAT", "SessionSummary", "human_size", "shortened", "summarise", "time_ago"]

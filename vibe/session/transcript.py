@@ -28,6 +28,8 @@ from vibe.session.records import (
 )
 from vibe.session.store import SessionInfo
 
+__all__ = ["Transcript", "as_json", "read_transcript"]
+
 EntryKind = Literal["user", "assistant", "note"]
 
 

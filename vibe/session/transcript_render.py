@@ -9,6 +9,8 @@ import re
 
 from vibe.session.transcript import Entry, ToolEntry, Transcript
 
+__all__ = ["as_html", "as_markdown"]
+
 # A tool's output beyond this is cut in documents: the session file keeps all of it.
 _OUTPUT_CHARS = 20_000
 _STATUS_MARKS = {"ok": "✓", "error": "✗", "denied": "⊘", "cancelled": "■", "": "…"}

@@ -18,6 +18,8 @@ from vibe.tools.read_file import ReadFileTool
 from vibe.tools.todo import TodoTool
 from vibe.tools.write_file import WriteFileTool
 
+__all__ = ["builtin_registry"]
+
 
 def builtin_registry(sandbox: SandboxReport | None = None, *, co_author: str | None = None) -> ToolRegistry:
     """`sandbox`: the report of the sandbox commands run in, stated in the bash tool's description.

@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pathspec import GitIgnoreSpec
 
+__all__ = ["walk_files"]
+
 GIT_DIR = ".git"
 
 

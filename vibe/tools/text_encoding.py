@@ -25,6 +25,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+__all__ = ["UTF8", "DecodedText", "TextEncoding"]
+
 # git and grep decide "binary" from the first 8 KB: so do the text tools.
 SNIFF_BYTES = 8192
 _BOMS = {"utf-8": codecs.BOM_UTF8, "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}

@@ -10,6 +10,8 @@ from pydantic import BaseModel, Field
 
 from vibe.tools.base import Invocation, TodoItem, Tool, ToolContext, ToolResult
 
+__all__ = ["TodoTool"]
+
 _STATUS_MARK = {"completed": "[x]", "in_progress": "[>]", "pending": "[ ]"}
 
 

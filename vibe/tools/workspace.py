@@ -8,6 +8,8 @@ from pathlib import Path
 
 from vibe.tools.errors import ToolError
 
+__all__ = ["Workspace"]
+
 
 class OutsideWorkspaceError(ToolError):
     """A path the model named falls outside every workspace root."""

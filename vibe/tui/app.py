@@ -44,6 +44,8 @@ if TYPE_CHECKING:
     from vibe.protocol import operations as op
     from vibe.service.conversation import Conversation
 
+__all__ = ["VibeApp"]
+
 QUIT_WINDOW_SECONDS = 2.0
 # Shift+Tab cycles these; "auto" (no approvals at all) is only reachable by asking for it.
 MODE_CYCLE: tuple[PermissionMode, ...] = ("ask", "accept-edits", "plan")

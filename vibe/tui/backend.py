@@ -18,6 +18,15 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from vibe.service.conversation import Conversation
 
+__all__ = [
+    "Backend",
+    "BackendError",
+    "EndpointChoiceRequiredError",
+    "LocalModel",
+    "StartupError",
+    "TrustQuestion",
+]
+
 
 class BackendError(Exception):
     """A user-facing failure (the folder could not be trusted): one sentence, shown as a notice."""
