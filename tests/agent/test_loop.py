@@ -473,12 +473,13 @@ async def test_an_approver_that_aborts_ends_the_run_as_approval_required(tmp_pat
 async def test_a_session_that_cannot_be_written_is_reported_once_and_the_run_goes_on(tmp_path: Path) -> None:
     model = ScriptedModel(calls(("echo", {"word": "w"})), text("done"))
     agent = make_agent(tmp_path, model, session_root=tmp_path / "sessions")
-    assert agent._session is not None
-    agent._session._handle.close()
+    writer = agent._log.writer  # pyright: ignore[reportPrivateUsage]
+    assert writer is not None
+    writer._handle.close()  # pyright: ignore[reportPrivateUsage]
     events: list[ev.AgentEvent] = []
     # /dev/full fails every flush with ENOSPC, as a full disk would; closing it fails too.
     with contextlib.suppress(OSError), Path("/dev/full").open("w", encoding="utf-8") as full_disk:
-        agent._session._handle = full_disk
+        writer._handle = full_disk  # pyright: ignore[reportPrivateUsage]
         events = await collect(agent, "q")
     errors = [e for e in events if isinstance(e, ev.Error)]
     assert len(errors) == 1 and not errors[0].fatal and "can no longer be saved" in errors[0].message

@@ -9,12 +9,12 @@ conversation is closed off validly, and the last event is still a `result` (reas
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import RunLimits, Spend
@@ -26,8 +26,10 @@ from vibe.agent.context_size import calibrated_ratio, history_tokens, message_to
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.repeat_guard import RepeatedFailureError
-from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for, status_for
+from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for
+from vibe.agent.run_result import bare_result, run_result
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
+from vibe.agent.session_log import SessionLog
 from vibe.agent.tool_specs import tool_specs
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
@@ -38,7 +40,6 @@ from vibe.messages import (
     Message,
     SystemMessage,
     ToolMessage,
-    Usage,
     UserMessage,
 )
 from vibe.model.client import ChatModel
@@ -87,12 +88,12 @@ class Agent:
         self._approver = approver
         self._settings = settings
         self._facts = facts
-        self._session = session
+        self._log = SessionLog(session, facts.session_id)
         # Around every tool call, whatever the tool (the audit log; checkpoints and hooks next).
         self._seams = tuple(seams)
         # Told of every event as it is emitted, whatever frontend consumes the run. The
         # call-view recorder saves how tool calls were shown, for replaying the session.
-        self._pump = EventPump((*observers, CallViewRecorder(lambda: self._session)))
+        self._pump = EventPump((*observers, CallViewRecorder(lambda: self._log.writer)))
         self.history: list[Message] = list(history or [])
         # Endpoint-reported prompt tokens per estimated token (see _calibrate).
         self._token_ratio = 1.0
@@ -101,7 +102,6 @@ class Agent:
         self._specs_version: int = tools.version
         self._announced = False
         self._turn_counter = 0
-        self._emit: ev.Emit | None = None
 
     # -- public API -------------------------------------------------------------------------
 
@@ -116,7 +116,7 @@ class Agent:
     @property
     def session_file(self) -> Path | None:
         """The file this conversation is saved in (None when it is not saved)."""
-        return self._session.info.path if self._session is not None else None
+        return self._log.path
 
     @property
     def settings(self) -> AgentSettings:
@@ -131,10 +131,7 @@ class Agent:
     def close(self) -> None:
         """Ends the conversation: cancels a running turn and closes the session file."""
         self.cancel()
-        if self._session is not None:
-            with contextlib.suppress(OSError):
-                self._session.close()
-            self._session = None
+        self._log.close()
 
     @property
     def tools(self) -> ToolRegistry:
@@ -161,7 +158,7 @@ class Agent:
         Returns the `mode_changed` event saying so."""
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
-        self._save(lambda writer: writer.write(ModeRecord(mode=mode)))
+        self._log.write(ModeRecord(mode=mode))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def use_context_window(self, window: int | None) -> None:
@@ -208,7 +205,7 @@ class Agent:
     async def _run(self, incoming: UserMessage, emit: ev.Emit) -> None:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
-        self._emit = emit
+        self._log.emit = emit
         dispatcher = ToolDispatcher(
             self._tools, self._tool_context, self._policy, self._approver, emit, self._seams
         )
@@ -237,21 +234,16 @@ class Agent:
             stop, error, error_kind = ending
             final_text = exc.final_text if isinstance(exc, RefusedError) else final_text
             emit(ev.Error(message=error, fatal=True))
-        status = status_for(stop)
         if stop in ("time_limit", "cancelled") and not final_text:
             final_text = self._last_assistant_text()
-        result = ev.Result(
-            session_id=self._facts.session_id,
-            status=status,
-            stop_reason=stop,
-            final_text=final_text,
-            turns=spend.turns,
-            prompt_tokens=spend.usage.prompt_tokens,
-            completion_tokens=spend.usage.completion_tokens,
-            cost_usd=round(spend.cost, 6),
-            duration_ms=int((time.monotonic() - started) * 1000),
-            tool_calls=dict(dispatcher.stats.counts),
-            denied=dispatcher.stats.denied,
+        duration_ms = int((time.monotonic() - started) * 1000)
+        result = run_result(
+            self._facts.session_id,
+            stop,
+            final_text,
+            spend,
+            duration_ms,
+            dispatcher.stats,
             error=error,
             error_kind=error_kind,
             untrusted_keys=self._facts.untrusted_keys,
@@ -355,7 +347,7 @@ class Agent:
 
     async def _run_compaction(self, instructions: str | None, emit: ev.Emit) -> None:
         started = time.monotonic()
-        self._emit = emit
+        self._log.emit = emit
         # The summary request is paid for like any other, and the result says what it cost.
         spend = Spend(limits=RunLimits(), pricing=self._settings.pricing)
         try:
@@ -371,7 +363,12 @@ class Agent:
             self._end(emit, self._bare_result("success", "end_turn", duration_ms=duration, spend=spend))
         else:
             emit(ev.Error(message=f"could not compact the conversation: {error}", fatal=True))
-            self._end(emit, self._bare_result("error", "error", error, "compaction", duration, spend))
+            self._end(
+                emit,
+                self._bare_result(
+                    "error", "error", error=error, error_kind="compaction", duration_ms=duration, spend=spend
+                ),
+            )
 
     async def _compact(
         self, trigger: ev.CompactionTrigger, emit: ev.Emit, spend: Spend, instructions: str | None = None
@@ -401,7 +398,7 @@ class Agent:
         if compacted == self.history:
             return None  # nothing could be made smaller (all of it is the recent part)
         self.history = compacted
-        self._save(lambda writer: writer.write(CompactionRecord(messages=compacted)))
+        self._log.write(CompactionRecord(messages=compacted))
         return None
 
     def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
@@ -428,24 +425,12 @@ class Agent:
 
     def _append(self, message: Message) -> None:
         self.history.append(message)
-        self._save(lambda writer: writer.append_message(message))
+        self._log.append(message)
 
     def _retract_last(self) -> None:
         """Takes the last message back, from the history and (by a record) from the session."""
         self.history.pop()
-        self._save(lambda writer: writer.write(RetractRecord(messages=1)))
-
-    def _save(self, write: Callable[[SessionWriter], None]) -> None:
-        """Session writes never end a run: a full disk is reported once and the work goes on."""
-        if self._session is None:
-            return
-        try:
-            write(self._session)
-        except OSError as exc:
-            log.error("cannot write session %s: %s", self._facts.session_id, exc)
-            self._session = None
-            if self._emit is not None:
-                self._emit(ev.Error(message=f"the session can no longer be saved: {exc}", fatal=False))
+        self._log.write(RetractRecord(messages=1))
 
     @staticmethod
     def _cut_by(spend: Spend) -> str:
@@ -464,29 +449,10 @@ class Agent:
 
     def _save_result(self, result: ev.Result) -> None:
         saved = ResultRecord.model_validate(result.model_dump(mode="json", exclude={"seq", "type"}))
-        self._save(lambda writer: writer.write(saved))
+        self._log.write(saved)
 
-    def _bare_result(
-        self,
-        status: ev.ResultStatus,
-        stop: ev.StopReason,
-        error: str | None = None,
-        error_kind: str | None = None,
-        duration_ms: int = 0,
-        spend: Spend | None = None,
-    ) -> ev.Result:
-        """The result of a run that made no model turn (cancelled early, or a /compact)."""
-        usage = spend.usage if spend is not None else Usage()
-        cost = round(spend.cost, 6) if spend is not None else 0.0
-        return ev.Result.without_turns(
-            self._facts.session_id,
-            status,
-            stop,
-            error=error,
-            error_kind=error_kind,
-            duration_ms=duration_ms,
-            usage=(usage.prompt_tokens, usage.completion_tokens, cost),
-        ).model_copy(update={"untrusted_keys": self._facts.untrusted_keys})
+    def _bare_result(self, status: ev.ResultStatus, stop: ev.StopReason, **details: Any) -> ev.Result:
+        return bare_result(self._facts.session_id, self._facts.untrusted_keys, status, stop, **details)
 
     def _last_assistant_text(self) -> str:
         for message in reversed(self.history):  # as the user saw it: notes are not in the text

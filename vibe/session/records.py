@@ -39,7 +39,7 @@ from pydantic import (
 from vibe.messages import Message
 from vibe.notes import from_marked_text
 
-__all__ = ["CompactionRecord", "ModeRecord", "ResultRecord", "RetractRecord"]
+__all__ = ["CompactionRecord", "MessageRecord", "ModeRecord", "Record", "ResultRecord", "RetractRecord"]
 
 # 1.1: messages may carry a `note` for the model (vibe.messages), kept out of their text.
 FORMAT = (1, 1)
