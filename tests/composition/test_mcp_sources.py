@@ -17,8 +17,10 @@ from vibe.composition.engine import sandbox_policy
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.settings import Settings
 from vibe.sandbox.base import NoSandbox
-from vibe.tools.base import Invocation, ToolContext, ToolRegistry, ToolResult, ToolSource
+from vibe.sandbox.probe import create_sandbox
+from vibe.tools.base import Invocation, ToolContext, ToolRegistry, ToolResult
 from vibe.tools.fs import LocalFileSystem
+from vibe.tools.mcp.source import McpSource
 from vibe.tools.mcp.tool import McpTool
 from vibe.tools.workspace import Workspace
 
@@ -31,7 +33,7 @@ def stdio(*extra: str, **settings: Any) -> dict[str, Any]:
 
 class Running:
     def __init__(
-        self, registry: ToolRegistry, sources: list[ToolSource], workspace: Workspace, failures: list[str]
+        self, registry: ToolRegistry, sources: list[McpSource], workspace: Workspace, failures: list[str]
     ) -> None:
         self.registry = registry
         self.failures = failures
@@ -87,6 +89,18 @@ async def test_a_stdio_server_tools_join_under_their_prefixed_names(
     assert 'MCP server "t"' in echo.description()
     result = await running.call("mcp__t__echo", text="hi")
     assert result.ok and result.output == "echo: hi"
+
+
+async def test_every_stdio_server_gets_the_same_sandbox_as_commands(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"a": stdio(), "b": stdio()}, workspace, home)
+    servers.append(running)
+    settings = Settings()
+    commands = create_sandbox(sandbox_policy(settings, workspace), settings.sandbox.use).report.summary
+    first, second = (source.status.confinement for source in running.sources)
+    assert first == f"{commands}; also writes {home / 'mcp' / 'a'}"
+    assert second == f"{commands}; also writes {home / 'mcp' / 'b'}"
 
 
 async def test_filters_choose_which_tools_join(

@@ -9,6 +9,7 @@ its `network = true`, a scrubbed environment plus its own `env`.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -18,11 +19,18 @@ from vibe.config.mcp_servers import McpServer
 from vibe.config.settings import Settings
 from vibe.sandbox.base import SandboxPolicy
 from vibe.sandbox.probe import create_sandbox
-from vibe.tools.base import ToolRegistry, ToolSource
+from vibe.tools.base import ToolRegistry
 from vibe.tools.workspace import Workspace
 
 if TYPE_CHECKING:
+    from vibe.tools.mcp.source import McpSource
     from vibe.tools.mcp.stdio_transport import ConfinedLaunch
+
+
+# Sandboxes are probed and wrapped one at a time: a probe briefly creates (and then removes)
+# mount points for missing protected paths in the workspace, which a concurrent probe of a
+# second server would find half made and fall back to a weaker backend.
+_SPAWN_LOCK = threading.Lock()
 
 
 def server_state_dir(home: Path, name: str) -> Path:
@@ -31,14 +39,14 @@ def server_state_dir(home: Path, name: str) -> Path:
 
 def add_mcp_sources(
     registry: ToolRegistry, settings: Settings, workspace: Workspace, home: Path, asked: SandboxPolicy
-) -> list[ToolSource]:
+) -> list[McpSource]:
     """One source per enabled server, added to `registry` (started with the conversation)."""
     servers = {name: server for name, server in settings.mcp_servers.items() if server.enabled}
     if not servers:
         return []
     from vibe.tools.mcp.source import McpSource  # the SDK loads only when a server is configured
 
-    sources: list[ToolSource] = []
+    sources: list[McpSource] = []
     for name, server in servers.items():
         state = server_state_dir(home, name)
         spawn = None
@@ -58,6 +66,10 @@ def _confined_spawn(
     from vibe.tools.mcp.stdio_transport import ConfinedLaunch
 
     def spawn() -> ConfinedLaunch:
+        with _SPAWN_LOCK:
+            return build()
+
+    def build() -> ConfinedLaunch:
         state.mkdir(parents=True, exist_ok=True)
         policy = replace(
             asked,
@@ -79,7 +91,10 @@ def _confined_spawn(
             XDG_STATE_HOME=str(state / "state"),
         )
         env.update(server.env)
-        confinement = f"{sandbox.report.summary}; also writes {state}"
+        report = sandbox.report
+        confinement = f"{report.summary}; also writes {state}"
+        if report.warning:
+            confinement = f"{confinement} ({report.warning})"
         return ConfinedLaunch(replace(spec, env=env), confinement, sandbox)
 
     return spawn

@@ -72,3 +72,25 @@ def set_tool_permission(path: Path, tool: str, permission: ToolPermission) -> bo
     tools[tool] = permission
     atomic_write_text(path, tomlkit.dumps(document))
     return True
+
+
+def set_mcp_server(path: Path, name: str, server: Mapping[str, Any]) -> None:
+    """Write `[mcp_servers.<name>]` as `server` (replacing one of that name), keeping the rest."""
+    document = _load(path)
+    servers = _table(cast(_Table, document), "mcp_servers", path, "mcp_servers")
+    table = tomlkit.table()
+    for key, value in server.items():
+        table[key] = value
+    servers[name] = table
+    atomic_write_text(path, tomlkit.dumps(document))
+
+
+def remove_mcp_server(path: Path, name: str) -> bool:
+    """Remove `[mcp_servers.<name>]` from `path`; False when there is none."""
+    document = _load(path)
+    servers: object = cast(_Table, document).get("mcp_servers")
+    if not isinstance(servers, Table | InlineTable) or name not in servers:
+        return False
+    del cast(_Table, servers)[name]
+    atomic_write_text(path, tomlkit.dumps(document))
+    return True
