@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -178,6 +179,20 @@ async def test_a_stdio_server_is_confined_to_the_workspace_and_its_state_folder(
     assert "ghp_secret" not in seen
 
 
+@pytest.mark.parametrize("network", [False, True])
+async def test_a_stdio_server_reaches_the_network_only_when_allowed(
+    network: bool, workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    with listener:
+        running = await start({"t": stdio(network=network)}, workspace, home)
+        servers.append(running)
+        answer = (await running.call("mcp__t__connect", port=listener.getsockname()[1])).output
+    assert (answer == "connected") is network, answer
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -242,3 +257,16 @@ async def test_stopping_while_starting_does_not_hang(workspace: Workspace, home:
     await registry.start()
     await asyncio.wait_for(registry.aclose(), 20)
     assert not _python_pids_running(SERVER)
+
+
+async def test_a_cancelled_call_ends_at_once_and_the_server_stays_usable(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(tool_timeout=60)}, workspace, home)
+    servers.append(running)
+    call = asyncio.create_task(running.call("mcp__t__hang"))
+    await asyncio.sleep(0)  # let the call start before it is cancelled, as Esc would
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(call, 5)
+    assert (await running.call("mcp__t__echo", text="still here")).output == "echo: still here"

@@ -46,6 +46,17 @@ def environment() -> str:
     return f"HOME={os.environ.get('HOME')} SECRET={os.environ.get('VIBE_TEST_SECRET', '-')} PID={os.getpid()}"
 
 
+@server.tool(description="Connect to a TCP port on 127.0.0.1.")
+def connect(port: int) -> str:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5):
+            return "connected"
+    except OSError as exc:
+        return f"refused: {exc}"
+
+
 @server.tool(description="Never answer.")
 async def hang() -> str:
     await asyncio.Event().wait()
