@@ -1,34 +1,37 @@
 """One configured MCP server as a tool source: started in the background with the conversation,
 its tools registered when it has listed them, stopped with the conversation.
 
-The `mcp` SDK is imported here only, and this module only when a server is configured, so a run
-without servers never loads it. The server's whole life (transport, session) runs in one task
-of its own, because the SDK's transports must be entered and left by the same task; calls from
-the agent's tasks go through the session it holds.
+The `mcp` SDK is loaded only when a server starts (this module only imports it in functions), and
+in a thread while the sandbox is probed and the server spawned: loading it costs about a second,
+which overlaps the server's own start-up instead of adding to it. The server's whole life
+(transport, session) runs in one task of its own, because the SDK's transports must be entered
+and left by the same task; calls from the agent's tasks go through the session it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 from collections.abc import AsyncGenerator, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import anyio
-import mcp_types
-from mcp import ClientSession
-from mcp.client._transport import TransportStreams
 
 from vibe.config.mcp_servers import McpServer
 from vibe.tools.base import ToolRegistry, ToolSource
-from vibe.tools.mcp.results import result_text
 from vibe.tools.mcp.schema import UnusableToolError, normalise_schema, tool_name
 from vibe.tools.mcp.stdio_transport import ConfinedLaunch, confined_stdio
 from vibe.tools.mcp.tool import McpCallError, McpTool
 from vibe.unicode_text import scrub
+
+if TYPE_CHECKING:
+    import mcp_types
+    from mcp import ClientSession
+    from mcp.client._transport import TransportStreams
 
 log = logging.getLogger("vibe.tools.mcp")
 
@@ -105,16 +108,15 @@ class McpSource(ToolSource):
             await asyncio.wait({task})
 
     async def _run(self, registry: ToolRegistry) -> None:
+        sdk = asyncio.ensure_future(asyncio.to_thread(_load_sdk, http=self._spawn is None))
+        # Consumed here, so that a failure before it is awaited is not reported as unretrieved.
+        sdk.add_done_callback(lambda done: done.cancelled() or done.exception())
         try:
-            async with self._transport() as (read, write), ClientSession(read, write) as session:
-                with anyio.fail_after(self.server.startup_timeout):
-                    await session.initialize()
-                    tools = await _list_tools(session)
-                self._session = session
-                self._register(registry, tools)
-                self.status.state = "ready"
-                self._ready.set()
-                await self._stop.wait()
+            async with self._transport(sdk) as (read, write):
+                from mcp import ClientSession
+
+                async with ClientSession(read, write) as session:
+                    await self._serve(registry, session)
         except Exception as exc:  # whatever the server did, the conversation goes on without it
             self._fail(_describe(exc, self.server.startup_timeout) + self._last_words())
         finally:
@@ -125,6 +127,17 @@ class McpSource(ToolSource):
             if self.status.state != "failed":
                 self.status.state = "stopped"
             self._ready.set()
+
+    async def _serve(self, registry: ToolRegistry, session: ClientSession) -> None:
+        """Lists the tools, registers them, and holds the session until the source stops."""
+        with anyio.fail_after(self.server.startup_timeout):
+            await session.initialize()
+            tools = await _list_tools(session)
+        self._session = session
+        self._register(registry, tools)
+        self.status.state = "ready"
+        self._ready.set()
+        await self._stop.wait()
 
     def _last_words(self) -> str:
         """The last line the server wrote to stderr (why it died, usually), when it wrote one."""
@@ -145,13 +158,14 @@ class McpSource(ToolSource):
         log.warning("MCP server %s: %s", self.name, error)
 
     @contextlib.asynccontextmanager
-    async def _transport(self) -> AsyncGenerator[TransportStreams, None]:
+    async def _transport(self, sdk: asyncio.Future[None]) -> AsyncGenerator[TransportStreams, None]:
         if self._spawn is not None:
             launch = await asyncio.to_thread(self._spawn)
             self.status.confinement = launch.confinement
-            async with confined_stdio(launch.spec, self._state_dir / "stderr.log") as streams:
+            async with confined_stdio(launch.spec, self._state_dir / "stderr.log", sdk) as streams:
                 yield streams
             return
+        await sdk
         import httpx2
         from mcp.client.streamable_http import streamable_http_client
 
@@ -201,6 +215,8 @@ class McpSource(ToolSource):
         session = self._session
         if session is None:
             raise McpCallError(f"the server is {self.status.state}" + _because(self.status.error))
+        from vibe.tools.mcp.results import result_text
+
         try:
             result = await session.call_tool(remote_name, arguments, read_timeout_seconds=self._timeout)
         except Exception as exc:
@@ -208,7 +224,19 @@ class McpSource(ToolSource):
         return result_text(result), bool(result.is_error)
 
 
+_SDK_MODULES = ("mcp.client.session", "mcp.shared.message", "mcp_types", "vibe.tools.mcp.results")
+_HTTP_MODULES = ("httpx2", "mcp.client.streamable_http")
+
+
+def _load_sdk(*, http: bool) -> None:
+    """Imports what a server's session needs (run in a thread: it takes about a second)."""
+    for module in (*_SDK_MODULES, *(_HTTP_MODULES if http else ())):
+        importlib.import_module(module)
+
+
 async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
+    import mcp_types
+
     tools: list[mcp_types.Tool] = []
     cursor: str | None = None
     for _page in range(_MAX_LIST_PAGES):

@@ -3,7 +3,9 @@
 The SDK's own `stdio_client` spawns the command itself, which cannot apply a sandbox that works
 between fork and exec (Landlock's `preexec`), so the server is spawned here from the sandbox's
 `SpawnSpec` and its pipes are bridged to the SDK's message streams the same way: one JSON-RPC
-message per line. Stopping follows the MCP shutdown order (close stdin, wait, then stop the
+message per line. The server is spawned before the SDK has loaded (`sdk_loaded`): loading it
+takes about a second, which then overlaps the server's own start instead of adding to it.
+Stopping follows the MCP shutdown order (close stdin, wait, then stop the
 process group and any strays carrying the run's marker), bounded, and shielded from cancellation
 so that no server outlives the conversation.
 """
@@ -16,15 +18,18 @@ import logging
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import anyio
-import mcp_types
-from mcp.client._transport import TransportStreams
-from mcp.shared.message import SessionMessage
 
 from vibe.sandbox.base import Sandbox, SpawnSpec
 from vibe.sandbox.process import finish_spec, stop_group
 from vibe.sandbox.reaper import stop_marked
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
+    from mcp.client._transport import TransportStreams
 
 log = logging.getLogger("vibe.tools.mcp")
 
@@ -46,7 +51,9 @@ class ConfinedLaunch:
 
 
 @contextlib.asynccontextmanager
-async def confined_stdio(spec: SpawnSpec, stderr_log: Path) -> AsyncGenerator[TransportStreams, None]:
+async def confined_stdio(
+    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object]
+) -> AsyncGenerator[TransportStreams, None]:
     """The server `spec` describes, running, as the SDK's (read, write) streams."""
     stderr_log.parent.mkdir(parents=True, exist_ok=True)
     with stderr_log.open("ab") as errors:
@@ -61,6 +68,15 @@ async def confined_stdio(spec: SpawnSpec, stderr_log: Path) -> AsyncGenerator[Tr
             start_new_session=True,
             limit=MAX_LINE_BYTES,
         )
+    try:
+        await sdk_loaded
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await _stop(process, spec)
+        raise
+    import mcp_types
+    from mcp.shared.message import SessionMessage
+
     to_session, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     write_stream, from_session = anyio.create_memory_object_stream[SessionMessage](0)
 
