@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
         "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
-        "vibe sessions, vibe models.",
+        "vibe sessions, vibe models, vibe mcp.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -199,6 +199,12 @@ def sessions_main(argv: Sequence[str]) -> int:
     return sessions(list(argv), dict(os.environ), Path.cwd())
 
 
+def mcp_main(argv: Sequence[str]) -> int:
+    from vibe.composition.mcp_cmd import main as mcp
+
+    return mcp(list(argv), dict(os.environ), Path.cwd())
+
+
 def models_main(argv: Sequence[str]) -> int:
     from vibe.composition.models_cmd import main as models
 
@@ -212,6 +218,7 @@ _SUBCOMMANDS = {
     "trust": trust_main,
     "sessions": sessions_main,
     "models": models_main,
+    "mcp": mcp_main,
 }
 
 

@@ -15,6 +15,7 @@ from vibe.agent.compaction import CompactionSettings
 from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
+from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
@@ -173,6 +174,7 @@ def build_agent(
     asked = sandbox_policy(settings, workspace)
     confined_as_asked = create_sandbox(asked, settings.sandbox.use)
     registry = builtin_registry(confined_as_asked.report, co_author=settings.git.co_author)
+    add_mcp_sources(registry, settings, workspace, home, asked)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
         settings.permission_mode,

@@ -108,6 +108,9 @@ async def _headless(
         if window is not None:
             agent.use_context_window(await window)
         await agent.start_tools()
+        # No one can wait for a server later here: the first request waits for them (each
+        # bounded by its startup_timeout), and one that failed is a notice, not the end.
+        agent.facts.notices.extend(await agent.tools.wait_settled())
         conversation = Conversation.around(agent)
         try:
             return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr, images)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+from vibe.config.mcp_servers import expand_user_servers
 from vibe.config.paths import project_root, vibe_home
 from vibe.config.project_layer import ProjectSplit, split_project
 from vibe.config.settings import (
@@ -50,7 +51,8 @@ def load_config(
     user_file = home / "config.toml"
     root = project_root(cwd)
     project_file = root / ".vibe" / "config.toml"
-    user_data = read_toml(user_file)
+    # ${VAR} in MCP servers' settings is the user's to use, never a repository's.
+    user_data = expand_user_servers(read_toml(user_file), env)
     project_data = read_toml(project_file) if project_file != user_file else {}
     if project_data:
         # The whole file is checked, trusted or not: a mistake in it is reported, not ignored.

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from vibe.config.mcp_servers import McpServer, check_server_names
 from vibe.config.permissions import CommandRule, PermissionsSettings
 
 __all__ = [
@@ -136,11 +137,18 @@ class Settings(_Strict):
     tui: TuiSettings = TuiSettings()
     permissions: PermissionsSettings = PermissionsSettings()
     git: GitSettings = GitSettings()
+    mcp_servers: dict[str, McpServer] = Field(default_factory=dict[str, McpServer])
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
     # Set by the loader, never from a file (private attributes cannot be given as input): the
     # providers whose base URL a project chose, to which no key is sent.
     _keyless_providers: frozenset[str] = PrivateAttr(default=frozenset())
+
+    @field_validator("mcp_servers")
+    @classmethod
+    def _server_names(cls, servers: dict[str, McpServer]) -> dict[str, McpServer]:
+        check_server_names(servers)
+        return servers
 
     def with_project_layer(
         self, rules: tuple[CommandRule, ...], keyless_providers: frozenset[str]

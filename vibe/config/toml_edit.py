@@ -14,6 +14,8 @@ from vibe.config.permissions import CommandRule, ToolPermission
 from vibe.config.settings import ConfigError
 from vibe.fileio import atomic_write_text
 
+__all__ = ["remove_mcp_server", "set_mcp_server"]
+
 # tomlkit's containers are untyped dicts; they are handled as mappings of Any here.
 _Table = MutableMapping[str, Any]
 
@@ -70,5 +72,27 @@ def set_tool_permission(path: Path, tool: str, permission: ToolPermission) -> bo
     if tools.get(tool) == permission:
         return False
     tools[tool] = permission
+    atomic_write_text(path, tomlkit.dumps(document))
+    return True
+
+
+def set_mcp_server(path: Path, name: str, server: Mapping[str, Any]) -> None:
+    """Write `[mcp_servers.<name>]` as `server` (replacing one of that name), keeping the rest."""
+    document = _load(path)
+    servers = _table(cast(_Table, document), "mcp_servers", path, "mcp_servers")
+    table = tomlkit.table()
+    for key, value in server.items():
+        table[key] = value
+    servers[name] = table
+    atomic_write_text(path, tomlkit.dumps(document))
+
+
+def remove_mcp_server(path: Path, name: str) -> bool:
+    """Remove `[mcp_servers.<name>]` from `path`; False when there is none."""
+    document = _load(path)
+    servers: object = cast(_Table, document).get("mcp_servers")
+    if not isinstance(servers, Table | InlineTable) or name not in servers:
+        return False
+    del cast(_Table, servers)[name]
     atomic_write_text(path, tomlkit.dumps(document))
     return True

@@ -36,6 +36,7 @@ part given an option, or an operand, outside the allow-list vibe keeps for its p
 
 from __future__ import annotations
 
+import fnmatch
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -54,6 +55,8 @@ from vibe.tools.base import AnyTool, Invocation
 __all__ = ["PermissionPolicy"]
 
 log = logging.getLogger("vibe.policy")
+
+_PERMISSION_STRICTNESS: dict[ToolPermission, int] = {"always": 0, "ask": 1, "never": 2}
 
 # Path components whose files decide what runs later: git hooks and config, vibe's own rules.
 PROTECTED_COMPONENTS = frozenset({".git", ".vibe"})
@@ -157,8 +160,23 @@ class PermissionPolicy:
 
     # -- evaluate -----------------------------------------------------------------------------
 
+    def _permission(self, tool: str) -> ToolPermission | None:
+        """The tool's own setting, else that of the most specific pattern naming it
+        (`"mcp__git__*" = "always"`); among equally long patterns the strictest wins."""
+        exact = self._tools.get(tool)
+        if exact is not None:
+            return exact
+        matching: list[tuple[int, int, ToolPermission]] = [
+            (len(pattern), _PERMISSION_STRICTNESS[value], value)
+            for pattern, value in self._tools.items()
+            if any(mark in pattern for mark in "*?[") and fnmatch.fnmatchcase(tool, pattern)
+        ]
+        if not matching:
+            return None
+        return max(matching)[2]
+
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:
-        permission = self._tools.get(tool.name)
+        permission = self._permission(tool.name)
         if permission == "never":
             return Verdict("deny", f"{tool.name} is set to never in [permissions.tools]", "tool")
         if tool.name in self._session_denied_tools:
@@ -185,8 +203,11 @@ class PermissionPolicy:
             return Verdict("allow", f"{tool.name} was approved for this session", "session")
         if self.auto_approve:
             return Verdict("allow", "--auto-approve", "mode")
-        if self._mode == "auto":
+        if self._mode == "auto" and not invocation.unconfined_effect:
             return Verdict("allow", "auto mode", "mode")
+        if invocation.unconfined_effect:
+            reason = f"{tool.name} acts outside vibe's sandbox (an MCP server decides what it does)"
+            return Verdict("ask", reason, "mode")
         if self._mode == "accept-edits" and tool.kind == "edit":
             return Verdict("allow", "accept-edits mode: workspace edits apply", "mode")
         return Verdict("ask", f"{self._mode} mode: this change needs approval", "mode")

@@ -17,6 +17,7 @@ is the shortcut for "this call is bad": the dispatcher turns it into an error re
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
@@ -99,6 +100,9 @@ class Invocation:
     # Seconds after which the tool stops itself (bash's timeout_seconds); the dispatcher's
     # general per-call limit then allows at least that long.
     own_timeout: float | None = None
+    # True when the effect is decided by a program vibe's sandbox does not wholly confine (an MCP
+    # server's tool): auto mode does not cover it, so it asks unless a rule allows it.
+    unconfined_effect: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "title", scrub(self.title))
@@ -175,6 +179,16 @@ class ToolSource(ABC):
     @abstractmethod
     async def aclose(self) -> None: ...
 
+    async def settled(self) -> None:
+        """Returns once the source's tools are registered or it has given up (bounded by the
+        source's own start-up timeout). A run with no one to wait for it (headless) awaits this
+        before its first request."""
+        return
+
+    def failure(self) -> str | None:
+        """Why the source has no tools, in one sentence for the user; None while all is well."""
+        return None
+
 
 class ToolRegistry:
     """Name → tool. Built-ins, tools from sources started at run time and (later) MCP bridges
@@ -215,6 +229,13 @@ class ToolRegistry:
             if source not in self._started:
                 self._started.append(source)
                 await source.start(self)
+
+    async def wait_settled(self) -> list[str]:
+        """Waits until every started source has registered its tools or given up; returns the
+        failures."""
+        started = list(self._started)
+        await asyncio.gather(*(source.settled() for source in started))
+        return [failure for source in started if (failure := source.failure()) is not None]
 
     async def aclose(self) -> None:
         """Stops the sources in reverse order; one failing to stop is logged and does not keep

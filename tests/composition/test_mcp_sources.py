@@ -1,0 +1,272 @@
+"""Configured MCP servers as tool sources: a real SDK server over stdio (inside the real sandbox)
+and over streamable HTTP, started, listed, called, broken, and stopped."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from vibe.composition.engine import sandbox_policy
+from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.config.settings import Settings
+from vibe.sandbox.base import NoSandbox
+from vibe.sandbox.probe import create_sandbox
+from vibe.tools.base import Invocation, ToolContext, ToolRegistry, ToolResult
+from vibe.tools.fs import LocalFileSystem
+from vibe.tools.mcp.source import McpSource
+from vibe.tools.mcp.tool import McpTool
+from vibe.tools.workspace import Workspace
+
+SERVER = str(Path(__file__).resolve().parents[1] / "support" / "mcp_test_server.py")
+
+
+def stdio(*extra: str, **settings: Any) -> dict[str, Any]:
+    return {"command": sys.executable, "args": [SERVER, *extra], **settings}
+
+
+class Running:
+    def __init__(
+        self, registry: ToolRegistry, sources: list[McpSource], workspace: Workspace, failures: list[str]
+    ) -> None:
+        self.registry = registry
+        self.failures = failures
+        self.sources = sources
+        self.ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=NoSandbox())
+
+    async def call(self, name: str, **arguments: Any) -> ToolResult:
+        tool = self.registry.get(name)
+        assert isinstance(tool, McpTool), f"{name} not registered: {self.registry.names()}"
+        prepared = await tool.prepare(tool.parse(arguments), self.ctx)
+        assert isinstance(prepared, Invocation)
+        return await prepared.execute()
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "vibe-home"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    root = tmp_path / "project"
+    root.mkdir()
+    return Workspace.create(root)
+
+
+async def start(servers: dict[str, Any], workspace: Workspace, home: Path) -> Running:
+    settings = Settings.model_validate({"mcp_servers": servers})
+    registry = ToolRegistry()
+    sources = add_mcp_sources(registry, settings, workspace, home, sandbox_policy(settings, workspace))
+    await registry.start()
+    return Running(registry, sources, workspace, await registry.wait_settled())
+
+
+@pytest.fixture
+async def servers(workspace: Workspace, home: Path) -> AsyncIterator[list[Running]]:
+    started: list[Running] = []
+    yield started
+    for running in started:
+        await running.registry.aclose()
+
+
+async def test_a_stdio_server_tools_join_under_their_prefixed_names(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio()}, workspace, home)
+    servers.append(running)
+    names = running.registry.names()
+    assert {"mcp__t__echo", "mcp__t__huge", "mcp__t__write", "mcp__t__hang"} <= set(names)
+    echo = running.registry.get("mcp__t__echo")
+    assert echo is not None
+    assert echo.parameters()["properties"]["text"]["type"] == "string"
+    assert 'MCP server "t"' in echo.description()
+    result = await running.call("mcp__t__echo", text="hi")
+    assert result.ok and result.output == "echo: hi"
+
+
+async def test_every_stdio_server_gets_the_same_sandbox_as_commands(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"a": stdio(), "b": stdio()}, workspace, home)
+    servers.append(running)
+    settings = Settings()
+    commands = create_sandbox(sandbox_policy(settings, workspace), settings.sandbox.use).report.summary
+    first, second = (source.status.confinement for source in running.sources)
+    assert first == f"{commands}; also writes {home / 'mcp' / 'a'}"
+    assert second == f"{commands}; also writes {home / 'mcp' / 'b'}"
+
+
+async def test_filters_choose_which_tools_join(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(enabled_tools=["echo"])}, workspace, home)
+    servers.append(running)
+    assert running.registry.names() == ["mcp__t__echo"]
+
+
+async def test_a_huge_result_is_capped_with_the_cut_stated(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio()}, workspace, home)
+    servers.append(running)
+    result = await running.call("mcp__t__huge", lines=20_000)
+    assert len(result.output) < 31_000
+    assert "omitted" in result.output and result.output.startswith("line 0 ")
+
+
+async def test_a_server_that_hangs_at_start_fails_within_its_startup_timeout(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"slow": stdio("--hang-at-start", startup_timeout=0.5)}, workspace, home)
+    servers.append(running)
+    assert running.registry.names() == []
+    assert running.failures == ["MCP server 'slow' is not available: no answer within 0.5 seconds"]
+
+
+async def test_a_missing_command_is_one_clear_failure(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"gone": {"command": "/nonexistent/mcp-server"}}, workspace, home)
+    servers.append(running)
+    (failure,) = running.failures
+    assert failure.startswith("MCP server 'gone' is not available")
+
+
+async def test_a_call_that_hangs_ends_at_the_tool_timeout(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(tool_timeout=0.5)}, workspace, home)
+    servers.append(running)
+    result = await running.call("mcp__t__hang")
+    assert not result.ok and "MCP server 't'" in result.output
+    # The server is still usable afterwards.
+    assert (await running.call("mcp__t__echo", text="again")).output == "echo: again"
+
+
+async def test_a_server_that_dies_mid_call_gives_an_error_result(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(tool_timeout=10)}, workspace, home)
+    servers.append(running)
+    result = await running.call("mcp__t__crash")
+    assert not result.ok and result.output.startswith("MCP server 't':")
+
+
+async def test_a_stdio_server_is_confined_to_the_workspace_and_its_state_folder(
+    workspace: Workspace, home: Path, tmp_path: Path, servers: list[Running], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VIBE_TEST_SECRET", "hunter2")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_secret")
+    running = await start({"t": stdio(env={"VIBE_TEST_SECRET": "given"})}, workspace, home)
+    servers.append(running)
+    outside = tmp_path / "outside.txt"
+    inside = workspace.cwd / "inside.txt"
+    refused = await running.call("mcp__t__write", path=str(outside), text="x")
+    assert refused.output.startswith("refused") and not outside.exists()
+    assert (await running.call("mcp__t__write", path=str(inside), text="x")).output == "written"
+    state = home / "mcp" / "t"
+    assert (await running.call("mcp__t__write", path=str(state / "cache.txt"), text="x")).output == "written"
+    seen = (await running.call("mcp__t__environment")).output
+    assert f"HOME={state} " in seen and "SECRET=given" in seen
+    assert "ghp_secret" not in seen
+
+
+@pytest.mark.parametrize("network", [False, True])
+async def test_a_stdio_server_reaches_the_network_only_when_allowed(
+    network: bool, workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    with listener:
+        running = await start({"t": stdio(network=network)}, workspace, home)
+        servers.append(running)
+        answer = (await running.call("mcp__t__connect", port=listener.getsockname()[1])).output
+    assert (answer == "connected") is network, answer
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    stat = Path(f"/proc/{pid}/stat")
+    return not stat.exists() or stat.read_text().split(") ")[-1][0] != "Z"
+
+
+async def test_stopping_leaves_no_server_process(workspace: Workspace, home: Path) -> None:
+    running = await start({"t": stdio()}, workspace, home)
+    pids_before = _python_pids_running(SERVER)
+    assert pids_before
+    await running.registry.aclose()
+    assert running.registry.names() == []
+    assert not [pid for pid in pids_before if _alive(pid)]
+
+
+def _python_pids_running(script: str) -> list[int]:
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if script.encode() in cmdline and b"pytest" not in cmdline:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    process = subprocess.Popen(
+        [sys.executable, SERVER, "--http"], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
+    try:
+        assert process.stdout is not None
+        port = process.stdout.readline().strip()
+        yield f"http://127.0.0.1:{port}/mcp"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+async def test_a_streamable_http_server_is_listed_and_called(
+    http_server: str, workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"web": {"url": http_server, "headers": {"X-Test": "1"}}}, workspace, home)
+    servers.append(running)
+    assert "mcp__web__echo" in running.registry.names()
+    assert (await running.call("mcp__web__echo", text="over http")).output == "echo: over http"
+
+
+async def test_stopping_while_starting_does_not_hang(workspace: Workspace, home: Path) -> None:
+    settings = Settings.model_validate(
+        {"mcp_servers": {"slow": stdio("--hang-at-start", startup_timeout=60)}}
+    )
+    registry = ToolRegistry()
+    add_mcp_sources(registry, settings, workspace, home, sandbox_policy(settings, workspace))
+    await registry.start()
+    await asyncio.wait_for(registry.aclose(), 20)
+    assert not _python_pids_running(SERVER)
+
+
+async def test_a_cancelled_call_ends_at_once_and_the_server_stays_usable(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(tool_timeout=60)}, workspace, home)
+    servers.append(running)
+    call = asyncio.create_task(running.call("mcp__t__hang"))
+    await asyncio.sleep(0)  # let the call start before it is cancelled, as Esc would
+    call.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(call, 5)
+    assert (await running.call("mcp__t__echo", text="still here")).output == "echo: still here"
