@@ -13,7 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from support.processes import assert_all_dead, assert_no_survivors, new_marker, sleeper, survivors
+from support.processes import (
+    assert_all_dead,
+    assert_no_survivors,
+    new_marker,
+    sleeper,
+    survivors,
+    wait_until_running,
+)
 from vibe.sandbox.base import RUN_MARKER_ENV, SpawnSpec
 from vibe.sandbox.capture import HeadTailCapture, omission_marker
 from vibe.sandbox.process import run_process
@@ -258,7 +265,8 @@ async def test_confined_processes_of_a_dead_vibe_are_killed_with_its_scratch_fol
         for marker, folder in ((orphan, dead), (kept, held))
     ]
     try:
-        assert survivors(orphan) and survivors(kept)
+        for marker in (orphan, kept):
+            await wait_until_running(marker)
         assert sweep_leftovers(tmp_path) == [dead]
         await assert_all_dead(orphan)
         assert survivors(kept) and held.exists()

@@ -32,6 +32,16 @@ def survivors(marker: str) -> list[psutil.Process]:
     return found
 
 
+async def wait_until_running(marker: str) -> None:
+    """Until a process with `marker` in its command line is seen. Polling only to observe a
+    process that another one started (its command line is briefly unreadable while it execs)."""
+    for _ in range(200):
+        if survivors(marker):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"no process with {marker} started")
+
+
 async def assert_all_dead(marker: str) -> None:
     # Polling only to observe process death, which has no event to wait on.
     for _ in range(100):
