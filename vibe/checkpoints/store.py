@@ -83,21 +83,29 @@ class CheckpointStore:
         git = self.shadow
         git.ensure()
         # Only what changed since the last snapshot needs a look at its size: the persistent
-        # index knows the rest.
+        # index knows the rest. The last snapshot's exclusions go first, or a file still too big
+        # would not be listed, hence not excluded again, and be added.
+        git.set_excludes([])
         listed = git.run("ls-files", "-z", "--others", "--modified", "--exclude-standard")
         big: list[str] = []
+        nested: list[str] = []
         for raw in listed.split(b"\0"):
             if not raw:
                 continue
             name = os.fsdecode(raw)
+            if name.endswith("/"):
+                # A repository of its own inside the workspace (git lists it as a folder): not
+                # ours to keep or restore, and one without a commit would fail `git add`.
+                nested.append(name.rstrip("/"))
+                continue
             try:
                 info = os.lstat(git.workspace / name)
             except OSError:
                 continue  # deleted: `add -A` records that
             if info.st_size > self.limits.max_file_size:
-                big.append(name.rstrip("/"))
-        git.set_excludes([_exclude_pattern(name) for name in big])
-        git.run_paths(["rm", "--cached", "-q", "--ignore-unmatch", "-r"], big)
+                big.append(name)
+        git.set_excludes([_exclude_pattern(name) for name in (*big, *nested)])
+        git.run_paths(["rm", "--cached", "-q", "--ignore-unmatch", "-r"], [*big, *nested])
         git.run("add", "-A", "--ignore-errors", "--", ".")
         tree = git.run("write-tree").decode().strip()
         return Snapshot(tree, tuple(sorted(big)))
