@@ -168,16 +168,13 @@ class ShadowRepo:
             raise CheckpointError(f"git {args[0]} failed: {message or f'exit code {done.returncode}'}")
         return done.stdout
 
-    def run_paths(self, args: Sequence[str], paths: Sequence[str]) -> None:
-        """`git <args> --pathspec-from-file`: literal paths, NUL-separated (a name may hold a newline)."""
+    def update_index(self, options: Sequence[str], paths: Sequence[str]) -> None:
+        """`git update-index <options>` for exactly `paths`, NUL-separated (a name may hold a
+        newline); nothing is walked."""
         if not paths:
             return
         payload = b"".join(os.fsencode(path) + b"\0" for path in paths)
-        self.run("--literal-pathspecs", *args, "--pathspec-from-file=-", "--pathspec-file-nul", stdin=payload)
-
-    def set_excludes(self, lines: Sequence[str]) -> None:
-        text = "".join(line + "\n" for line in lines)
-        (self.git_dir / "info" / "exclude").write_text(text, encoding="utf-8", errors="surrogateescape")
+        self.run("update-index", *options, "-z", "--stdin", stdin=payload)
 
     def disk_usage(self) -> int:
         total = 0

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Literal
 
 from vibe.checkpoints.shadow import CheckpointError, ShadowRepo
@@ -82,33 +84,41 @@ class CheckpointStore:
         The caller holds the shadow's lock."""
         git = self.shadow
         git.ensure()
-        # Only what changed since the last snapshot needs a look at its size: the persistent
-        # index knows the rest. The last snapshot's exclusions go first, or a file still too big
-        # would not be listed, hence not excluded again, and be added.
-        git.set_excludes([])
+        # Only what changed since the last snapshot is looked at: the persistent index knows
+        # the rest. The paths go to update-index as they are, so git walks the tree once.
         listed = git.run("ls-files", "-z", "--others", "--modified", "--exclude-standard")
+        changed: list[str] = []
+        dropped: list[str] = []  # too big, a nested repository, or a folder where a file was
         big: list[str] = []
-        nested: list[str] = []
+        links = _SymlinkedFolders(git.workspace)
         for raw in listed.split(b"\0"):
             if not raw:
                 continue
             name = os.fsdecode(raw)
             if name.endswith("/"):
                 # A repository of its own inside the workspace (git lists it as a folder): not
-                # ours to keep or restore, and one without a commit would fail `git add`.
-                nested.append(name.rstrip("/"))
+                # ours to keep or restore, and one without a commit would fail to be added.
+                dropped.append(name.rstrip("/"))
+                continue
+            if links.beyond_symlink(name):
+                dropped.append(name)  # its folder is now a symlink: the file is gone from here
                 continue
             try:
                 info = os.lstat(git.workspace / name)
             except OSError:
-                continue  # deleted: `add -A` records that
-            if info.st_size > self.limits.max_file_size:
+                changed.append(name)  # deleted: --remove records that
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                dropped.append(name)  # its files are listed on their own
+            elif info.st_size > self.limits.max_file_size:
                 big.append(name)
-        git.set_excludes([_exclude_pattern(name) for name in (*big, *nested)])
-        git.run_paths(["rm", "--cached", "-q", "--ignore-unmatch", "-r"], [*big, *nested])
-        git.run("add", "-A", "--ignore-errors", "--", ".")
+                dropped.append(name)
+            else:
+                changed.append(name)
+        git.update_index(["--force-remove"], dropped)
+        git.update_index(["--add", "--remove", "--replace"], changed)
         tree = git.run("write-tree").decode().strip()
-        return Snapshot(tree, tuple(sorted(big)))
+        return Snapshot(tree, tuple(sorted(set(big))))
 
     def create(
         self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
@@ -250,9 +260,19 @@ def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
     )
 
 
-def _exclude_pattern(name: str) -> str:
-    """An anchored gitignore pattern matching exactly `name` (a newline, which a pattern cannot
-    hold, is matched by `?`)."""
-    escaped = "".join("\\" + ch if ch in "*?[]\\!# " else ch for ch in name)
-    escaped = escaped.replace("\n", "?").replace("\r", "?")
-    return "/" + escaped
+class _SymlinkedFolders:
+    """Whether a path's folder (or one above it) is a symlink, asked once per folder."""
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._known: dict[str, bool] = {"": False}
+
+    def beyond_symlink(self, name: str) -> bool:
+        return self._is_or_under_link(name.rpartition("/")[0])
+
+    def _is_or_under_link(self, folder: str) -> bool:
+        known = self._known.get(folder)
+        if known is None:
+            known = self._is_or_under_link(folder.rpartition("/")[0]) or (self._root / folder).is_symlink()
+            self._known[folder] = known
+        return known
