@@ -36,6 +36,7 @@ _SHADOW_CONFIG = (
     ("core.quotePath", "false"),
     ("core.untrackedCache", "true"),
     ("core.splitIndex", "false"),
+    ("core.looseCompression", "0"),
     ("gc.auto", "0"),
     ("maintenance.auto", "false"),
     ("submodule.recurse", "false"),
