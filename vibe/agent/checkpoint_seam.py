@@ -89,7 +89,8 @@ class CheckpointSeam(CallSeam):
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        self._end = loop.run_in_executor(None, self._store.record_end, self._current)
+        done = self._store.end_pending()
+        self._end = loop.run_in_executor(None, self._store.record_end, self._current, done)
 
     async def _settle(self) -> None:
         """Wait for the end snapshot of the previous change: it must not see the next one."""

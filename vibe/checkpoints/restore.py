@@ -19,6 +19,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import PurePosixPath
+from typing import Literal
 
 from vibe.beneath import SymlinkInTheWayError, open_folder_beneath
 from vibe.checkpoints.shadow import CheckpointError
@@ -26,6 +27,7 @@ from vibe.checkpoints.store import Checkpoint, CheckpointStore
 
 __all__ = ["RestorePlan", "RestoreResult", "apply_restore", "plan_restore"]
 
+Verb = Literal["create", "restore", "delete"]
 _DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
 _GITLINK = "160000"
 _SYMLINK = "120000"
@@ -40,7 +42,7 @@ class _Change:
     old_mode: str = "000000"  # "000000" when the workspace does not have it now
 
     @property
-    def verb(self) -> str:
+    def verb(self) -> Verb:
         if self.new_mode == "000000":
             return "delete"
         return "create" if self.old_mode == "000000" else "restore"
@@ -58,7 +60,7 @@ class RestorePlan:
     def paths(self) -> list[str]:
         return [change.path for change in self.changes]
 
-    def summary(self) -> list[tuple[str, str]]:
+    def summary(self) -> list[tuple[Verb, str]]:
         """(verb, path) for each file the restore would change: create, restore or delete."""
         return [(change.verb, change.path) for change in self.changes]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -23,6 +24,9 @@ __all__ = ["Checkpoint", "CheckpointLimits", "CheckpointStore", "Snapshot"]
 
 _REFS = "refs/vibe/cp/"
 _ENDS = "refs/vibe/end/"
+# End snapshots scheduled in this process and not yet written, by shadow repository.
+_PENDING_ENDS: dict[Path, list[threading.Event]] = {}
+_PENDING_LOCK = threading.Lock()
 DEFAULT_MAX_FILE_SIZE = 10 * 1024 * 1024
 
 Kind = Literal["prompt", "restore"]
@@ -148,13 +152,35 @@ class CheckpointStore:
         self.shadow.run("update-ref", _REFS + commit[:12], commit)
         return _parse(commit, snap.tree, record)
 
-    def record_end(self, checkpoint: Checkpoint) -> None:
+    def end_pending(self) -> threading.Event:
+        """Say, before it is scheduled, that an end snapshot is coming: an undo in this process
+        waits for it (`settled`), or it would take the agent's last change for the user's."""
+        done = threading.Event()
+        with _PENDING_LOCK:
+            _PENDING_ENDS.setdefault(self.shadow.git_dir, []).append(done)
+        return done
+
+    def settled(self, timeout: float = 60) -> None:
+        with _PENDING_LOCK:
+            pending = list(_PENDING_ENDS.get(self.shadow.git_dir, []))
+        for done in pending:
+            done.wait(timeout)
+
+    def record_end(self, checkpoint: Checkpoint, done: threading.Event | None = None) -> None:
         """Keep the workspace as it is now as the end of `checkpoint`'s prompt: an undo of that
         prompt then knows which files the user changed afterwards."""
-        with self.shadow.locked():
-            tree = self.snapshot().tree
-            commit = self.shadow.run("commit-tree", tree, "-m", "end").decode().strip()
-            self.shadow.run("update-ref", _ENDS + checkpoint.id, commit)
+        try:
+            with self.shadow.locked():
+                tree = self.snapshot().tree
+                commit = self.shadow.run("commit-tree", tree, "-m", "end").decode().strip()
+                self.shadow.run("update-ref", _ENDS + checkpoint.id, commit)
+        finally:
+            if done is not None:
+                done.set()
+                with _PENDING_LOCK:
+                    waiting = _PENDING_ENDS.get(self.shadow.git_dir, [])
+                    if done in waiting:
+                        waiting.remove(done)
 
     def end_tree(self, checkpoint: Checkpoint) -> str | None:
         """The workspace when `checkpoint`'s prompt ended, or when the next checkpoint was taken."""

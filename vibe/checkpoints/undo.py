@@ -75,6 +75,7 @@ def _undo_target(store: CheckpointStore, session_id: str | None) -> Checkpoint:
 
 
 def plan_undo(store: CheckpointStore, session_id: str | None = None, *, force: bool = False) -> UndoStep:
+    store.settled()
     target = _undo_target(store, session_id)
     baseline = store.end_tree(target)
     return UndoStep(target, baseline, plan_restore(store, target, baseline, force), undone=target)
@@ -91,6 +92,7 @@ def undo(store: CheckpointStore, step: UndoStep, *, force: bool = False) -> Rest
 
 
 def plan_redo(store: CheckpointStore, *, force: bool = False) -> UndoStep:
+    store.settled()
     steps = _read_state(store)
     if not steps:
         raise CheckpointError("nothing to redo: no undo since the last prompt")

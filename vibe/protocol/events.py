@@ -37,6 +37,8 @@ __all__ = [
     "ModelChanged",
     "PlanUpdated",
     "ReasoningDelta",
+    "RestoreChange",
+    "RestorePlanned",
     "Result",
     "ResultStatus",
     "Retry",
@@ -328,6 +330,23 @@ class CheckpointRestored(_Event):
     failed: list[str] = Field(default_factory=list[str])
 
 
+class RestoreChange(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    action: Literal["create", "restore", "delete"]
+    path: str
+
+
+class RestorePlanned(_Event):
+    """What an undo or redo would change, before it does (the frontend asks the user)."""
+
+    type: Literal["restore_planned"] = "restore_planned"
+    action: Literal["undo", "redo"]
+    checkpoint_id: str
+    changes: list[RestoreChange] = Field(default_factory=list[RestoreChange])
+    # Changed by the user since that prompt: kept as they are unless forced.
+    kept: list[str] = Field(default_factory=list[str])
+
+
 class Error(_Event):
     type: Literal["error"] = "error"
     message: str
@@ -439,6 +458,7 @@ AgentEvent = Annotated[
     | AnswerCutShort
     | CheckpointCreated
     | CheckpointRestored
+    | RestorePlanned
     | Error
     | Result,
     Field(discriminator="type"),

@@ -30,9 +30,11 @@ from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
 from vibe.service.totals import Totals
+from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
+    from vibe.checkpoints.store import CheckpointStore
     from vibe.session.store import SessionInfo
 
 __all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
@@ -190,6 +192,9 @@ class Conversation:
                 for event in await self.replay():
                     yield event
                 return
+            case op.Undo() | op.Redo():
+                yield await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
+                return
         async for event in events:
             self.totals.count(event)
             yield event
@@ -244,3 +249,6 @@ class _NoHost:
 
     def sessions(self) -> list[SessionInfo]:
         return []
+
+    def checkpoints(self) -> CheckpointStore | None:
+        return None
