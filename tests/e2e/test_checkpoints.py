@@ -186,3 +186,32 @@ def test_checkpoint_events_reach_the_session_and_the_audit_log(vibe_env: VibeEnv
     assert any(r.get("kind") == "checkpoint_created" for r in records)
     diff = vibe_env.run("checkpoints", "diff", created["checkpoint_id"])
     assert diff.returncode == 0 and "n.txt" in diff.stdout
+
+
+def test_a_checkpoint_that_cannot_be_taken_is_said_and_the_change_goes_on(vibe_env: VibeEnv) -> None:
+    (vibe_env.home / "checkpoints").write_text("a file where the store should be", encoding="utf-8")
+    vibe_env.fake.script(
+        reply(tool_calls=[call("write_file", {"path": "n.txt", "content": "x\n"})]), reply("ok")
+    )
+    run = vibe_env.run("-p", "write", "--output", "stream-json")
+    assert run.returncode == 0, run.stderr
+    assert run.of_type("checkpoint_created") == []
+    (warning,) = run.of_type("error")
+    assert "cannot be undone" in warning["message"] and not warning["fatal"]
+    assert (vibe_env.repo / "n.txt").read_text() == "x\n"
+
+
+def test_restore_by_id_and_prune_from_the_command_line(vibe_env: VibeEnv) -> None:
+    (vibe_env.repo / "a.txt").write_text("a0\n", encoding="utf-8")
+    vibe_env.fake.script(
+        reply(tool_calls=[call("write_file", {"path": "a.txt", "content": "a1\n"})]), reply("ok")
+    )
+    run = vibe_env.run("-p", "edit", "--output", "stream-json")
+    (created,) = run.of_type("checkpoint_created")
+    restored = vibe_env.run("checkpoints", "restore", created["checkpoint_id"], "--yes")
+    assert restored.returncode == 0, restored.stderr
+    assert (vibe_env.repo / "a.txt").read_text() == "a0\n"
+    listed = vibe_env.run("checkpoints", "list")
+    assert created["checkpoint_id"] in listed.stdout and "restore" in listed.stdout
+    pruned = vibe_env.run("checkpoints", "prune")
+    assert pruned.returncode == 0 and "Removed 0 checkpoint(s)" in pruned.stdout
