@@ -17,13 +17,13 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.call_seams import CallAbout, CallOutcome, CallSeam
-from vibe.checkpoints.shadow import CheckpointError
-from vibe.checkpoints.store import Checkpoint, CheckpointStore
-from vibe.checkpoints.undo import forget_redo
 from vibe.protocol import events as ev
+
+if TYPE_CHECKING:  # loaded at the first change, so a run that changes nothing pays nothing
+    from vibe.checkpoints.store import Checkpoint, CheckpointStore
 
 __all__ = ["CheckpointSeam"]
 
@@ -34,8 +34,11 @@ RecordSink = Callable[[str, dict[str, Any]], None]
 
 
 class CheckpointSeam(CallSeam):
-    def __init__(self, store: CheckpointStore, session_id: str, records: tuple[RecordSink, ...] = ()) -> None:
-        self._store = store
+    def __init__(
+        self, open_store: Callable[[], CheckpointStore], session_id: str, records: tuple[RecordSink, ...] = ()
+    ) -> None:
+        self._open_store = open_store
+        self._opened: CheckpointStore | None = None
         self._session_id = session_id
         self._records = records
         self._run: int | None = None  # the run (prompt) the last checkpoint was taken for
@@ -52,6 +55,8 @@ class CheckpointSeam(CallSeam):
             return None
         self._run = call.run
         self._steps += 1
+        from vibe.checkpoints.shadow import CheckpointError
+
         try:
             checkpoint = await asyncio.to_thread(self._take, call.turn_id)
         except (CheckpointError, OSError) as exc:
@@ -92,17 +97,28 @@ class CheckpointSeam(CallSeam):
         done = self._store.end_pending()
         self._end = loop.run_in_executor(None, self._store.record_end, self._current, done)
 
+    @property
+    def _store(self) -> CheckpointStore:
+        if self._opened is None:
+            self._opened = self._open_store()
+        return self._opened
+
     async def _settle(self) -> None:
         """Wait for the end snapshot of the previous change: it must not see the next one."""
         end, self._end = self._end, None
         if end is None:
             return
+        from vibe.checkpoints.shadow import CheckpointError
+
         try:
             await asyncio.shield(end)
         except (CheckpointError, OSError) as exc:
             log.warning("could not record where a prompt's changes ended: %s", exc)
 
     def _take(self, turn_id: str) -> Checkpoint:
+        from vibe.checkpoints.shadow import CheckpointError
+        from vibe.checkpoints.undo import forget_redo
+
         store = self._store
         checkpoint = store.create("prompt", session_id=self._session_id, prompt=self._steps, turn=turn_id)
         forget_redo(self._store)

@@ -34,4 +34,4 @@ def checkpoint_seams(
         audit.write({"event": kind, **fields})
 
     records = (session.append_record, to_audit)
-    return [CheckpointSeam(checkpoint_store(settings, home, workspace), session.id, records)]
+    return [CheckpointSeam(lambda: checkpoint_store(settings, home, workspace), session.id, records)]
