@@ -148,6 +148,14 @@ class Conversation:
         current = self._agent.session_id if self._agent is not None else None
         return [info for info in self._host.sessions() if info.id != current]
 
+    def checkpoints_size(self) -> int | None:
+        """Bytes this folder's checkpoints take on disk; None when checkpoints are off. Walks
+        the store: call it from a thread."""
+        store = self._host.checkpoints()
+        if store is None:
+            return None
+        return store.shadow.disk_usage() if store.shadow.exists else 0
+
     def does_not_fit(self, text: str) -> str | None:
         """Why a prompt can never be answered: larger than the model's whole context window
         (once in the conversation it would make every later prompt fail too); None if it fits."""

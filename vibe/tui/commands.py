@@ -232,6 +232,9 @@ async def _status(app: VibeApp, argument: str) -> None:
         _usage_line(app),
         f"session   {conversation.session_id if conversation else '…'}",
     ]
+    if conversation is not None:
+        size = await asyncio.to_thread(conversation.checkpoints_size)
+        lines.append(f"checkpoints {'off' if size is None else f'{size / 1024 / 1024:.1f} MB on disk'}")
     await app.transcript.notice("\n".join(lines))
 
 
