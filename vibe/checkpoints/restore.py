@@ -105,7 +105,7 @@ def apply_restore(
 ) -> RestoreResult:
     """Checkpoint the workspace as it is, then write `target`'s files back."""
     with store.shadow.locked():
-        point = store._create_locked("restore", label=label)  # pyright: ignore[reportPrivateUsage]
+        point = store.create_locked("restore", label=label)
         plan = _plan(store, target, point.tree, baseline_tree, force)
         contents = _blobs(store, [c.new_blob for c in plan.changes if c.new_mode not in ("000000", _GITLINK)])
         failed: list[str] = []

@@ -129,11 +129,12 @@ class CheckpointStore:
     ) -> Checkpoint:
         """Snapshot the workspace and keep it as a checkpoint."""
         with self.shadow.locked():
-            return self._create_locked(kind, session_id=session_id, prompt=prompt, turn=turn, label=label)
+            return self.create_locked(kind, session_id=session_id, prompt=prompt, turn=turn, label=label)
 
-    def _create_locked(
+    def create_locked(
         self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
     ) -> Checkpoint:
+        """`create` for a caller that holds the shadow's lock already (a restore)."""
         snap = self.snapshot()
         latest = self._latest_tree()
         changed = len(self.changed_paths(latest, snap.tree)) if latest else 0
