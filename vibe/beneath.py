@@ -25,7 +25,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 
-__all__ = ["open_folder_beneath", "replace_file"]
+__all__ = ["SymlinkInTheWayError", "open_folder_beneath", "replace_file"]
 
 # openat2 has the same number on every architecture (added after the syscall tables were unified).
 _SYS_OPENAT2 = 437

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
         "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
-        "vibe sessions, vibe models, vibe mcp.",
+        "vibe sessions, vibe models, vibe mcp, vibe undo, vibe redo, vibe checkpoints.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -211,6 +211,24 @@ def models_main(argv: Sequence[str]) -> int:
     return models(list(argv), dict(os.environ), Path.cwd())
 
 
+def checkpoints_main(argv: Sequence[str]) -> int:
+    from vibe.composition.checkpoints_cmd import main as checkpoints
+
+    return checkpoints(list(argv), dict(os.environ), Path.cwd())
+
+
+def undo_main(argv: Sequence[str]) -> int:
+    from vibe.composition.checkpoints_cmd import undo_main as undo
+
+    return undo(list(argv), dict(os.environ), Path.cwd())
+
+
+def redo_main(argv: Sequence[str]) -> int:
+    from vibe.composition.checkpoints_cmd import redo_main as redo
+
+    return redo(list(argv), dict(os.environ), Path.cwd())
+
+
 _SUBCOMMANDS = {
     "acp": acp_main,
     "sandbox": sandbox_main,
@@ -219,6 +237,9 @@ _SUBCOMMANDS = {
     "sessions": sessions_main,
     "models": models_main,
     "mcp": mcp_main,
+    "checkpoints": checkpoints_main,
+    "undo": undo_main,
+    "redo": redo_main,
 }
 
 

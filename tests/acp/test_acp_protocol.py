@@ -114,6 +114,8 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
         "model",
         "compact",
         "mode",
+        "undo",
+        "redo",
         "trust",
     ]
 

@@ -10,8 +10,10 @@ from tools.fake_mistral import call, reply
 
 
 def audit_records(vibe_env: VibeEnv) -> list[dict[str, Any]]:
+    """The tool-call records (checkpoint records, with an `event`, are tested with checkpoints)."""
     path = vibe_env.home / "audit.jsonl"
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return [record for record in records if "event" not in record]
 
 
 def test_each_call_is_audited_with_what_decided_it(vibe_env: VibeEnv) -> None:
@@ -42,6 +44,7 @@ def test_the_audit_log_accumulates_across_runs_and_redacts_the_key(vibe_env: Vib
         vibe_env.run("-p", "echo the key", "--auto-approve")
     text = (vibe_env.home / "audit.jsonl").read_text(encoding="utf-8")
     records = [json.loads(line) for line in text.splitlines()]
+    records = [record for record in records if "event" not in record]
     assert len(records) == 2 and len({r["session_id"] for r in records}) == 2
     assert all(r["decided_by"] == "policy" and r["status"] == "ok" for r in records)
     assert secret not in text

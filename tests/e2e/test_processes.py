@@ -93,4 +93,5 @@ def test_signal_ends_the_run_cleanly(vibe_env: VibeEnv, sig: signal.Signals) -> 
 
 def audit_records(vibe_env: VibeEnv) -> list[dict[str, object]]:
     path = vibe_env.home / "audit.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()]
+    records = [json.loads(line) for line in path.read_text().splitlines()]
+    return [record for record in records if "event" not in record]  # tool calls, not checkpoints

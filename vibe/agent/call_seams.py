@@ -31,6 +31,11 @@ class CallAbout:
     tool: AnyTool
     arguments: dict[str, Any]
     invocation: Invocation
+    # Which run of the agent (one per prompt) the call answers: a seam that acts once per
+    # prompt (a checkpoint) tells prompts apart by it. Unique within the process.
+    run: int = 0
+    # Tells the frontends (and the observers) an event of the seam's own, in the run's order.
+    emit: ev.Emit | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ read-only calls run concurrently; anything that mutates runs alone, in the order
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import logging
 import time
@@ -30,6 +31,8 @@ log = logging.getLogger("vibe.agent")
 # Failures that are the call's fault, not a bug: the model reads the message. Each tool's own
 # refusals are ToolErrors; a file that vanished or is a folder is the same for every tool.
 _CALL_ERRORS = (ToolError, FileNotFoundError, IsADirectoryError)
+# One dispatcher per run of the agent: its number tells the seams which prompt a call answers.
+_RUN_NUMBERS = itertools.count(1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +97,7 @@ class ToolDispatcher:
         # Calls started and not yet finished, by call id.
         self._open: dict[str, _OpenCall] = {}
         self.repeats = RepeatGuard()
+        self._run_number = next(_RUN_NUMBERS)
 
     async def run_calls(
         self, turn_id: str, calls: Sequence[ToolCall], results: dict[str, ToolMessage]
@@ -158,7 +162,8 @@ class ToolDispatcher:
         if not authorisation.allowed:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
-        refusal = await self._before_call(CallAbout(turn_id, call.id, tool, arguments, prepared))
+        about = CallAbout(turn_id, call.id, tool, arguments, prepared, self._run_number, self._emit)
+        refusal = await self._before_call(about)
         if refusal is not None:
             refused = replace(authorisation, allowed=False, reason=refusal)
             denial = self._deny(call, arguments, refusal, None)

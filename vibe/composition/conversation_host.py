@@ -6,17 +6,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from vibe.agent.approvals import Approver
 from vibe.agent.loop import Agent
+from vibe.composition.checkpoints_wiring import checkpoint_store
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
+from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
 from vibe.protocol.events import AgentEvent
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.host import ModelChoice, ServiceError
 from vibe.session.store import SessionInfo, SessionNotFoundError
 from vibe.tools.fs import FileSystem
+
+if TYPE_CHECKING:  # checkpoints load when the user undoes, not at start-up
+    from vibe.checkpoints.store import CheckpointStore
 
 __all__ = ["EngineHost", "missing_key"]
 
@@ -79,3 +85,10 @@ class EngineHost:
 
     def sessions(self) -> list[SessionInfo]:
         return self._engine().sessions(self._options.cwd)
+
+    def checkpoints(self) -> CheckpointStore | None:
+        engine = self._engine()
+        settings = engine.settings.checkpoints
+        if not settings.enabled:
+            return None
+        return checkpoint_store(settings, vibe_home(engine.env), self._options.cwd)

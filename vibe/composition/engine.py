@@ -15,6 +15,7 @@ from vibe.agent.compaction import CompactionSettings
 from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
+from vibe.composition.checkpoints_wiring import checkpoint_seams
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
@@ -201,6 +202,7 @@ def build_agent(
         discover_instructions(workspace.cwd, home), [str(root) for root in workspace.roots[1:]]
     )
     limits = settings.limits
+    audit_log = AuditLog(home / "audit.jsonl", hide)
     return Agent(
         model=client,
         tools=registry,
@@ -248,9 +250,10 @@ def build_agent(
         history=history,
         seams=[
             AuditSeam(
-                AuditLog(home / "audit.jsonl", hide),
+                audit_log,
                 AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
-            )
+            ),
+            *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
         ],
     )
 

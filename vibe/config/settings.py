@@ -17,6 +17,7 @@ from vibe.config.mcp_servers import McpServer, check_server_names
 from vibe.config.permissions import CommandRule, PermissionsSettings
 
 __all__ = [
+    "CheckpointSettings",
     "ConfigError",
     "OnAsk",
     "PermissionMode",
@@ -124,6 +125,17 @@ class GitSettings(_Strict):
     co_author: str | None = Field(default=None, pattern=r"^[^<>\n]+ <[^<>\s]+>$")
 
 
+class CheckpointSettings(_Strict):
+    """Snapshots of the workspace before each prompt's first change, for undo."""
+
+    enabled: bool = True
+    # Oldest checkpoints are pruned first when either limit is passed.
+    keep_days: float = Field(default=7, gt=0)
+    max_total_size: int = Field(default=2 * 1024**3, gt=0)
+    # Bigger files are left out of a checkpoint (and listed as skipped).
+    max_file_size: int = Field(default=10 * 1024 * 1024, gt=0)
+
+
 class Settings(_Strict):
     model: str = "devstral"
     permission_mode: PermissionMode = "accept-edits"
@@ -138,6 +150,7 @@ class Settings(_Strict):
     permissions: PermissionsSettings = PermissionsSettings()
     git: GitSettings = GitSettings()
     mcp_servers: dict[str, McpServer] = Field(default_factory=dict[str, McpServer])
+    checkpoints: CheckpointSettings = CheckpointSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
     # Set by the loader, never from a file (private attributes cannot be given as input): the

@@ -95,6 +95,18 @@ COMMANDS: tuple[SlashCommand, ...] = (
         " | ".join(_MODE_IDS),
     ),
     SlashCommand(
+        "undo",
+        "take back the file changes of this conversation's last prompt (shows them, asks first)",
+        "undo",
+        "yes to go ahead, force to also undo files changed since",
+    ),
+    SlashCommand(
+        "redo",
+        "put back what the last /undo took away (shows it, asks first)",
+        "redo",
+        "yes to go ahead, force to also redo files changed since",
+    ),
+    SlashCommand(
         "trust",
         "trust this folder's .vibe/ settings (sandbox, rules, providers) as they are now",
         None,

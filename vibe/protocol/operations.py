@@ -24,9 +24,11 @@ __all__ = [
     "NewConversation",
     "Operation",
     "Prompt",
+    "Redo",
     "ResumeConversation",
     "SetMode",
     "SetModel",
+    "Undo",
     "parse_operation",
 ]
 
@@ -101,8 +103,35 @@ class ResumeConversation(_Operation):
     session_id: str
 
 
+class Undo(_Operation):
+    """Take the workspace's files back to before this conversation's latest prompt not yet
+    undone. Unconfirmed, it only says what would change (`restore_planned`); confirmed, it
+    restores (`checkpoint_restored`). Files the user changed since are kept unless `force`."""
+
+    type: Literal["undo"] = "undo"
+    confirmed: bool = False
+    force: bool = False
+
+
+class Redo(_Operation):
+    """Put back what the last undo took away; asked and answered like `Undo`."""
+
+    type: Literal["redo"] = "redo"
+    confirmed: bool = False
+    force: bool = False
+
+
 Operation = Annotated[
-    Prompt | Interrupt | ApprovalReply | SetMode | SetModel | Compact | NewConversation | ResumeConversation,
+    Prompt
+    | Interrupt
+    | ApprovalReply
+    | SetMode
+    | SetModel
+    | Compact
+    | NewConversation
+    | ResumeConversation
+    | Undo
+    | Redo,
     Field(discriminator="type"),
 ]
 

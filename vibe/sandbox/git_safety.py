@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, MutableMapping
 
-__all__ = ["SAFE_GIT_CONFIG", "UNSANDBOXED_DIFF_OPTIONS"]
+__all__ = ["SAFE_GIT_CONFIG", "UNSANDBOXED_DIFF_OPTIONS", "git_environment"]
 
 # (key, value), applied in this order after any the user's environment already carries.
 SAFE_GIT_CONFIG: tuple[tuple[str, str], ...] = (

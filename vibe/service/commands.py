@@ -35,5 +35,21 @@ def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
                 modes = ", ".join(info.id for info in PERMISSION_MODES)
                 raise ServiceError(f"unknown mode {argument!r}; choose one of {modes}")
             return op.SetMode(mode=mode)
+        case "undo" | "redo":
+            return _step(command.operation, argument)
         case _:
             return None
+
+
+def _step(kind: str, argument: str) -> op.Undo | op.Redo:
+    """`/undo` shows what would change; `/undo yes` goes ahead; `/undo force` goes ahead and
+    also puts back files the user changed since."""
+    word = argument.lower()
+    if word not in ("", "yes", "force"):
+        raise ServiceError(f"/{kind} takes yes or force, not {argument!r}")
+    confirmed, force = word in ("yes", "force"), word == "force"
+    return (
+        op.Undo(confirmed=confirmed, force=force)
+        if kind == "undo"
+        else op.Redo(confirmed=confirmed, force=force)
+    )

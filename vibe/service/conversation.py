@@ -30,9 +30,11 @@ from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
 from vibe.service.totals import Totals
+from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
+    from vibe.checkpoints.store import CheckpointStore
     from vibe.session.store import SessionInfo
 
 __all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
@@ -146,6 +148,14 @@ class Conversation:
         current = self._agent.session_id if self._agent is not None else None
         return [info for info in self._host.sessions() if info.id != current]
 
+    def checkpoints_size(self) -> int | None:
+        """Bytes this folder's checkpoints take on disk; None when checkpoints are off. Walks
+        the store: call it from a thread."""
+        store = self._host.checkpoints()
+        if store is None:
+            return None
+        return store.shadow.disk_usage() if store.shadow.exists else 0
+
     def does_not_fit(self, text: str) -> str | None:
         """Why a prompt can never be answered: larger than the model's whole context window
         (once in the conversation it would make every later prompt fail too); None if it fits."""
@@ -189,6 +199,9 @@ class Conversation:
                 await self._replace(session_id)
                 for event in await self.replay():
                     yield event
+                return
+            case op.Undo() | op.Redo():
+                yield await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
                 return
         async for event in events:
             self.totals.count(event)
@@ -244,3 +257,6 @@ class _NoHost:
 
     def sessions(self) -> list[SessionInfo]:
         return []
+
+    def checkpoints(self) -> CheckpointStore | None:
+        return None

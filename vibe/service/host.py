@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
+    from vibe.checkpoints.store import CheckpointStore
     from vibe.protocol.events import AgentEvent
     from vibe.session.store import SessionInfo
 
@@ -61,4 +62,8 @@ class AgentHost(Protocol):
 
     def sessions(self) -> list[SessionInfo]:
         """This folder's saved sessions, newest first."""
+        ...
+
+    def checkpoints(self) -> CheckpointStore | None:
+        """This folder's checkpoints (undo, redo); None when `[checkpoints] enabled` is off."""
         ...

@@ -39,7 +39,15 @@ from pydantic import (
 from vibe.messages import Message
 from vibe.notes import from_marked_text
 
-__all__ = ["CompactionRecord", "MessageRecord", "ModeRecord", "Record", "ResultRecord", "RetractRecord"]
+__all__ = [
+    "CheckpointRecord",
+    "CompactionRecord",
+    "MessageRecord",
+    "ModeRecord",
+    "Record",
+    "ResultRecord",
+    "RetractRecord",
+]
 
 # 1.1: messages may carry a `note` for the model (vibe.messages), kept out of their text.
 FORMAT = (1, 1)
@@ -192,6 +200,19 @@ class ResultRecord(_Record):
     cost_usd: float = 0.0
 
 
+class CheckpointRecord(_Record):
+    """A checkpoint taken before a prompt's first change (vibe.checkpoints), or the failure to
+    take one: the session says which prompts can be undone."""
+
+    model_config = ConfigDict(frozen=True, extra="allow", defer_build=True)
+    kind: Literal["checkpoint_created", "checkpoint_failed"]
+    time: str = ""
+    turn_id: str = ""
+    checkpoint_id: str | None = None
+    files_changed: int = 0
+    error: str | None = None
+
+
 Record = Annotated[
     MessageRecord
     | ModeRecord
@@ -200,11 +221,23 @@ Record = Annotated[
     | RetractRecord
     | CallStartedRecord
     | CallFinishedRecord
-    | ResultRecord,
+    | ResultRecord
+    | CheckpointRecord,
     Field(discriminator="kind"),
 ]
 _KINDS = frozenset(
-    {"message", "mode", "compaction", "fork", "retract", "tool_call", "tool_call_status", "result"}
+    {
+        "message",
+        "mode",
+        "compaction",
+        "fork",
+        "retract",
+        "tool_call",
+        "tool_call_status",
+        "result",
+        "checkpoint_created",
+        "checkpoint_failed",
+    }
 )
 
 

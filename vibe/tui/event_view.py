@@ -94,6 +94,11 @@ class EventView:
                     context_used=event.prompt_tokens + event.completion_tokens,
                     cost_usd=totals.cost_usd if totals is not None else event.cost_usd,
                 )
+            case ev.CheckpointCreated():
+                skipped = f", {len(event.skipped)} big file(s) not kept" if event.skipped else ""
+                await transcript.notice(
+                    f"◆ checkpoint {event.checkpoint_id} (/undo takes this prompt back{skipped})", "dim"
+                )
             case ev.ModeChanged():
                 self.state.update(mode=event.permission_mode)
             case ev.ModelChanged():

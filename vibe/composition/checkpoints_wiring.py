@@ -1,0 +1,41 @@
+"""The checkpoint seam of a conversation, from the `[checkpoints]` settings (none when disabled)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from vibe.agent.call_seams import CallSeam
+from vibe.config.settings import CheckpointSettings
+from vibe.session.audit import AuditLog
+from vibe.session.records import CheckpointRecord
+from vibe.session.store import SessionWriter
+
+if TYPE_CHECKING:  # imported when a conversation changes files, not at start-up
+    from vibe.checkpoints.store import CheckpointStore
+
+
+def checkpoint_store(settings: CheckpointSettings, home: Path, workspace: Path) -> CheckpointStore:
+    """The store of `workspace`'s checkpoints with the limits the settings give."""
+    from vibe.checkpoints.shadow import ShadowRepo
+    from vibe.checkpoints.store import CheckpointLimits, CheckpointStore
+
+    limits = CheckpointLimits(settings.max_file_size, settings.keep_days, settings.max_total_size)
+    return CheckpointStore(ShadowRepo.for_workspace(home, workspace), limits)
+
+
+def checkpoint_seams(
+    settings: CheckpointSettings, home: Path, workspace: Path, session: SessionWriter, audit: AuditLog
+) -> list[CallSeam]:
+    if not settings.enabled:
+        return []
+    from vibe.agent.checkpoint_seam import CheckpointSeam
+
+    def to_audit(kind: str, fields: dict[str, Any]) -> None:
+        audit.write({"event": kind, **fields})
+
+    def to_session(kind: str, fields: dict[str, Any]) -> None:
+        session.write(CheckpointRecord.model_validate({"kind": kind, **fields}))
+
+    records = (to_session, to_audit)
+    return [CheckpointSeam(lambda: checkpoint_store(settings, home, workspace), session.id, records)]
