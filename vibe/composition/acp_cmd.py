@@ -63,7 +63,10 @@ def _load_config(cwd: Path, env: Mapping[str, str]) -> tuple[LoadedConfig, Resol
     """Runs in a worker thread: the engine's imports and the config files (the slow part)."""
     from vibe.acp.backend import EngineUnavailableError
 
-    importlib.import_module("vibe.composition.engine")  # the heavy imports, here, off the event loop
+    # The heavy imports, here, off the event loop: the engine, and what session/new adds to it
+    # (the conversation service and the editor session), so session/new does not wait for them.
+    for module in ("vibe.composition.engine", "vibe.composition.conversation_host", "vibe.acp.session"):
+        importlib.import_module(module)
     from vibe.config.loader import load_config, resolve_model
     from vibe.config.settings import ConfigError
 
