@@ -15,6 +15,14 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from vibe.config.settings import PermissionMode
+from vibe.protocol.checkpoint_events import (
+    CheckpointCreated,
+    CheckpointRestored,
+    RestoreChange,
+    RestorePlanned,
+)
+from vibe.protocol.event_base import Event
+from vibe.protocol.replay_events import AnswerCutShort, ConversationSummarised, UserPrompt
 from vibe.tools.base import TodoItem, ToolKind
 
 __all__ = [
@@ -61,11 +69,6 @@ __all__ = [
 SCHEMA_VERSION = 1
 
 
-class _Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    seq: int = 0
-
-
 class SandboxInfo(BaseModel):
     """Exactly what the OS sandbox enforces for this session's commands (never more than it does)."""
 
@@ -80,7 +83,7 @@ class SandboxInfo(BaseModel):
     warning: str | None = None
 
 
-class SessionStarted(_Event):
+class SessionStarted(Event):
     type: Literal["session_started"] = "session_started"
     schema_version: int = SCHEMA_VERSION
     session_id: str
@@ -107,7 +110,7 @@ class SessionStarted(_Event):
     notices: list[str] = Field(default_factory=list[str])
 
 
-class TurnStarted(_Event):
+class TurnStarted(Event):
     """A model request begins (one agent run has one or more turns)."""
 
     type: Literal["turn_started"] = "turn_started"
@@ -115,19 +118,19 @@ class TurnStarted(_Event):
     turn: int
 
 
-class TextDelta(_Event):
+class TextDelta(Event):
     type: Literal["text_delta"] = "text_delta"
     turn_id: str
     text: str
 
 
-class ReasoningDelta(_Event):
+class ReasoningDelta(Event):
     type: Literal["reasoning_delta"] = "reasoning_delta"
     turn_id: str
     text: str
 
 
-class Retry(_Event):
+class Retry(Event):
     """The model stream failed and is retried: discard this turn's partial text and reasoning."""
 
     type: Literal["retry"] = "retry"
@@ -137,7 +140,7 @@ class Retry(_Event):
     reason: str
 
 
-class AssistantMessage(_Event):
+class AssistantMessage(Event):
     """The complete assistant message of a turn, after streaming ended."""
 
     type: Literal["assistant_message"] = "assistant_message"
@@ -147,7 +150,7 @@ class AssistantMessage(_Event):
     tool_call_ids: list[str] = Field(default_factory=list[str])
 
 
-class ToolCallStarted(_Event):
+class ToolCallStarted(Event):
     type: Literal["tool_call_started"] = "tool_call_started"
     turn_id: str
     call_id: str
@@ -159,7 +162,7 @@ class ToolCallStarted(_Event):
     locations: list[str] = Field(default_factory=list[str])
 
 
-class ToolCallOutput(_Event):
+class ToolCallOutput(Event):
     """Output a running tool produced so far (e.g. a command's stdout), for live display."""
 
     type: Literal["tool_call_output"] = "tool_call_output"
@@ -170,7 +173,7 @@ class ToolCallOutput(_Event):
 ToolStatus = Literal["ok", "error", "denied", "cancelled"]
 
 
-class ToolCallFinished(_Event):
+class ToolCallFinished(Event):
     type: Literal["tool_call_finished"] = "tool_call_finished"
     turn_id: str
     call_id: str
@@ -190,7 +193,7 @@ class ToolCallFinished(_Event):
     rule: str | None = None
 
 
-class ApprovalRequested(_Event):
+class ApprovalRequested(Event):
     type: Literal["approval_requested"] = "approval_requested"
     call_id: str
     tool: str
@@ -205,7 +208,7 @@ class ApprovalRequested(_Event):
     protected: bool = False
 
 
-class ApprovalResolved(_Event):
+class ApprovalResolved(Event):
     type: Literal["approval_resolved"] = "approval_resolved"
     call_id: str
     approved: bool
@@ -219,12 +222,12 @@ class ApprovalResolved(_Event):
     stored_rule: str | None = None
 
 
-class PlanUpdated(_Event):
+class PlanUpdated(Event):
     type: Literal["plan_updated"] = "plan_updated"
     todos: list[TodoItem]
 
 
-class UsageUpdated(_Event):
+class UsageUpdated(Event):
     type: Literal["usage"] = "usage"
     turn_id: str
     prompt_tokens: int
@@ -238,7 +241,7 @@ class UsageUpdated(_Event):
 CompactionTrigger = Literal["auto", "manual"]
 
 
-class CompactionStarted(_Event):
+class CompactionStarted(Event):
     """The history is being made smaller (it may take a model request: show it as working)."""
 
     type: Literal["compaction_started"] = "compaction_started"
@@ -248,7 +251,7 @@ class CompactionStarted(_Event):
     context_window: int | None = None
 
 
-class CompactionFinished(_Event):
+class CompactionFinished(Event):
     type: Literal["compaction_finished"] = "compaction_finished"
     trigger: CompactionTrigger
     tokens_before: int
@@ -260,14 +263,14 @@ class CompactionFinished(_Event):
     error: str | None = None
 
 
-class ModeChanged(_Event):
+class ModeChanged(Event):
     """The permission mode was switched (TUI /mode, the editor's mode selector)."""
 
     type: Literal["mode_changed"] = "mode_changed"
     permission_mode: PermissionMode
 
 
-class ModelChanged(_Event):
+class ModelChanged(Event):
     """Requests go to another model from now on (TUI /model, the editor's model selector)."""
 
     type: Literal["model_changed"] = "model_changed"
@@ -277,77 +280,7 @@ class ModelChanged(_Event):
     context_window: int | None = None
 
 
-class UserPrompt(_Event):
-    """What the user sent. Told by a replayed session (`vibe.agent.replay`); a live frontend
-    shows the prompt it submits itself."""
-
-    type: Literal["user_prompt"] = "user_prompt"
-    text: str
-
-
-class ConversationSummarised(_Event):
-    """In a replayed session, where compaction replaced the earlier conversation by a summary
-    written for the model: frontends show a short note in its place, not the summary."""
-
-    type: Literal["conversation_summarised"] = "conversation_summarised"
-
-
-class AnswerCutShort(_Event):
-    """In a replayed session, after an answer that was stopped part-way: why (a live run says it
-    with its `result`)."""
-
-    type: Literal["answer_cut_short"] = "answer_cut_short"
-    turn_id: str
-    reason: str
-
-
-class CheckpointCreated(_Event):
-    """The workspace was kept as a checkpoint just before the first change made for a prompt
-    (`vibe undo`, `/undo` take the workspace back to it)."""
-
-    type: Literal["checkpoint_created"] = "checkpoint_created"
-    checkpoint_id: str
-    turn_id: str
-    # The prompt's number in this conversation (1 for the first).
-    prompt: int
-    # Files that differ from the previous checkpoint of this workspace (0 for the first).
-    files_changed: int
-    # Left out for their size (`[checkpoints] max_file_size`): an undo does not bring them back.
-    skipped: list[str] = Field(default_factory=list[str])
-
-
-class CheckpointRestored(_Event):
-    """Files were put back as a checkpoint had them (undo, redo, rewind)."""
-
-    type: Literal["checkpoint_restored"] = "checkpoint_restored"
-    checkpoint_id: str
-    # The checkpoint of the state just before: restoring it takes this restore back.
-    restore_point_id: str
-    restored: list[str] = Field(default_factory=list[str])
-    # Changed by the user since, kept as they are (not forced).
-    kept: list[str] = Field(default_factory=list[str])
-    # Could not be written (a symlink in the way, inside `.git`, a nested repository).
-    failed: list[str] = Field(default_factory=list[str])
-
-
-class RestoreChange(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    action: Literal["create", "restore", "delete"]
-    path: str
-
-
-class RestorePlanned(_Event):
-    """What an undo or redo would change, before it does (the frontend asks the user)."""
-
-    type: Literal["restore_planned"] = "restore_planned"
-    action: Literal["undo", "redo"]
-    checkpoint_id: str
-    changes: list[RestoreChange] = Field(default_factory=list[RestoreChange])
-    # Changed by the user since that prompt: kept as they are unless forced.
-    kept: list[str] = Field(default_factory=list[str])
-
-
-class Error(_Event):
+class Error(Event):
     type: Literal["error"] = "error"
     message: str
     # Whether the run ends because of it.
@@ -380,7 +313,7 @@ StopReason = Literal[
 ]
 
 
-class Result(_Event):
+class Result(Event):
     """Always the last event of a run, whatever ended it."""
 
     type: Literal["result"] = "result"
