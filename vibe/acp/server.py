@@ -303,44 +303,13 @@ class VibeAgent:
             await self._settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
         if command.operation in ("undo", "redo"):
-            return await self._step(session, command, argument)
+            from vibe.acp.undo_answers import undo_answer
+
+            return await undo_answer(session.conversation, command, argument)
         if command.name == "trust":
             return await self._trust(session)
         # A command offered to editors in the table but not handled here is a bug, said plainly.
         raise RequestError(INTERNAL_ERROR, f"/{command.name} is not handled by the editor frontend")
-
-    async def _step(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
-        """/undo and /redo: without an argument, what would change and how to go ahead (the
-        user answers with a second command, as an editor has no modal of ours); with `yes` or
-        `force`, the restore."""
-        from vibe.protocol import events as ev
-        from vibe.service.commands import operation_for
-        from vibe.service.host import ServiceError
-
-        try:
-            operation = operation_for(command, argument)
-            assert operation is not None
-            (event,) = [event async for event in session.conversation.submit(operation)]
-        except ServiceError as exc:
-            return f"/{command.name}: {exc}"
-        if isinstance(event, ev.RestorePlanned):
-            if not event.changes and not event.kept:
-                return f"/{command.name}: no file would change."
-            lines = [f"/{command.name} would change {len(event.changes)} file(s):"]
-            lines += [f"- {change.action} `{change.path}`" for change in event.changes]
-            if event.kept:
-                lines.append("Changed by you since, kept: " + ", ".join(f"`{path}`" for path in event.kept))
-            lines.append(
-                f"Send `/{command.name} yes` to go ahead (`/{command.name} force` also restores those)."
-            )
-            return "\n".join(lines)
-        assert isinstance(event, ev.CheckpointRestored)
-        answer = f"/{command.name}: restored {len(event.restored)} file(s)."
-        if event.kept:
-            answer += " Kept as you left them: " + ", ".join(f"`{path}`" for path in event.kept) + "."
-        if event.failed:
-            answer += " Not restored: " + ", ".join(f"`{path}`" for path in event.failed) + "."
-        return answer
 
     async def _trust(self, session: EditorSession) -> str:
         """Trusts the session's folder, then reopens this session with the settings trust lets
