@@ -8,10 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from support.vibe_process import TEST_CONFIG, make_repo
+from support.conversations import events_of, make_home, open_conversation
+from support.vibe_process import make_repo
 from tools.fake_mistral import FakeMistral, call, reply
-from vibe.composition.conversation_host import EngineHost
-from vibe.composition.engine import Engine, RunOptions
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.protocol.commands import find_command
@@ -40,22 +39,9 @@ def repo(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def conversation(tmp_path: Path, repo: Path, fake_mistral: FakeMistral) -> AsyncIterator[Conversation]:
-    home = tmp_path / "home"
-    home.mkdir()
-    (home / "config.toml").write_text(
-        'permission_mode = "ask"\n' + TEST_CONFIG + SMALL_MODEL, encoding="utf-8"
-    )
-    env = {"VIBE_HOME": str(home), "VIBE_BASE_URL": fake_mistral.base_url, "VIBE_MODEL": "devstral-test"}
-    engine = Engine.load(repo, env, {})
-    conversation = Conversation(EngineHost(lambda: engine, RunOptions(cwd=repo, frontend="terminal")))
-    await conversation.open()
-    yield conversation
-    await conversation.aclose()
-    await engine.aclose()
-
-
-async def events_of(conversation: Conversation, operation: op.Operation) -> list[ev.AgentEvent]:
-    return [event async for event in conversation.submit(operation)]
+    home = make_home(tmp_path / "home", 'permission_mode = "ask"\n' + SMALL_MODEL)
+    async with open_conversation(home, repo, fake_mistral) as conversation:
+        yield conversation
 
 
 async def test_switches_answer_with_their_event_and_the_model_chosen_sticks_across_new(
