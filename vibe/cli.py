@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
         "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
-        "vibe sessions, vibe models, vibe mcp, vibe undo, vibe redo, vibe checkpoints.",
+        "vibe sessions, vibe models, vibe mcp, vibe skills, vibe undo, vibe redo, vibe checkpoints.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -217,6 +217,12 @@ def checkpoints_main(argv: Sequence[str]) -> int:
     return checkpoints(list(argv), dict(os.environ), Path.cwd())
 
 
+def skills_main(argv: Sequence[str]) -> int:
+    from vibe.composition.skills_cmd import main as skills
+
+    return skills(list(argv), dict(os.environ), Path.cwd())
+
+
 def undo_main(argv: Sequence[str]) -> int:
     from vibe.composition.checkpoints_cmd import undo_main as undo
 
@@ -238,6 +244,7 @@ _SUBCOMMANDS = {
     "models": models_main,
     "mcp": mcp_main,
     "checkpoints": checkpoints_main,
+    "skills": skills_main,
     "undo": undo_main,
     "redo": redo_main,
 }

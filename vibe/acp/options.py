@@ -24,6 +24,7 @@ from acp.schema import (
 from vibe.protocol.commands import PERMISSION_MODES, commands_for
 
 if TYPE_CHECKING:
+    from vibe.extensions import CommandCatalog
     from vibe.service.host import ModelChoice
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
@@ -74,10 +75,12 @@ def config_options(mode: str, models: Sequence[ModelChoice], model: str) -> list
     ]
 
 
-def available_commands() -> list[AvailableCommand]:
-    """The slash commands the editor is offered: the table's share for editors. The server
-    handles them itself (/compact asks the model for a summary); other `/words` are prompts."""
-    return [
+def available_commands(custom: CommandCatalog | None = None) -> list[AvailableCommand]:
+    """The slash commands the editor is offered: the table's share for editors, then `custom`
+    (custom commands and skills, which the conversation expands into a prompt). The server
+    handles the built-in ones itself (/compact asks the model for a summary); other `/words`
+    are prompts."""
+    offered = [
         AvailableCommand(
             name=command.name,
             description=command.help[:1].upper() + command.help[1:],
@@ -85,6 +88,15 @@ def available_commands() -> list[AvailableCommand]:
         )
         for command in commands_for("editor")
     ]
+    for prompt_command in custom.commands if custom is not None else ():
+        offered.append(
+            AvailableCommand(
+                name=prompt_command.name,
+                description=prompt_command.description,
+                input=_argument(prompt_command.hint or "arguments"),
+            )
+        )
+    return offered
 
 
 def _argument(hint: str | None) -> AvailableCommandInput | None:

@@ -326,6 +326,7 @@ class VibeAgent:
             with contextlib.suppress(RequestError):  # a model the trusted settings no longer offer
                 await self._set_model(reopened, model)
         await self._settings_changed(reopened)
+        await self._offer_commands(reopened)
         return message + "\nThis session now uses them."
 
     async def _settings_changed(
@@ -348,11 +349,7 @@ class VibeAgent:
 
     async def _announce(self, session: EditorSession, mcp_servers: list[Any]) -> None:
         """Sent just after the session/new (or load) response: what the editor should know."""
-        await session.send(
-            AvailableCommandsUpdate(
-                session_update="available_commands_update", available_commands=options.available_commands()
-            )
-        )
+        await self._offer_commands(session)
         notice = self._backend.trust_notice(session.cwd)
         if notice:
             from acp.helpers import update_agent_message_text
@@ -368,6 +365,14 @@ class VibeAgent:
                     f"MCP servers are not supported by vibe yet; these were not started: {names}.\n\n"
                 )
             )
+
+    async def _offer_commands(self, session: EditorSession) -> None:
+        """The built-in commands and this session's custom ones (trusting the folder adds the
+        repository's, so /trust sends them again)."""
+        offered = options.available_commands(session.conversation.commands)
+        await session.send(
+            AvailableCommandsUpdate(session_update="available_commands_update", available_commands=offered)
+        )
 
     def _after_response(self, work: Coroutine[Any, Any, None]) -> None:
         """Runs `work` after the current response: the SDK queues a response before this task runs."""

@@ -179,6 +179,8 @@ class EventTranslator:
                 return [update_agent_message_text(f"\n\n> ⚠ {message}\n\n")]
             case ev.UsageUpdated():
                 return self._usage(event)
+            case ev.CommandRun():  # which command the typed `/name` was, before its answer
+                return [update_agent_thought_text(f"▸ {event.summary}\n")]
             case ev.CompactionFinished(error=None, tokens_before=before, tokens_after=after):
                 note = f"conversation compacted to fit the context window: ~{before:,} → ~{after:,} tokens"
                 return [update_agent_message_text(f"\n\n> {note}\n\n")]

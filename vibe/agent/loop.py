@@ -161,6 +161,11 @@ class Agent:
         self._log.write(ModeRecord(mode=mode))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
+    def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """`event`, said by the conversation between runs (a custom command expanded), numbered
+        and shown to the observers like the agent's own."""
+        return self._pump.announce(event)
+
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
         if window is not None:

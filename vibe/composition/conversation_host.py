@@ -23,6 +23,7 @@ from vibe.tools.fs import FileSystem
 
 if TYPE_CHECKING:  # checkpoints load when the user undoes, not at start-up
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.extensions import CommandCatalog
 
 __all__ = ["EngineHost", "missing_key"]
 
@@ -85,6 +86,9 @@ class EngineHost:
 
     def sessions(self) -> list[SessionInfo]:
         return self._engine().sessions(self._options.cwd)
+
+    def commands(self) -> CommandCatalog:
+        return self._engine().commands()
 
     def checkpoints(self) -> CheckpointStore | None:
         engine = self._engine()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -16,6 +17,12 @@ from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
+from vibe.composition.extensions_wiring import (
+    add_skill_tool,
+    command_catalog,
+    extensions_for,
+    extensions_notices,
+)
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
@@ -23,6 +30,7 @@ from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
 from vibe.config.secrets import Redactor, secret_values
 from vibe.config.settings import PermissionMode, Settings
+from vibe.extensions import CommandCatalog, Extensions
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
@@ -167,14 +175,25 @@ def build_agent(
     approver: Approver,
     context_window: int | None,
     fs: FileSystem | None = None,
+    extensions: Extensions | None = None,
+    extension_notices: bool = True,
 ) -> Agent:
+    """`extensions`: the skills and commands found for this engine (found here when None);
+    `extension_notices`: whether this conversation tells the user of broken or shadowed ones
+    (once per process: its first)."""
     settings = config.settings
     home = vibe_home(env)
-    workspace = Workspace.create(options.cwd, options.extra_roots)
+    if extensions is None:
+        extensions = extensions_for(config, env)
+    workspace = replace(
+        Workspace.create(options.cwd, options.extra_roots),
+        readable=tuple(skill.folder for skill in extensions.skills),
+    )
     # One policy, so plan mode's read-only sandbox shares the metadata guard of the normal one.
     asked = sandbox_policy(settings, workspace)
     confined_as_asked = create_sandbox(asked, settings.sandbox.use)
     registry = builtin_registry(confined_as_asked.report, co_author=settings.git.co_author)
+    add_skill_tool(registry, extensions)
     add_mcp_sources(registry, settings, workspace, home, asked)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
@@ -199,8 +218,13 @@ def build_agent(
         policy.set_mode(cast(PermissionMode, saved_mode))
     profile = resolved.profile
     system_prompt = build_system_prompt(
-        discover_instructions(workspace.cwd, home), [str(root) for root in workspace.roots[1:]]
+        discover_instructions(workspace.cwd, home),
+        [str(root) for root in workspace.roots[1:]],
+        extensions.model_skills,
     )
+    notices = list(opened.notices)
+    if extension_notices:
+        notices.extend(extensions_notices(extensions))
     limits = settings.limits
     audit_log = AuditLog(home / "audit.jsonl", hide)
     return Agent(
@@ -244,7 +268,7 @@ def build_agent(
             sandbox_info=sandbox_info(sandbox.report),
             untrusted_keys=list(config.trust.ignored),
             forked_from=opened.forked_from,
-            notices=list(opened.notices),
+            notices=notices,
         ),
         session=session,
         history=history,
@@ -316,6 +340,8 @@ class Engine:
         # Clients of the other models conversations switched to, one per resolved model, kept
         # until the engine closes: switching back and forth reuses them (see model_switch).
         self._other_clients: list[tuple[ResolvedModel, ChatClient]] = []
+        self._extensions: Extensions | None = None
+        self._told_extensions = False
 
     @classmethod
     def load(
@@ -349,10 +375,32 @@ class Engine:
         self._other_clients.append((resolved, client))
         return client
 
+    def extensions(self) -> Extensions:
+        """This engine's skills and custom commands, found on first use (not at start-up)."""
+        if self._extensions is None:
+            self._extensions = extensions_for(self.config, self.env)
+        return self._extensions
+
+    def commands(self) -> CommandCatalog:
+        return command_catalog(self.extensions())
+
     async def new_agent(self, options: RunOptions, approver: Approver, fs: FileSystem | None = None) -> Agent:
         """A fresh or resumed conversation; raises SessionNotFoundError for an unknown id."""
         window = await self.context_window()
-        agent = build_agent(self.config, self.resolved, options, self.env, self.client, approver, window, fs)
+        extensions = await asyncio.to_thread(self.extensions)
+        tell, self._told_extensions = not self._told_extensions, True
+        agent = build_agent(
+            self.config,
+            self.resolved,
+            options,
+            self.env,
+            self.client,
+            approver,
+            window,
+            fs,
+            extensions=extensions,
+            extension_notices=tell,
+        )
         await agent.start_tools()
         return agent
 

@@ -7,12 +7,14 @@ import asyncio
 import sys
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.attachments import AttachmentError, attach_images
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
+from vibe.composition.extensions_wiring import command_catalog, extensions_for
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
@@ -100,8 +102,16 @@ async def _headless(
         # set-up overlap that round trip instead of following it.
         approver = HeadlessApprover(on_ask=settings.on_ask)
         try:
+            extensions = await asyncio.to_thread(extensions_for, config, env)
             agent = await asyncio.to_thread(
-                build_agent, config, resolved, options, env, client, approver, None
+                partial(build_agent, extensions=extensions),
+                config,
+                resolved,
+                options,
+                env,
+                client,
+                approver,
+                None,
             )
         finally:
             startup_gc.resume()
@@ -111,7 +121,7 @@ async def _headless(
         # No one can wait for a server later here: the first request waits for them (each
         # bounded by its startup_timeout), and one that failed is a notice, not the end.
         agent.facts.notices.extend(await agent.tools.wait_settled())
-        conversation = Conversation.around(agent)
+        conversation = Conversation.around(agent, command_catalog(extensions))
         try:
             return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr, images)
         finally:

@@ -8,14 +8,30 @@ repository's folder. Plain data only: what the definitions *do* (a `skill` tool,
 prompt, an agent's loop) lives with the layers that do it.
 """
 
+from vibe.extensions.catalog import CommandCatalog, CommandSource, Expansion, PromptCommand, build_catalog
+from vibe.extensions.commands import CustomCommand, expand_arguments
 from vibe.extensions.definition import DefinitionError, MarkdownDefinition, read_definition
+from vibe.extensions.discovery import Broken, Extensions, discover_extensions
 from vibe.extensions.places import Origin, Place, extension_places
+from vibe.extensions.skills import Skill, skill_body
 
 __all__ = [
+    "Broken",
+    "CommandCatalog",
+    "CommandSource",
+    "CustomCommand",
     "DefinitionError",
+    "Expansion",
+    "Extensions",
     "MarkdownDefinition",
     "Origin",
     "Place",
+    "PromptCommand",
+    "Skill",
+    "build_catalog",
+    "discover_extensions",
+    "expand_arguments",
     "extension_places",
     "read_definition",
+    "skill_body",
 ]

@@ -105,6 +105,8 @@ class TextRenderer:
         match event:
             case ev.SessionStarted():
                 _tell_user(event, self._err)
+            case ev.CommandRun():
+                _say(self._err, f"vibe: ran {event.summary}")
             case ev.ToolCallStarted(title=title):
                 _say(self._err, f"> {title}")
             case ev.ToolCallFinished(status="error", tool=tool, output=output):

@@ -34,6 +34,7 @@ __all__ = [
     "AssistantMessage",
     "CheckpointCreated",
     "CheckpointRestored",
+    "CommandRun",
     "CompactionFinished",
     "CompactionStarted",
     "CompactionTrigger",
@@ -280,6 +281,25 @@ class ModelChanged(Event):
     context_window: int | None = None
 
 
+class CommandRun(Event):
+    """A typed `/name args` was a custom command or a skill: the prompt sent is its expansion
+    (the session records that text). Frontends say which command ran."""
+
+    type: Literal["command_run"] = "command_run"
+    name: str
+    # Where it came from: "user", "project" (a trusted repository), "skill", "mcp".
+    source: str
+    path: str | None = None
+    arguments: str = ""
+
+    @property
+    def summary(self) -> str:
+        """`/review: your command (path)`, for a person reading the transcript or a log."""
+        kinds = {"user": "your command", "project": "the repository's command", "mcp": "MCP prompt"}
+        where = f" ({self.path})" if self.path else ""
+        return f"/{self.name}: {kinds.get(self.source, self.source)}{where}"
+
+
 class Error(Event):
     type: Literal["error"] = "error"
     message: str
@@ -392,6 +412,7 @@ AgentEvent = Annotated[
     | CheckpointCreated
     | CheckpointRestored
     | RestorePlanned
+    | CommandRun
     | Error
     | Result,
     Field(discriminator="type"),

@@ -25,6 +25,7 @@ from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
 from vibe.agent.session_facts import SessionFacts
 from vibe.config.settings import PermissionMode
+from vibe.extensions import CommandCatalog, DefinitionError, Expansion
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
@@ -58,10 +59,10 @@ class Conversation:
         self.totals = Totals()
 
     @classmethod
-    def around(cls, agent: Agent) -> Conversation:
+    def around(cls, agent: Agent, commands: CommandCatalog | None = None) -> Conversation:
         """A conversation of one agent, opened already, that cannot switch to another agent or
         model (a headless run: built for its one prompt, as fast as possible)."""
-        conversation = cls(_NoHost(agent))
+        conversation = cls(_NoHost(agent, commands or CommandCatalog()))
         conversation._agent = agent
         return conversation
 
@@ -143,6 +144,11 @@ class Conversation:
     def models(self) -> list[ModelChoice]:
         return self._host.models()
 
+    @property
+    def commands(self) -> CommandCatalog:
+        """The `/name` commands that become a prompt (custom commands, user-invocable skills)."""
+        return self._host.commands()
+
     def sessions(self) -> list[SessionInfo]:
         """This folder's other saved sessions, newest first."""
         current = self._agent.session_id if self._agent is not None else None
@@ -177,6 +183,18 @@ class Conversation:
     async def submit(self, operation: op.Operation) -> AsyncIterator[ev.AgentEvent]:
         match operation:
             case op.Prompt(text=text, images=images):
+                expansion = self._expand(text)
+                if expansion is not None:
+                    command = expansion.command
+                    yield self.agent.announce(
+                        ev.CommandRun(
+                            name=command.name,
+                            source=command.source,
+                            path=str(command.path) if command.path is not None else None,
+                            arguments=expansion.arguments,
+                        )
+                    )
+                    text = expansion.prompt
                 events = self.agent.run(text, images)
             case op.Compact(instructions=instructions):
                 events = self.agent.compact(instructions)
@@ -226,6 +244,15 @@ class Conversation:
             return prepared
         return await prepared.execute()
 
+    def _expand(self, text: str) -> Expansion | None:
+        """`/name args` naming a custom command or skill → its prompt; None: sent as typed."""
+        if not text.lstrip().startswith("/"):
+            return None
+        try:
+            return self.commands.expand(text)
+        except DefinitionError as exc:  # a skill's file changed since it was listed
+            raise ServiceError(str(exc)) from None
+
     def interrupt(self) -> None:
         """Ends the running prompt (its stream ends with a `cancelled` result) and answers every
         open question "no"; usable from a key handler, outside any event loop task."""
@@ -242,8 +269,9 @@ class Conversation:
 class _NoHost:
     """The host of a conversation around one agent: nothing else can be opened or switched to."""
 
-    def __init__(self, agent: Agent) -> None:
+    def __init__(self, agent: Agent, commands: CommandCatalog) -> None:
         self._agent = agent
+        self._commands = commands
 
     async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
         raise ServiceError("this run has one conversation; it cannot open another")
@@ -260,3 +288,6 @@ class _NoHost:
 
     def checkpoints(self) -> CheckpointStore | None:
         return None
+
+    def commands(self) -> CommandCatalog:
+        return self._commands

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.extensions import CommandCatalog
     from vibe.protocol.events import AgentEvent
     from vibe.session.store import SessionInfo
 
@@ -66,4 +67,8 @@ class AgentHost(Protocol):
 
     def checkpoints(self) -> CheckpointStore | None:
         """This folder's checkpoints (undo, redo); None when `[checkpoints] enabled` is off."""
+        ...
+
+    def commands(self) -> CommandCatalog:
+        """The custom commands and user-invocable skills typed as `/name` (found on first use)."""
         ...

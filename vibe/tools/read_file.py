@@ -137,7 +137,7 @@ class ReadFileTool(Tool[ReadFileArgs]):
 
     async def prepare(self, args: ReadFileArgs, ctx: ToolContext) -> Invocation | ToolResult:
         try:
-            path = ctx.workspace.resolve(args.path)
+            path = ctx.workspace.resolve_for_reading(args.path)
         except OutsideWorkspaceError as exc:
             return ToolResult.error(str(exc))
         shown = ctx.workspace.display(path)

@@ -19,6 +19,9 @@ class OutsideWorkspaceError(ToolError):
 class Workspace:
     cwd: Path
     roots: tuple[Path, ...]
+    # Folders read_file may also read, never write: each loaded skill's own folder (a user's
+    # skill lives under $VIBE_HOME, outside the workspace). Symlinks resolved.
+    readable: tuple[Path, ...] = ()
 
     @classmethod
     def create(cls, cwd: Path, extra_roots: tuple[Path, ...] = ()) -> Workspace:
@@ -28,11 +31,18 @@ class Workspace:
 
     def resolve(self, raw: str) -> Path:
         """Absolute, symlink-resolved path for `raw`; raises OutsideWorkspaceError if outside."""
+        return self._resolve(raw, self.roots)
+
+    def resolve_for_reading(self, raw: str) -> Path:
+        """As `resolve`, also accepting a path in one of the `readable` folders."""
+        return self._resolve(raw, (*self.roots, *self.readable))
+
+    def _resolve(self, raw: str, allowed: tuple[Path, ...]) -> Path:
         candidate = Path(raw).expanduser()
         if not candidate.is_absolute():
             candidate = self.cwd / candidate
         real = Path(os.path.realpath(candidate))
-        if not any(real == root or real.is_relative_to(root) for root in self.roots):
+        if not any(real == root or real.is_relative_to(root) for root in allowed):
             roots = ", ".join(str(r) for r in self.roots)
             raise OutsideWorkspaceError(
                 f"{raw} is outside the workspace ({roots}); only paths inside it can be used"

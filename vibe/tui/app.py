@@ -24,11 +24,12 @@ from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import Worker
 
+from vibe.protocol.commands import find_command
 from vibe.tui.approval import ApprovalScreen, ask_in_modal
 from vibe.tui.attach import attached_images
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
-from vibe.tui.completion import repository_files
+from vibe.tui.completion import custom_items, repository_files
 from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
@@ -242,6 +243,7 @@ class VibeApp(App[int]):
                 self.open_agent(op.NewConversation())
             return
         self.state.conversation = conversation
+        self.prompt.custom_commands = custom_items(conversation.commands)
         if replace:
             # A `!command` still running would go on unseen, its card gone with the screen.
             self.stop_shells()
@@ -268,7 +270,12 @@ class VibeApp(App[int]):
             self._shells.append(
                 self.run_worker(self.shell(text[1:].strip()), group="shell", exit_on_error=False)
             )
-        elif self.busy:
+        else:
+            self.send_prompt(text)
+
+    def send_prompt(self, text: str) -> None:
+        """A prompt for the model (or a custom command): runs now, or queues behind the run."""
+        if self.busy:
             self.state.enqueue(text)
             self.run_worker(self.transcript.queued(text))
         else:
@@ -310,6 +317,8 @@ class VibeApp(App[int]):
 
     async def _command(self, text: str) -> None:
         await self._backend_ready.wait()  # typed during start-up: runs once the engine is there
+        if find_command(text.split(maxsplit=1)[0], "tui") is None:
+            await self._agent_ready.wait()  # maybe a custom command: known once one is open
         from vibe.tui.commands import run_command
 
         await run_command(self, text)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from vibe.protocol.commands import PERMISSION_MODES, SlashCommand, find_command
-from vibe.tui.completion import SLASH_COMMANDS
+from vibe.tui.completion import SLASH_COMMANDS, custom_items
 from vibe.tui.pickers import PickerScreen
 from vibe.tui.render import tokens
 
@@ -63,13 +63,20 @@ class CommandHost(Protocol):
 
     async def edit_prompt(self) -> None: ...
 
+    def send_prompt(self, text: str) -> None: ...
+
     async def shutdown(self) -> None: ...
 
 
 async def run_command(app: CommandHost, text: str) -> None:
     name, _, argument = text.strip().partition(" ")
+    name = name.split("\n", 1)[0]
     command = find_command(name, "tui")
     if command is None:
+        conversation = app.conversation
+        if conversation is not None and conversation.commands.find(name) is not None:
+            app.send_prompt(text)  # the service expands it, and says which command ran
+            return
         await app.transcript.notice(f"unknown command {name.lower()}; /help lists the commands", "error")
         return
     if command.slash in _NEEDS_IDLE and app.busy:
@@ -82,6 +89,10 @@ async def run_command(app: CommandHost, text: str) -> None:
 
 async def _help(app: CommandHost, argument: str) -> None:
     lines = [f"{name:<9} {help_}" for name, help_ in SLASH_COMMANDS.items()]
+    conversation = app.conversation
+    custom = custom_items(conversation.commands) if conversation is not None else []
+    if custom:
+        lines += ["", "Your commands and skills:", *(f"{name:<9} {help_}" for name, help_ in custom)]
     await app.transcript.notice("\n".join([*lines, "", KEYS_HELP]))
 
 

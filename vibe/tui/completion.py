@@ -6,10 +6,15 @@ Pure functions over text, so they are cheap to test and to call on every keystro
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vibe.protocol.commands import commands_for
+
+if TYPE_CHECKING:
+    from vibe.extensions import CommandCatalog
 
 # What completion and /help list: the TUI's share of the one command table, in its order.
 SLASH_COMMANDS: dict[str, str] = {command.slash: command.help for command in commands_for("tui")}
@@ -42,12 +47,23 @@ def completion_at(text: str, cursor: int) -> Completion | None:
     return None
 
 
-def slash_matches(word: str) -> list[tuple[str, str]]:
-    """Commands starting with `word`, the exact match first (so `/mode` never sits under `/model`)."""
+def slash_matches(word: str, custom: Sequence[tuple[str, str]] = ()) -> list[tuple[str, str]]:
+    """Commands starting with `word`, the exact match first (so `/mode` never sits under `/model`).
+    `custom`: the custom commands and skills (slash, help), after the built-in ones."""
     typed = word.lower()
-    matches = [(name, help_) for name, help_ in SLASH_COMMANDS.items() if name[1:].startswith(typed)]
+    known = [*SLASH_COMMANDS.items(), *custom]
+    matches = [(name, help_) for name, help_ in known if name[1:].startswith(typed)]
     matches.sort(key=lambda item: item[0][1:] != typed)  # stable: the rest keep their order
     return matches
+
+
+def custom_items(catalog: CommandCatalog) -> list[tuple[str, str]]:
+    """(slash, help) of each custom command and user-invocable skill, for completion and /help."""
+    items: list[tuple[str, str]] = []
+    for command in catalog.commands:
+        hint = f" [{command.hint}]" if command.hint else ""
+        items.append((command.slash, f"{command.description}{hint} ({command.source})"))
+    return items
 
 
 def _score(query: str, candidate: str) -> float | None:

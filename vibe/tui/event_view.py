@@ -113,6 +113,8 @@ class EventView:
                 await transcript.notice(_compaction_summary(event), "dim")
             case ev.CompactionFinished():
                 await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
+            case ev.CommandRun():
+                await transcript.notice(f"▸ {event.summary}", "dim")
             case ev.Error():
                 await transcript.end_stream()
                 await transcript.notice(f"✗ {event.message}", "error")

@@ -80,6 +80,8 @@ class PromptInput(TextArea):
         self._history_index: int | None = None
         self._draft = ""
         self.files: list[str] | None = None  # filled by the app, in the background, on first "@"
+        # Custom commands and skills (slash, help): set by the app once a conversation is open.
+        self.custom_commands: list[tuple[str, str]] = []
         self._completion: Completion | None = None
         self._completion_for: tuple[str, int] | None = None  # the (text, cursor) it was computed for
 
@@ -190,7 +192,8 @@ class PromptInput(TextArea):
         if completion is None:
             self.menu.display = False
         elif completion.kind == "slash":
-            self.menu.show([(name, f"{name}  {help_}") for name, help_ in slash_matches(completion.word)])
+            matches = slash_matches(completion.word, self.custom_commands)
+            self.menu.show([(name, f"{name}  {help_}") for name, help_ in matches])
         elif self.files is None:
             self.menu.display = False
             self.post_message(self.FilesWanted())

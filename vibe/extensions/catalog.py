@@ -1,0 +1,96 @@
+"""The slash commands that expand to a prompt, from every source, with one name each.
+
+Sources come in the order they win: built-in commands (their names only; a frontend handles
+them) > the user's commands > the repository's > user-invocable skills > MCP prompts (not built
+yet: a source like the others, with origin "mcp"). A name taken by an earlier source drops the
+later one, with a warning that names both, shown to the user once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+__all__ = ["CommandCatalog", "CommandSource", "Expansion", "PromptCommand", "build_catalog"]
+
+CommandSource = Literal["user", "project", "skill", "mcp"]
+# `/name` then everything after it (the arguments may span lines).
+_TYPED = re.compile(r"/(\S+)(.*)", re.DOTALL)
+_SOURCE_NAMES: dict[CommandSource, str] = {
+    "user": "your command",
+    "project": "the repository's command",
+    "skill": "the skill",
+    "mcp": "the MCP prompt",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PromptCommand:
+    """A slash command whose effect is a prompt: `render(arguments)` is the text sent."""
+
+    name: str
+    description: str
+    hint: str | None
+    source: CommandSource
+    path: Path | None
+    render: Callable[[str], str]
+
+    @property
+    def slash(self) -> str:
+        return f"/{self.name}"
+
+    @property
+    def shown_as(self) -> str:
+        where = f" ({self.path})" if self.path is not None else ""
+        return f"{_SOURCE_NAMES[self.source]} /{self.name}{where}"
+
+
+@dataclass(frozen=True, slots=True)
+class Expansion:
+    """A typed `/name args` that names a prompt command, and the prompt it becomes."""
+
+    command: PromptCommand
+    arguments: str
+    prompt: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommandCatalog:
+    commands: tuple[PromptCommand, ...] = ()
+    # One sentence per command dropped because another took its name.
+    warnings: tuple[str, ...] = ()
+
+    def find(self, typed: str) -> PromptCommand | None:
+        name = typed.removeprefix("/").lower()
+        return next((command for command in self.commands if command.name == name), None)
+
+    def expand(self, text: str) -> Expansion | None:
+        """The prompt `text` becomes when it starts with a known `/name`; None otherwise (it is
+        sent as typed). Reading a skill's body may raise DefinitionError."""
+        typed = _TYPED.match(text.strip())
+        if typed is None:
+            return None
+        command = self.find(typed.group(1))
+        if command is None:
+            return None
+        arguments = typed.group(2).strip()
+        return Expansion(command, arguments, command.render(arguments))
+
+
+def build_catalog(builtin: Iterable[str], sources: Sequence[Iterable[PromptCommand]]) -> CommandCatalog:
+    """One command per name: `builtin` names first, then each source in turn."""
+    reserved = {name.lower() for name in builtin}
+    taken: dict[str, PromptCommand] = {}
+    warnings: list[str] = []
+    for source in sources:
+        for command in source:
+            if command.name in reserved:
+                warnings.append(f"{command.shown_as} is ignored: /{command.name} is a built-in command")
+            elif (winner := taken.get(command.name)) is not None:
+                warnings.append(f"{command.shown_as} is ignored: {winner.shown_as} has that name")
+            else:
+                taken[command.name] = command
+    return CommandCatalog(tuple(taken.values()), tuple(warnings))
