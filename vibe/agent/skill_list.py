@@ -1,8 +1,9 @@
 """The skills section of the system prompt: one line per skill, within a fixed budget.
 
 Only names and descriptions are listed (the body is loaded with the `skill` tool), and the
-whole section is capped at `BUDGET_CHARS` (about 1,500 tokens at four characters a token):
-descriptions are cut to share the budget, and skills past it are counted, not listed.
+whole section is capped at `BUDGET_CHARS`: with the skill tool's own description and schema,
+50 skills add at most about 1,500 tokens (four characters a token) to a request. Descriptions are
+cut to share the budget, and skills past it are named, not described.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from vibe.prompts import load_prompt
 
 __all__ = ["BUDGET_CHARS", "skills_section"]
 
-BUDGET_CHARS = 6000
+BUDGET_CHARS = 5200
 # Every line keeps at least this much of its description, whatever the number of skills.
 _MIN_LINE = 60
 _MAX_LINE = 240

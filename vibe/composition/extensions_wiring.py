@@ -7,6 +7,7 @@ the headless build thread), never before a first frame or an editor's `initializ
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 
 from vibe.config.loader import LoadedConfig
@@ -18,6 +19,8 @@ from vibe.tools.skill import SkillTool
 
 __all__ = ["BUILTIN_NAMES", "add_skill_tool", "command_catalog", "extensions_for", "extensions_notices"]
 
+log = logging.getLogger("vibe.extensions")
+
 # Every frontend's built-in commands win over a custom one of the same name, so a command
 # means the same thing in the terminal and in an editor.
 BUILTIN_NAMES = tuple(command.name for command in COMMANDS)
@@ -26,7 +29,10 @@ BUILTIN_NAMES = tuple(command.name for command in COMMANDS)
 def extensions_for(config: LoadedConfig, env: Mapping[str, str]) -> Extensions:
     """The user's skills and commands, and the repository's when it is trusted."""
     trust = config.trust
-    return discover_extensions(vibe_home(env), trust.root, trusted=trust.trusted)
+    found = discover_extensions(vibe_home(env), trust.root, trusted=trust.trusted)
+    for notice in extensions_notices(found):  # the log is where an editor's user finds them
+        log.warning("%s", notice)
+    return found
 
 
 def add_skill_tool(registry: ToolRegistry, extensions: Extensions) -> None:

@@ -7,7 +7,6 @@ A repository's folders are read only when the folder is trusted (`extension_plac
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -20,8 +19,6 @@ from vibe.extensions.places import Place, extension_places
 from vibe.extensions.skills import SKILL_FILE, Skill, load_skill, skill_body
 
 __all__ = ["Broken", "Extensions", "discover_extensions"]
-
-log = logging.getLogger("vibe.extensions")
 
 # More than this in one folder is a mistake (or a repository trying to flood the prompt).
 MAX_PER_PLACE = 200
@@ -83,10 +80,6 @@ def discover_extensions(home: Path, project: Path | None, *, trusted: bool) -> E
                 shadowed.append(f"{command.path} is ignored: {commands[key].path} is /{command.name} too")
             else:
                 commands[key] = command
-    for item in broken:
-        log.warning("%s", item.error)
-    for sentence in shadowed:
-        log.warning("%s", sentence)
     return Extensions(tuple(skills.values()), tuple(commands.values()), tuple(broken), tuple(shadowed))
 
 
