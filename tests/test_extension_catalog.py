@@ -101,3 +101,16 @@ def test_the_skills_section_stays_within_its_budget(tmp_path: Path) -> None:
     every = skills_section(skills)
     assert every is not None and len(every) <= BUDGET_CHARS + 80
     assert "more skills, by name only" in every
+
+
+def test_front_matter_parsed_once_is_reused_and_never_stale(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    folder = write_skill(home / "skills", "cached", "First words.", "body")
+    assert discover_extensions(home, None, trusted=False).skills[0].description == "First words."
+    assert (home / "cache" / "definitions.json").is_file()
+    # Same size, same second: a cache keyed by dates could serve the old text; this one cannot.
+    text = (folder / "SKILL.md").read_text(encoding="utf-8")
+    (folder / "SKILL.md").write_text(text.replace("First words.", "Other words."), encoding="utf-8")
+    assert discover_extensions(home, None, trusted=False).skills[0].description == "Other words."
+    (home / "cache" / "definitions.json").write_text("{damaged", encoding="utf-8")
+    assert discover_extensions(home, None, trusted=False).skills[0].description == "Other words."

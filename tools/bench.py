@@ -110,7 +110,9 @@ def configure(workdir: Path, home: Path, vibe: list[str], env: dict[str, str]) -
     (workdir / ".vibe" / "config.toml").write_text(PROJECT_CONFIG, encoding="utf-8")
     skills = workdir / ".agents" / "skills" / "release"
     skills.mkdir(parents=True)
-    (skills / "SKILL.md").write_text("---\nname: release\n---\nTag and push.\n", encoding="utf-8")
+    (skills / "SKILL.md").write_text(
+        "---\nname: release\ndescription: Tag and push a release.\n---\nTag and push.\n", encoding="utf-8"
+    )
     (workdir / "AGENTS.md").write_text("Run make test before finishing.\n", encoding="utf-8")
     # A build without `vibe trust` ignores it (exit 2 for an unknown command is fine).
     subprocess.run([*vibe, "trust"], env=env, cwd=workdir, capture_output=True, check=False)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.extensions.definition import DefinitionError, read_definition
+from vibe.extensions.header_cache import HeaderCache
 from vibe.extensions.places import Origin
 
 __all__ = ["CustomCommand", "command_name", "expand_arguments", "load_command"]
@@ -42,7 +43,7 @@ def command_name(folder: Path, path: Path) -> str | None:
     return ":".join(lowered)
 
 
-def load_command(folder: Path, path: Path, origin: Origin) -> CustomCommand:
+def load_command(folder: Path, path: Path, origin: Origin, cache: HeaderCache | None = None) -> CustomCommand:
     """The command in `path` (a file under `folder`); raises DefinitionError naming it."""
     name = command_name(folder, path)
     if name is None:
@@ -50,7 +51,7 @@ def load_command(folder: Path, path: Path, origin: Origin) -> CustomCommand:
             f"{path}: not a usable command name (letters, digits, `-`, `_` and `.`, starting with a "
             "letter or digit)"
         )
-    definition = read_definition(path)
+    definition = read_definition(path, cache)
     description = definition.text("description")
     if not definition.body:
         raise DefinitionError(f"{path}: the prompt (the text after the front-matter) is empty")

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
+
+if TYPE_CHECKING:
+    from vibe.extensions.header_cache import HeaderCache
 
 __all__ = ["MAX_DEFINITION_BYTES", "DefinitionError", "MarkdownDefinition", "read_definition"]
 
@@ -39,8 +42,9 @@ class MarkdownDefinition:
         return str(value).strip()
 
 
-def read_definition(path: Path) -> MarkdownDefinition:
-    """The file at `path`, split into front-matter and body. Raises DefinitionError."""
+def read_definition(path: Path, cache: HeaderCache | None = None) -> MarkdownDefinition:
+    """The file at `path`, split into front-matter and body. Raises DefinitionError. `cache`:
+    front-matter parsed by an earlier run (see `header_cache`), so YAML need not be loaded."""
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_DEFINITION_BYTES + 1)
@@ -56,7 +60,12 @@ def read_definition(path: Path) -> MarkdownDefinition:
     header, body = _split(text)
     if header is None:
         return MarkdownDefinition(path, {}, body.strip())
-    return MarkdownDefinition(path, _parse_yaml(path, header), body.strip())
+    meta = cache.get(header) if cache is not None else None
+    if meta is None:
+        meta = _parse_yaml(path, header)
+        if cache is not None:
+            cache.put(header, meta)
+    return MarkdownDefinition(path, meta, body.strip())
 
 
 def _split(text: str) -> tuple[str | None, str]:

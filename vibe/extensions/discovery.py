@@ -15,6 +15,7 @@ from pathlib import Path
 from vibe.extensions.catalog import CommandCatalog, PromptCommand, build_catalog
 from vibe.extensions.commands import CustomCommand, expand_arguments, load_command
 from vibe.extensions.definition import DefinitionError
+from vibe.extensions.header_cache import HeaderCache
 from vibe.extensions.places import Place, extension_places
 from vibe.extensions.skills import SKILL_FILE, Skill, load_skill, skill_body
 
@@ -60,11 +61,12 @@ class Extensions:
 
 
 def discover_extensions(home: Path, project: Path | None, *, trusted: bool) -> Extensions:
+    cache = HeaderCache(home / "cache" / "definitions.json")
     broken: list[Broken] = []
     shadowed: list[str] = []
     skills: dict[str, Skill] = {}
     for place in extension_places("skills", home, project, trusted=trusted):
-        for skill in _skills_in(place, project, home, broken):
+        for skill in _skills_in(place, project, home, broken, cache):
             earlier = skills.get(skill.name)
             if earlier is None:
                 skills[skill.name] = skill
@@ -74,21 +76,25 @@ def discover_extensions(home: Path, project: Path | None, *, trusted: bool) -> E
                 )
     commands: dict[tuple[str, str], CustomCommand] = {}
     for place in extension_places("commands", home, project, trusted=trusted):
-        for command in _commands_in(place, broken):
+        for command in _commands_in(place, broken, cache):
             key = (command.origin, command.name)
             if key in commands:  # `Review.md` beside `review.md`
                 shadowed.append(f"{command.path} is ignored: {commands[key].path} is /{command.name} too")
             else:
                 commands[key] = command
+    cache.save()
     return Extensions(tuple(skills.values()), tuple(commands.values()), tuple(broken), tuple(shadowed))
 
 
-def _skills_in(place: Place, project: Path | None, home: Path, broken: list[Broken]) -> list[Skill]:
+def _skills_in(
+    place: Place, project: Path | None, home: Path, broken: list[Broken], cache: HeaderCache
+) -> list[Skill]:
     folders = [entry for entry in _entries(place.folder) if (entry / SKILL_FILE).is_file()]
     found: list[Skill] = []
     for folder in folders[:MAX_PER_PLACE]:
         try:
-            skill = load_skill(folder, place.origin, inside=project if place.origin == "project" else None)
+            inside = project if place.origin == "project" else None
+            skill = load_skill(folder, place.origin, inside=inside, cache=cache)
         except DefinitionError as exc:
             broken.append(Broken(folder / SKILL_FILE, str(exc)))
             continue
@@ -101,7 +107,7 @@ def _skills_in(place: Place, project: Path | None, home: Path, broken: list[Brok
     return found
 
 
-def _commands_in(place: Place, broken: list[Broken]) -> list[CustomCommand]:
+def _commands_in(place: Place, broken: list[Broken], cache: HeaderCache) -> list[CustomCommand]:
     files: list[Path] = []
     for entry in _entries(place.folder):
         if entry.is_dir():  # one level of namespaces: git/commit.md is /git:commit
@@ -111,7 +117,7 @@ def _commands_in(place: Place, broken: list[Broken]) -> list[CustomCommand]:
     found: list[CustomCommand] = []
     for path in files[:MAX_PER_PLACE]:
         try:
-            found.append(load_command(place.folder, path, place.origin))
+            found.append(load_command(place.folder, path, place.origin, cache))
         except DefinitionError as exc:
             broken.append(Broken(path, str(exc)))
     _too_many(place, len(files), broken)

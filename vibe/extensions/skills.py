@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.extensions.definition import DefinitionError, MarkdownDefinition, read_definition
+from vibe.extensions.header_cache import HeaderCache
 from vibe.extensions.places import Origin
 
 __all__ = ["SKILL_FILE", "Skill", "load_skill", "skill_body", "valid_skill_name"]
@@ -42,14 +43,16 @@ def valid_skill_name(name: str) -> bool:
     return len(name) <= _MAX_NAME and bool(_NAME.match(name))
 
 
-def load_skill(folder: Path, origin: Origin, *, inside: Path | None = None) -> Skill:
+def load_skill(
+    folder: Path, origin: Origin, *, inside: Path | None = None, cache: HeaderCache | None = None
+) -> Skill:
     """The skill in `folder`; raises DefinitionError naming its SKILL.md. `inside`: a folder the
     skill must resolve into (a repository's skill may not point elsewhere on the disk)."""
     path = folder / SKILL_FILE
     real = Path(os.path.realpath(folder))
     if inside is not None and not real.is_relative_to(os.path.realpath(inside)):
         raise DefinitionError(f"{path}: the skill's folder links outside the repository")
-    definition = read_definition(path)
+    definition = read_definition(path, cache)
     name = definition.text("name") or folder.name
     if not valid_skill_name(name):
         raise DefinitionError(
