@@ -27,6 +27,7 @@ from vibe.messages import ImageAttachment
 from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.conversation import Conversation
+from vibe.service.host import ServiceError
 from vibe.session.store import SessionNotFoundError
 from vibe.unicode_text import for_terminal
 
@@ -126,7 +127,8 @@ async def _headless(
             return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr, images)
         finally:
             await conversation.aclose()
-    except (SessionNotFoundError, SandboxUnavailableError, ConfigError) as exc:
+    except (SessionNotFoundError, SandboxUnavailableError, ConfigError, ServiceError) as exc:
+        # ServiceError: a skill run as `/name` whose SKILL.md cannot be read any more.
         return _failed_to_start(str(exc), output)
     except OSError as exc:  # e.g. VIBE_HOME not writable: the session cannot even be created
         where = f" {exc.filename}" if exc.filename else ""

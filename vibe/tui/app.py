@@ -304,10 +304,14 @@ class VibeApp(App[int]):
                 self.transcript, self.cwd, text
             )  # None: one could not be read, not sent
             operation = op.Prompt(text=text, images=images) if images is not None else None
+        from vibe.service.host import ServiceError
+
         try:
             if operation is not None:
                 async for event in conversation.submit(operation):
                     await self.show_event(event)
+        except ServiceError as exc:  # e.g. a skill run as /name whose SKILL.md broke since
+            await self.transcript.notice(f"✗ {exc}", "error")
         finally:
             self.state.update(busy=False, branch=git_branch(self.cwd))
         next_prompt = self.state.next_queued()
