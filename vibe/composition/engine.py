@@ -16,6 +16,7 @@ from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
+from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
@@ -203,6 +204,7 @@ def build_agent(
     )
     limits = settings.limits
     audit_log = AuditLog(home / "audit.jsonl", hide)
+    hooks = conversation_hooks(settings.hooks, sandbox, workspace.cwd, session.id, audit_log)
     return Agent(
         model=client,
         tools=registry,
@@ -254,7 +256,9 @@ def build_agent(
                 AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
             ),
             *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
+            *([hooks] if hooks is not None else []),
         ],
+        hooks=hooks,
     )
 
 
