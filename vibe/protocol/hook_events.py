@@ -31,3 +31,12 @@ class HookRan(Event):
     # The config file that named the hook.
     source: str = ""
     duration_ms: int = 0
+
+    @property
+    def summary(self) -> str:
+        """One line for people, the same in every frontend: `hook pre_tool ./check.sh (bash): deny: why`."""
+        target = f" ({self.tool})" if self.tool else ""
+        said = self.reason or self.additional_context
+        said = said.strip().splitlines()[0] if said.strip() else ""
+        what = "said nothing" if self.outcome == "none" else self.outcome
+        return f"hook {self.event} {self.command}{target}: {what}" + (f": {said}" if said else "")
