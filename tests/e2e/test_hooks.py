@@ -266,3 +266,20 @@ def test_no_hooks_turns_them_off_for_a_run(vibe_env: VibeEnv, tmp_path: Path) ->
     assert run.returncode == 0, run.stderr
     assert not hook_events(run)
     assert run.result["final_text"] == "ok"
+
+
+def test_an_ask_makes_an_allowed_call_ask(vibe_env: VibeEnv, tmp_path: Path) -> None:
+    asker = script(
+        tmp_path / "hooks",
+        "ask.sh",
+        'echo \'{"decision": "ask", "reason": "reads of README need a look"}\'\n',
+    )
+    configure(vibe_env, hook("pre_tool", asker, matcher="read_file"))
+    vibe_env.fake.script(reply(tool_calls=[call("read_file", {"path": "README.md"})]), reply("ok"))
+    run = vibe_env.run("-p", "read", *STREAM)
+    assert run.returncode == 0, run.stderr
+    (asked,) = run.of_type("approval_requested")
+    assert asked["reason"] == "reads of README need a look"
+    (resolved,) = run.of_type("approval_resolved")
+    assert (resolved["approved"], resolved["decided_by"]) == (False, "headless")
+    assert "demo" not in tool_results(vibe_env, 1)[0]

@@ -6,7 +6,10 @@ passes `prompt` (session_start hooks on the conversation's first prompt, then us
 which may refuse it or add context) and a turn that would end passes `stop` (stop hooks may send
 the model back with a message, at most `MAX_SENT_BACK` times a prompt).
 
-Built only when hooks are configured: a conversation without them never imports this.
+Every hook here is the user's own or a trusted repository's (an untrusted repository's hooks
+are never loaded: vibe.config.project_layer), so each may allow; what an allow can lift is
+bounded by `call_seams.weigh`. Built only when hooks are configured: a conversation without
+them never imports this.
 """
 
 from __future__ import annotations
