@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from vibe.agent.call_seams import CallAbout, CallSeam, SeamVerdict
 from vibe.agent.hook_runner import HookAnswer, HookRunner
+from vibe.agent.hook_text import framed, with_context
 from vibe.agent.run_end import PromptDeniedError
 from vibe.messages import UserMessage
-from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
 from vibe.tools.base import ToolResult
 
@@ -31,10 +31,6 @@ _STRICTNESS = {"allow": 0, "ask": 1, "deny": 2}
 
 def _ignore(_event: ev.AgentEvent) -> None:
     return None
-
-
-def _framed(template: str, texts: list[str]) -> str:
-    return load_prompt(f"hooks/{template}.md").replace("{text}", "\n\n".join(texts))
 
 
 class ConversationHooks(CallSeam):
@@ -77,7 +73,7 @@ class ConversationHooks(CallSeam):
             "post_tool", fields, call.emit or _ignore, tool=name, call_id=call.call_id
         )
         texts = _texts(answers, with_denials=True)
-        return _framed("post_tool", texts) if texts else None
+        return framed("post_tool", texts) if texts else None
 
     # -- in the loop ----------------------------------------------------------------------------
 
@@ -96,7 +92,7 @@ class ConversationHooks(CallSeam):
         texts += _texts(answers)
         if not texts:
             return incoming
-        return incoming.model_copy(update={"content": f"{incoming.content}\n\n{_framed('context', texts)}"})
+        return incoming.model_copy(update={"content": with_context(incoming.content, texts)})
 
     async def stop(self, last_message: str, emit: ev.Emit) -> UserMessage | None:
         """The message that sends the model back to work, when a stop hook objects (and it has
@@ -109,7 +105,7 @@ class ConversationHooks(CallSeam):
         if not objections:
             return None
         self._sent_back += 1
-        return UserMessage(content=_framed("stop", objections))
+        return UserMessage(content=framed("stop", objections))
 
 
 def _reason(answer: HookAnswer) -> str:
