@@ -283,3 +283,15 @@ def test_an_ask_makes_an_allowed_call_ask(vibe_env: VibeEnv, tmp_path: Path) -> 
     (resolved,) = run.of_type("approval_resolved")
     assert (resolved["approved"], resolved["decided_by"]) == (False, "headless")
     assert "demo" not in tool_results(vibe_env, 1)[0]
+
+
+def test_no_mcp_starts_no_servers_for_a_run(vibe_env: VibeEnv) -> None:
+    configure(vibe_env, '[mcp_servers.broken]\ncommand = "/nonexistent/mcp-server"\n')
+    vibe_env.fake.script(reply("ok"), reply("ok"))
+    with_servers = vibe_env.run("-p", "hi", *STREAM)
+    (started,) = with_servers.of_type("session_started")
+    assert any("broken" in notice for notice in started["notices"]), started["notices"]
+    without = vibe_env.run("-p", "hi", "--no-mcp", *STREAM)
+    assert without.returncode == 0, without.stderr
+    (started,) = without.of_type("session_started")
+    assert not any("broken" in notice for notice in started["notices"])
