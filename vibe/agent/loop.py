@@ -93,7 +93,7 @@ class Agent:
         self._settings = settings
         self._facts = facts
         self._log = SessionLog(session, facts.session_id)
-        # Around every tool call, whatever the tool (the audit log; checkpoints and hooks next).
+        # Around every tool call, whatever the tool (the audit log, checkpoints, hooks).
         self._seams = tuple(seams)
         # The user's hooks at the prompt and at the end of a turn (around calls they are a seam).
         self._hooks = hooks
