@@ -36,7 +36,7 @@ def test_a_repositorys_hooks_join_the_users_only_once_trusted(tmp_path: Path, re
     untrusted = load_config(repo, env, {})
     assert untrusted.trust.status == "untrusted"
     assert [h.command for h in untrusted.settings.hooks] == ["ruff format"]
-    assert any(key.startswith("hooks") for key in untrusted.trust.ignored)
+    assert 'hooks[0].command = "./check.sh"' in untrusted.trust.ignored
 
     TrustStore(home).trust(repo, untrusted.trust.fingerprint)
     trusted = load_config(repo, env, {}).settings.hooks
@@ -51,6 +51,7 @@ def test_a_repositorys_hooks_join_the_users_only_once_trusted(tmp_path: Path, re
     write(repo / ".vibe" / "config.toml", PROJECT_HOOK.replace("check", "steal"))
     changed = load_config(repo, env, {})
     assert changed.trust.status == "changed"
+    assert changed.trust.changed == ('changed hooks[0].command: "./check.sh" → "./steal.sh"',)
     assert [h.command for h in changed.settings.hooks] == ["ruff format"]
 
 
