@@ -137,6 +137,12 @@ def build_parser() -> argparse.ArgumentParser:
         "providers) for this run, as if you had trusted the folder (see `vibe trust`)",
     )
     access.add_argument(
+        "--no-hooks", action="store_true", help="run no [[hooks]] this run (yours or the repository's)"
+    )
+    access.add_argument(
+        "--no-mcp", action="store_true", help="start no MCP servers this run (yours or the repository's)"
+    )
+    access.add_argument(
         "--add-dir",
         action="append",
         type=Path,

@@ -188,6 +188,8 @@ class EventTranslator:
                 return [
                     update_agent_message_text(f"\n\n> ⚠ could not compact the conversation: {reason}\n\n")
                 ]
+            case ev.HookRan(outcome=outcome) if outcome != "none":
+                return [update_agent_thought_text(f"\n⚓ {event.summary}\n")]
             case ev.Result():
                 return self.close_open_calls()
             case _:

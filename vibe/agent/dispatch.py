@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from vibe.agent.approvals import ApprovalRequest, Approver, Policy
-from vibe.agent.call_seams import CallAbout, CallOutcome, CallSeam
+from vibe.agent.call_seams import CallAbout, CallOutcome, CallSeam, SeamVerdict, weigh
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
 from vibe.agent.repeat_guard import RepeatGuard
 from vibe.agent.tool_deadline import execute_within_limit
@@ -33,6 +33,7 @@ log = logging.getLogger("vibe.agent")
 _CALL_ERRORS = (ToolError, FileNotFoundError, IsADirectoryError)
 # One dispatcher per run of the agent: its number tells the seams which prompt a call answers.
 _RUN_NUMBERS = itertools.count(1)
+_STRICTNESS = {"allow": 0, "ask": 1, "deny": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,11 +159,12 @@ class ToolDispatcher:
         self._started(
             turn_id, call, tool.kind, prepared.title, arguments, prepared.locations, prepared.mutates
         )
-        authorisation = await self._authorise(tool, call, arguments, prepared)
+        about = CallAbout(turn_id, call.id, tool, arguments, prepared, self._run_number, self._emit)
+        said = await self._before_decision(about)
+        authorisation = await self._authorise(tool, call, arguments, prepared, said)
         if not authorisation.allowed:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
-        about = CallAbout(turn_id, call.id, tool, arguments, prepared, self._run_number, self._emit)
         refusal = await self._before_call(about)
         if refusal is not None:
             refused = replace(authorisation, allowed=False, reason=refusal)
@@ -176,13 +178,19 @@ class ToolDispatcher:
         except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
             log.exception("tool %s failed", call.name)
             result = _internal_error(call.name, exc)
+        result = await self._after_result(about, result)
         status: ev.ToolStatus = "ok" if result.ok else "error"
         return self._finished(turn_id, call, status, result, started, authorisation)
 
     async def _authorise(
-        self, tool: AnyTool, call: ToolCall, arguments: dict[str, Any], invocation: Invocation
+        self,
+        tool: AnyTool,
+        call: ToolCall,
+        arguments: dict[str, Any],
+        invocation: Invocation,
+        said: SeamVerdict | None = None,
     ) -> Authorisation:
-        verdict = self._policy.evaluate(tool, invocation)
+        verdict = weigh(self._policy.evaluate(tool, invocation), said, self._policy.mode)
         if verdict.action == "allow":
             # Said, like a denial, so frontends know the call now runs (editors show it running).
             self._emit(
@@ -257,6 +265,34 @@ class ToolDispatcher:
         if feedback:
             text += f"\nThe user says: {feedback}"
         return text
+
+    async def _before_decision(self, about: CallAbout) -> SeamVerdict | None:
+        """The strictest thing the seams say (deny > ask > allow); a seam that fails says
+        nothing, and the policy decides alone."""
+        said: SeamVerdict | None = None
+        for seam in self._seams:
+            try:
+                verdict = await seam.before_decision(about)
+            except Exception:
+                log.exception("a before-decision seam failed for %s", about.tool.name)
+                continue
+            if verdict is not None and (
+                said is None or _STRICTNESS[verdict.action] > _STRICTNESS[said.action]
+            ):
+                said = verdict
+        return said
+
+    async def _after_result(self, about: CallAbout, result: ToolResult) -> ToolResult:
+        """The result with whatever the seams add for the model to read."""
+        for seam in self._seams:
+            try:
+                extra = await seam.after_result(about, result)
+            except Exception:
+                log.exception("an after-result seam failed for %s", about.tool.name)
+                continue
+            if extra:
+                result = replace(result, output=f"{result.output}\n\n{extra}")
+        return result
 
     async def _before_call(self, about: CallAbout) -> str | None:
         """The first seam that refuses the call says why; a seam that fails refuses it too, as

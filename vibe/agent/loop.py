@@ -14,7 +14,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver, Policy
 from vibe.agent.budget import RunLimits, Spend
@@ -57,6 +57,9 @@ from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, Ret
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
+if TYPE_CHECKING:  # built only when hooks are configured
+    from vibe.agent.hook_points import ConversationHooks
+
 __all__ = ["Agent"]
 
 log = logging.getLogger("vibe.agent")
@@ -80,6 +83,7 @@ class Agent:
         history: list[Message] | None = None,
         observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
         seams: Sequence[CallSeam] = (),
+        hooks: ConversationHooks | None = None,
     ) -> None:
         self._model = model
         self._tools = tools
@@ -89,8 +93,10 @@ class Agent:
         self._settings = settings
         self._facts = facts
         self._log = SessionLog(session, facts.session_id)
-        # Around every tool call, whatever the tool (the audit log; checkpoints and hooks next).
+        # Around every tool call, whatever the tool (the audit log, checkpoints, hooks).
         self._seams = tuple(seams)
+        # The user's hooks at the prompt and at the end of a turn (around calls they are a seam).
+        self._hooks = hooks
         # Told of every event as it is emitted, whatever frontend consumes the run. The
         # call-view recorder saves how tool calls were shown, for replaying the session.
         self._pump = EventPump((*observers, CallViewRecorder(lambda: self._log.writer)))
@@ -260,6 +266,8 @@ class Agent:
     ) -> tuple[ev.StopReason, str]:
         if incoming.images and not self._settings.vision:
             raise ImagesNotReadError(self._settings.sampling.model)
+        if self._hooks is not None:  # may refuse the prompt before anything is kept
+            incoming = await self._hooks.prompt(incoming, self._facts.resumed, emit)
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
             self._append(AssistantMessage(note=NO_REPLY_NOTE))
         self._append(incoming)
@@ -334,6 +342,9 @@ class Agent:
                     return "model_length", final_text
                 if filtered:
                     raise RefusedError(state.refusal, final_text)
+                if self._hooks is not None and (back := await self._hooks.stop(final_text, emit)):
+                    self._append(back)  # a stop hook sends the model back to work
+                    continue
                 return "end_turn", final_text
             results: dict[str, ToolMessage] = {}
             try:

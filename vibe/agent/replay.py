@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, cast, get_args
 
 from vibe.agent.compaction import is_acknowledgement
 from vibe.agent.dispatch import parse_arguments
+from vibe.agent.hook_text import typed_prompt
 from vibe.messages import AssistantMessage, Message, ToolCall, ToolMessage, UserMessage
 from vibe.notes import is_summary
 from vibe.protocol import events as ev
@@ -62,7 +63,7 @@ def replay_events(
         if is_summary(message):
             events.append(ev.ConversationSummarised())
         elif isinstance(message, UserMessage):
-            events.append(ev.UserPrompt(text=message.content))
+            events.append(ev.UserPrompt(text=typed_prompt(message.content)))
         elif isinstance(message, AssistantMessage):
             events += _answer(message, views, tool_kinds)
         elif isinstance(message, ToolMessage):

@@ -12,7 +12,7 @@ from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.model.types import ModelError
 from vibe.protocol import events as ev
 
-__all__ = ["ImagesNotReadError"]
+__all__ = ["ImagesNotReadError", "PromptDeniedError"]
 
 # What the result says when the endpoint's filter stopped the answer and it gave no words.
 CONTENT_FILTERED = "the endpoint's content filter stopped the answer"
@@ -30,6 +30,10 @@ class ImagesNotReadError(Exception):
             f"{model} does not read images, so the prompt was not sent: switch to a model that "
             "does (one with `vision = true` in its profile) or leave the image out"
         )
+
+
+class PromptDeniedError(Exception):
+    """A user_prompt hook refused the prompt: it was not sent, nor kept."""
 
 
 class RefusedError(Exception):
@@ -73,6 +77,8 @@ def ending_for(exc: Exception) -> tuple[ev.StopReason, str, str] | None:
             return "error", str(exc), "context_overflow"
         case RefusedError():
             return "refusal", exc.message, "refusal"
+        case PromptDeniedError():
+            return "refusal", str(exc), "prompt_denied"
         case ImagesNotReadError():
             return "error", str(exc), "no_vision"
         case RepeatedFailureError():

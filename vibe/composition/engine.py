@@ -23,6 +23,7 @@ from vibe.composition.extensions_wiring import (
     extensions_for,
     extensions_notices,
 )
+from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
@@ -227,6 +228,7 @@ def build_agent(
         notices.extend(extensions_notices(extensions))
     limits = settings.limits
     audit_log = AuditLog(home / "audit.jsonl", hide)
+    hooks = conversation_hooks(settings.hooks, sandbox, workspace.cwd, session.id, audit_log)
     return Agent(
         model=client,
         tools=registry,
@@ -278,7 +280,9 @@ def build_agent(
                 AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
             ),
             *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
+            *([hooks] if hooks is not None else []),
         ],
+        hooks=hooks,
     )
 
 

@@ -18,6 +18,9 @@ def settings_flags(args: argparse.Namespace) -> dict[str, Any]:
             "model": get("model"),
             "permission_mode": get("permission_mode"),
             "on_ask": get("on_ask"),
+            # Run switches (vibe.config.loader.RUN_SWITCHES), only when given.
+            "no_hooks": get("no_hooks") or None,
+            "no_mcp": get("no_mcp") or None,
             "limits": _present(
                 {
                     "max_turns": get("max_turns"),

@@ -46,6 +46,7 @@ def load_config(
     """defaults < user < project (split by trust) < environment < flags.
 
     `trust_for_run`: trust the project's loosening keys for this run only (`vibe -p --trust`).
+    `flags` may also hold the run's switches (`no_hooks`, `no_mcp`: no hooks, no MCP servers).
     """
     home = vibe_home(env)
     user_file = home / "config.toml"
@@ -69,14 +70,26 @@ def load_config(
         (str(user_file), user_data),
         (str(project_file), applied),
         ("environment", env_layer),
-        ("command line", {k: v for k, v in flags.items() if v not in (None, {})}),
+        ("command line", {k: v for k, v in flags.items() if v not in (None, {}) and k not in RUN_SWITCHES}),
     ]
     settings = build_settings(
         layers,
         project_rules=tuple((str(project_file), rule) for rule in rules),
         keyless_providers=_redirected_providers(applied, below),
     )
-    return LoadedConfig(settings, trust)
+    return LoadedConfig(_switched_off(settings, flags), trust)
+
+
+# Flags that switch a feature off for one run whatever the config layers say.
+RUN_SWITCHES = ("no_hooks", "no_mcp")
+
+
+def _switched_off(settings: Settings, flags: Mapping[str, Any]) -> Settings:
+    if flags.get("no_hooks"):
+        settings = settings.model_copy(update={"hooks": ()})
+    if flags.get("no_mcp"):
+        settings = settings.model_copy(update={"mcp_servers": {}})
+    return settings
 
 
 def load_settings(cwd: Path, env: Mapping[str, str], flags: Mapping[str, Any]) -> Settings:

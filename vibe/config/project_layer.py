@@ -123,9 +123,20 @@ def describe(data: Mapping[str, Any], prefix: str = "") -> list[str]:
         value: object = raw
         if isinstance(value, Mapping) and value:
             lines += describe(cast(Mapping[str, Any], value), f"{name}.")
+        elif _is_table_list(raw):
+            # An array of tables ([[hooks]]): one line per field, so each command is shown whole
+            # enough to judge, and a change to one of them is named.
+            for index, item in enumerate(cast(list[Mapping[str, Any]], value)):
+                lines += describe(item, f"{name}[{index}].")
         else:
             lines.append(f"{name} = {_show(raw)}")
     return lines
+
+
+def _is_table_list(value: object) -> bool:
+    if not isinstance(value, list) or not value:
+        return False
+    return all(isinstance(item, Mapping) for item in cast(list[object], value))
 
 
 def _show(value: object) -> str:

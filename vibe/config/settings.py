@@ -13,6 +13,7 @@ from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
+from vibe.config.hooks import HookSpec, layered_hooks, with_sources
 from vibe.config.mcp_servers import McpServer, check_server_names
 from vibe.config.permissions import CommandRule, PermissionsSettings
 
@@ -151,6 +152,8 @@ class Settings(_Strict):
     git: GitSettings = GitSettings()
     mcp_servers: dict[str, McpServer] = Field(default_factory=dict[str, McpServer])
     checkpoints: CheckpointSettings = CheckpointSettings()
+    # `[[hooks]]`: programs run at points of a conversation (vibe.config.hooks).
+    hooks: tuple[HookSpec, ...] = ()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
     # Set by the loader, never from a file (private attributes cannot be given as input): the
@@ -265,6 +268,9 @@ def build_settings(
         # Rules add up across layers (later layers listed first) instead of replacing each other:
         # a project's rules must not silently drop the user's own denials.
         merged["permissions"] = {**merged.get("permissions", {}), "commands": command_rules}
+    hooks, hook_sources = layered_hooks(layers)
+    if hooks:
+        merged["hooks"] = hooks  # they add up too: a project's hooks never drop the user's
     try:
         settings = Settings.model_validate(merged)
     except ValidationError as exc:
@@ -276,6 +282,7 @@ def build_settings(
             rules.append(CommandRule.model_validate(rule))
         except ValidationError as exc:
             raise ConfigError(f"invalid setting 'permissions.commands' {_where(exc)} in {source}") from exc
+    with_sources(settings.hooks, hook_sources)
     return settings.with_project_layer(tuple(rules), keyless_providers)
 
 

@@ -119,6 +119,8 @@ class TextRenderer:
                 _say(self._err, f"  compacted the conversation: ~{before:,} → ~{after:,} tokens")
             case ev.CompactionFinished(error=str(reason)):
                 _say(self._err, f"  could not compact the conversation: {reason}")
+            case ev.HookRan(outcome=outcome) if outcome != "none":
+                _say(self._err, f"  {event.summary}")
             case ev.Error(message=message):
                 _say(self._err, f"vibe: {message}")
             case ev.Result():

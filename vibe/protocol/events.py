@@ -22,6 +22,7 @@ from vibe.protocol.checkpoint_events import (
     RestorePlanned,
 )
 from vibe.protocol.event_base import Event
+from vibe.protocol.hook_events import HookRan
 from vibe.protocol.replay_events import AnswerCutShort, ConversationSummarised, UserPrompt
 from vibe.tools.base import TodoItem, ToolKind
 
@@ -42,6 +43,7 @@ __all__ = [
     "DeniedCall",
     "Emit",
     "Error",
+    "HookRan",
     "ModeChanged",
     "ModelChanged",
     "PlanUpdated",
@@ -413,6 +415,7 @@ AgentEvent = Annotated[
     | CheckpointRestored
     | RestorePlanned
     | CommandRun
+    | HookRan
     | Error
     | Result,
     Field(discriminator="type"),

@@ -17,6 +17,8 @@ from vibe.sandbox.process import ProcessOutcome, run_process
 from vibe.tools.base import Invocation, Tool, ToolContext, ToolResult
 from vibe.unicode_text import strip_escape_sequences, unfinished_escape_start
 
+__all__ = ["BashTool", "shell_argv"]
+
 DEFAULT_TIMEOUT_SECONDS = 120
 MAX_TIMEOUT_SECONDS = 600
 OUTPUT_CAP_BYTES = 30_000

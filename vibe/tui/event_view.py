@@ -99,6 +99,9 @@ class EventView:
                 await transcript.notice(
                     f"◆ checkpoint {event.checkpoint_id} (/undo takes this prompt back{skipped})", "dim"
                 )
+            case ev.HookRan():
+                level = "warn" if event.outcome in ("deny", "failed") else "dim"
+                await transcript.notice(f"⚓ {event.summary}", level)
             case ev.ModeChanged():
                 self.state.update(mode=event.permission_mode)
             case ev.ModelChanged():
@@ -131,6 +134,8 @@ class EventView:
             self.transcript.cancel_running_cards()
         elif result.status == "limit":
             await self.transcript.notice(f"stopped: limit reached ({result.stop_reason})", "warn")
+        elif result.error_kind == "prompt_denied":
+            pass  # the hook's denial is on screen already (its line and the error)
         elif result.stop_reason in ("model_length", "refusal"):
             await self.transcript.notice(f"the model stopped early ({result.stop_reason})", "warn")
 
