@@ -25,6 +25,7 @@ from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_afte
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
+from vibe.agent.parent_run import ParentRun
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for
 from vibe.agent.run_result import bare_result, run_result
@@ -119,6 +120,10 @@ class Agent:
         return self._log.path
 
     @property
+    def model(self) -> ChatModel:
+        return self._model
+
+    @property
     def settings(self) -> AgentSettings:
         return self._settings
 
@@ -148,6 +153,10 @@ class Agent:
         self.close()
         await self._tools.aclose()
 
+    def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """Numbers and records a change made between runs (a custom agent chosen)."""
+        return self._pump.announce(event)
+
     @property
     def policy(self) -> Policy:
         """The live policy (its mode is switched through `set_mode`)."""
@@ -160,6 +169,10 @@ class Agent:
         self._facts = replace(self._facts, permission_mode=mode)
         self._log.write(ModeRecord(mode=mode))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
+
+    def switch_settings(self, settings: AgentSettings) -> None:
+        """Another system prompt or limits from the next run on (a custom agent chosen)."""
+        self._settings = settings
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
@@ -206,8 +219,9 @@ class Agent:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
         self._log.emit = emit
+        parent = ParentRun(emit, spend, self._settings.limits)
         dispatcher = ToolDispatcher(
-            self._tools, self._tool_context, self._policy, self._approver, emit, self._seams
+            self._tools, self._tool_context, self._policy, self._approver, emit, self._seams, parent
         )
         if not self._announced:
             self._announced = True

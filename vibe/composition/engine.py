@@ -14,15 +14,18 @@ from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
 from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
+from vibe.agent.subagents import TaskTool
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
+from vibe.composition.custom_agents import UnknownAgentError, agent_catalog, work_as
 from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.composition.subagent_maker import SubagentFactory
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
 from vibe.config.secrets import Redactor, secret_values
-from vibe.config.settings import PermissionMode, Settings
+from vibe.config.settings import ConfigError, PermissionMode, Settings
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
@@ -67,6 +70,8 @@ class RunOptions:
     fork_if_busy: bool = True
     # Recorded in a new session's header, for `vibe sessions` and the resume picker.
     frontend: str = ""
+    # The custom agent to work as (`--agent`); None: as configured.
+    agent: str | None = None
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -203,7 +208,17 @@ def build_agent(
     )
     limits = settings.limits
     audit_log = AuditLog(home / "audit.jsonl", hide)
-    return Agent(
+    seams = [
+        AuditSeam(
+            audit_log,
+            AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
+        ),
+        *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
+    ]
+    catalog = agent_catalog(config, home)
+    subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)
+    registry.register(TaskTool(subagents, approver, settings.agents.max_parallel))
+    agent = Agent(
         model=client,
         tools=registry,
         tool_context=ToolContext(
@@ -244,18 +259,20 @@ def build_agent(
             sandbox_info=sandbox_info(sandbox.report),
             untrusted_keys=list(config.trust.ignored),
             forked_from=opened.forked_from,
-            notices=list(opened.notices),
+            notices=[*opened.notices, *catalog.problems],
         ),
         session=session,
         history=history,
-        seams=[
-            AuditSeam(
-                audit_log,
-                AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
-            ),
-            *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
-        ],
+        seams=seams,
     )
+    subagents.parent = agent
+    if options.agent is not None:
+        try:
+            work_as(agent, catalog, options.agent, limits.max_turns)
+        except UnknownAgentError as exc:
+            agent.close()
+            raise ConfigError(f"--agent: {exc}") from None
+    return agent
 
 
 def build_sandbox(settings: Settings, workspace: Workspace) -> Sandbox:
