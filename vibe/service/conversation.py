@@ -28,7 +28,7 @@ from vibe.config.settings import PermissionMode
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
-from vibe.service.host import AgentHost, ModelChoice, ServiceError
+from vibe.service.host import AgentChoice, AgentHost, ModelChoice, ServiceError
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -55,6 +55,8 @@ class Conversation:
         self._agent: Agent | None = None
         # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
         self._model_choice: str | None = None
+        # The custom agent picked with /agent: it sticks across /new and /resume too.
+        self._agent_choice: str | None = None
         self.totals = Totals()
 
     @classmethod
@@ -78,6 +80,12 @@ class Conversation:
         if self._model_choice is not None:  # /model sticks across /new and /resume
             try:
                 await self._host.switch_model(agent, self._model_choice)
+            except ServiceError:
+                await agent.aclose()
+                raise
+        if self._agent_choice is not None:
+            try:
+                await self._host.switch_agent(agent, self._agent_choice)
             except ServiceError:
                 await agent.aclose()
                 raise
@@ -143,6 +151,14 @@ class Conversation:
     def models(self) -> list[ModelChoice]:
         return self._host.models()
 
+    def agents(self) -> list[AgentChoice]:
+        return self._host.agents()
+
+    @property
+    def agent_name(self) -> str:
+        """The custom agent the conversation works as (`default`: as configured)."""
+        return self._agent_choice or "default"
+
     def sessions(self) -> list[SessionInfo]:
         """This folder's other saved sessions, newest first."""
         current = self._agent.session_id if self._agent is not None else None
@@ -191,6 +207,11 @@ class Conversation:
                 return
             case op.SetModel(name=name):
                 yield await self._set_model(name)
+                return
+            case op.SetAgent(name=name):
+                for event in await self._host.switch_agent(self.agent, name):
+                    yield event
+                self._agent_choice = name
                 return
             case op.NewConversation():
                 await self._replace(None)
@@ -256,6 +277,12 @@ class _NoHost:
         return [ModelChoice(facts.model, facts.model, facts.provider)]
 
     def sessions(self) -> list[SessionInfo]:
+        return []
+
+    async def switch_agent(self, agent: Agent, name: str) -> list[ev.AgentEvent]:
+        raise ServiceError("this run works as one agent; choose it with --agent")
+
+    def agents(self) -> list[AgentChoice]:
         return []
 
     def checkpoints(self) -> CheckpointStore | None:
