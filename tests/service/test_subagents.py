@@ -79,9 +79,7 @@ async def test_tasks_of_one_turn_run_side_by_side(tmp_path: Path, fake_mistral: 
     result = events[-1]
     assert isinstance(result, ev.Result) and result.stop_reason == "end_turn", result
     assert sorted(model.prompts) == ["one", "two"]
-    answers = {
-        e.call_id: e.output for e in events if isinstance(e, ev.ToolCallFinished) and e.tool == "task"
-    }
+    answers = {e.call_id: e.output for e in events if isinstance(e, ev.ToolCallFinished) and e.tool == "task"}
     assert answers == {"task0": "answer to one", "task1": "answer to two"}
     # Both subagents' requests count in the run: the parent's two and one each.
     assert result.prompt_tokens == 40
