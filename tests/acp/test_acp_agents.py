@@ -44,3 +44,29 @@ async def test_the_agent_option_switches_the_agent_and_its_mode_ceiling(vibe_env
     [request] = vibe_env.fake.requests
     assert "Working as the agent `review`" in request.body["messages"][0]["content"]
     assert "write_file" not in {tool["function"]["name"] for tool in request.body["tools"]}
+
+
+async def test_a_subagents_calls_are_tool_calls_that_name_their_task(vibe_env: VibeEnv) -> None:
+    from acp.schema import ToolCallStart
+
+    from tools.fake_mistral import call
+
+    task = call("task", {"prompt": "read the readme", "description": "readme"})
+    vibe_env.fake.script(
+        reply(tool_calls=[task]),
+        reply(tool_calls=[call("read_file", {"path": "README.md"})]),
+        reply("it says demo"),
+        reply("done"),
+    )
+    editor = FakeEditor()
+    async with run_agent_process(vibe_env, editor) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
+        answered = await conn.prompt(session_id=session.session_id, prompt=prompt_blocks("delegate"))
+    assert answered.stop_reason == "end_turn"
+    starts = [update for update in editor.updates if isinstance(update, ToolCallStart)]
+    assert [start.tool_call_id for start in starts] == [task.id, starts[1].tool_call_id]
+    nested = starts[1]
+    assert nested.tool_call_id.startswith(task.id + ".") and nested.title.startswith("↳ ")
+    assert nested.field_meta == {"parentToolCallId": task.id}
+    assert starts[0].field_meta is None
+    assert editor.tool_updates(nested.tool_call_id)[-1].status == "completed"

@@ -56,3 +56,25 @@ async def test_a_repository_agent_is_not_offered_until_the_folder_is_trusted(tui
         await wait_for(pilot, lambda: trusting.conversation is not None)
         await send(pilot, "/agent repo-agent")
         await wait_for(pilot, lambda: any("agent: repo-agent" in n for n in notices(trusting)))
+
+
+async def test_a_subagents_calls_show_nested_under_its_task(tui_env: TuiEnv) -> None:
+    from tools.fake_mistral import call
+    from vibe.tui.tool_card import ToolCard
+
+    task = call("task", {"prompt": "read the readme", "description": "readme"})
+    tui_env.fake.script(
+        reply(tool_calls=[task]),
+        reply(tool_calls=[call("read_file", {"path": "README.md"})]),
+        reply("it says demo"),
+        reply("done"),
+    )
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await send(pilot, "use a subagent")
+        await wait_idle(pilot)
+        cards = list(app.query(ToolCard))
+        shown = [(card.tool, card.parent_call_id) for card in cards]
+        assert shown == [("task", None), ("read_file", task.id)]
+        assert cards[1].has_class("-nested") and not cards[0].has_class("-nested")
+        assert [card.status for card in cards] == ["ok", "ok"]
