@@ -165,3 +165,18 @@ def test_a_subagent_spends_the_parents_token_budget(vibe_env: VibeEnv) -> None:
     assert 3 <= made < 11  # the parent's one, then the subagent's until the budget said stop
     # The run's totals are the parent's request and every one of the subagent's.
     assert run.result["prompt_tokens"] + run.result["completion_tokens"] == made * 8010
+
+
+def test_text_output_indents_a_subagents_calls_under_its_task(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(
+        reply(tool_calls=[call("task", {"prompt": "read it", "description": "the readme"})]),
+        reply(tool_calls=[call("read_file", {"path": "README.md"})]),
+        reply("demo"),
+        reply("done"),
+    )
+    run = vibe_env.run("-p", "delegate")
+    assert run.returncode == 0, run.stderr
+    lines = run.stderr.splitlines()
+    task_line = next(i for i, line in enumerate(lines) if line.startswith("> explorer: the readme"))
+    assert lines[task_line + 1].startswith("    > ") and "README.md" in lines[task_line + 1]
+    assert run.stdout.strip() == "done"
