@@ -83,7 +83,7 @@ class ModePolicy:
 
     def capped(self, ceiling: PermissionMode | None) -> ModePolicy:
         child = ModePolicy(self.mode, self.auto_approve)
-        child.set_ceiling(ceiling)
+        child.set_ceiling(stricter_mode(self.mode, ceiling))
         return child
 
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:

@@ -153,10 +153,6 @@ class Agent:
         self.close()
         await self._tools.aclose()
 
-    def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
-        """Numbers and records a change made between runs (a custom agent chosen)."""
-        return self._pump.announce(event)
-
     @property
     def policy(self) -> Policy:
         """The live policy (its mode is switched through `set_mode`)."""
@@ -170,9 +166,10 @@ class Agent:
         self._log.write(ModeRecord(mode=mode))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
-    def switch_settings(self, settings: AgentSettings) -> None:
-        """Another system prompt or limits from the next run on (a custom agent chosen)."""
+    def switch_agent(self, settings: AgentSettings, changed: ev.AgentEvent) -> ev.AgentEvent:
+        """A custom agent's prompt and limits from the next run on; returns `changed`, announced."""
         self._settings = settings
+        return self._pump.announce(changed)
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
@@ -219,7 +216,7 @@ class Agent:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
         self._log.emit = emit
-        parent = ParentRun(emit, spend, self._settings.limits)
+        parent = ParentRun(emit, spend)
         dispatcher = ToolDispatcher(
             self._tools, self._tool_context, self._policy, self._approver, emit, self._seams, parent
         )

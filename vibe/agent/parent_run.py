@@ -18,11 +18,10 @@ __all__ = ["ParentRun"]
 class ParentRun:
     emit: ev.Emit
     spend: Spend
-    limits: RunLimits
 
     def remaining(self, max_turns: int | None) -> RunLimits:
         """The limits a subagent starting now runs under: what is left of the parent's budget."""
-        limits, spend = self.limits, self.spend
+        limits, spend = self.spend.limits, self.spend
         tokens = None if limits.max_tokens is None else max(0, limits.max_tokens - spend.usage.total_tokens)
         cost = None if limits.max_cost is None else max(0.0, limits.max_cost - spend.cost)
         left = spend.time_left()

@@ -87,12 +87,12 @@ def work_as(conversation: Agent, catalog: AgentCatalog, name: str, max_turns: in
     policy.set_ceiling(agent.permission_mode if agent else None)
     conversation.tools.restrict(agent.tools if agent else None)
     settings = agent_settings(conversation.settings, agent, max_turns)
-    conversation.switch_settings(settings)
-    return conversation.announce(
+    return conversation.switch_agent(
+        settings,
         ev.AgentChanged(
             name=agent.name if agent else DEFAULT_AGENT,
             description=agent.description if agent else "",
             permission_mode=policy.mode,
             tools=list(agent.tools) if agent and agent.tools is not None else None,
-        )
+        ),
     )

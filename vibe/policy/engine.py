@@ -185,7 +185,7 @@ class PermissionPolicy:
         child = copy.copy(self)
         child._chosen = self._mode
         child._auto_approve = self.auto_approve
-        child._ceiling = ceiling
+        child._ceiling = stricter_mode(self._mode, ceiling)  # set_mode on the child cannot lift it
         return child
 
     # -- evaluate -----------------------------------------------------------------------------

@@ -233,7 +233,7 @@ class Conversation:
         (the same sandbox, environment, time limit and output handling), streamed to `on_output`.
         No policy asks: the user typed it. Not added to the conversation: the model did not ask
         for it. Cancelling stops the command's whole process group."""
-        bash = self.agent.tools.get("bash")
+        bash = self.agent.tools.get("bash", even_hidden=True)  # a custom agent limits the model, not the user
         if bash is None:
             return ToolResult.error("this conversation has no shell tool")
         context = replace(self.agent.tool_context, emit_output=on_output)

@@ -218,8 +218,9 @@ class ToolRegistry:
         if self._tools.pop(name, None) is not None:
             self.version += 1
 
-    def get(self, name: str) -> AnyTool | None:
-        return self._tools.get(name) if self._offered(name) else None
+    def get(self, name: str, *, even_hidden: bool = False) -> AnyTool | None:
+        """`even_hidden`: also a tool an allow-list hides (for the user's own `!command`)."""
+        return self._tools.get(name) if even_hidden or self._offered(name) else None
 
     def names(self) -> list[str]:
         return [name for name in self._tools if self._offered(name)]
