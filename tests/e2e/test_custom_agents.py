@@ -34,8 +34,10 @@ def _agent_file(folder: Path, name: str, text: str) -> None:
 
 def test_review_agent_reads_only_and_its_instructions_reach_the_model(vibe_env: VibeEnv) -> None:
     vibe_env.fake.script(reply("looks fine"))
-    run = vibe_env.run("-p", "review my change", "--agent", "review", "--output", "json")
+    run = vibe_env.run("-p", "review my change", "--agent", "review", "--output", "stream-json")
     assert run.returncode == 0, run.stderr
+    # The review agent runs read-only whatever the user's mode, and the session says so.
+    assert run.of_type("session_started")[0]["permission_mode"] == "plan"
     request = vibe_env.fake.requests[0]
     assert "Working as the agent `review`" in _system(request)
     assert "git_diff" in _tools(request)
@@ -46,6 +48,7 @@ def test_an_unknown_agent_is_one_sentence_and_exit_2(vibe_env: VibeEnv) -> None:
     run = vibe_env.run("-p", "x", "--agent", "nobody")
     assert run.returncode == 2
     assert "no agent named `nobody`" in run.stderr and "Traceback" not in run.stderr
+    assert not list((vibe_env.home / "sessions").rglob("*.jsonl")), "no session for a run that never began"
 
 
 def test_a_repository_agent_is_ignored_until_the_folder_is_trusted(vibe_env: VibeEnv) -> None:

@@ -120,3 +120,25 @@ async def test_cancelling_the_parent_cancels_the_subagent_and_its_process(
 async def _drain(events: AsyncIterator[Any]) -> None:
     async for _event in events:
         pass
+
+
+async def test_a_resumed_session_shows_the_task_and_not_the_subagents_transcript(
+    tmp_path: Path, fake_mistral: FakeMistral
+) -> None:
+    home = make_home(tmp_path / "home")
+    repo = make_repo(tmp_path / "repo", {"README.md": "demo\n"})
+    fake_mistral.script(
+        reply(tool_calls=[call("task", {"prompt": "read it"}, id="thetask")]),
+        reply(tool_calls=[call("read_file", {"path": "README.md"})]),
+        reply("it says demo"),
+        reply("done"),
+    )
+    async with open_conversation(home, repo, fake_mistral) as conversation:
+        await _drain(conversation.submit(op.Prompt(text="delegate")))
+        session_id = conversation.session_id
+        await _drain(conversation.submit(op.NewConversation()))
+        replayed = [e async for e in conversation.submit(op.ResumeConversation(session_id=session_id))]
+    finished = [e for e in replayed if isinstance(e, ev.ToolCallFinished)]
+    assert [(e.call_id, e.output) for e in finished] == [("thetask", "it says demo")]
+    history = conversation.agent.history
+    assert not any(isinstance(m, ToolMessage) and m.name == "read_file" for m in history)

@@ -17,7 +17,7 @@ from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.subagents import TaskTool
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
-from vibe.composition.custom_agents import UnknownAgentError, agent_catalog, work_as
+from vibe.composition.custom_agents import UnknownAgentError, agent_catalog, find_agent, work_as
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.composition.subagent_maker import SubagentFactory
 from vibe.config.instructions import discover_instructions
@@ -195,6 +195,12 @@ def build_agent(
         lambda: create_sandbox(read_only, settings.sandbox.use),
         lambda: policy.mode == "plan",
     )
+    catalog = agent_catalog(config, home)
+    if options.agent is not None:  # checked before a session file is made for it
+        try:
+            policy.set_ceiling(find_agent(catalog, options.agent).permission_mode)
+        except UnknownAgentError as exc:
+            raise ConfigError(f"--agent: {exc}") from None
     hide = redactor(settings, env, resolved.api_key)
     store = SessionStore(sessions_dir(home), redact=hide)
     opened = _open_session(store, options, resolved.name)
@@ -215,7 +221,6 @@ def build_agent(
         ),
         *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
     ]
-    catalog = agent_catalog(config, home)
     subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)
     registry.register(TaskTool(subagents, approver, settings.agents.max_parallel))
     agent = Agent(
@@ -267,11 +272,7 @@ def build_agent(
     )
     subagents.parent = agent
     if options.agent is not None:
-        try:
-            work_as(agent, catalog, options.agent, limits.max_turns)
-        except UnknownAgentError as exc:
-            agent.close()
-            raise ConfigError(f"--agent: {exc}") from None
+        work_as(agent, catalog, options.agent, limits.max_turns)
     return agent
 
 
