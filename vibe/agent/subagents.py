@@ -50,15 +50,9 @@ _NESTED = (
 
 class TaskArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    prompt: str = Field(
-        min_length=1, description="The whole job, self-contained: the subagent sees nothing else."
-    )
-    agent: str | None = Field(
-        default=None, description="A custom agent's name; default: the read-only explorer."
-    )
-    description: str | None = Field(
-        default=None, max_length=120, description="A few words shown to the user."
-    )
+    prompt: str = Field(min_length=1, description="The whole job, self-contained.")
+    agent: str | None = Field(default=None, description="A custom agent's name.")
+    description: str | None = Field(default=None, max_length=120, description="A few words for the user.")
 
 
 class SubagentMaker(Protocol):

@@ -48,7 +48,7 @@ class SubagentFactory:
 
     def agents_text(self) -> str:
         lines = [f"- {agent.name}: {agent.description}" for agent in self._catalog.agents.values()]
-        return "Agents a task may name:\n" + "\n".join(lines) if lines else ""
+        return "Agents:\n" + "\n".join(lines) if lines else ""
 
     def make(self, agent: str | None, limits: RunLimits, approver: Approver) -> Agent:
         parent = self.parent
