@@ -183,3 +183,14 @@ def test_text_output_indents_a_subagents_calls_under_its_task(vibe_env: VibeEnv)
     task_line = next(i for i, line in enumerate(lines) if line.startswith("> explorer: the readme"))
     assert lines[task_line + 1].startswith("    > ") and "README.md" in lines[task_line + 1]
     assert run.stdout.strip() == "done"
+
+
+def test_a_tool_outside_the_agents_list_is_refused_even_if_the_model_calls_it(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(
+        reply(tool_calls=[call("write_file", {"path": "out.txt", "content": "x"})]), reply("could not")
+    )
+    run = vibe_env.run("-p", "x", "--agent", "review", "--auto-approve", "--output", "stream-json")
+    assert run.returncode == 0, run.stderr
+    [finished] = run.of_type("tool_call_finished")
+    assert finished["status"] == "error" and "write_file" in finished["output"]
+    assert not (vibe_env.repo / "out.txt").exists()
