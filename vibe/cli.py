@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="continue the latest session of this directory",
     )
     run.add_argument("--resume", metavar="ID", help="resume the session with this id")
+    run.add_argument(
+        "--agent",
+        metavar="NAME",
+        help="work as this custom agent (built in: plan, review; more in ~/.vibe/agents/)",
+    )
     model = parser.add_argument_group("model and endpoint")
     model.add_argument("--model", help="model alias from config, or a model id (env VIBE_MODEL)")
     model.add_argument(

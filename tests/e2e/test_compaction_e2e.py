@@ -10,7 +10,7 @@ SMALL_MODEL = """
 [models.tiny]
 provider = "mistral"
 id = "devstral-test"
-context_window = 8000
+context_window = 9000
 """
 
 

@@ -25,7 +25,7 @@ from vibe.protocol.commands import PERMISSION_MODES, commands_for
 
 if TYPE_CHECKING:
     from vibe.extensions import CommandCatalog
-    from vibe.service.host import ModelChoice
+    from vibe.service.host import AgentChoice, ModelChoice
 
 MODES = tuple(mode.id for mode in PERMISSION_MODES)
 
@@ -33,6 +33,8 @@ ConfigOption = SessionConfigOptionSelect | SessionConfigOptionBoolean
 
 MODE_OPTION = "mode"
 MODEL_OPTION = "model"
+# Custom agents; not a session mode: the modes stay the permission modes.
+AGENT_OPTION = "agent"
 
 
 def mode_state(current: str) -> SessionModeState:
@@ -73,6 +75,20 @@ def config_options(mode: str, models: Sequence[ModelChoice], model: str) -> list
             ],
         ),
     ]
+
+
+def agent_option(agents: Sequence[AgentChoice], current: str) -> ConfigOption:
+    return SessionConfigOptionSelect(
+        type="select",
+        id=AGENT_OPTION,
+        name="Agent",
+        description="The custom agent the session works as (its instructions, tools and mode)",
+        current_value=current,
+        options=[
+            SessionConfigSelectOption(value=choice.name, name=choice.name, description=choice.description)
+            for choice in agents
+        ],
+    )
 
 
 def available_commands(custom: CommandCatalog | None = None) -> list[AvailableCommand]:

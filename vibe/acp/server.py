@@ -184,6 +184,9 @@ class VibeAgent:
             await self._settings_changed(session, tell_options=False)
         elif config_id == options.MODEL_OPTION and isinstance(value, str):
             await self._set_model(session, value)
+        elif config_id == options.AGENT_OPTION and isinstance(value, str):
+            await self._set_agent(session, value)
+            await self._settings_changed(session, tell_options=False)  # its mode ceiling
         else:
             raise RequestError.invalid_params(
                 {"details": f"unknown config option {config_id!r} or value {value!r}"}
@@ -261,7 +264,10 @@ class VibeAgent:
 
     def _config(self, session: EditorSession) -> list[options.ConfigOption]:
         conversation = session.conversation
-        return options.config_options(conversation.mode, conversation.models(), conversation.model_name)
+        return [
+            *options.config_options(conversation.mode, conversation.models(), conversation.model_name),
+            options.agent_option(conversation.agents(), conversation.agent_name),
+        ]
 
     async def _set_mode(self, session: EditorSession, mode_id: str) -> None:
         mode = mode_named(mode_id)
@@ -285,6 +291,15 @@ class VibeAgent:
             await session.perform(SetModel(name=name))
         except ServiceError as exc:
             raise _error(exc) from None
+
+    async def _set_agent(self, session: EditorSession, name: str) -> None:
+        from vibe.protocol.operations import SetAgent
+        from vibe.service.host import ServiceError
+
+        try:
+            await session.perform(SetAgent(name=name))
+        except ServiceError as exc:
+            raise RequestError.invalid_params({"details": str(exc)}) from None
 
     async def _slash_command(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
         """The answer to /mode, /model or /trust, handled here without a model request."""

@@ -240,13 +240,19 @@ class EventTranslator:
             arguments=event.arguments,
         )
         self.calls[event.call_id] = call
-        return start_tool_call(
+        started = start_tool_call(
             event.call_id,
             event.title,
             kind=call.kind,
             status="pending",
             locations=self._locations(call),
             raw_input=event.arguments,
+        )
+        if event.parent_call_id is None:
+            return started
+        # A subagent's call: editors without nesting still read whose it is from the title.
+        return started.model_copy(
+            update={"title": f"↳ {event.title}", "field_meta": {"parentToolCallId": event.parent_call_id}}
         )
 
     def _output(self, call_id: str, text: str) -> list[Update]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from vibe.config.settings import OnAsk, PermissionMode
+from vibe.policy.ceiling import stricter_mode
 from vibe.policy.verdict import ApprovalRequest, Decision, DecisionScope, Verdict
 from vibe.tools.base import AnyTool, Invocation
 
@@ -43,6 +44,14 @@ class Policy(Protocol):
         """Switch permission mode mid-session (TUI /mode, ACP session/set_mode); rules learnt stay."""
         ...
 
+    def set_ceiling(self, ceiling: PermissionMode | None) -> None:
+        """A custom agent's mode: from now on the policy is at most that permissive."""
+        ...
+
+    def capped(self, ceiling: PermissionMode | None) -> Policy:
+        """A subagent's policy: this one's rules, never more permissive than this one now."""
+        ...
+
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict: ...
 
     def remember(self, request: ApprovalRequest, decision: Decision) -> str | None:
@@ -54,15 +63,28 @@ class ModePolicy:
     """Decides by permission mode alone. Tools have already refused paths outside the workspace."""
 
     def __init__(self, mode: PermissionMode, auto_approve: bool = False) -> None:
-        self._mode: PermissionMode = mode
-        self.auto_approve = auto_approve
+        self._chosen: PermissionMode = mode
+        self._ceiling: PermissionMode | None = None
+        self._auto_approve = auto_approve
 
     @property
     def mode(self) -> PermissionMode:
-        return self._mode
+        return stricter_mode(self._chosen, self._ceiling)
+
+    @property
+    def auto_approve(self) -> bool:
+        return self._auto_approve and self._ceiling in (None, "auto")
 
     def set_mode(self, mode: PermissionMode) -> None:
-        self._mode = mode
+        self._chosen = mode
+
+    def set_ceiling(self, ceiling: PermissionMode | None) -> None:
+        self._ceiling = ceiling
+
+    def capped(self, ceiling: PermissionMode | None) -> ModePolicy:
+        child = ModePolicy(self.mode, self.auto_approve)
+        child.set_ceiling(stricter_mode(self.mode, ceiling))
+        return child
 
     def evaluate(self, tool: AnyTool, invocation: Invocation) -> Verdict:
         if tool.read_only or not invocation.mutates:

@@ -87,8 +87,11 @@ class ToolDispatcher:
         approver: Approver,
         emit: ev.Emit,
         seams: Sequence[CallSeam] = (),
+        parent_run: object = None,
     ) -> None:
         self._registry = registry
+        # Handed to each call, for the task tool (see vibe.agent.parent_run).
+        self._parent_run = parent_run
         self._seams = tuple(seams)
         self._context = context
         self._policy = policy
@@ -137,7 +140,9 @@ class ToolDispatcher:
         def emit_output(text: str) -> None:
             self._emit(ev.ToolCallOutput(call_id=call.id, text=text))
 
-        context = replace(self._context, emit_output=emit_output)
+        context = replace(
+            self._context, emit_output=emit_output, call_id=call.id, parent_run=self._parent_run
+        )
         if set(arguments) == {"_raw"}:
             self._started(turn_id, call, tool.kind, tool.name, arguments, ())
             problem = arguments_problem(tool.name, call.arguments) or "Arguments must be a JSON object."

@@ -25,6 +25,7 @@ from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_afte
 from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
+from vibe.agent.parent_run import ParentRun
 from vibe.agent.repeat_guard import RepeatedFailureError
 from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for
 from vibe.agent.run_result import bare_result, run_result
@@ -125,6 +126,10 @@ class Agent:
         return self._log.path
 
     @property
+    def model(self) -> ChatModel:
+        return self._model
+
+    @property
     def settings(self) -> AgentSettings:
         return self._settings
 
@@ -172,6 +177,11 @@ class Agent:
         and shown to the observers like the agent's own."""
         return self._pump.announce(event)
 
+    def switch_agent(self, settings: AgentSettings, changed: ev.AgentEvent) -> ev.AgentEvent:
+        """A custom agent's prompt and limits from the next run on; returns `changed`, announced."""
+        self._settings = settings
+        return self.announce(changed)
+
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
         if window is not None:
@@ -217,8 +227,9 @@ class Agent:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
         self._log.emit = emit
+        parent = ParentRun(emit, spend)
         dispatcher = ToolDispatcher(
-            self._tools, self._tool_context, self._policy, self._approver, emit, self._seams
+            self._tools, self._tool_context, self._policy, self._approver, emit, self._seams, parent
         )
         if not self._announced:
             self._announced = True

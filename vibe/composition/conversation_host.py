@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING
 from vibe.agent.approvals import Approver
 from vibe.agent.loop import Agent
 from vibe.composition.checkpoints_wiring import checkpoint_store
+from vibe.composition.custom_agents import DEFAULT_AGENT, UnknownAgentError, agent_catalog, work_as
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
 from vibe.protocol.events import AgentEvent
 from vibe.sandbox.base import SandboxUnavailableError
-from vibe.service.host import ModelChoice, ServiceError
+from vibe.service.host import AgentChoice, ModelChoice, ServiceError
 from vibe.session.store import SessionInfo, SessionNotFoundError
 from vibe.tools.fs import FileSystem
 
@@ -74,6 +75,27 @@ class EngineHost:
         except ConfigError as exc:
             raise ServiceError(str(exc), auth=missing_key(str(exc))) from None
         return resolved.profile.id, changed
+
+    async def switch_agent(self, agent: Agent, name: str) -> list[AgentEvent]:
+        engine = self._engine()
+        catalog = agent_catalog(engine.config, vibe_home(engine.env))
+        try:
+            chosen = work_as(agent, catalog, name, engine.settings.limits.max_turns)
+        except UnknownAgentError as exc:
+            raise ServiceError(str(exc)) from None
+        definition = catalog.get(name)
+        if definition is None or definition.model is None:
+            return [chosen]
+        _model_id, changed = await self.switch_model(agent, definition.model)
+        return [chosen, changed]
+
+    def agents(self) -> list[AgentChoice]:
+        engine = self._engine()
+        catalog = agent_catalog(engine.config, vibe_home(engine.env))
+        return [
+            AgentChoice(DEFAULT_AGENT, "as configured, with every tool", "built-in"),
+            *(AgentChoice(a.name, a.description, a.origin) for a in catalog.agents.values()),
+        ]
 
     def models(self) -> list[ModelChoice]:
         engine = self._engine()

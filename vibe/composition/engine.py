@@ -15,8 +15,10 @@ from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.compaction import CompactionSettings
 from vibe.agent.loop import Agent
 from vibe.agent.session_facts import AgentSettings, SessionFacts
+from vibe.agent.subagents import TaskTool
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
+from vibe.composition.custom_agents import UnknownAgentError, agent_catalog, find_agent, work_as
 from vibe.composition.extensions_wiring import (
     add_skill_tool,
     command_catalog,
@@ -25,12 +27,13 @@ from vibe.composition.extensions_wiring import (
 )
 from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.composition.subagent_maker import SubagentFactory
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
 from vibe.config.secrets import Redactor, secret_values
-from vibe.config.settings import PermissionMode, Settings
+from vibe.config.settings import ConfigError, PermissionMode, Settings
 from vibe.extensions import CommandCatalog, Extensions
 from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
@@ -76,6 +79,8 @@ class RunOptions:
     fork_if_busy: bool = True
     # Recorded in a new session's header, for `vibe sessions` and the resume picker.
     frontend: str = ""
+    # The custom agent to work as (`--agent`); None: as configured.
+    agent: str | None = None
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -210,6 +215,12 @@ def build_agent(
         lambda: create_sandbox(read_only, settings.sandbox.use),
         lambda: policy.mode == "plan",
     )
+    catalog = agent_catalog(config, home)
+    if options.agent is not None:  # checked before a session file is made for it
+        try:
+            policy.set_ceiling(find_agent(catalog, options.agent).permission_mode)
+        except UnknownAgentError as exc:
+            raise ConfigError(f"--agent: {exc}") from None
     hide = redactor(settings, env, resolved.api_key)
     store = SessionStore(sessions_dir(home), redact=hide)
     opened = _open_session(store, options, resolved.name)
@@ -229,7 +240,18 @@ def build_agent(
     limits = settings.limits
     audit_log = AuditLog(home / "audit.jsonl", hide)
     hooks = conversation_hooks(settings.hooks, sandbox, workspace.cwd, session.id, audit_log)
-    return Agent(
+    # A subagent's calls pass the same seams: audited, checkpointed, and shown to the hooks.
+    seams = [
+        AuditSeam(
+            audit_log,
+            AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
+        ),
+        *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
+        *([hooks] if hooks is not None else []),
+    ]
+    subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)
+    registry.register(TaskTool(subagents, approver, settings.agents.max_parallel))
+    agent = Agent(
         model=client,
         tools=registry,
         tool_context=ToolContext(
@@ -270,20 +292,17 @@ def build_agent(
             sandbox_info=sandbox_info(sandbox.report),
             untrusted_keys=list(config.trust.ignored),
             forked_from=opened.forked_from,
-            notices=notices,
+            notices=[*notices, *catalog.problems],
         ),
         session=session,
         history=history,
-        seams=[
-            AuditSeam(
-                audit_log,
-                AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
-            ),
-            *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
-            *([hooks] if hooks is not None else []),
-        ],
+        seams=seams,
         hooks=hooks,
     )
+    subagents.parent = agent
+    if options.agent is not None:
+        work_as(agent, catalog, options.agent, limits.max_turns)
+    return agent
 
 
 def build_sandbox(settings: Settings, workspace: Workspace) -> Sandbox:

@@ -13,6 +13,7 @@ from pathlib import Path
 from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.attachments import AttachmentError, attach_images
+from vibe.composition.custom_agents import agent_catalog
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.extensions_wiring import command_catalog, extensions_for
 from vibe.composition.flags import settings_flags
@@ -51,13 +52,15 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
         auto_approve=args.auto_approve,
         continue_session=args.continue_session,
         resume=args.resume,
+        agent=args.agent,
     )
     try:
         for extra in options.extra_roots:
             if not extra.is_dir():
                 raise ConfigError(f"--add-dir {extra}: no such folder")
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
-        config, resolved = resolve_endpoint(config, env, args.base_url, args.local, args.model)
+        model = args.model or _agent_model(config, env, args.agent)
+        config, resolved = resolve_endpoint(config, env, args.base_url, args.local, model)
         images = attach_images(prompt, options.cwd)  # `@shot.png`: read before anything starts
     except (ConfigError, AttachmentError) as exc:
         return _failed_to_start(str(exc), args.output)
@@ -66,6 +69,14 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
     return asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+
+
+def _agent_model(config: LoadedConfig, env: Mapping[str, str], name: str | None) -> str | None:
+    """The model the chosen custom agent names, used unless --model says otherwise."""
+    if name is None:
+        return None
+    agent = agent_catalog(config, vibe_home(env)).get(name)
+    return agent.model if agent is not None else None
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:

@@ -18,6 +18,7 @@ from vibe.config.mcp_servers import McpServer, check_server_names
 from vibe.config.permissions import CommandRule, PermissionsSettings
 
 __all__ = [
+    "AgentsSettings",
     "CheckpointSettings",
     "ConfigError",
     "OnAsk",
@@ -137,6 +138,13 @@ class CheckpointSettings(_Strict):
     max_file_size: int = Field(default=10 * 1024 * 1024, gt=0)
 
 
+class AgentsSettings(_Strict):
+    """Custom agents and subagents (the `task` tool)."""
+
+    # Subagents of one conversation running at the same time; more wait for a free place.
+    max_parallel: int = Field(default=4, ge=1, le=32)
+
+
 class Settings(_Strict):
     model: str = "devstral"
     permission_mode: PermissionMode = "accept-edits"
@@ -154,6 +162,7 @@ class Settings(_Strict):
     checkpoints: CheckpointSettings = CheckpointSettings()
     # `[[hooks]]`: programs run at points of a conversation (vibe.config.hooks).
     hooks: tuple[HookSpec, ...] = ()
+    agents: AgentsSettings = AgentsSettings()
     # Headless: what a call that would ask the user becomes (deny, or fail the run with exit 4).
     on_ask: OnAsk = "deny"
     # Set by the loader, never from a file (private attributes cannot be given as input): the

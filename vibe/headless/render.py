@@ -107,12 +107,13 @@ class TextRenderer:
                 _tell_user(event, self._err)
             case ev.CommandRun():
                 _say(self._err, f"vibe: ran {event.summary}")
-            case ev.ToolCallStarted(title=title):
-                _say(self._err, f"> {title}")
-            case ev.ToolCallFinished(status="error", tool=tool, output=output):
-                _say(self._err, f"  {tool} failed: {_first_line(output)}")
-            case ev.ToolCallFinished(status="denied", tool=tool, output=output):
-                _say(self._err, f"  {tool} denied: {_first_line(output)}")
+            case ev.ToolCallStarted(title=title, parent_call_id=parent):
+                # A subagent's calls are indented under its task.
+                _say(self._err, f"{'    ' if parent else ''}> {title}")
+            case ev.ToolCallFinished(status="error", tool=tool, output=output, parent_call_id=parent):
+                _say(self._err, f"{'    ' if parent else ''}  {tool} failed: {_first_line(output)}")
+            case ev.ToolCallFinished(status="denied", tool=tool, output=output, parent_call_id=parent):
+                _say(self._err, f"{'    ' if parent else ''}  {tool} denied: {_first_line(output)}")
             case ev.Retry(attempt=attempt, delay_seconds=delay, reason=reason):
                 _say(self._err, f"  retrying in {delay:.1f}s (attempt {attempt}): {reason}")
             case ev.CompactionFinished(error=None, tokens_before=before, tokens_after=after):

@@ -36,6 +36,7 @@ part given an option, or an operand, outside the allow-list vibe keeps for its p
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import logging
 from collections.abc import Callable
@@ -45,6 +46,7 @@ from pathlib import Path
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
 from vibe.config.rule_store import RulesDestination, store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
+from vibe.policy.ceiling import stricter_mode
 from vibe.policy.rules import STRICTNESS, Rule, RuleJudgement, RuleSet
 from vibe.policy.shell_parse import analyse_command
 from vibe.policy.simple_command import SimpleCommand
@@ -137,7 +139,9 @@ class PermissionPolicy:
 
         `rules_file`: where "always" answers are saved (a RulesDestination also keeps the
         project's trust valid for the content vibe itself writes)."""
-        self._mode: PermissionMode = mode
+        self._chosen: PermissionMode = mode
+        # The stricter mode a custom agent or subagent runs under (see vibe.policy.ceiling).
+        self._ceiling: PermissionMode | None = None
         self._rules = RuleSet.from_settings(permissions)
         self._tools: dict[str, ToolPermission] = dict(permissions.tools)
         self._session_tools: set[str] = set()
@@ -146,7 +150,7 @@ class PermissionPolicy:
         # ask that an unconfined sandbox puts on every command.
         self._session_rules: set[str] = set()
         self.sandbox_confined = sandbox_confined
-        self.auto_approve = auto_approve
+        self._auto_approve = auto_approve
         # Where "always" answers are written (rule_store.rules_file); None: kept for the session only.
         self._destination = rules_file
         self.rules_file = rules_file.path if isinstance(rules_file, RulesDestination) else rules_file
@@ -155,8 +159,34 @@ class PermissionPolicy:
     def mode(self) -> PermissionMode:
         return self._mode
 
+    @property
+    def _mode(self) -> PermissionMode:
+        return stricter_mode(self._chosen, self._ceiling)
+
+    @property
+    def auto_approve(self) -> bool:
+        # --auto-approve is the user's "auto"; an agent that asks for less gets less.
+        return self._auto_approve and self._ceiling in (None, "auto")
+
+    @auto_approve.setter
+    def auto_approve(self, value: bool) -> None:
+        self._auto_approve = value
+
     def set_mode(self, mode: PermissionMode) -> None:
-        self._mode = mode
+        self._chosen = mode
+
+    def set_ceiling(self, ceiling: PermissionMode | None) -> None:
+        """The mode a custom agent asks for: it may only tighten the chosen one."""
+        self._ceiling = ceiling
+
+    def capped(self, ceiling: PermissionMode | None) -> PermissionPolicy:
+        """A policy for a subagent: this one's rules and answers (shared, so an approval given to
+        either counts for both), at most as permissive as this one is now and as `ceiling`."""
+        child = copy.copy(self)
+        child._chosen = self._mode
+        child._auto_approve = self.auto_approve
+        child._ceiling = stricter_mode(self._mode, ceiling)  # set_mode on the child cannot lift it
+        return child
 
     # -- evaluate -----------------------------------------------------------------------------
 

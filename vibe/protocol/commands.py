@@ -82,6 +82,8 @@ COMMANDS: tuple[SlashCommand, ...] = (
     SlashCommand("clear", "start a new conversation (same as /new)", "new", offered_by=_TUI),
     SlashCommand("resume", "resume one of this directory's sessions", "resume", "session id", _TUI),
     SlashCommand("model", "switch model", "set_model", "model name"),
+    # Editors pick an agent with the session's `agent` config option instead.
+    SlashCommand("agent", "work as a custom agent (default: as configured)", "set_agent", "agent name", _TUI),
     SlashCommand(
         "compact",
         "summarise the conversation to free context (optionally: what to keep)",

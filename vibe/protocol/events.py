@@ -28,6 +28,7 @@ from vibe.tools.base import TodoItem, ToolKind
 
 __all__ = [
     "SCHEMA_VERSION",
+    "AgentChanged",
     "AgentEvent",
     "AnswerCutShort",
     "ApprovalRequested",
@@ -163,6 +164,8 @@ class ToolCallStarted(Event):
     # Parsed arguments when they were valid JSON, else {"_raw": text}.
     arguments: dict[str, Any]
     locations: list[str] = Field(default_factory=list[str])
+    # Set on the calls of a subagent: the `task` call it works for (frontends nest it there).
+    parent_call_id: str | None = None
 
 
 class ToolCallOutput(Event):
@@ -171,6 +174,8 @@ class ToolCallOutput(Event):
     type: Literal["tool_call_output"] = "tool_call_output"
     call_id: str
     text: str
+    # Set on the calls of a subagent: the `task` call it works for (frontends nest it there).
+    parent_call_id: str | None = None
 
 
 ToolStatus = Literal["ok", "error", "denied", "cancelled"]
@@ -194,6 +199,8 @@ class ToolCallFinished(Event):
     decided_by: Literal["policy", "user", "headless"] | None = None
     decision_reason: str = ""
     rule: str | None = None
+    # Set on the calls of a subagent: the `task` call it works for (frontends nest it there).
+    parent_call_id: str | None = None
 
 
 class ApprovalRequested(Event):
@@ -209,6 +216,8 @@ class ApprovalRequested(Event):
     # A change to repository metadata (.git, .vibe): only a person may approve it, one call at
     # a time; a frontend that cannot promise a person answers refuses it.
     protected: bool = False
+    # Set on the calls of a subagent: the `task` call it works for (frontends nest it there).
+    parent_call_id: str | None = None
 
 
 class ApprovalResolved(Event):
@@ -223,6 +232,8 @@ class ApprovalResolved(Event):
     # The rule that decided (policy denials), or the rule stored by a session/always answer.
     rule: str | None = None
     stored_rule: str | None = None
+    # Set on the calls of a subagent: the `task` call it works for (frontends nest it there).
+    parent_call_id: str | None = None
 
 
 class PlanUpdated(Event):
@@ -300,6 +311,19 @@ class CommandRun(Event):
         kinds = {"user": "your command", "project": "the repository's command", "mcp": "MCP prompt"}
         where = f" ({self.path})" if self.path else ""
         return f"/{self.name}: {kinds.get(self.source, self.source)}{where}"
+
+
+class AgentChanged(Event):
+    """The conversation now works as another custom agent (`--agent`, /agent, an editor's
+    `agent` option); `permission_mode` is the mode it runs under (the stricter of the user's
+    and the agent's)."""
+
+    type: Literal["agent_changed"] = "agent_changed"
+    name: str
+    description: str = ""
+    permission_mode: PermissionMode
+    # The tools it may use (None: all of the conversation's).
+    tools: list[str] | None = None
 
 
 class Error(Event):
@@ -408,6 +432,7 @@ AgentEvent = Annotated[
     | CompactionFinished
     | ModeChanged
     | ModelChanged
+    | AgentChanged
     | UserPrompt
     | ConversationSummarised
     | AnswerCutShort

@@ -26,6 +26,7 @@ __all__ = [
     "Prompt",
     "Redo",
     "ResumeConversation",
+    "SetAgent",
     "SetMode",
     "SetModel",
     "Undo",
@@ -83,6 +84,14 @@ class SetModel(_Operation):
     name: str
 
 
+class SetAgent(_Operation):
+    """Work as a custom agent (or as configured: `default`) from the next request on; answered
+    by an `agent_changed` event (and `model_changed` when the agent names a model)."""
+
+    type: Literal["set_agent"] = "set_agent"
+    name: str
+
+
 class Compact(_Operation):
     """Summarise the conversation now, optionally focused on what the user asks to keep."""
 
@@ -127,6 +136,7 @@ Operation = Annotated[
     | ApprovalReply
     | SetMode
     | SetModel
+    | SetAgent
     | Compact
     | NewConversation
     | ResumeConversation

@@ -25,6 +25,8 @@ def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
             return op.Compact(instructions=argument or None)
         case "resume":
             return op.ResumeConversation(session_id=argument) if argument else None
+        case "set_agent":
+            return op.SetAgent(name=argument) if argument else None
         case "set_model":
             return op.SetModel(name=argument) if argument else None
         case "set_mode":

@@ -29,7 +29,7 @@ from vibe.extensions import CommandCatalog, DefinitionError, Expansion
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
-from vibe.service.host import AgentHost, ModelChoice, ServiceError
+from vibe.service.host import AgentChoice, AgentHost, ModelChoice, ServiceError
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -56,6 +56,8 @@ class Conversation:
         self._agent: Agent | None = None
         # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
         self._model_choice: str | None = None
+        # The custom agent picked with /agent: it sticks across /new and /resume too.
+        self._agent_choice: str | None = None
         self.totals = Totals()
 
     @classmethod
@@ -79,6 +81,12 @@ class Conversation:
         if self._model_choice is not None:  # /model sticks across /new and /resume
             try:
                 await self._host.switch_model(agent, self._model_choice)
+            except ServiceError:
+                await agent.aclose()
+                raise
+        if self._agent_choice is not None:
+            try:
+                await self._host.switch_agent(agent, self._agent_choice)
             except ServiceError:
                 await agent.aclose()
                 raise
@@ -149,6 +157,14 @@ class Conversation:
         """The `/name` commands that become a prompt (custom commands, user-invocable skills)."""
         return self._host.commands()
 
+    def agents(self) -> list[AgentChoice]:
+        return self._host.agents()
+
+    @property
+    def agent_name(self) -> str:
+        """The custom agent the conversation works as (`default`: as configured)."""
+        return self._agent_choice or "default"
+
     def sessions(self) -> list[SessionInfo]:
         """This folder's other saved sessions, newest first."""
         current = self._agent.session_id if self._agent is not None else None
@@ -210,6 +226,11 @@ class Conversation:
             case op.SetModel(name=name):
                 yield await self._set_model(name)
                 return
+            case op.SetAgent(name=name):
+                for event in await self._host.switch_agent(self.agent, name):
+                    yield event
+                self._agent_choice = name
+                return
             case op.NewConversation():
                 await self._replace(None)
                 return
@@ -230,7 +251,7 @@ class Conversation:
         (the same sandbox, environment, time limit and output handling), streamed to `on_output`.
         No policy asks: the user typed it. Not added to the conversation: the model did not ask
         for it. Cancelling stops the command's whole process group."""
-        bash = self.agent.tools.get("bash")
+        bash = self.agent.tools.get("bash", even_hidden=True)  # a custom agent limits the model, not the user
         if bash is None:
             return ToolResult.error("this conversation has no shell tool")
         context = replace(self.agent.tool_context, emit_output=on_output)
@@ -284,6 +305,12 @@ class _NoHost:
         return [ModelChoice(facts.model, facts.model, facts.provider)]
 
     def sessions(self) -> list[SessionInfo]:
+        return []
+
+    async def switch_agent(self, agent: Agent, name: str) -> list[ev.AgentEvent]:
+        raise ServiceError("this run works as one agent; choose it with --agent")
+
+    def agents(self) -> list[AgentChoice]:
         return []
 
     def checkpoints(self) -> CheckpointStore | None:

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from vibe.protocol.events import AgentEvent
     from vibe.session.store import SessionInfo
 
-__all__ = ["AgentHost", "ModelChoice", "ServiceError"]
+__all__ = ["AgentChoice", "AgentHost", "ModelChoice", "ServiceError"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,16 @@ class ModelChoice:
     name: str
     model_id: str
     provider: str
+
+
+@dataclass(frozen=True, slots=True)
+class AgentChoice:
+    """A custom agent the user can pick: its name, when to use it, and where it comes from
+    (built-in, user, project)."""
+
+    name: str
+    description: str
+    origin: str
 
 
 class ServiceError(Exception):
@@ -54,6 +64,16 @@ class AgentHost(Protocol):
         """Points `agent` at the model `name` (a configured alias or a raw id) from its next
         request on; returns the model id and the agent's `model_changed` event. Raises
         ServiceError for a model that cannot be used."""
+        ...
+
+    async def switch_agent(self, agent: Agent, name: str) -> list[AgentEvent]:
+        """Makes `agent` work as the custom agent `name` (`default`: as configured) from its next
+        request on; returns its `agent_changed` event (and `model_changed` when the agent names
+        a model). Raises ServiceError for an unknown agent."""
+        ...
+
+    def agents(self) -> list[AgentChoice]:
+        """The agents the user can pick, `default` first."""
         ...
 
     def models(self) -> list[ModelChoice]:

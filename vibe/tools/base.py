@@ -18,6 +18,7 @@ is the shortcut for "this call is bad": the dispatcher turns it into an error re
 from __future__ import annotations
 
 import asyncio
+import fnmatch
 import logging
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable, Iterator
@@ -120,6 +121,10 @@ class ToolContext:
     emit_output: Callable[[str], None] = field(default=lambda _text: None)
     # Wall-clock seconds one call may run ([limits] tool_timeout); None: no limit.
     tool_timeout: float | None = None
+    # Set by the dispatcher for each call: its id, and the run it is part of (a
+    # `vibe.agent.parent_run.ParentRun`), for a tool that delegates work to a subagent.
+    call_id: str = ""
+    parent_run: Any = None
 
 
 ArgsT = TypeVar("ArgsT")
@@ -199,6 +204,8 @@ class ToolRegistry:
         self._tools: dict[str, AnyTool] = {}
         self._sources: list[ToolSource] = []
         self._started: list[ToolSource] = []
+        # A custom agent's allow-list (names or globs); None: every tool registered.
+        self._allowed: tuple[str, ...] | None = None
         self.version = 0
 
     def register(self, tool: AnyTool) -> None:
@@ -211,14 +218,25 @@ class ToolRegistry:
         if self._tools.pop(name, None) is not None:
             self.version += 1
 
-    def get(self, name: str) -> AnyTool | None:
-        return self._tools.get(name)
+    def get(self, name: str, *, even_hidden: bool = False) -> AnyTool | None:
+        """`even_hidden`: also a tool an allow-list hides (for the user's own `!command`)."""
+        return self._tools.get(name) if even_hidden or self._offered(name) else None
 
     def names(self) -> list[str]:
-        return list(self._tools)
+        return [name for name in self._tools if self._offered(name)]
 
     def __iter__(self) -> Iterator[AnyTool]:
-        return iter(list(self._tools.values()))
+        return iter([tool for name, tool in self._tools.items() if self._offered(name)])
+
+    def restrict(self, allowed: tuple[str, ...] | None) -> None:
+        """Offers only the tools `allowed` names (a name or glob each; None: all of them), tools
+        that join later included: the model is neither shown nor allowed to call the others."""
+        self._allowed = allowed
+        self.version += 1
+
+    def _offered(self, name: str) -> bool:
+        allowed = self._allowed
+        return allowed is None or any(fnmatch.fnmatchcase(name, pattern) for pattern in allowed)
 
     def add_source(self, source: ToolSource) -> None:
         self._sources.append(source)

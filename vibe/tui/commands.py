@@ -1,5 +1,5 @@
 """The TUI's handlers for the slash commands it offers (the table is `vibe.protocol.commands`):
-/help, /new (/clear), /resume, /model, /compact, /mode, /undo, /redo, /status, /cost, /exit."""
+/help, /new (/clear), /resume, /model, /agent, /compact, /mode, /undo, /redo, /status, /cost, /exit."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ KEYS_HELP = (
     "Shift+Tab cycle mode · Ctrl+G prompt in $EDITOR · Ctrl+C twice quit · @path mention a file · "
     "!cmd run a shell command"
 )
-_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact", "/undo", "/redo"}
+_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/agent", "/compact", "/undo", "/redo"}
 # How many of the files an undo would change the confirmation lists by name.
 _LISTED_FILES = 12
 
@@ -155,6 +155,30 @@ async def _model(app: CommandHost, argument: str) -> None:
     shown = await _carry_out(app, conversation, op.SetModel(name=argument))
     if shown:
         await app.transcript.notice(f"model: {conversation.facts.model} from the next request on")
+
+
+async def _agent(app: CommandHost, argument: str) -> None:
+    conversation = await _open_conversation(app)
+    if conversation is None:
+        return
+    if not argument:
+        current = conversation.agent_name
+        items = [
+            (
+                choice.name,
+                f"{choice.name}{'  (current)' if choice.name == current else ''} — {choice.description}",
+            )
+            for choice in conversation.agents()
+        ]
+        argument = await app.push_screen_wait(PickerScreen("Work as agent", items)) or ""
+        if not argument:
+            return
+    from vibe.protocol import operations as op
+
+    if await _carry_out(app, conversation, op.SetAgent(name=argument)):
+        await app.transcript.notice(
+            f"agent: {conversation.agent_name} (mode {conversation.mode}) from the next request on"
+        )
 
 
 async def _compact(app: CommandHost, argument: str) -> None:
@@ -311,6 +335,7 @@ _HANDLERS = {
     "clear": _new,
     "resume": _resume,
     "model": _model,
+    "agent": _agent,
     "compact": _compact,
     "mode": _mode,
     "undo": _undo,

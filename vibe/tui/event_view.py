@@ -104,6 +104,8 @@ class EventView:
                 await transcript.notice(f"⚓ {event.summary}", level)
             case ev.ModeChanged():
                 self.state.update(mode=event.permission_mode)
+            case ev.AgentChanged():
+                self.state.update(mode=event.permission_mode)
             case ev.ModelChanged():
                 self.state.update(model=event.model, context_window=event.context_window)
             case ev.CompactionStarted():

@@ -20,6 +20,7 @@ Screen { layout: vertical; }
 .tool-card.-failed { border-left: thick ansi_red; }
 .tool-card.-failed .tool-header { color: ansi_red; }
 .tool-card:focus { background: $boost; }
+.tool-card.-nested { margin: 0 0 0 4; }
 .tool-body { padding: 0 0 0 2; color: $text-muted; }
 #completion { height: auto; max-height: 10; border: round $accent; margin: 0 1; }
 #prompt { height: auto; max-height: 10; min-height: 1; border: round $accent; margin: 0 1; padding: 0 1; }

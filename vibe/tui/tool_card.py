@@ -35,7 +35,10 @@ class ToolCard(Vertical, can_focus=True):
     BINDINGS = [("enter", "toggle_output", "Expand")]  # noqa: RUF012 - textual's declared shape
 
     def __init__(self, started: ToolCallStarted, *, show_output: bool = False) -> None:
-        super().__init__(classes="tool-card -running")
+        # A subagent's call (under a `task` call): indented and compact beneath its task.
+        nested = " -nested" if started.parent_call_id else ""
+        super().__init__(classes=f"tool-card -running{nested}")
+        self.parent_call_id = started.parent_call_id
         # The user's own `!command`: its output is what they asked to see.
         self.show_output = show_output
         self.call_id = started.call_id
