@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver
 from vibe.agent.loop import Agent
@@ -92,3 +92,11 @@ class EngineHost:
         if not settings.enabled:
             return None
         return checkpoint_store(settings, vibe_home(engine.env), self._options.cwd)
+
+    def audit(self, record: dict[str, Any]) -> None:
+        from vibe.composition.engine import redactor
+        from vibe.session.audit import AuditLog
+
+        engine = self._engine()
+        hide = redactor(engine.settings, engine.env, engine.resolved.api_key)
+        AuditLog(vibe_home(engine.env) / "audit.jsonl", hide).write(record)

@@ -18,8 +18,11 @@ from vibe.config.settings import PermissionMode
 from vibe.protocol.checkpoint_events import (
     CheckpointCreated,
     CheckpointRestored,
+    ConversationRewound,
     RestoreChange,
     RestorePlanned,
+    RewindChoice,
+    RewindChoices,
 )
 from vibe.protocol.event_base import Event
 from vibe.protocol.replay_events import AnswerCutShort, ConversationSummarised, UserPrompt
@@ -37,6 +40,7 @@ __all__ = [
     "CompactionFinished",
     "CompactionStarted",
     "CompactionTrigger",
+    "ConversationRewound",
     "ConversationSummarised",
     "DeniedCall",
     "Emit",
@@ -50,6 +54,8 @@ __all__ = [
     "Result",
     "ResultStatus",
     "Retry",
+    "RewindChoice",
+    "RewindChoices",
     "SandboxInfo",
     "SessionStarted",
     "StopReason",
@@ -392,6 +398,8 @@ AgentEvent = Annotated[
     | CheckpointCreated
     | CheckpointRestored
     | RestorePlanned
+    | RewindChoices
+    | ConversationRewound
     | Error
     | Result,
     Field(discriminator="type"),

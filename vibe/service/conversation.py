@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver
 from vibe.agent.budget import estimate_tokens
@@ -29,6 +29,8 @@ from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
+from vibe.service.restore_records import record_restore
+from vibe.service.rewind import rewind
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -201,11 +203,24 @@ class Conversation:
                     yield event
                 return
             case op.Undo() | op.Redo():
-                yield await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
+                answer = await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
+                yield self._said(answer)
+                return
+            case op.Rewind():
+                for answer in await rewind(self.agent, self._host.checkpoints(), operation):
+                    yield self._said(answer)
                 return
         async for event in events:
             self.totals.count(event)
             yield event
+
+    def _said(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """`event` numbered in the conversation's order; a restore is also written down in the
+        session file and the audit log, as the checkpoint it restores was."""
+        numbered = self.agent.announce(event)
+        if isinstance(numbered, ev.CheckpointRestored):
+            record_restore(numbered, self.agent.record, self._host.audit, self.session_id)
+        return numbered
 
     async def run_user_command(self, command: str, on_output: Callable[[str], None]) -> ToolResult:
         """`!command`: the user's own shell command, run exactly as the bash tool runs the model's
@@ -259,4 +274,7 @@ class _NoHost:
         return []
 
     def checkpoints(self) -> CheckpointStore | None:
+        return None
+
+    def audit(self, record: dict[str, Any]) -> None:
         return None

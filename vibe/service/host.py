@@ -8,7 +8,7 @@ host, which knows the settings, the endpoint and where sessions are saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
@@ -66,4 +66,8 @@ class AgentHost(Protocol):
 
     def checkpoints(self) -> CheckpointStore | None:
         """This folder's checkpoints (undo, redo); None when `[checkpoints] enabled` is off."""
+        ...
+
+    def audit(self, record: dict[str, Any]) -> None:
+        """Appends `record` to the audit log (a restore of files); raises OSError."""
         ...

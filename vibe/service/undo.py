@@ -53,6 +53,7 @@ def _step(store: CheckpointStore, operation: op.Undo | op.Redo, session_id: str)
         raise ServiceError(str(exc)) from None
     return ev.CheckpointRestored(
         checkpoint_id=step.target.id,
+        action="undo" if undoing else "redo",
         restore_point_id=result.restore_point.id,
         restored=list(result.restored),
         kept=list(result.kept),

@@ -1,5 +1,5 @@
 """The TUI's handlers for the slash commands it offers (the table is `vibe.protocol.commands`):
-/help, /new (/clear), /resume, /model, /compact, /mode, /undo, /redo, /status, /cost, /exit."""
+/help, /new (/clear), /resume, /model, /compact, /mode, /undo, /redo, /rewind, /status, /cost, /exit."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from vibe.service.conversation import Conversation
     from vibe.session.listing import SessionSummary
     from vibe.session.store import SessionInfo
+    from vibe.tui.prompt_input import PromptInput
     from vibe.tui.state import TuiState
     from vibe.tui.transcript import Transcript
 
@@ -31,7 +32,7 @@ KEYS_HELP = (
     "Shift+Tab cycle mode · Ctrl+G prompt in $EDITOR · Ctrl+C twice quit · @path mention a file · "
     "!cmd run a shell command"
 )
-_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact", "/undo", "/redo"}
+_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/compact", "/undo", "/redo", "/rewind"}
 # How many of the files an undo would change the confirmation lists by name.
 _LISTED_FILES = 12
 
@@ -42,6 +43,7 @@ class CommandHost(Protocol):
 
     transcript: Transcript
     state: TuiState
+    prompt: PromptInput
 
     @property
     def conversation(self) -> Conversation | None: ...
@@ -180,6 +182,12 @@ async def _redo(app: CommandHost, argument: str) -> None:
     await _step(app, "redo", argument)
 
 
+async def _rewind(app: CommandHost, argument: str) -> None:
+    from vibe.tui.rewind import rewind_command
+
+    await rewind_command(app, argument)
+
+
 async def _step(app: CommandHost, name: str, argument: str) -> None:
     """Shows what /undo or /redo would change and asks (a modal); then restores."""
     from vibe.protocol import events as ev
@@ -304,6 +312,7 @@ _HANDLERS = {
     "mode": _mode,
     "undo": _undo,
     "redo": _redo,
+    "rewind": _rewind,
     "edit": _edit,
     "status": _status,
     "cost": _cost,
