@@ -18,9 +18,10 @@ from vibe.checkpoints.shadow import CheckpointError
 from vibe.checkpoints.store import CheckpointStore
 from vibe.checkpoints.undo import plan_redo, plan_undo, redo, undo
 from vibe.composition.checkpoints_wiring import checkpoint_store
+from vibe.composition.restore_log import log_restore
 from vibe.config.loader import load_config
 from vibe.config.paths import vibe_home
-from vibe.config.settings import ConfigError
+from vibe.config.settings import ConfigError, Settings
 from vibe.unicode_text import for_terminal, json_for_terminal
 
 __all__ = ["main", "redo_main", "undo_main"]
@@ -59,15 +60,15 @@ def _confirm_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _store(env: Mapping[str, str], cwd: Path) -> CheckpointStore:
-    settings = load_config(cwd, env, {}).settings.checkpoints
-    return checkpoint_store(settings, vibe_home(env), cwd)
+def _store(env: Mapping[str, str], cwd: Path) -> tuple[CheckpointStore, Settings]:
+    settings = load_config(cwd, env, {}).settings
+    return checkpoint_store(settings.checkpoints, vibe_home(env), cwd), settings
 
 
 def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     args = build_parser().parse_args(argv)
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         if args.action == "list":
             return _list(store, args.session, args.output)
         if args.action == "prune":
@@ -85,7 +86,9 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
         if (refused := _ask(plan, args.yes, f"Restore checkpoint {target.id}")) is not None:
             return refused
         label = f"before restoring {target.id}"
-        _report(apply_restore(store, target, baseline, force=args.force, label=label))
+        result = apply_restore(store, target, baseline, force=args.force, label=label)
+        _report(result)
+        log_restore(settings, env, "restore", target.id, target.session_id, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe checkpoints: {exc}"), file=sys.stderr)
@@ -97,11 +100,13 @@ def undo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
         argv
     )
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         step = plan_undo(store, args.session, force=args.force)
         if (refused := _ask(step.plan, args.yes, f"Undo the changes of prompt {step.target.id}")) is not None:
             return refused
-        _report(undo(store, step, force=args.force))
+        result = undo(store, step, force=args.force)
+        _report(result)
+        log_restore(settings, env, "undo", step.target.id, step.target.session_id, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe undo: {exc}"), file=sys.stderr)
@@ -111,11 +116,14 @@ def undo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
 def redo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     args = _step_parser("redo", "Put back what the last undo took away.").parse_args(argv)
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         step = plan_redo(store, force=args.force)
         if (refused := _ask(step.plan, args.yes, "Redo")) is not None:
             return refused
-        _report(redo(store, step, force=args.force))
+        result = redo(store, step, force=args.force)
+        _report(result)
+        session = step.undone.session_id if step.undone is not None else ""
+        log_restore(settings, env, "redo", step.target.id, session, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe redo: {exc}"), file=sys.stderr)
