@@ -125,14 +125,31 @@ class CheckpointStore:
         return Snapshot(tree, tuple(sorted(set(big))))
 
     def create(
-        self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
+        self,
+        kind: Kind,
+        *,
+        session_id: str = "",
+        prompt: int = 0,
+        turn: str = "",
+        label: str = "",
+        main: str = "",
     ) -> Checkpoint:
-        """Snapshot the workspace and keep it as a checkpoint."""
+        """Snapshot the workspace and keep it as a checkpoint. `main`: in an extra workspace
+        root (`--add-dir`), the id of the main folder's checkpoint this one was taken with."""
         with self.shadow.locked():
-            return self.create_locked(kind, session_id=session_id, prompt=prompt, turn=turn, label=label)
+            return self.create_locked(
+                kind, session_id=session_id, prompt=prompt, turn=turn, label=label, main=main
+            )
 
     def create_locked(
-        self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
+        self,
+        kind: Kind,
+        *,
+        session_id: str = "",
+        prompt: int = 0,
+        turn: str = "",
+        label: str = "",
+        main: str = "",
     ) -> Checkpoint:
         """`create` for a caller that holds the shadow's lock already (a restore)."""
         snap = self.snapshot()
@@ -148,6 +165,8 @@ class CheckpointStore:
             "skipped": list(snap.skipped),
             "files_changed": changed,
         }
+        if main:
+            record["main"] = main
         message = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
         commit = self.shadow.run("commit-tree", snap.tree, "-F", "-", stdin=message).decode().strip()
         self.shadow.run("update-ref", _REFS + commit[:12], commit)
@@ -219,6 +238,10 @@ class CheckpointStore:
         found.sort(key=lambda checkpoint: (checkpoint.created, checkpoint.id))
         return found
 
+    def companion_of(self, main_id: str) -> Checkpoint | None:
+        """The checkpoint of this (extra) root taken with the main folder's `main_id`."""
+        return next((c for c in self.all() if c.extra.get("main") == main_id), None)
+
     def find(self, wanted: str) -> Checkpoint:
         matches = [c for c in self.all() if c.id.startswith(wanted) and len(wanted) >= 4]
         if len(matches) != 1:
@@ -284,6 +307,7 @@ def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
         label=str(record.get("label", "")),
         skipped=tuple(str(name) for name in record.get("skipped", [])),
         files_changed=int(record.get("files_changed", 0)),
+        extra={"main": str(record["main"])} if record.get("main") else {},
     )
 
 

@@ -37,6 +37,7 @@ from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.service.root_steps import ExtraRoot
     from vibe.session.store import SessionInfo
 
 __all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
@@ -203,11 +204,14 @@ class Conversation:
                     yield event
                 return
             case op.Undo() | op.Redo():
-                answer = await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
+                answer = await step_back_or_forth(
+                    self._host.checkpoints(), operation, self.session_id, self._host.extra_checkpoints()
+                )
                 yield self._said(answer)
                 return
             case op.Rewind():
-                for answer in await rewind(self.agent, self._host.checkpoints(), operation):
+                extras = self._host.extra_checkpoints()
+                for answer in await rewind(self.agent, self._host.checkpoints(), operation, extras):
                     yield self._said(answer)
                 return
         async for event in events:
@@ -275,6 +279,9 @@ class _NoHost:
 
     def checkpoints(self) -> CheckpointStore | None:
         return None
+
+    def extra_checkpoints(self) -> list[ExtraRoot]:
+        return []
 
     def audit(self, record: dict[str, Any]) -> None:
         return None

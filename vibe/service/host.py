@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
@@ -66,6 +68,11 @@ class AgentHost(Protocol):
 
     def checkpoints(self) -> CheckpointStore | None:
         """This folder's checkpoints (undo, redo); None when `[checkpoints] enabled` is off."""
+        ...
+
+    def extra_checkpoints(self) -> list[tuple[Path, CheckpointStore]]:
+        """Each extra workspace root (`--add-dir`) with a shadow of its own, and its checkpoints;
+        empty when checkpoints are off."""
         ...
 
     def audit(self, record: dict[str, Any]) -> None:

@@ -18,6 +18,7 @@ from vibe.messages import UserMessage
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.host import ServiceError
+from vibe.service.root_steps import ExtraRoot, RootStep, combined_changes, combined_result, extra_steps
 
 if TYPE_CHECKING:
     from vibe.agent.loop import Agent
@@ -38,12 +39,15 @@ class _Chosen:
     checkpoint_ids: list[str]
 
 
-async def rewind(agent: Agent, store: CheckpointStore | None, operation: op.Rewind) -> list[ev.AgentEvent]:
-    """The events answering `operation` (not yet numbered). Raises ServiceError."""
+async def rewind(
+    agent: Agent, store: CheckpointStore | None, operation: op.Rewind, extras: list[ExtraRoot]
+) -> list[ev.AgentEvent]:
+    """The events answering `operation` (not yet numbered). Raises ServiceError. `extras`: the
+    extra workspace roots, rewound with the main folder."""
     path = agent.session_file
     if path is None:
         raise ServiceError("this conversation is not saved: /rewind reads its prompts from the session file")
-    answered, cut = await asyncio.to_thread(_rewind, agent, store, operation)
+    answered, cut = await asyncio.to_thread(_rewind, agent, store, operation, extras)
     if cut is not None and cut.point.history_index is not None:
         # On the event loop, where the agent's history is only ever changed.
         dropped = agent.rewind_to(cut.point.history_index, cut.number)
@@ -53,7 +57,7 @@ async def rewind(agent: Agent, store: CheckpointStore | None, operation: op.Rewi
 
 
 def _rewind(
-    agent: Agent, store: CheckpointStore | None, operation: op.Rewind
+    agent: Agent, store: CheckpointStore | None, operation: op.Rewind, extras: list[ExtraRoot]
 ) -> tuple[list[ev.AgentEvent], _Chosen | None]:
     """The answer so far, and the prompt to cut the conversation back to (after the files)."""
     from vibe.checkpoints.shadow import CheckpointError
@@ -66,9 +70,13 @@ def _rewind(
         chosen = _chosen(points, operation.prompt)
         dropped = _messages_dropped(agent, chosen, operation)
         step = _files_step(store, chosen, operation)
+        steps: list[RootStep] = []
+        if step is not None and store is not None:
+            more = extra_steps(extras, "rewind", step, chosen.checkpoint_ids, operation.force)
+            steps = [RootStep(None, store, step), *more]
         if not operation.confirmed:
-            return [_planned(chosen, step, dropped)], None
-        restored = _restore_files(store, step, operation)
+            return [_planned(chosen, steps, dropped)], None
+        restored = _restore_files(steps, operation)
         return restored, chosen if operation.restore != "files" else None
     except (CheckpointError, OSError) as exc:
         raise ServiceError(str(exc)) from None
@@ -163,34 +171,34 @@ def _files_step(store: CheckpointStore | None, chosen: _Chosen, operation: op.Re
     return plan_rewind(store, chosen.checkpoint_ids, force=operation.force)
 
 
-def _planned(chosen: _Chosen, step: UndoStep | None, dropped: int) -> ev.RestorePlanned:
+def _planned(chosen: _Chosen, steps: list[RootStep], dropped: int) -> ev.RestorePlanned:
+    changes, kept = combined_changes(steps)
     return ev.RestorePlanned(
         action="rewind",
-        checkpoint_id=step.target.id if step is not None else "",
-        changes=[ev.RestoreChange(action=verb, path=path) for verb, path in step.plan.summary()]
-        if step is not None
-        else [],
-        kept=list(step.plan.kept) if step is not None else [],
+        checkpoint_id=steps[0].step.target.id if steps else "",
+        changes=changes,
+        kept=kept,
         prompt=chosen.number,
         messages_dropped=dropped,
     )
 
 
-def _restore_files(
-    store: CheckpointStore | None, step: UndoStep | None, operation: op.Rewind
-) -> list[ev.AgentEvent]:
-    if step is None or store is None:
+def _restore_files(steps: list[RootStep], operation: op.Rewind) -> list[ev.AgentEvent]:
+    if not steps:
         return []
     from vibe.checkpoints.undo import rewind as rewind_files
 
-    result = rewind_files(store, step, force=operation.force)
+    force = operation.force
+    result, restored, kept, failed = combined_result(
+        steps, lambda s, step: rewind_files(s, step, force=force)
+    )
     return [
         ev.CheckpointRestored(
-            checkpoint_id=step.target.id,
+            checkpoint_id=steps[0].step.target.id,
             action="rewind",
             restore_point_id=result.restore_point.id,
-            restored=list(result.restored),
-            kept=list(result.kept),
-            failed=list(result.failed),
+            restored=restored,
+            kept=kept,
+            failed=failed,
         )
     ]
