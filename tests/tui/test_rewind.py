@@ -52,6 +52,13 @@ async def test_rewind_picks_a_prompt_and_takes_back_files_and_conversation(tui_e
         assert (tui_env.repo / "notes.txt").read_text() == "before\n"
         assert app.prompt.text == "write one", "the prompt is back in the input"
 
+        await send(pilot, "/status")
+        await wait_for(pilot, lambda: any("endpoint" in n for n in notices(app)))
+        status = next(n for n in notices(app) if "endpoint" in n)
+        used = next(line for line in status.splitlines() if line.startswith("checkpoints"))
+        assert used.endswith("KB on disk") and not used.startswith("checkpoints 0 KB"), used
+
+        app.prompt.text = "write one"
         await pilot.press("enter")
         await wait_idle(pilot)
         sent = [m["content"] for m in tui_env.fake.requests[-1].messages if m["role"] == "user"]

@@ -152,12 +152,13 @@ class Conversation:
         return [info for info in self._host.sessions() if info.id != current]
 
     def checkpoints_size(self) -> int | None:
-        """Bytes this folder's checkpoints take on disk; None when checkpoints are off. Walks
-        the store: call it from a thread."""
+        """Bytes this folder's checkpoints take on disk (with those of the `--add-dir` roots);
+        None when checkpoints are off. Walks the stores: call it from a thread."""
         store = self._host.checkpoints()
         if store is None:
             return None
-        return store.shadow.disk_usage() if store.shadow.exists else 0
+        stores = [store, *(extra for _root, extra in self._host.extra_checkpoints())]
+        return sum(each.shadow.disk_usage() for each in stores if each.shadow.exists)
 
     def does_not_fit(self, text: str) -> str | None:
         """Why a prompt can never be answered: larger than the model's whole context window

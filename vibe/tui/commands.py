@@ -276,8 +276,13 @@ async def _status(app: CommandHost, argument: str) -> None:
     ]
     if conversation is not None:
         size = await asyncio.to_thread(conversation.checkpoints_size)
-        lines.append(f"checkpoints {'off' if size is None else f'{size / 1024 / 1024:.1f} MB on disk'}")
+        lines.append(f"checkpoints {'off' if size is None else f'{_disk(size)} on disk'}")
     await app.transcript.notice("\n".join(lines))
+
+
+def _disk(size: int) -> str:
+    """A store of a few prompts is some KB: shown in MB it would read as empty."""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def _usage_line(app: CommandHost) -> str:
