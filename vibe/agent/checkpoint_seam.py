@@ -29,6 +29,7 @@ from vibe.protocol import events as ev
 
 if TYPE_CHECKING:  # loaded at the first change, so a run that changes nothing pays nothing
     from vibe.checkpoints.store import Checkpoint, CheckpointStore
+    from vibe.checkpoints.warm import Warmer
 
 __all__ = ["CheckpointSeam"]
 
@@ -51,6 +52,7 @@ class CheckpointSeam(CallSeam):
         self._open_extra_stores = open_extra_stores
         self._extra: list[CheckpointStore] | None = None
         self._extra_current: list[tuple[CheckpointStore, Checkpoint]] = []
+        self._warmers: list[Warmer] = []
         self._session_id = session_id
         self._records = records
         self._run: int | None = None  # the run (prompt) the last checkpoint was taken for
@@ -59,12 +61,27 @@ class CheckpointSeam(CallSeam):
         self._end: asyncio.Future[None] | None = None
         self._pruned = False
 
+    def warm_up(self) -> None:
+        """Prepare every root's shadow index in the background (an interactive session, as it
+        starts), so the first checkpoint only hashes what changed. Never for a one-shot run: one
+        that changes nothing must not spawn git at all."""
+        from vibe.checkpoints.warm import Warmer
+
+        if self._extra is None:
+            self._extra = self._open_extra_stores()
+        for store in (self._store, *self._extra):
+            warmer = Warmer(store)
+            warmer.start()
+            self._warmers.append(warmer)
+
     async def before_call(self, call: CallAbout) -> str | None:
         if not call.invocation.mutates:
             return None
         await self._settle()
         if call.run == self._run:
             return None
+        for warmer in self._warmers:  # the checkpoint is wanted now: it waits for one batch at most
+            warmer.stop()
         self._run = call.run
         self._steps += 1
         from vibe.checkpoints.shadow import CheckpointError

@@ -91,34 +91,7 @@ class CheckpointStore:
         # Only what changed since the last snapshot is looked at: the persistent index knows
         # the rest. The paths go to update-index as they are, so git walks the tree once.
         listed = git.run("ls-files", "-z", "--others", "--modified", "--exclude-standard")
-        changed: list[str] = []
-        dropped: list[str] = []  # too big, a nested repository, or a folder where a file was
-        big: list[str] = []
-        links = _SymlinkedFolders(git.workspace)
-        for raw in listed.split(b"\0"):
-            if not raw:
-                continue
-            name = os.fsdecode(raw)
-            if name.endswith("/"):
-                # A repository of its own inside the workspace (git lists it as a folder): not
-                # ours to keep or restore, and one without a commit would fail to be added.
-                dropped.append(name.rstrip("/"))
-                continue
-            if links.beyond_symlink(name):
-                dropped.append(name)  # its folder is now a symlink: the file is gone from here
-                continue
-            try:
-                info = os.lstat(git.workspace / name)
-            except OSError:
-                changed.append(name)  # deleted: --remove records that
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                dropped.append(name)  # its files are listed on their own
-            elif info.st_size > self.limits.max_file_size:
-                big.append(name)
-                dropped.append(name)
-            else:
-                changed.append(name)
+        changed, dropped, big = sort_listed(listed, git.workspace, self.limits.max_file_size)
         git.update_index(["--force-remove"], dropped)
         git.update_index(["--add", "--remove", "--replace"], changed)
         tree = git.run("write-tree").decode().strip()
@@ -291,6 +264,40 @@ class CheckpointStore:
         self.shadow.run("update-ref", "--stdin", stdin=commands)
         # The index still names the newest snapshot's blobs, so those stay.
         self.shadow.run("gc", "--prune=now", "--quiet")
+
+
+def sort_listed(listed: bytes, workspace: Path, max_file_size: int) -> tuple[list[str], list[str], list[str]]:
+    """`git ls-files -z` output as (paths to add or remove; paths to drop from the index: too big,
+    a nested repository, or a folder where a file was; the too big ones, listed as skipped)."""
+    changed: list[str] = []
+    dropped: list[str] = []
+    big: list[str] = []
+    links = _SymlinkedFolders(workspace)
+    for raw in listed.split(b"\0"):
+        if not raw:
+            continue
+        name = os.fsdecode(raw)
+        if name.endswith("/"):
+            # A repository of its own inside the workspace (git lists it as a folder): not
+            # ours to keep or restore, and one without a commit would fail to be added.
+            dropped.append(name.rstrip("/"))
+            continue
+        if links.beyond_symlink(name):
+            dropped.append(name)  # its folder is now a symlink: the file is gone from here
+            continue
+        try:
+            info = os.lstat(workspace / name)
+        except OSError:
+            changed.append(name)  # deleted: --remove records that
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            dropped.append(name)  # its files are listed on their own
+        elif info.st_size > max_file_size:
+            big.append(name)
+            dropped.append(name)
+        else:
+            changed.append(name)
+    return changed, dropped, big
 
 
 def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:

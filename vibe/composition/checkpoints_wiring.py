@@ -39,9 +39,16 @@ def extra_roots(roots: Sequence[Path]) -> list[Path]:
 
 
 def checkpoint_seams(
-    settings: CheckpointSettings, home: Path, roots: Sequence[Path], session: SessionWriter, audit: AuditLog
+    settings: CheckpointSettings,
+    home: Path,
+    roots: Sequence[Path],
+    session: SessionWriter,
+    audit: AuditLog,
+    *,
+    warm: bool = False,
 ) -> list[CallSeam]:
-    """`roots`: the workspace's, the main folder first."""
+    """`roots`: the workspace's, the main folder first. `warm`: prepare the stores in the
+    background now (an interactive session; a one-shot run pays nothing until it changes a file)."""
     if not settings.enabled:
         return []
     workspace, extra = roots[0], extra_roots(roots)
@@ -54,11 +61,12 @@ def checkpoint_seams(
         session.write(CheckpointRecord.model_validate({"kind": kind, **fields}))
 
     records = (to_session, to_audit)
-    return [
-        CheckpointSeam(
-            lambda: checkpoint_store(settings, home, workspace),
-            session.id,
-            records,
-            lambda: [checkpoint_store(settings, home, root) for root in extra],
-        )
-    ]
+    seam = CheckpointSeam(
+        lambda: checkpoint_store(settings, home, workspace),
+        session.id,
+        records,
+        lambda: [checkpoint_store(settings, home, root) for root in extra],
+    )
+    if warm:
+        seam.warm_up()
+    return [seam]
