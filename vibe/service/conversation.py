@@ -29,8 +29,6 @@ from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
-from vibe.service.restore_records import record_restore
-from vibe.service.rewind import rewind
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -211,6 +209,8 @@ class Conversation:
                 yield self._said(answer)
                 return
             case op.Rewind():
+                from vibe.service.rewind import rewind
+
                 extras = self._host.extra_checkpoints()
                 for answer in await rewind(self.agent, self._host.checkpoints(), operation, extras):
                     yield self._said(answer)
@@ -224,6 +224,8 @@ class Conversation:
         session file and the audit log, as the checkpoint it restores was."""
         numbered = self.agent.announce(event)
         if isinstance(numbered, ev.CheckpointRestored):
+            from vibe.service.restore_records import record_restore
+
             record_restore(numbered, self.agent.record, self._host.audit, self.session_id)
         return numbered
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.host import ServiceError
-from vibe.service.root_steps import ExtraRoot, RootStep, combined_changes, combined_result, extra_steps
 
 if TYPE_CHECKING:
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.service.root_steps import ExtraRoot
 
 __all__ = ["step_back_or_forth"]
 
@@ -37,6 +37,7 @@ def _step(
 ) -> ev.AgentEvent:
     from vibe.checkpoints.shadow import CheckpointError
     from vibe.checkpoints.undo import plan_redo, plan_undo, redo, undo
+    from vibe.service.root_steps import RootStep, combined_changes, combined_result, extra_steps
 
     undoing = isinstance(operation, op.Undo)
     force = operation.force
