@@ -48,3 +48,25 @@ def test_command_line_restores_are_recorded_in_the_session_and_the_audit_log(vib
         ("redo", session_id),
         ("restore", session_id),
     ]
+
+
+def test_vibe_undo_and_redo_cover_an_added_root(vibe_env: VibeEnv, tmp_path_factory: Any) -> None:
+    other = tmp_path_factory.mktemp("other")
+    (other / "lib.txt").write_text("l0\n", encoding="utf-8")
+    (vibe_env.repo / "main.txt").write_text("m0\n", encoding="utf-8")
+    vibe_env.fake.script(
+        reply(tool_calls=[call("write_file", {"path": "main.txt", "content": "m1\n"})]),
+        reply(tool_calls=[call("write_file", {"path": str(other / "lib.txt"), "content": "l1\n"})]),
+        reply("ok"),
+    )
+    run = vibe_env.run("-p", "change both", "--add-dir", str(other), "--auto-approve")
+    assert run.returncode == 0, run.stderr
+    assert (other / "lib.txt").read_text() == "l1\n"
+
+    undone = vibe_env.run("undo", "--yes")
+    assert undone.returncode == 0, undone.stderr
+    assert str(other.resolve() / "lib.txt") in undone.stdout, "the plan names the other root's file"
+    assert (vibe_env.repo / "main.txt").read_text() == "m0\n" and (other / "lib.txt").read_text() == "l0\n"
+
+    assert vibe_env.run("redo", "--yes").returncode == 0
+    assert (vibe_env.repo / "main.txt").read_text() == "m1\n" and (other / "lib.txt").read_text() == "l1\n"

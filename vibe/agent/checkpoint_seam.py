@@ -150,11 +150,14 @@ class CheckpointSeam(CallSeam):
         from vibe.checkpoints.undo import forget_redo
 
         store = self._store
-        checkpoint = store.create("prompt", session_id=self._session_id, prompt=self._steps, turn=turn_id)
-        forget_redo(self._store)
-        self._extra_current = []
         if self._extra is None:
             self._extra = self._open_extra_stores()
+        roots = [str(extra.shadow.workspace) for extra in self._extra]
+        checkpoint = store.create(
+            "prompt", session_id=self._session_id, prompt=self._steps, turn=turn_id, roots=roots
+        )
+        forget_redo(self._store)
+        self._extra_current = []
         for extra in self._extra:
             taken = extra.create(
                 "prompt", session_id=self._session_id, prompt=self._steps, turn=turn_id, main=checkpoint.id

@@ -13,10 +13,11 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from vibe.checkpoints.shadow import CheckpointError, ShadowRepo
 
@@ -106,12 +107,14 @@ class CheckpointStore:
         turn: str = "",
         label: str = "",
         main: str = "",
+        roots: Sequence[str] = (),
     ) -> Checkpoint:
         """Snapshot the workspace and keep it as a checkpoint. `main`: in an extra workspace
-        root (`--add-dir`), the id of the main folder's checkpoint this one was taken with."""
+        root (`--add-dir`), the id of the main folder's checkpoint this one was taken with;
+        `roots`: in the main folder, the extra roots taken with it (`vibe undo` finds them)."""
         with self.shadow.locked():
             return self.create_locked(
-                kind, session_id=session_id, prompt=prompt, turn=turn, label=label, main=main
+                kind, session_id=session_id, prompt=prompt, turn=turn, label=label, main=main, roots=roots
             )
 
     def create_locked(
@@ -123,6 +126,7 @@ class CheckpointStore:
         turn: str = "",
         label: str = "",
         main: str = "",
+        roots: Sequence[str] = (),
     ) -> Checkpoint:
         """`create` for a caller that holds the shadow's lock already (a restore)."""
         snap = self.snapshot()
@@ -140,6 +144,8 @@ class CheckpointStore:
         }
         if main:
             record["main"] = main
+        if roots:
+            record["roots"] = list(roots)
         message = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
         commit = self.shadow.run("commit-tree", snap.tree, "-F", "-", stdin=message).decode().strip()
         self.shadow.run("update-ref", _REFS + commit[:12], commit)
@@ -300,6 +306,17 @@ def sort_listed(listed: bytes, workspace: Path, max_file_size: int) -> tuple[lis
     return changed, dropped, big
 
 
+def _links(record: dict[str, Any]) -> dict[str, Any]:
+    """How a checkpoint is tied to those of other roots (`main`, `roots`), when it is."""
+    links: dict[str, Any] = {}
+    if record.get("main"):
+        links["main"] = str(record["main"])
+    roots: object = record.get("roots")
+    if isinstance(roots, list):
+        links["roots"] = [str(root) for root in cast(list[object], roots)]
+    return links
+
+
 def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
     kind: Kind = "restore" if record.get("kind") == "restore" else "prompt"
     return Checkpoint(
@@ -314,7 +331,7 @@ def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
         label=str(record.get("label", "")),
         skipped=tuple(str(name) for name in record.get("skipped", [])),
         files_changed=int(record.get("files_changed", 0)),
-        extra={"main": str(record["main"])} if record.get("main") else {},
+        extra=_links(record),
     )
 
 
