@@ -116,6 +116,7 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
         "mode",
         "undo",
         "redo",
+        "rewind",
         "trust",
     ]
 

@@ -40,6 +40,9 @@ def split(project: dict[str, Any], user: dict[str, Any] | None = None) -> tuple[
         ({"limits": {"max_cost": 0.5}}, {"limits": {"max_cost": 1.0}}, True),
         ({"on_ask": "fail"}, {}, False),  # not named as tightening: needs trust
         ({"compaction": {"auto": False}}, {}, False),
+        ({"checkpoints": {"enabled": False}}, {}, False),  # no undo: needs trust
+        ({"checkpoints": {"enabled": True}}, {"checkpoints": {"enabled": False}}, True),
+        ({"checkpoints": {"max_file_size": 10}}, {}, False),  # fewer files covered
     ],
 )
 def test_a_value_tightens_only_against_what_lies_below_it(

@@ -29,7 +29,15 @@ def test_the_tui_handles_exactly_the_commands_the_table_offers_it() -> None:
 
 def test_the_editor_is_offered_the_tables_commands_with_their_help_and_hints() -> None:
     offered = available_commands()
-    assert [command.name for command in offered] == ["model", "compact", "mode", "undo", "redo", "trust"]
+    assert [command.name for command in offered] == [
+        "model",
+        "compact",
+        "mode",
+        "undo",
+        "redo",
+        "rewind",
+        "trust",
+    ]
     compact = next(command for command in offered if command.name == "compact")
     assert compact.description == "Summarise the conversation to free context (optionally: what to keep)"
     assert compact.input is not None and compact.input.root.hint == "what the summary should keep"

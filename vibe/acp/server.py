@@ -321,6 +321,10 @@ class VibeAgent:
             from vibe.acp.undo_answers import undo_answer
 
             return await undo_answer(session.conversation, command, argument)
+        if command.operation == "rewind":
+            from vibe.acp.rewind_answer import rewind_answer
+
+            return await rewind_answer(session.conversation, command, argument)
         if command.name == "trust":
             return await self._trust(session)
         # A command offered to editors in the table but not handled here is a bug, said plainly.

@@ -54,7 +54,7 @@ from vibe.notes import (
     without_images,
 )
 from vibe.protocol import events as ev
-from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, RetractRecord
+from vibe.session.records import CompactionRecord, ModeRecord, Record, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 
@@ -173,14 +173,31 @@ class Agent:
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
-        """`event`, said by the conversation between runs (a custom command expanded), numbered
-        and shown to the observers like the agent's own."""
+        """`event`, numbered in the order of everything the agent said, for something done to
+        the conversation between runs (a custom command expanded, an undo, a rewind); the
+        observers are told of it."""
         return self._pump.announce(event)
 
     def switch_agent(self, settings: AgentSettings, changed: ev.AgentEvent) -> ev.AgentEvent:
         """A custom agent's prompt and limits from the next run on; returns `changed`, announced."""
         self._settings = settings
         return self.announce(changed)
+
+    def record(self, record: Record) -> None:
+        """Adds `record` to the session file (a restore of the files, say)."""
+        self._log.write(record)
+
+    def rewind_to(self, index: int, prompt: int) -> int:
+        """The conversation continues from before history[index] (prompt `prompt`, numbered from
+        1): what follows is forgotten, here and (by a retract record) in the session, so a
+        resumed session continues from there too. Returns how many messages were dropped."""
+        dropped = len(self.history) - index
+        if dropped <= 0:
+            return 0
+        # The call ids seen stay taken: the session's call records are keyed by them.
+        del self.history[index:]
+        self._log.write(RetractRecord(messages=dropped, rewound_to_prompt=prompt))
+        return dropped
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""

@@ -17,6 +17,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Literal
@@ -74,16 +75,27 @@ class RestoreResult:
 
 
 def plan_restore(
-    store: CheckpointStore, target: Checkpoint, baseline_tree: str | None, force: bool
+    store: CheckpointStore,
+    target: Checkpoint,
+    baseline_tree: str | None,
+    force: bool,
+    user_paths: Collection[str] = (),
 ) -> RestorePlan:
-    """What restoring `target` would change now; nothing is written. Takes the shadow's lock."""
+    """What restoring `target` would change now; nothing is written. Takes the shadow's lock.
+    `user_paths`: files known to be the user's own changes besides those since `baseline_tree`
+    (a rewind over several prompts finds them between the prompts); kept too unless forced."""
     with store.shadow.locked():
         current = store.snapshot().tree
-        return _plan(store, target, current, baseline_tree, force)
+        return _plan(store, target, current, baseline_tree, force, user_paths)
 
 
 def _plan(
-    store: CheckpointStore, target: Checkpoint, current: str, baseline_tree: str | None, force: bool
+    store: CheckpointStore,
+    target: Checkpoint,
+    current: str,
+    baseline_tree: str | None,
+    force: bool,
+    user_paths: Collection[str] = (),
 ) -> RestorePlan:
     raw = store.shadow.run("diff-tree", "-r", "-z", "--no-renames", "--raw", current, target.tree)
     fields = raw.split(b"\0")
@@ -93,20 +105,28 @@ def _plan(
         old_mode, new_mode, _, new_blob, _ = meta.lstrip(":").split(" ")
         changes.append(_Change(path, new_mode, new_blob, old_mode))
     kept: set[str] = set()
-    if baseline_tree is not None and not force:
-        since = set(store.changed_paths(baseline_tree, current))
+    if not force:
+        since = set(user_paths)
+        if baseline_tree is not None:
+            since.update(store.changed_paths(baseline_tree, current))
         kept = {change.path for change in changes if change.path in since}
     changes = [change for change in changes if change.path not in kept]
     return RestorePlan(target, current, tuple(changes), tuple(sorted(kept)))
 
 
 def apply_restore(
-    store: CheckpointStore, target: Checkpoint, baseline_tree: str | None, *, force: bool, label: str
+    store: CheckpointStore,
+    target: Checkpoint,
+    baseline_tree: str | None,
+    *,
+    force: bool,
+    label: str,
+    user_paths: Collection[str] = (),
 ) -> RestoreResult:
     """Checkpoint the workspace as it is, then write `target`'s files back."""
     with store.shadow.locked():
         point = store.create_locked("restore", label=label)
-        plan = _plan(store, target, point.tree, baseline_tree, force)
+        plan = _plan(store, target, point.tree, baseline_tree, force, user_paths)
         contents = _blobs(store, [c.new_blob for c in plan.changes if c.new_mode not in ("000000", _GITLINK)])
         failed: list[str] = []
         restored: list[str] = []

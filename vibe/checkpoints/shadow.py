@@ -18,8 +18,10 @@ Nothing the workspace holds may make git run a program (the workspace is reposit
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import os
+import shutil
 import subprocess
 from collections.abc import Generator, Sequence
 from contextlib import contextmanager, suppress
@@ -152,11 +154,13 @@ class ShadowRepo:
         finally:
             os.close(fd)
 
-    def run(self, *args: str, stdin: bytes | None = None, check: bool = True) -> bytes:
-        """stdout of `git <args>` in the workspace; a CheckpointError when it fails and `check`."""
+    def run(self, *args: str, stdin: bytes | None = None, check: bool = True, nice: bool = False) -> bytes:
+        """stdout of `git <args>` in the workspace; a CheckpointError when it fails and `check`.
+        `nice`: at a lower CPU priority (background work nobody waits for)."""
+        prefix = _nice_prefix() if nice else []
         try:
             done = subprocess.run(
-                ["git", "--no-pager", *args],
+                [*prefix, "git", "--no-pager", *args],
                 cwd=self.workspace,
                 env=self._env,
                 input=stdin,
@@ -171,13 +175,13 @@ class ShadowRepo:
             raise CheckpointError(f"git {args[0]} failed: {message or f'exit code {done.returncode}'}")
         return done.stdout
 
-    def update_index(self, options: Sequence[str], paths: Sequence[str]) -> None:
+    def update_index(self, options: Sequence[str], paths: Sequence[str], *, nice: bool = False) -> None:
         """`git update-index <options>` for exactly `paths`, NUL-separated (a name may hold a
         newline); nothing is walked."""
         if not paths:
             return
         payload = b"".join(os.fsencode(path) + b"\0" for path in paths)
-        self.run("update-index", *options, "-z", "--stdin", stdin=payload)
+        self.run("update-index", *options, "-z", "--stdin", stdin=payload, nice=nice)
 
     def disk_usage(self) -> int:
         total = 0
@@ -186,3 +190,9 @@ class ShadowRepo:
                 with suppress(OSError):
                     total += (Path(folder) / name).lstat().st_size
         return total
+
+
+@functools.cache
+def _nice_prefix() -> list[str]:
+    found = shutil.which("nice")
+    return [found, "-n", "10"] if found else []

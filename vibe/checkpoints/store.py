@@ -13,10 +13,11 @@ import os
 import stat
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from vibe.checkpoints.shadow import CheckpointError, ShadowRepo
 
@@ -91,48 +92,41 @@ class CheckpointStore:
         # Only what changed since the last snapshot is looked at: the persistent index knows
         # the rest. The paths go to update-index as they are, so git walks the tree once.
         listed = git.run("ls-files", "-z", "--others", "--modified", "--exclude-standard")
-        changed: list[str] = []
-        dropped: list[str] = []  # too big, a nested repository, or a folder where a file was
-        big: list[str] = []
-        links = _SymlinkedFolders(git.workspace)
-        for raw in listed.split(b"\0"):
-            if not raw:
-                continue
-            name = os.fsdecode(raw)
-            if name.endswith("/"):
-                # A repository of its own inside the workspace (git lists it as a folder): not
-                # ours to keep or restore, and one without a commit would fail to be added.
-                dropped.append(name.rstrip("/"))
-                continue
-            if links.beyond_symlink(name):
-                dropped.append(name)  # its folder is now a symlink: the file is gone from here
-                continue
-            try:
-                info = os.lstat(git.workspace / name)
-            except OSError:
-                changed.append(name)  # deleted: --remove records that
-                continue
-            if stat.S_ISDIR(info.st_mode):
-                dropped.append(name)  # its files are listed on their own
-            elif info.st_size > self.limits.max_file_size:
-                big.append(name)
-                dropped.append(name)
-            else:
-                changed.append(name)
+        changed, dropped, big = sort_listed(listed, git.workspace, self.limits.max_file_size)
         git.update_index(["--force-remove"], dropped)
         git.update_index(["--add", "--remove", "--replace"], changed)
         tree = git.run("write-tree").decode().strip()
         return Snapshot(tree, tuple(sorted(set(big))))
 
     def create(
-        self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
+        self,
+        kind: Kind,
+        *,
+        session_id: str = "",
+        prompt: int = 0,
+        turn: str = "",
+        label: str = "",
+        main: str = "",
+        roots: Sequence[str] = (),
     ) -> Checkpoint:
-        """Snapshot the workspace and keep it as a checkpoint."""
+        """Snapshot the workspace and keep it as a checkpoint. `main`: in an extra workspace
+        root (`--add-dir`), the id of the main folder's checkpoint this one was taken with;
+        `roots`: in the main folder, the extra roots taken with it (`vibe undo` finds them)."""
         with self.shadow.locked():
-            return self.create_locked(kind, session_id=session_id, prompt=prompt, turn=turn, label=label)
+            return self.create_locked(
+                kind, session_id=session_id, prompt=prompt, turn=turn, label=label, main=main, roots=roots
+            )
 
     def create_locked(
-        self, kind: Kind, *, session_id: str = "", prompt: int = 0, turn: str = "", label: str = ""
+        self,
+        kind: Kind,
+        *,
+        session_id: str = "",
+        prompt: int = 0,
+        turn: str = "",
+        label: str = "",
+        main: str = "",
+        roots: Sequence[str] = (),
     ) -> Checkpoint:
         """`create` for a caller that holds the shadow's lock already (a restore)."""
         snap = self.snapshot()
@@ -148,6 +142,10 @@ class CheckpointStore:
             "skipped": list(snap.skipped),
             "files_changed": changed,
         }
+        if main:
+            record["main"] = main
+        if roots:
+            record["roots"] = list(roots)
         message = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogateescape")
         commit = self.shadow.run("commit-tree", snap.tree, "-F", "-", stdin=message).decode().strip()
         self.shadow.run("update-ref", _REFS + commit[:12], commit)
@@ -219,6 +217,10 @@ class CheckpointStore:
         found.sort(key=lambda checkpoint: (checkpoint.created, checkpoint.id))
         return found
 
+    def companion_of(self, main_id: str) -> Checkpoint | None:
+        """The checkpoint of this (extra) root taken with the main folder's `main_id`."""
+        return next((c for c in self.all() if c.extra.get("main") == main_id), None)
+
     def find(self, wanted: str) -> Checkpoint:
         matches = [c for c in self.all() if c.id.startswith(wanted) and len(wanted) >= 4]
         if len(matches) != 1:
@@ -270,6 +272,51 @@ class CheckpointStore:
         self.shadow.run("gc", "--prune=now", "--quiet")
 
 
+def sort_listed(listed: bytes, workspace: Path, max_file_size: int) -> tuple[list[str], list[str], list[str]]:
+    """`git ls-files -z` output as (paths to add or remove; paths to drop from the index: too big,
+    a nested repository, or a folder where a file was; the too big ones, listed as skipped)."""
+    changed: list[str] = []
+    dropped: list[str] = []
+    big: list[str] = []
+    links = _SymlinkedFolders(workspace)
+    for raw in listed.split(b"\0"):
+        if not raw:
+            continue
+        name = os.fsdecode(raw)
+        if name.endswith("/"):
+            # A repository of its own inside the workspace (git lists it as a folder): not
+            # ours to keep or restore, and one without a commit would fail to be added.
+            dropped.append(name.rstrip("/"))
+            continue
+        if links.beyond_symlink(name):
+            dropped.append(name)  # its folder is now a symlink: the file is gone from here
+            continue
+        try:
+            info = os.lstat(workspace / name)
+        except OSError:
+            changed.append(name)  # deleted: --remove records that
+            continue
+        if stat.S_ISDIR(info.st_mode):
+            dropped.append(name)  # its files are listed on their own
+        elif info.st_size > max_file_size:
+            big.append(name)
+            dropped.append(name)
+        else:
+            changed.append(name)
+    return changed, dropped, big
+
+
+def _links(record: dict[str, Any]) -> dict[str, Any]:
+    """How a checkpoint is tied to those of other roots (`main`, `roots`), when it is."""
+    links: dict[str, Any] = {}
+    if record.get("main"):
+        links["main"] = str(record["main"])
+    roots: object = record.get("roots")
+    if isinstance(roots, list):
+        links["roots"] = [str(root) for root in cast(list[object], roots)]
+    return links
+
+
 def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
     kind: Kind = "restore" if record.get("kind") == "restore" else "prompt"
     return Checkpoint(
@@ -284,6 +331,7 @@ def _parse(commit: str, tree: str, record: dict[str, Any]) -> Checkpoint:
         label=str(record.get("label", "")),
         skipped=tuple(str(name) for name in record.get("skipped", [])),
         files_changed=int(record.get("files_changed", 0)),
+        extra=_links(record),
     )
 
 

@@ -1,7 +1,8 @@
 """Undo and redo over a workspace's prompt checkpoints, for every frontend and the command line.
 
 `undo` restores the workspace to before the latest prompt of the latest session that changed
-it; again, one prompt further back. `redo` puts back what the last undo took away (the restore
+it; again, one prompt further back. `rewind` goes back several prompts at once, to before a
+chosen one. `redo` puts back what the last undo took away (the restore
 point that undo kept). The steps taken are kept in the shadow (`undo.json`), so `vibe undo` on
 the command line continues where `/undo` left off; a new prompt checkpoint forgets them (what
 would be redone no longer follows from the workspace).
@@ -9,6 +10,7 @@ would be redone no longer follows from the workspace).
 
 from __future__ import annotations
 
+import itertools
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from vibe.checkpoints.restore import RestorePlan, RestoreResult, apply_restore, 
 from vibe.checkpoints.shadow import CheckpointError
 from vibe.checkpoints.store import Checkpoint, CheckpointStore
 
-__all__ = ["UndoStep", "forget_redo", "plan_redo", "plan_undo", "redo", "undo"]
+__all__ = ["UndoStep", "forget_redo", "plan_redo", "plan_rewind", "plan_undo", "redo", "rewind", "undo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +32,8 @@ class UndoStep:
     plan: RestorePlan
     # For an undo, the prompt checkpoint undone; for a redo, the entry popped.
     undone: Checkpoint | None = None
+    # Files the user changed between the prompts a rewind goes back over: kept like the rest.
+    user_paths: frozenset[str] = frozenset()
 
 
 def _state_file(store: CheckpointStore) -> Path:
@@ -109,5 +113,41 @@ def redo(store: CheckpointStore, step: UndoStep, *, force: bool = False) -> Rest
     steps = _read_state(store)
     if steps:
         steps.pop()
+    _write_state(store, steps)
+    return result
+
+
+def plan_rewind(store: CheckpointStore, checkpoint_ids: list[str], *, force: bool = False) -> UndoStep:
+    """Back to before the first of `checkpoint_ids` (a conversation's prompt checkpoints from
+    the chosen prompt on, oldest first). The user's own changes are those made after the last
+    of them ended, and those made between one prompt's end and the next prompt's checkpoint."""
+    store.settled()
+    # A prompt undone already is not gone back over again: the workspace is before it now.
+    undone = {str(step.get("checkpoint")) for step in _read_state(store)}
+    prompts = [store.find(wanted) for wanted in checkpoint_ids if wanted not in undone]
+    if not prompts:
+        raise CheckpointError("no prompt from there on changed files: there is nothing to rewind")
+    user: set[str] = set()
+    for earlier, later in itertools.pairwise(prompts):
+        ended = store.end_tree(earlier)
+        if ended is not None:
+            user.update(store.changed_paths(ended, later.tree))
+    target, baseline = prompts[0], store.end_tree(prompts[-1])
+    plan = plan_restore(store, target, baseline, force, user)
+    return UndoStep(target, baseline, plan, undone=target, user_paths=frozenset(user))
+
+
+def rewind(store: CheckpointStore, step: UndoStep, *, force: bool = False) -> RestoreResult:
+    """Like `undo` of every prompt from the target on: `/redo` puts back what it took away."""
+    result = apply_restore(
+        store,
+        step.target,
+        step.baseline_tree,
+        force=force,
+        label=f"before rewinding to {step.target.id}",
+        user_paths=step.user_paths,
+    )
+    steps = _read_state(store)
+    steps.append({"checkpoint": step.target.id, "restore_point": result.restore_point.id})
     _write_state(store, steps)
     return result

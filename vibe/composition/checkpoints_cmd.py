@@ -9,18 +9,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from vibe.checkpoints.restore import RestorePlan, RestoreResult, apply_restore, plan_restore
+from vibe.checkpoints.restore import RestoreResult, apply_restore, plan_restore
 from vibe.checkpoints.shadow import CheckpointError
-from vibe.checkpoints.store import CheckpointStore
-from vibe.checkpoints.undo import plan_redo, plan_undo, redo, undo
+from vibe.checkpoints.store import Checkpoint, CheckpointStore
+from vibe.checkpoints.undo import UndoStep, plan_redo, plan_undo, redo, undo
 from vibe.composition.checkpoints_wiring import checkpoint_store
+from vibe.composition.restore_log import log_restore
 from vibe.config.loader import load_config
 from vibe.config.paths import vibe_home
-from vibe.config.settings import ConfigError
+from vibe.config.settings import ConfigError, Settings
+from vibe.service.root_steps import RootStep, combined_changes, combined_result, extra_steps
 from vibe.unicode_text import for_terminal, json_for_terminal
 
 __all__ = ["main", "redo_main", "undo_main"]
@@ -59,15 +61,15 @@ def _confirm_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _store(env: Mapping[str, str], cwd: Path) -> CheckpointStore:
-    settings = load_config(cwd, env, {}).settings.checkpoints
-    return checkpoint_store(settings, vibe_home(env), cwd)
+def _store(env: Mapping[str, str], cwd: Path) -> tuple[CheckpointStore, Settings]:
+    settings = load_config(cwd, env, {}).settings
+    return checkpoint_store(settings.checkpoints, vibe_home(env), cwd), settings
 
 
 def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     args = build_parser().parse_args(argv)
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         if args.action == "list":
             return _list(store, args.session, args.output)
         if args.action == "prune":
@@ -82,10 +84,13 @@ def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
             return 0
         baseline = store.end_tree(target)
         plan = plan_restore(store, target, baseline, args.force)
-        if (refused := _ask(plan, args.yes, f"Restore checkpoint {target.id}")) is not None:
+        only = [RootStep(None, store, UndoStep(target, baseline, plan))]
+        if (refused := _ask(only, args.yes, f"Restore checkpoint {target.id}")) is not None:
             return refused
         label = f"before restoring {target.id}"
-        _report(apply_restore(store, target, baseline, force=args.force, label=label))
+        result = apply_restore(store, target, baseline, force=args.force, label=label)
+        _report(result)
+        log_restore(settings, env, "restore", target.id, target.session_id, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe checkpoints: {exc}"), file=sys.stderr)
@@ -97,11 +102,14 @@ def undo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
         argv
     )
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         step = plan_undo(store, args.session, force=args.force)
-        if (refused := _ask(step.plan, args.yes, f"Undo the changes of prompt {step.target.id}")) is not None:
+        steps = _with_roots(store, settings, env, "undo", step, step.target, args.force)
+        if (refused := _ask(steps, args.yes, f"Undo the changes of prompt {step.target.id}")) is not None:
             return refused
-        _report(undo(store, step, force=args.force))
+        result = _apply(steps, lambda s, each: undo(s, each, force=args.force))
+        _report(result)
+        log_restore(settings, env, "undo", step.target.id, step.target.session_id, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe undo: {exc}"), file=sys.stderr)
@@ -111,25 +119,55 @@ def undo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
 def redo_main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
     args = _step_parser("redo", "Put back what the last undo took away.").parse_args(argv)
     try:
-        store = _store(env, cwd)
+        store, settings = _store(env, cwd)
         step = plan_redo(store, force=args.force)
-        if (refused := _ask(step.plan, args.yes, "Redo")) is not None:
+        steps = _with_roots(store, settings, env, "redo", step, step.undone, args.force)
+        if (refused := _ask(steps, args.yes, "Redo")) is not None:
             return refused
-        _report(redo(store, step, force=args.force))
+        result = _apply(steps, lambda s, each: redo(s, each, force=args.force))
+        _report(result)
+        session = step.undone.session_id if step.undone is not None else ""
+        log_restore(settings, env, "redo", step.target.id, session, result)
         return 0
     except (CheckpointError, ConfigError) as exc:
         print(for_terminal(f"vibe redo: {exc}"), file=sys.stderr)
         return FAILED
 
 
-def _ask(plan: RestorePlan, yes: bool, what: str) -> int | None:
+def _with_roots(
+    store: CheckpointStore,
+    settings: Settings,
+    env: Mapping[str, str],
+    kind: str,
+    step: UndoStep,
+    prompt: Checkpoint | None,
+    force: bool,
+) -> list[RootStep]:
+    """`step`, and the same step in each `--add-dir` root the prompt's checkpoint was taken with."""
+    listed: list[str] = prompt.extra.get("roots", []) if prompt is not None else []
+    roots = [Path(root) for root in listed]
+    home = vibe_home(env)
+    extras = [(root, checkpoint_store(settings.checkpoints, home, root)) for root in roots if root.is_dir()]
+    return [RootStep(None, store, step), *extra_steps(extras, kind, step, [], force)]
+
+
+def _apply(
+    steps: list[RootStep], apply: Callable[[CheckpointStore, UndoStep], RestoreResult]
+) -> RestoreResult:
+    """Each root's step; the main folder's result, with every root's files (full paths beyond it)."""
+    main, restored, kept, failed = combined_result(steps, apply)
+    return RestoreResult(main.restore_point, tuple(restored), tuple(kept), tuple(failed))
+
+
+def _ask(steps: list[RootStep], yes: bool, what: str) -> int | None:
     """Shows the plan; None when it may go ahead (--yes, or the user said so), else the exit
     code: 2 when there is no terminal to ask on, 1 when the user said no."""
+    changes, kept = combined_changes(steps)
     lines = [f"{what}:"]
-    lines += [f"  {verb:<7} {path}" for verb, path in plan.summary()] or ["  (no file changes)"]
-    if plan.kept:
+    lines += [f"  {change.action:<7} {change.path}" for change in changes] or ["  (no file changes)"]
+    if kept:
         lines.append("Changed since, kept as they are (--force to put them back too):")
-        lines += [f"  {path}" for path in plan.kept]
+        lines += [f"  {path}" for path in kept]
     print(for_terminal("\n".join(lines)))
     if yes:
         return None

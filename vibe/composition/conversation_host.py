@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver
 from vibe.agent.loop import Agent
-from vibe.composition.checkpoints_wiring import checkpoint_store
+from vibe.composition.checkpoints_wiring import checkpoint_store, extra_roots
 from vibe.composition.custom_agents import DEFAULT_AGENT, UnknownAgentError, agent_catalog, work_as
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
@@ -118,3 +119,19 @@ class EngineHost:
         if not settings.enabled:
             return None
         return checkpoint_store(settings, vibe_home(engine.env), self._options.cwd)
+
+    def extra_checkpoints(self) -> list[tuple[Path, CheckpointStore]]:
+        engine = self._engine()
+        settings = engine.settings.checkpoints
+        if not settings.enabled:
+            return []
+        roots = extra_roots([self._options.cwd, *self._options.extra_roots])
+        return [(root, checkpoint_store(settings, vibe_home(engine.env), root)) for root in roots]
+
+    def audit(self, record: dict[str, Any]) -> None:
+        from vibe.composition.engine import redactor
+        from vibe.session.audit import AuditLog
+
+        engine = self._engine()
+        hide = redactor(engine.settings, engine.env, engine.resolved.api_key)
+        AuditLog(vibe_home(engine.env) / "audit.jsonl", hide).write(record)

@@ -246,7 +246,14 @@ def build_agent(
             audit_log,
             AuditContext(session.id, str(workspace.cwd), sandbox.report.summary, lambda: policy.mode),
         ),
-        *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
+        *checkpoint_seams(
+            settings.checkpoints,
+            home,
+            workspace.roots,
+            session,
+            audit_log,
+            warm=options.frontend in ("terminal", "editor"),
+        ),
         *([hooks] if hooks is not None else []),
     ]
     subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)

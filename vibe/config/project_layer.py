@@ -5,11 +5,12 @@ commands, raise limits, or send your keys to its own host. So the project layer 
 
 - **Tightening** keys always apply: deny and ask rules, tools set to `ask` or `never`, a stricter
   permission mode (plan > ask > accept-edits > auto), a stricter sandbox `use` (require > prefer >
-  off) or `mode` (read-only > workspace-write > full-access), `network = false`, lower limits, and
-  more protected paths (added to yours, never replacing them).
+  off) or `mode` (read-only > workspace-write > full-access), `network = false`, lower limits,
+  more protected paths (added to yours, never replacing them), and checkpoints switched on.
 - **Loosening** keys apply only in a folder the user trusts for this exact content: everything not
   named above (providers, base URLs, models, allow rules, tools set to `always`, a looser mode or
-  sandbox, raised limits, and every key vibe adds later: MCP servers, hooks, agents).
+  sandbox, raised limits, checkpoints switched off or kept for less, and every key vibe adds
+  later: MCP servers, hooks, agents).
 - **Withheld** keys never apply, trusted or not: a project cannot name the environment variable
   whose value is sent to an endpoint (`api_key_env`).
 
@@ -33,6 +34,8 @@ _RANKED: dict[tuple[str, ...], tuple[object, ...]] = {
     ("sandbox", "use"): ("off", "prefer", "require"),
     ("sandbox", "mode"): ("full-access", "workspace-write", "read-only"),
     ("sandbox", "network"): (True, False),
+    # Checkpoints are what undo restores from: turning them off loosens, turning them on tightens.
+    ("checkpoints", "enabled"): (False, True),
 }
 _LIMITS = ("max_turns", "max_tokens", "max_cost", "time_limit", "tool_timeout")
 _TIGHTENING_TOOL_VALUES = ("ask", "never")
@@ -76,7 +79,7 @@ def split_project(
             _split_permissions(cast(Mapping[str, Any], value), user, tight, loose)
         elif key == "providers" and isinstance(value, Mapping):
             loose[key] = _without_withheld(cast(Mapping[str, Any], value), withheld)
-        elif isinstance(value, Mapping) and key in ("sandbox", "limits"):
+        elif isinstance(value, Mapping) and key in ("sandbox", "limits", "checkpoints"):
             for name, item in cast(Mapping[str, Any], value).items():
                 _place((key, name), item, base, tight, loose)
         else:

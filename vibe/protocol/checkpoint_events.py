@@ -8,7 +8,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vibe.protocol.event_base import Event
 
-__all__ = ["CheckpointCreated", "CheckpointRestored", "RestoreChange", "RestorePlanned"]
+__all__ = [
+    "CheckpointCreated",
+    "CheckpointRestored",
+    "ConversationRewound",
+    "RestoreChange",
+    "RestorePlanned",
+    "RewindChoice",
+    "RewindChoices",
+]
 
 
 class CheckpointCreated(Event):
@@ -31,6 +39,8 @@ class CheckpointRestored(Event):
 
     type: Literal["checkpoint_restored"] = "checkpoint_restored"
     checkpoint_id: str
+    # What restored it (None from a version that did not say).
+    action: Literal["undo", "redo", "rewind"] | None = None
     # The checkpoint of the state just before: restoring it takes this restore back.
     restore_point_id: str
     restored: list[str] = Field(default_factory=list[str])
@@ -47,11 +57,46 @@ class RestoreChange(BaseModel):
 
 
 class RestorePlanned(Event):
-    """What an undo or redo would change, before it does (the frontend asks the user)."""
+    """What an undo, redo or rewind would change, before it does (the frontend asks the user)."""
 
     type: Literal["restore_planned"] = "restore_planned"
-    action: Literal["undo", "redo"]
+    action: Literal["undo", "redo", "rewind"]
+    # Empty when a rewind leaves the files as they are (the conversation only).
     checkpoint_id: str
     changes: list[RestoreChange] = Field(default_factory=list[RestoreChange])
     # Changed by the user since that prompt: kept as they are unless forced.
     kept: list[str] = Field(default_factory=list[str])
+    # A rewind of the conversation: the prompt it goes back to before, and how many messages
+    # the agent would forget (0: the conversation stays as it is).
+    prompt: int | None = None
+    messages_dropped: int = 0
+
+
+class RewindChoice(BaseModel):
+    """An earlier prompt of the conversation that /rewind can go back to before."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    prompt: int  # numbered from 1, in the order sent
+    text: str  # the prompt's first line, shortened
+    # The checkpoint taken before its first change; None when the prompt changed no file.
+    checkpoint_id: str | None = None
+    files_changed: int = 0
+    # False once a compaction summarised it away: only its files can be rewound.
+    conversation: bool = True
+
+
+class RewindChoices(Event):
+    """The prompts /rewind can go back to, oldest first (the frontend shows a picker or list)."""
+
+    type: Literal["rewind_choices"] = "rewind_choices"
+    choices: list[RewindChoice] = Field(default_factory=list[RewindChoice])
+
+
+class ConversationRewound(Event):
+    """The conversation went back to before prompt `prompt`: the agent continues from there."""
+
+    type: Literal["conversation_rewound"] = "conversation_rewound"
+    prompt: int
+    # The prompt's text, for a frontend to offer it again.
+    text: str
+    messages_dropped: int

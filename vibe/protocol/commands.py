@@ -109,6 +109,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "yes to go ahead, force to also redo files changed since",
     ),
     SlashCommand(
+        "rewind",
+        "go back to before an earlier prompt: its files, the conversation, or both (lists the prompts)",
+        "rewind",
+        "prompt number, then files, conversation or both, then yes or force",
+    ),
+    SlashCommand(
         "trust",
         "trust this folder's .vibe/ settings (sandbox, rules, providers) as they are now",
         None,

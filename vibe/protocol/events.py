@@ -18,8 +18,11 @@ from vibe.config.settings import PermissionMode
 from vibe.protocol.checkpoint_events import (
     CheckpointCreated,
     CheckpointRestored,
+    ConversationRewound,
     RestoreChange,
     RestorePlanned,
+    RewindChoice,
+    RewindChoices,
 )
 from vibe.protocol.event_base import Event
 from vibe.protocol.hook_events import HookRan
@@ -40,6 +43,7 @@ __all__ = [
     "CompactionFinished",
     "CompactionStarted",
     "CompactionTrigger",
+    "ConversationRewound",
     "ConversationSummarised",
     "DeniedCall",
     "Emit",
@@ -54,6 +58,8 @@ __all__ = [
     "Result",
     "ResultStatus",
     "Retry",
+    "RewindChoice",
+    "RewindChoices",
     "SandboxInfo",
     "SessionStarted",
     "StopReason",
@@ -441,6 +447,8 @@ AgentEvent = Annotated[
     | RestorePlanned
     | CommandRun
     | HookRan
+    | RewindChoices
+    | ConversationRewound
     | Error
     | Result,
     Field(discriminator="type"),

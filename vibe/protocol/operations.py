@@ -26,6 +26,7 @@ __all__ = [
     "Prompt",
     "Redo",
     "ResumeConversation",
+    "Rewind",
     "SetAgent",
     "SetMode",
     "SetModel",
@@ -130,6 +131,20 @@ class Redo(_Operation):
     force: bool = False
 
 
+class Rewind(_Operation):
+    """Go back to before an earlier prompt of this conversation (`prompt`, numbered from 1 as
+    `rewind_choices` lists them): its files, the conversation (the agent continues from the
+    history as it was before that prompt), or both. Without `prompt`, only lists the choices
+    (`rewind_choices`); unconfirmed, only says what would change (`restore_planned`). Files the
+    user changed since that prompt are kept unless `force`."""
+
+    type: Literal["rewind"] = "rewind"
+    prompt: int | None = Field(default=None, ge=1)
+    restore: Literal["files", "conversation", "both"] = "both"
+    confirmed: bool = False
+    force: bool = False
+
+
 Operation = Annotated[
     Prompt
     | Interrupt
@@ -141,7 +156,8 @@ Operation = Annotated[
     | NewConversation
     | ResumeConversation
     | Undo
-    | Redo,
+    | Redo
+    | Rewind,
     Field(discriminator="type"),
 ]
 

@@ -39,6 +39,8 @@ def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
             return op.SetMode(mode=mode)
         case "undo" | "redo":
             return _step(command.operation, argument)
+        case "rewind":
+            return _rewind(argument)
         case _:
             return None
 
@@ -54,4 +56,34 @@ def _step(kind: str, argument: str) -> op.Undo | op.Redo:
         op.Undo(confirmed=confirmed, force=force)
         if kind == "undo"
         else op.Redo(confirmed=confirmed, force=force)
+    )
+
+
+_RESTORES = {"files": "files", "conversation": "conversation", "both": "both"}
+
+
+def _rewind(argument: str) -> op.Rewind:
+    """`/rewind` lists the prompts; `/rewind 3` shows what going back to before prompt 3 would
+    change (files and conversation); `/rewind 3 files` only its files, `/rewind 3 conversation`
+    only the conversation; `yes` goes ahead, `force` also puts back files the user changed."""
+    words = argument.lower().split()
+    if not words:
+        return op.Rewind()
+    number, *rest = words
+    if not number.isdecimal() or int(number) < 1:
+        raise ServiceError(f"/rewind takes a prompt's number first (as /rewind lists them), not {number!r}")
+    restore = "both"
+    confirmed = force = False
+    for word in rest:
+        if word in _RESTORES:
+            restore = word
+        elif word in ("yes", "force"):
+            confirmed, force = True, force or word == "force"
+        else:
+            raise ServiceError(f"/rewind takes files, conversation or both, then yes or force, not {word!r}")
+    return op.Rewind(
+        prompt=int(number),
+        restore="files" if restore == "files" else "conversation" if restore == "conversation" else "both",
+        confirmed=confirmed,
+        force=force,
     )

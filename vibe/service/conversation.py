@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver
 from vibe.agent.budget import estimate_tokens
@@ -36,6 +36,7 @@ from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.service.root_steps import ExtraRoot
     from vibe.session.store import SessionInfo
 
 __all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
@@ -171,12 +172,13 @@ class Conversation:
         return [info for info in self._host.sessions() if info.id != current]
 
     def checkpoints_size(self) -> int | None:
-        """Bytes this folder's checkpoints take on disk; None when checkpoints are off. Walks
-        the store: call it from a thread."""
+        """Bytes this folder's checkpoints take on disk (with those of the `--add-dir` roots);
+        None when checkpoints are off. Walks the stores: call it from a thread."""
         store = self._host.checkpoints()
         if store is None:
             return None
-        return store.shadow.disk_usage() if store.shadow.exists else 0
+        stores = [store, *(extra for _root, extra in self._host.extra_checkpoints())]
+        return sum(each.shadow.disk_usage() for each in stores if each.shadow.exists)
 
     def does_not_fit(self, text: str) -> str | None:
         """Why a prompt can never be answered: larger than the model's whole context window
@@ -240,11 +242,31 @@ class Conversation:
                     yield event
                 return
             case op.Undo() | op.Redo():
-                yield await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
+                answer = await step_back_or_forth(
+                    self._host.checkpoints(), operation, self.session_id, self._host.extra_checkpoints()
+                )
+                yield self._said(answer)
+                return
+            case op.Rewind():
+                from vibe.service.rewind import rewind
+
+                extras = self._host.extra_checkpoints()
+                for answer in await rewind(self.agent, self._host.checkpoints(), operation, extras):
+                    yield self._said(answer)
                 return
         async for event in events:
             self.totals.count(event)
             yield event
+
+    def _said(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """`event` numbered in the conversation's order; a restore is also written down in the
+        session file and the audit log, as the checkpoint it restores was."""
+        numbered = self.agent.announce(event)
+        if isinstance(numbered, ev.CheckpointRestored):
+            from vibe.service.restore_records import record_restore
+
+            record_restore(numbered, self.agent.record, self._host.audit, self.session_id)
+        return numbered
 
     async def run_user_command(self, command: str, on_output: Callable[[str], None]) -> ToolResult:
         """`!command`: the user's own shell command, run exactly as the bash tool runs the model's
@@ -318,3 +340,9 @@ class _NoHost:
 
     def commands(self) -> CommandCatalog:
         return self._commands
+
+    def extra_checkpoints(self) -> list[ExtraRoot]:
+        return []
+
+    def audit(self, record: dict[str, Any]) -> None:
+        return None

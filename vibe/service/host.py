@@ -8,9 +8,11 @@ host, which knows the settings, the endpoint and where sessions are saved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
@@ -91,4 +93,13 @@ class AgentHost(Protocol):
 
     def commands(self) -> CommandCatalog:
         """The custom commands and user-invocable skills typed as `/name` (found on first use)."""
+        ...
+
+    def extra_checkpoints(self) -> list[tuple[Path, CheckpointStore]]:
+        """Each extra workspace root (`--add-dir`) with a shadow of its own, and its checkpoints;
+        empty when checkpoints are off."""
+        ...
+
+    def audit(self, record: dict[str, Any]) -> None:
+        """Appends `record` to the audit log (a restore of files); raises OSError."""
         ...

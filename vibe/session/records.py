@@ -41,6 +41,7 @@ from vibe.notes import from_marked_text
 
 __all__ = [
     "CheckpointRecord",
+    "CheckpointRestoredRecord",
     "CompactionRecord",
     "MessageRecord",
     "ModeRecord",
@@ -50,7 +51,9 @@ __all__ = [
 ]
 
 # 1.1: messages may carry a `note` for the model (vibe.messages), kept out of their text.
-FORMAT = (1, 1)
+# 1.2: `checkpoint_restored` records (undo, redo, rewind); a retract may name the prompt a
+# /rewind took the conversation back to (an older reader still takes the messages back).
+FORMAT = (1, 2)
 _NOTES_IN_FIELD = (1, 1)
 CURRENT_FORMAT = f"{FORMAT[0]}.{FORMAT[1]}"
 
@@ -164,10 +167,12 @@ class ForkRecord(_Record):
 
 
 class RetractRecord(_Record):
-    """The last `messages` messages were taken back (a prompt that did not fit)."""
+    """The last `messages` messages were taken back (a prompt that did not fit, or /rewind)."""
 
     kind: Literal["retract"] = "retract"
     messages: int = Field(gt=0)
+    # Set by /rewind: the conversation continues from before this prompt (1 for the first).
+    rewound_to_prompt: int | None = None
 
 
 class CallStartedRecord(_Record):
@@ -213,6 +218,21 @@ class CheckpointRecord(_Record):
     error: str | None = None
 
 
+class CheckpointRestoredRecord(_Record):
+    """Files were put back as a checkpoint had them: by /undo, /redo or /rewind in the
+    conversation, or by `vibe undo`, `vibe redo` or `vibe checkpoints restore` (`action`)."""
+
+    kind: Literal["checkpoint_restored"] = "checkpoint_restored"
+    time: str = ""
+    action: str = ""
+    checkpoint_id: str = ""
+    # The checkpoint of the state just before (restoring it takes this restore back).
+    restore_point_id: str = ""
+    restored: list[str] = Field(default_factory=list[str])
+    kept: list[str] = Field(default_factory=list[str])
+    failed: list[str] = Field(default_factory=list[str])
+
+
 Record = Annotated[
     MessageRecord
     | ModeRecord
@@ -222,7 +242,8 @@ Record = Annotated[
     | CallStartedRecord
     | CallFinishedRecord
     | ResultRecord
-    | CheckpointRecord,
+    | CheckpointRecord
+    | CheckpointRestoredRecord,
     Field(discriminator="kind"),
 ]
 _KINDS = frozenset(
@@ -237,6 +258,7 @@ _KINDS = frozenset(
         "result",
         "checkpoint_created",
         "checkpoint_failed",
+        "checkpoint_restored",
     }
 )
 

@@ -1,5 +1,6 @@
 """The TUI's handlers for the slash commands it offers (the table is `vibe.protocol.commands`):
-/help, /new (/clear), /resume, /model, /agent, /compact, /mode, /undo, /redo, /status, /cost, /exit."""
+/help, /new (/clear), /resume, /model, /agent, /compact, /mode, /undo, /redo, /rewind, /status, /cost,
+/exit."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from vibe.service.conversation import Conversation
     from vibe.session.listing import SessionSummary
     from vibe.session.store import SessionInfo
+    from vibe.tui.prompt_input import PromptInput
     from vibe.tui.state import TuiState
     from vibe.tui.transcript import Transcript
 
@@ -31,7 +33,7 @@ KEYS_HELP = (
     "Shift+Tab cycle mode · Ctrl+G prompt in $EDITOR · Ctrl+C twice quit · @path mention a file · "
     "!cmd run a shell command"
 )
-_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/agent", "/compact", "/undo", "/redo"}
+_NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/agent", "/compact", "/undo", "/redo", "/rewind"}
 # How many of the files an undo would change the confirmation lists by name.
 _LISTED_FILES = 12
 
@@ -42,6 +44,7 @@ class CommandHost(Protocol):
 
     transcript: Transcript
     state: TuiState
+    prompt: PromptInput
 
     @property
     def conversation(self) -> Conversation | None: ...
@@ -215,6 +218,12 @@ async def _redo(app: CommandHost, argument: str) -> None:
     await _step(app, "redo", argument)
 
 
+async def _rewind(app: CommandHost, argument: str) -> None:
+    from vibe.tui.rewind import rewind_command
+
+    await rewind_command(app, argument)
+
+
 async def _step(app: CommandHost, name: str, argument: str) -> None:
     """Shows what /undo or /redo would change and asks (a modal); then restores."""
     from vibe.protocol import events as ev
@@ -303,8 +312,13 @@ async def _status(app: CommandHost, argument: str) -> None:
     ]
     if conversation is not None:
         size = await asyncio.to_thread(conversation.checkpoints_size)
-        lines.append(f"checkpoints {'off' if size is None else f'{size / 1024 / 1024:.1f} MB on disk'}")
+        lines.append(f"checkpoints {'off' if size is None else f'{_disk(size)} on disk'}")
     await app.transcript.notice("\n".join(lines))
+
+
+def _disk(size: int) -> str:
+    """A store of a few prompts is some KB: shown in MB it would read as empty."""
+    return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
 
 
 def _usage_line(app: CommandHost) -> str:
@@ -340,6 +354,7 @@ _HANDLERS = {
     "mode": _mode,
     "undo": _undo,
     "redo": _redo,
+    "rewind": _rewind,
     "edit": _edit,
     "status": _status,
     "cost": _cost,
