@@ -56,6 +56,7 @@ from vibe.protocol import events as ev
 from vibe.session.records import CompactionRecord, ModeRecord, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
+from vibe.tools.source_status import SourceNotice
 
 __all__ = ["Agent"]
 
@@ -138,6 +139,21 @@ class Agent:
         """The conversation's tools; their sources are started and stopped by whoever owns the
         conversation (`start_tools`, `aclose`)."""
         return self._tools
+
+    def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
+        """`event`, numbered like the agent's own, for something done between runs."""
+        return self._pump.announce(event)
+
+    def watch_tools(self, between_runs: Callable[[ev.AgentEvent], None] | None = None) -> None:
+        """Tool sources' notices (an MCP server failed or died) become `mcp_server_notice` events:
+        in the running prompt's stream, or handed to `between_runs` while none runs (held for
+        the next run without one)."""
+        self._pump.between_runs(between_runs)
+
+        def notice(told: SourceNotice) -> None:
+            self._pump.tell(ev.McpServerNotice(server=told.source, state=told.state, message=told.message))
+
+        self._tools.listen(notice)
 
     async def start_tools(self) -> None:
         """Starts the registry's tool sources; their tools join at the next model request."""

@@ -13,6 +13,7 @@ from vibe.agent.loop import Agent
 from vibe.composition.checkpoints_wiring import checkpoint_store
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
+from vibe.config.mcp_servers import McpServer
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
 from vibe.protocol.events import AgentEvent
@@ -85,6 +86,9 @@ class EngineHost:
 
     def sessions(self) -> list[SessionInfo]:
         return self._engine().sessions(self._options.cwd)
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        return await self._engine().add_mcp_servers(agent, servers)
 
     def checkpoints(self) -> CheckpointStore | None:
         engine = self._engine()

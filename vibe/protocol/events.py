@@ -22,6 +22,7 @@ from vibe.protocol.checkpoint_events import (
     RestorePlanned,
 )
 from vibe.protocol.event_base import Event
+from vibe.protocol.mcp_events import McpServerNotice
 from vibe.protocol.replay_events import AnswerCutShort, ConversationSummarised, UserPrompt
 from vibe.tools.base import TodoItem, ToolKind
 
@@ -41,6 +42,7 @@ __all__ = [
     "DeniedCall",
     "Emit",
     "Error",
+    "McpServerNotice",
     "ModeChanged",
     "ModelChanged",
     "PlanUpdated",
@@ -392,6 +394,7 @@ AgentEvent = Annotated[
     | CheckpointCreated
     | CheckpointRestored
     | RestorePlanned
+    | McpServerNotice
     | Error
     | Result,
     Field(discriminator="type"),

@@ -25,6 +25,7 @@ __all__ = [
     "Operation",
     "Prompt",
     "Redo",
+    "RestartMcpServer",
     "ResumeConversation",
     "SetMode",
     "SetModel",
@@ -121,6 +122,14 @@ class Redo(_Operation):
     force: bool = False
 
 
+class RestartMcpServer(_Operation):
+    """Stop one of the session's MCP servers and start it again; answered, once it is ready, by
+    an `mcp_server_notice` (a server that fails again gives its failure notice instead)."""
+
+    type: Literal["restart_mcp_server"] = "restart_mcp_server"
+    name: str
+
+
 Operation = Annotated[
     Prompt
     | Interrupt
@@ -131,7 +140,8 @@ Operation = Annotated[
     | NewConversation
     | ResumeConversation
     | Undo
-    | Redo,
+    | Redo
+    | RestartMcpServer,
     Field(discriminator="type"),
 ]
 

@@ -37,6 +37,8 @@ def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
             return op.SetMode(mode=mode)
         case "undo" | "redo":
             return _step(command.operation, argument)
+        case "restart_mcp_server":
+            return _restart(argument)
         case _:
             return None
 
@@ -53,3 +55,14 @@ def _step(kind: str, argument: str) -> op.Undo | op.Redo:
         if kind == "undo"
         else op.Redo(confirmed=confirmed, force=force)
     )
+
+
+def _restart(argument: str) -> op.RestartMcpServer | None:
+    """`/mcp` lists the servers (None: the frontend shows `describe_servers`); `/mcp restart
+    NAME` restarts one."""
+    word, _, name = argument.partition(" ")
+    if not word:
+        return None
+    if word.lower() != "restart" or not name.strip():
+        raise ServiceError(f"/mcp takes restart NAME, not {argument!r}")
+    return op.RestartMcpServer(name=name.strip())

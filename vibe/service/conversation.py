@@ -24,11 +24,13 @@ from vibe.agent.budget import estimate_tokens
 from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
 from vibe.agent.session_facts import SessionFacts
+from vibe.config.mcp_servers import McpServer
 from vibe.config.settings import PermissionMode
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentHost, ModelChoice, ServiceError
+from vibe.service.mcp_servers import McpServerView, restart_server, server_views
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -55,6 +57,8 @@ class Conversation:
         self._agent: Agent | None = None
         # What the user picked with /model (an alias or an id): it sticks across /new and /resume.
         self._model_choice: str | None = None
+        # Who hears an MCP server's notice while no prompt runs (`watch`).
+        self._between_runs: Callable[[ev.AgentEvent], None] | None = None
         self.totals = Totals()
 
     @classmethod
@@ -63,6 +67,7 @@ class Conversation:
         model (a headless run: built for its one prompt, as fast as possible)."""
         conversation = cls(_NoHost(agent))
         conversation._agent = agent
+        agent.watch_tools()
         return conversation
 
     # -- opening --------------------------------------------------------------------------------
@@ -82,10 +87,28 @@ class Conversation:
                 await agent.aclose()
                 raise
         old, self._agent = self._agent, agent
+        agent.watch_tools(self._between_runs)
         self.totals = Totals()
         if old is not None:
             self._replies.cancel_pending()
             await old.aclose()  # its session file; the conversation stays resumable
+
+    def watch(self, between_runs: Callable[[ev.AgentEvent], None]) -> None:
+        """Events that happen on their own while no prompt runs (an MCP server failed or died)
+        go to `between_runs`; during a prompt they are in its stream. Kept across /new and
+        /resume."""
+        self._between_runs = between_runs
+        if self._agent is not None:
+            self._agent.watch_tools(between_runs)
+
+    def mcp_servers(self) -> list[McpServerView]:
+        """The session's MCP servers: state, tools, confinement and schema cost."""
+        return server_views(self.agent) if self._agent is not None else []
+
+    async def add_mcp_servers(self, servers: dict[str, McpServer]) -> list[str]:
+        """Starts servers the frontend passes for this session (an editor's `mcpServers`) with the
+        current conversation's tools; returns notices about servers that were not added."""
+        return await self._host.add_mcp_servers(self.agent, servers)
 
     async def aclose(self) -> None:
         self._replies.cancel_pending()
@@ -203,6 +226,10 @@ class Conversation:
             case op.Undo() | op.Redo():
                 yield await step_back_or_forth(self._host.checkpoints(), operation, self.session_id)
                 return
+            case op.RestartMcpServer(name=name):
+                for event in await restart_server(self.agent, name):
+                    yield self.agent.announce(event)
+                return
         async for event in events:
             self.totals.count(event)
             yield event
@@ -260,3 +287,6 @@ class _NoHost:
 
     def checkpoints(self) -> CheckpointStore | None:
         return None
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        raise ServiceError("this run cannot add MCP servers")

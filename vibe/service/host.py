@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.config.mcp_servers import McpServer
     from vibe.protocol.events import AgentEvent
     from vibe.session.store import SessionInfo
 
@@ -66,4 +67,9 @@ class AgentHost(Protocol):
 
     def checkpoints(self) -> CheckpointStore | None:
         """This folder's checkpoints (undo, redo); None when `[checkpoints] enabled` is off."""
+        ...
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        """Starts `servers` (an editor's, for this session) among `agent`'s tools, confined like
+        configured ones; returns one sentence for each server left out (a name already taken)."""
         ...

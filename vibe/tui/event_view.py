@@ -113,6 +113,10 @@ class EventView:
                 await transcript.notice(_compaction_summary(event), "dim")
             case ev.CompactionFinished():
                 await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
+            case ev.McpServerNotice(state="ready"):
+                await transcript.notice(event.message, "dim")
+            case ev.McpServerNotice():
+                await transcript.notice(f"⚠ {event.message}", "warn")
             case ev.Error():
                 await transcript.end_stream()
                 await transcript.notice(f"✗ {event.message}", "error")

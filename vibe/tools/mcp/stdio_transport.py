@@ -54,9 +54,11 @@ class ConfinedLaunch:
 
 @contextlib.asynccontextmanager
 async def confined_stdio(
-    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object]
+    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object], exited: asyncio.Event | None = None
 ) -> AsyncGenerator[TransportStreams, None]:
-    """The server `spec` describes, running, as the SDK's (read, write) streams."""
+    """The server `spec` describes, running, as the SDK's (read, write) streams. `exited` is set
+    when the server's output ends (it exited or closed stdout), so its owner notices at once
+    rather than at the next call."""
     stderr_log.parent.mkdir(parents=True, exist_ok=True)
     with stderr_log.open("ab") as errors:
         process = await asyncio.create_subprocess_exec(
@@ -92,6 +94,8 @@ async def confined_stdio(
                     await to_session.send(exc)
                     return
                 if not line:
+                    if exited is not None:
+                        exited.set()
                     return
                 if not line.strip():
                     continue
