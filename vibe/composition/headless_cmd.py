@@ -15,6 +15,7 @@ from vibe.attachments import AttachmentError, attach_images
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
+from vibe.composition.mcp_sources import preload_mcp_sdk
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
@@ -99,10 +100,15 @@ async def _headless(
         # Built in a thread while the endpoint answers /models: the sandbox probe and the session
         # set-up overlap that round trip instead of following it.
         approver = HeadlessApprover(on_ask=settings.on_ask)
+        # The MCP SDK (about a second) loads alongside, with the collector still paused: the
+        # first request has to wait for the servers, which need it.
+        sdk = preload_mcp_sdk(settings)
         try:
             agent = await asyncio.to_thread(
                 build_agent, config, resolved, options, env, client, approver, None
             )
+            if sdk is not None:
+                await asyncio.wait({sdk})  # a failure shows as the servers' own, later
         finally:
             startup_gc.resume()
         if window is not None:

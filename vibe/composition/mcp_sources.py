@@ -8,6 +8,7 @@ its `network = true`, a scrubbed environment plus its own `env`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
 from collections.abc import Callable, Mapping
@@ -31,6 +32,19 @@ if TYPE_CHECKING:
 # mount points for missing protected paths in the workspace, which a concurrent probe of a
 # second server would find half made and fall back to a weaker backend.
 _SPAWN_LOCK = threading.Lock()
+
+
+def preload_mcp_sdk(settings: Settings) -> asyncio.Future[None] | None:
+    """Starts loading the `mcp` SDK in a thread when a server is configured (None otherwise), so
+    that a run which must wait for its servers (headless) overlaps the load with its own
+    start-up, before the servers are even spawned; their sources then find it loaded."""
+    servers = [server for server in settings.mcp_servers.values() if server.enabled]
+    if not servers:
+        return None
+    from vibe.tools.mcp.source import load_sdk
+
+    http = any(server.command is None for server in servers)
+    return asyncio.ensure_future(asyncio.to_thread(load_sdk, http=http))
 
 
 def server_state_dir(home: Path, name: str) -> Path:

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from mcp import ClientSession
     from mcp.client._transport import TransportStreams
 
-__all__ = ["McpSource", "ServerStatus"]
+__all__ = ["McpSource", "ServerStatus", "load_sdk"]
 
 log = logging.getLogger("vibe.tools.mcp")
 
@@ -113,7 +113,7 @@ class McpSource(ToolSource):
             await asyncio.wait({task})
 
     async def _run(self, registry: ToolRegistry) -> None:
-        sdk = asyncio.ensure_future(asyncio.to_thread(_load_sdk, http=self._spawn is None))
+        sdk = asyncio.ensure_future(asyncio.to_thread(load_sdk, http=self._spawn is None))
         # Consumed here, so that a failure before it is awaited is not reported as unretrieved.
         sdk.add_done_callback(lambda done: done.cancelled() or done.exception())
         kinds = ["http", "sse"] if self.server.falls_back_to_sse else [self.server.transport]
@@ -268,8 +268,9 @@ class McpSource(ToolSource):
 _SDK_MODULES = ("mcp.client.session", "mcp.shared.message", "mcp_types", "vibe.tools.mcp.results")
 
 
-def _load_sdk(*, http: bool) -> None:
-    """Imports what a server's session needs (run in a thread: it takes about a second)."""
+def load_sdk(*, http: bool) -> None:
+    """Imports what a server's session needs (run in a thread: it takes about a second; a
+    second call finds it loaded)."""
     for module in (*_SDK_MODULES, *(HTTP_MODULES if http else ())):
         importlib.import_module(module)
 
