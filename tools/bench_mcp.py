@@ -8,6 +8,8 @@
   (standard library only, so their own start-up is little more than Python's) and their own
   start-up is measured apart: spawning one and getting its handshake and tool list over raw
   pipes, without vibe. vibe's cost is the difference of the medians less that start-up.
+- Editor mode (`--acp`): spawn → `initialize` answered and → `session/new` answered, with no
+  servers and with the two configured, alternately (servers start after `session/new`).
 - An MCP call's overhead: the median round trip of `echo` through vibe's tool (session,
   sandboxed pipes, result conversion) less the median round trip of the same call written
   straight to the server's pipes, which is the server's own time.
@@ -141,6 +143,29 @@ async def vibe_call(script: str, repo: Path, home: Path, calls: int) -> float:
     return statistics.median(times)
 
 
+def acp_start(home: Path, repo: Path, fake: FakeMistral) -> tuple[float, float]:
+    """(seconds to `initialize`, seconds from there to `session/new`) for one `vibe acp`."""
+    from tools.bench_acp import one_run
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "MISTRAL_"))}
+    env.update(VIBE_HOME=str(home), VIBE_BASE_URL=fake.base_url, MISTRAL_API_KEY="bench-key-not-used")
+    return asyncio.run(one_run([sys.executable, "-m", "vibe", "acp"], env, repo))
+
+
+def bench_acp(homes: tuple[Path, Path], repo: Path, fake: FakeMistral, runs: int) -> None:
+    acp_start(homes[0], repo, fake)  # the SDK's schema copy, prepared once
+    timings: dict[Path, list[tuple[float, float]]] = {home: [] for home in homes}
+    for _ in range(runs):
+        for home in homes:
+            timings[home].append(acp_start(home, repo, fake))
+    for home, label in zip(homes, ("no MCP servers", "two servers"), strict=True):
+        initialize = statistics.median(first for first, _ in timings[home]) * 1000
+        new_session = statistics.median(second for _, second in timings[home]) * 1000
+        print(
+            f"vibe acp, {label:<15} initialize {initialize:5.0f} ms, session/new {new_session:5.0f} ms more"
+        )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -148,6 +173,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--server", choices=sorted(SERVERS), default="tiny")
+    parser.add_argument("--acp", action="store_true", help="measure editor mode's start-up only")
     args = parser.parse_args()
     script = SERVERS[args.server]
     with tempfile.TemporaryDirectory() as folder, FakeMistral() as fake:
@@ -159,6 +185,9 @@ def main() -> int:
         without.mkdir()
         with_two.mkdir()
         (with_two / "config.toml").write_text(_config(script), encoding="utf-8")
+        if args.acp:
+            bench_acp((without, with_two), repo, fake, args.runs)
+            return 0
         one_run(without, repo, fake)  # warm the caches (bytecode, sandbox helper)
         one_run(with_two, repo, fake)
         none: list[float] = []
