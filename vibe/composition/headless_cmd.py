@@ -63,7 +63,9 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
-    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    code = asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    startup_gc.before_exit()
+    return code
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
