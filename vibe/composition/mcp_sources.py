@@ -41,7 +41,7 @@ def preload_mcp_sdk(settings: Settings) -> asyncio.Future[None] | None:
     servers = [server for server in settings.mcp_servers.values() if server.enabled]
     if not servers:
         return None
-    from vibe.tools.mcp.source import load_sdk
+    from vibe.tools.mcp.sdk_loader import load_sdk
 
     http = any(server.command is None for server in servers)
     return asyncio.ensure_future(asyncio.to_thread(load_sdk, http=http))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
@@ -22,8 +21,9 @@ import anyio
 
 from vibe.config.mcp_servers import McpServer
 from vibe.tools.base import ToolRegistry, ToolSource
-from vibe.tools.mcp.http_transport import HTTP_MODULES, remote_streams
+from vibe.tools.mcp.http_transport import remote_streams
 from vibe.tools.mcp.schema import UnusableToolError, normalise_schema, tool_name
+from vibe.tools.mcp.sdk_loader import load_sdk
 from vibe.tools.mcp.stdio_transport import ConfinedLaunch, confined_stdio
 from vibe.tools.mcp.tool import McpCallError, McpTool
 from vibe.tools.source_status import ServerStatus, SourceNotice
@@ -31,10 +31,10 @@ from vibe.unicode_text import scrub
 
 if TYPE_CHECKING:
     import mcp_types
-    from mcp import ClientSession
     from mcp.client._transport import TransportStreams
+    from mcp.client.session import ClientSession
 
-__all__ = ["McpSource", "ServerStatus", "load_sdk"]
+__all__ = ["McpSource", "ServerStatus"]
 
 log = logging.getLogger("vibe.tools.mcp")
 
@@ -123,7 +123,7 @@ class McpSource(ToolSource):
                 self._status.transport = kind
                 try:
                     async with self._transport(sdk, kind) as (read, write):
-                        from mcp import ClientSession
+                        from mcp.client.session import ClientSession
 
                         async with ClientSession(read, write) as session:
                             await self._serve(registry, session)
@@ -263,16 +263,6 @@ class McpSource(ToolSource):
                 await asyncio.wait({self._task}, timeout=_STOP_SECONDS)
             raise McpCallError(_describe(exc, self._timeout)) from exc
         return result_text(result), bool(result.is_error)
-
-
-_SDK_MODULES = ("mcp.client.session", "mcp.shared.message", "mcp_types", "vibe.tools.mcp.results")
-
-
-def load_sdk(*, http: bool) -> None:
-    """Imports what a server's session needs (run in a thread: it takes about a second; a
-    second call finds it loaded)."""
-    for module in (*_SDK_MODULES, *(HTTP_MODULES if http else ())):
-        importlib.import_module(module)
 
 
 async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
