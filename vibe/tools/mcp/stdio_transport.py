@@ -60,18 +60,22 @@ async def confined_stdio(
     when the server's output ends (it exited or closed stdout), so its owner notices at once
     rather than at the next call."""
     stderr_log.parent.mkdir(parents=True, exist_ok=True)
-    with stderr_log.open("ab") as errors:
-        process = await asyncio.create_subprocess_exec(
-            *spec.argv,
-            cwd=spec.cwd,
-            env=dict(spec.env) if spec.env is not None else None,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=errors,
-            preexec_fn=spec.preexec,
-            start_new_session=True,
-            limit=MAX_LINE_BYTES,
-        )
+    try:
+        with stderr_log.open("ab") as errors:
+            process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                cwd=spec.cwd,
+                env=dict(spec.env) if spec.env is not None else None,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=errors,
+                preexec_fn=spec.preexec,
+                start_new_session=True,
+                limit=MAX_LINE_BYTES,
+            )
+    except BaseException:
+        finish_spec(spec)  # nothing started; what the sandbox prepared for it is undone all the same
+        raise
     try:
         await sdk_loaded
     except BaseException:
