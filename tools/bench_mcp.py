@@ -1,19 +1,25 @@
 """Benchmarks for the MCP client's targets (issue 13).
 
-    python tools/bench_mcp.py [--runs N] [--calls N]
+    python tools/bench_mcp.py [--runs N] [--calls N] [--server tiny|sdk]
 
 - `vibe -p` with one model call against the fake endpoint, with no MCP servers and with two
-  stdio test servers (tests/support/mcp_test_server.py) configured: median wall time of each,
-  and, measured in-process, how long the two servers take to be ready (sandbox probe, spawn,
-  handshake, listing), which is their own start-up time.
-- An MCP call's round trip through vibe's tool (policy aside): the median over N calls of the
-  test server's `echo`, whose own work is nil, so the figure bounds vibe's overhead.
+  stdio servers configured, run alternately (so load on the machine hits both alike): the
+  median wall time of each. The servers are `tests/support/mcp_tiny_server.py` by default
+  (standard library only, so their own start-up is little more than Python's) and their own
+  start-up is measured apart: spawning one and getting its handshake and tool list over raw
+  pipes, without vibe. vibe's cost is the difference of the medians less that start-up.
+- Editor mode (`--acp`): spawn → `initialize` answered and → `session/new` answered, with no
+  servers and with the two configured, alternately (servers start after `session/new`).
+- An MCP call's overhead: the median round trip of `echo` through vibe's tool (session,
+  sandboxed pipes, result conversion) less the median round trip of the same call written
+  straight to the server's pipes, which is the server's own time.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import statistics
 import subprocess
@@ -22,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.fake_mistral import FakeMistral
+from tools.fake_mistral import FakeMistral, reply
 from vibe.composition.engine import sandbox_policy
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.settings import Settings
@@ -31,42 +37,100 @@ from vibe.tools.base import Invocation, ToolContext, ToolRegistry
 from vibe.tools.fs import LocalFileSystem
 from vibe.tools.workspace import Workspace
 
-SERVER = str(Path(__file__).resolve().parent.parent / "tests" / "support" / "mcp_test_server.py")
-SERVERS = {f"s{n}": {"command": sys.executable, "args": [SERVER]} for n in range(2)}
+SUPPORT = Path(__file__).resolve().parent.parent / "tests" / "support"
+SERVERS = {"tiny": str(SUPPORT / "mcp_tiny_server.py"), "sdk": str(SUPPORT / "mcp_test_server.py")}
+HANDSHAKE = [
+    {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "initialize",
+        "params": {
+            "protocolVersion": "2025-06-18",
+            "capabilities": {},
+            "clientInfo": {"name": "bench", "version": "1"},
+        },
+    },
+    {"jsonrpc": "2.0", "method": "notifications/initialized"},
+    {"jsonrpc": "2.0", "id": 2, "method": "tools/list"},
+]
 
 
-def _config() -> str:
+def _servers(script: str) -> dict[str, dict[str, object]]:
+    return {f"s{n}": {"command": sys.executable, "args": [script]} for n in range(2)}
+
+
+def _config(script: str) -> str:
     return "".join(
-        f'\n[mcp_servers.{name}]\ncommand = "{server["command"]}"\nargs = ["{SERVER}"]\n'
-        for name, server in SERVERS.items()
+        f"\n[mcp_servers.{name}]\ncommand = {json.dumps(sys.executable)}\nargs = [{json.dumps(script)}]\n"
+        for name in _servers(script)
     )
 
 
-def median_run(home: Path, repo: Path, fake: FakeMistral, runs: int) -> float:
+def one_run(home: Path, repo: Path, fake: FakeMistral) -> float:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "MISTRAL_"))}
     env.update(VIBE_HOME=str(home), VIBE_BASE_URL=fake.base_url, VIBE_MODEL="devstral-test")
+    fake.script(reply("done"))
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "vibe", "-p", "hi"], cwd=repo, env=env, capture_output=True, check=True
+    )
+    return time.perf_counter() - started
+
+
+def server_start(script: str) -> float:
+    """Seconds from spawning the server to its tool list, over raw pipes (no vibe, no sandbox)."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    for message in HANDSHAKE:
+        process.stdin.write(json.dumps(message).encode() + b"\n")
+    process.stdin.flush()
+    answered = 0
+    while answered < 2:
+        answered += b'"id"' in process.stdout.readline()
+    took = time.perf_counter() - started
+    process.stdin.close()
+    process.wait()
+    return took
+
+
+def raw_call(script: str, calls: int) -> float:
+    """Median seconds of one echo call written straight to the server's pipes."""
+    process = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    assert process.stdin is not None and process.stdout is not None
+    for message in HANDSHAKE:
+        process.stdin.write(json.dumps(message).encode() + b"\n")
+    process.stdin.flush()
+    process.stdout.readline()
+    process.stdout.readline()
     times: list[float] = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "vibe", "-p", "hi"], cwd=repo, env=env, capture_output=True, check=True
-        )
-        times.append(time.perf_counter() - started)
+    for n in range(calls):
+        request = {
+            "jsonrpc": "2.0",
+            "id": 10 + n,
+            "method": "tools/call",
+            "params": {"name": "echo", "arguments": {"text": "x"}},
+        }
+        began = time.perf_counter()
+        process.stdin.write(json.dumps(request).encode() + b"\n")
+        process.stdin.flush()
+        process.stdout.readline()
+        times.append(time.perf_counter() - began)
+    process.stdin.close()
+    process.wait()
     return statistics.median(times)
 
 
-async def start_and_call(repo: Path, home: Path, calls: int) -> tuple[float, float]:
-    """(seconds until both servers are ready, median seconds of one echo call)."""
-    settings = Settings.model_validate({"mcp_servers": SERVERS})
+async def vibe_call(script: str, repo: Path, home: Path, calls: int) -> float:
+    """Median seconds of one echo call through vibe's MCP tool (the policy aside)."""
+    settings = Settings.model_validate({"mcp_servers": _servers(script)})
     workspace = Workspace.create(repo)
     registry = ToolRegistry()
     add_mcp_sources(registry, settings, workspace, home, sandbox_policy(settings, workspace))
-    started = time.perf_counter()
     await registry.start()
     await registry.wait_settled()
-    ready = time.perf_counter() - started
     tool = registry.get("mcp__s0__echo")
-    assert tool is not None, "the test server did not start"
+    assert tool is not None, "the server did not start"
     ctx = ToolContext(workspace=workspace, fs=LocalFileSystem(), sandbox=NoSandbox())
     times: list[float] = []
     for _ in range(calls):
@@ -76,16 +140,42 @@ async def start_and_call(repo: Path, home: Path, calls: int) -> tuple[float, flo
         await invocation.execute()
         times.append(time.perf_counter() - began)
     await registry.aclose()
-    return ready, statistics.median(times)
+    return statistics.median(times)
+
+
+def acp_start(home: Path, repo: Path, fake: FakeMistral) -> tuple[float, float]:
+    """(seconds to `initialize`, seconds from there to `session/new`) for one `vibe acp`."""
+    from tools.bench_acp import one_run
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIBE_", "MISTRAL_"))}
+    env.update(VIBE_HOME=str(home), VIBE_BASE_URL=fake.base_url, MISTRAL_API_KEY="bench-key-not-used")
+    return asyncio.run(one_run([sys.executable, "-m", "vibe", "acp"], env, repo))
+
+
+def bench_acp(homes: tuple[Path, Path], repo: Path, fake: FakeMistral, runs: int) -> None:
+    acp_start(homes[0], repo, fake)  # the SDK's schema copy, prepared once
+    timings: dict[Path, list[tuple[float, float]]] = {home: [] for home in homes}
+    for _ in range(runs):
+        for home in homes:
+            timings[home].append(acp_start(home, repo, fake))
+    for home, label in zip(homes, ("no MCP servers", "two servers"), strict=True):
+        initialize = statistics.median(first for first, _ in timings[home]) * 1000
+        new_session = statistics.median(second for _, second in timings[home]) * 1000
+        print(
+            f"vibe acp, {label:<15} initialize {initialize:5.0f} ms, session/new {new_session:5.0f} ms more"
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--calls", type=int, default=300)
+    parser.add_argument("--server", choices=sorted(SERVERS), default="tiny")
+    parser.add_argument("--acp", action="store_true", help="measure editor mode's start-up only")
     args = parser.parse_args()
+    script = SERVERS[args.server]
     with tempfile.TemporaryDirectory() as folder, FakeMistral() as fake:
         tmp = Path(folder)
         repo = tmp / "repo"
@@ -94,17 +184,29 @@ def main() -> int:
         without, with_two = tmp / "home-none", tmp / "home-two"
         without.mkdir()
         with_two.mkdir()
-        (with_two / "config.toml").write_text(_config(), encoding="utf-8")
-        median_run(without, repo, fake, 1)  # warm the caches (bytecode, sandbox helper)
-        median_run(with_two, repo, fake, 1)
-        none = median_run(without, repo, fake, args.runs)
-        two = median_run(with_two, repo, fake, args.runs)
-        asyncio.run(start_and_call(repo, with_two, 1))  # the SDK loaded once, as in a real run
-        ready, call = asyncio.run(start_and_call(repo, with_two, args.calls))
-    print(f"vibe -p, no MCP servers:      {none * 1000:6.0f} ms (median of {args.runs})")
-    print(f"vibe -p, two stdio servers:   {two * 1000:6.0f} ms (+{(two - none) * 1000:.0f} ms)")
-    print(f"the two servers' own start:   {ready * 1000:6.0f} ms (probe, spawn, handshake, list)")
-    print(f"MCP echo call, round trip:    {call * 1000:6.2f} ms (median of {args.calls})")
+        (with_two / "config.toml").write_text(_config(script), encoding="utf-8")
+        if args.acp:
+            bench_acp((without, with_two), repo, fake, args.runs)
+            return 0
+        one_run(without, repo, fake)  # warm the caches (bytecode, sandbox helper)
+        one_run(with_two, repo, fake)
+        none: list[float] = []
+        two: list[float] = []
+        for _ in range(args.runs):  # alternately, so the machine's load hits both alike
+            none.append(one_run(without, repo, fake))
+            two.append(one_run(with_two, repo, fake))
+        own_start = statistics.median(server_start(script) for _ in range(args.runs))
+        raw = raw_call(script, args.calls)
+        through_vibe = asyncio.run(vibe_call(script, repo, with_two, args.calls))
+    slower = statistics.median(two) - statistics.median(none)
+    print(f"vibe -p, no MCP servers:        {statistics.median(none) * 1000:6.0f} ms (median of {args.runs})")
+    with_servers = statistics.median(two) * 1000
+    print(f"vibe -p, two {args.server:<4} servers:    {with_servers:6.0f} ms (+{slower * 1000:.0f} ms)")
+    print(f"a server's own start-up:        {own_start * 1000:6.0f} ms (spawn to tool list, raw pipes)")
+    print(f"vibe's own cost:                {(slower - own_start) * 1000:+6.0f} ms (target ≤ +100 ms)")
+    print(f"echo call, straight to server:  {raw * 1000:6.2f} ms (median of {args.calls})")
+    print(f"echo call, through vibe:        {through_vibe * 1000:6.2f} ms")
+    print(f"MCP call overhead:              {(through_vibe - raw) * 1000:6.2f} ms (target ≤ 10 ms)")
     return 0
 
 

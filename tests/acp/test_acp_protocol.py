@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from acp.exceptions import RequestError
-from acp.schema import McpServerStdio, ToolCallStart
+from acp.schema import McpServerStdio
 from editor_harness import AGENT_COMMAND, FakeEditor, prompt_blocks, run_agent_process
 
 from support.vibe_process import VibeEnv
@@ -25,6 +25,9 @@ BAD_LINES = [
     b'{"jsonrpc":"2.0","id":9}\n',
     b'{"jsonrpc":"2.0","id":10,"method":"session/prompt","params":{"sessionId":"nope","prompt":[]}}\n',
     b"\xff\xfe not utf-8\n",
+    b'{"jsonrpc":"1.0","id":12,"method":"initialize","params":{"protocolVersion":1}}\n',
+    b'{"id":13,"method":"initialize","params":{"protocolVersion":1}}\n',
+    b'{"jsonrpc":2.0,"method":"session/cancel","params":{"sessionId":"x"}}\n',
     b'{"jsonrpc":"2.0","id":11,"method":"initialize","params":{"protocolVersion":1}}\n',
 ]
 
@@ -54,12 +57,15 @@ async def test_malformed_and_unknown_requests_get_errors_and_the_agent_keeps_ser
     assert all(answer["jsonrpc"] == "2.0" for answer in answers)
     by_id = {answer["id"]: answer for answer in answers if answer["id"] is not None}
     anonymous = sorted(answer["error"]["code"] for answer in answers if answer["id"] is None)
-    assert anonymous == [-32700, -32700, -32600, -32600]
+    assert anonymous == [-32700, -32700, -32600, -32600, -32600]
     assert by_id[7]["error"]["code"] == -32601
     assert by_id[8]["error"]["code"] == -32602
     assert by_id[9]["error"]["code"] == -32600
     assert by_id[10]["error"]["code"] == -32602
     assert by_id[11]["result"]["protocolVersion"] == 1
+    # Not JSON-RPC 2.0: refused as an invalid request, not served.
+    assert by_id[12]["error"]["code"] == by_id[13]["error"]["code"] == -32600
+    assert "jsonrpc" in by_id[12]["error"]["data"]["details"]
 
 
 async def test_missing_key_is_a_clear_error_at_authenticate_and_session_new(vibe_env: VibeEnv) -> None:
@@ -91,7 +97,7 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
     async with run_agent_process(vibe_env, editor) as (conn, _process):
         session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[files])
         sid = session.session_id
-        await editor.wait_for(lambda: "not supported" in editor.agent_text())
+        await editor.wait_for(lambda: any("'files'" in start.title for start in editor.tool_starts()))
         await editor.wait_for(lambda: bool(editor.of_kind("available_commands_update")))
 
         await conn.set_session_mode(session_id=sid, mode_id="plan")
@@ -108,7 +114,10 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
     model_option: Any = options["model"]
     assert model_option.current_value == "devstral-test"
     assert {"devstral-test", "second", "devstral"} <= {choice.value for choice in model_option.options}
-    assert "files" in editor.agent_text()
+    # The editor's server that cannot start is a notice of its own, not text glued to an answer.
+    (notice,) = [start for start in editor.tool_starts() if start.tool_call_id.startswith("mcp-server-")]
+    assert notice.title.startswith("MCP server 'files' is not available") and notice.status == "failed"
+    assert "files" not in editor.agent_text()
     # In the order of the one command table (vibe.protocol.commands), which the TUI lists too.
     assert [c.name for c in editor.of_kind("available_commands_update")[0].available_commands] == [
         "model",
@@ -118,12 +127,13 @@ async def test_modes_models_mcp_servers_and_slash_commands(vibe_env: VibeEnv) ->
         "redo",
         "rewind",
         "trust",
+        "mcp",
     ]
 
     # Plan mode: the edit is refused by policy, without asking, and the file stays as it was.
     assert planned.stop_reason == "end_turn"
     assert editor.permissions == []
-    [start] = [u for u in editor.updates if isinstance(u, ToolCallStart)]
+    [start] = [u for u in editor.tool_starts() if not u.tool_call_id.startswith("mcp-server-")]
     assert editor.tool_updates(start.tool_call_id)[-1].status == "failed"
     assert (vibe_env.repo / "calc.py").read_text() == "def add(a, b):\n    return a - b\n"
 

@@ -23,6 +23,7 @@ from vibe.tools.base import Invocation, ToolContext, ToolRegistry, ToolResult
 from vibe.tools.fs import LocalFileSystem
 from vibe.tools.mcp.source import McpSource
 from vibe.tools.mcp.tool import McpTool
+from vibe.tools.source_status import SourceNotice
 from vibe.tools.workspace import Workspace
 
 SERVER = str(Path(__file__).resolve().parents[1] / "support" / "mcp_test_server.py")
@@ -99,7 +100,7 @@ async def test_every_stdio_server_gets_the_same_sandbox_as_commands(
     servers.append(running)
     settings = Settings()
     commands = create_sandbox(sandbox_policy(settings, workspace), settings.sandbox.use).report.summary
-    first, second = (source.status.confinement for source in running.sources)
+    first, second = (source.status().confinement for source in running.sources)
     assert first == f"{commands}; also writes {home / 'mcp' / 'a'}"
     assert second == f"{commands}; also writes {home / 'mcp' / 'b'}"
 
@@ -158,6 +159,33 @@ async def test_a_server_that_dies_mid_call_gives_an_error_result(
     servers.append(running)
     result = await running.call("mcp__t__crash")
     assert not result.ok and result.output.startswith("MCP server 't':")
+
+
+async def test_a_server_that_dies_is_one_notice_and_comes_back_on_restart(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"t": stdio(tool_timeout=10)}, workspace, home)
+    servers.append(running)
+    told: list[SourceNotice] = []
+    heard = asyncio.Event()
+
+    def listen(notice: SourceNotice) -> None:
+        told.append(notice)
+        heard.set()
+
+    running.registry.listen(listen)
+    await running.call("mcp__t__crash")
+    await asyncio.wait_for(heard.wait(), 10)
+    (source,) = running.sources
+    await source.restart()  # waits for the dead server's task to end first
+    await source.settled()
+    (notice,) = told
+    assert notice.state == "failed"
+    assert notice.message.startswith("MCP server 't' stopped: it exited")
+    assert notice.message.endswith("until /mcp restart t")
+    assert source.status().state == "ready" and source.status().error is None
+    assert (await running.call("mcp__t__echo", text="back")).output == "echo: back"
+    assert len(told) == 1
 
 
 async def test_a_stdio_server_is_confined_to_the_workspace_and_its_state_folder(
@@ -225,18 +253,27 @@ def _python_pids_running(script: str) -> list[int]:
     return found
 
 
-@pytest.fixture
-def http_server() -> Iterator[str]:
+def _serve(flag: str, path: str) -> Iterator[str]:
     process = subprocess.Popen(
-        [sys.executable, SERVER, "--http"], stdout=subprocess.PIPE, text=True, start_new_session=True
+        [sys.executable, SERVER, flag], stdout=subprocess.PIPE, text=True, start_new_session=True
     )
     try:
         assert process.stdout is not None
         port = process.stdout.readline().strip()
-        yield f"http://127.0.0.1:{port}/mcp"
+        yield f"http://127.0.0.1:{port}{path}"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture
+def http_server() -> Iterator[str]:
+    yield from _serve("--http", "/mcp")
+
+
+@pytest.fixture
+def sse_server() -> Iterator[str]:
+    yield from _serve("--sse", "/sse")
 
 
 async def test_a_streamable_http_server_is_listed_and_called(
@@ -270,3 +307,27 @@ async def test_a_cancelled_call_ends_at_once_and_the_server_stays_usable(
     with pytest.raises(asyncio.CancelledError):
         await asyncio.wait_for(call, 5)
     assert (await running.call("mcp__t__echo", text="still here")).output == "echo: still here"
+
+
+@pytest.mark.parametrize("transport", ["sse", None])
+async def test_an_http_sse_server_is_listed_and_called_when_asked_for_or_by_fallback(
+    transport: str | None, sse_server: str, workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    settings: dict[str, Any] = {"url": sse_server, **({"transport": transport} if transport else {})}
+    running = await start({"old": settings}, workspace, home)
+    servers.append(running)
+    assert running.failures == []
+    (source,) = running.sources
+    assert source.status().transport == "sse"
+    assert "mcp__old__echo" in running.registry.names()
+    assert (await running.call("mcp__old__echo", text="over sse")).output == "echo: over sse"
+
+
+async def test_a_url_set_to_streamable_http_does_not_fall_back(
+    sse_server: str, workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"old": {"url": sse_server, "transport": "http"}}, workspace, home)
+    servers.append(running)
+    (failure,) = running.failures
+    assert failure.startswith("MCP server 'old' is not available")
+    assert running.registry.names() == []

@@ -77,6 +77,21 @@ def test_auto_approve_runs_an_mcp_call(vibe_env: VibeEnv) -> None:
     assert tool_message(vibe_env.fake.requests[1].messages) == "echo: hi"
 
 
+def test_a_server_that_dies_mid_run_is_one_notice_and_the_run_goes_on(vibe_env: VibeEnv) -> None:
+    configure(vibe_env, '\n[permissions.tools]\n"mcp__t__*" = "always"\n')
+    vibe_env.fake.script(reply(tool_calls=[call("mcp__t__crash", {})]), reply("carried on"))
+    run = vibe_env.run("-p", "crash it", "--output", "stream-json")
+    assert run.returncode == 0, run.stderr
+    assert run.result["final_text"] == "carried on"
+    (notice,) = run.of_type("mcp_server_notice")
+    assert notice["server"] == "t" and notice["state"] == "failed"
+    assert notice["message"].startswith("MCP server 't' stopped: it exited")
+    (finished,) = run.of_type("tool_call_finished")
+    # Told before the failed call it explains.
+    assert notice["seq"] < finished["seq"] and finished["status"] == "error"
+    assert f"vibe: {notice['message']}" in run.stderr
+
+
 def _imported(stderr: str) -> set[str]:
     """Top-level packages a run imported, from PYTHONPROFILEIMPORTTIME's report."""
     return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in stderr.splitlines() if "|" in line}

@@ -37,6 +37,7 @@ def test_the_editor_is_offered_the_tables_commands_with_their_help_and_hints() -
         "redo",
         "rewind",
         "trust",
+        "mcp",
     ]
     compact = next(command for command in offered if command.name == "compact")
     assert compact.description == "Summarise the conversation to free context (optionally: what to keep)"
@@ -54,3 +55,18 @@ def test_commands_are_found_by_name_with_or_without_slash_in_their_frontends_onl
     assert find_command("/Mode", "tui") is find_command("mode", "editor")
     assert find_command("/trust", "tui") is None and find_command("/trust", "editor") is not None
     assert find_command("/exit", "editor") is None
+
+
+def test_mcp_lists_without_an_argument_and_restarts_a_named_server() -> None:
+    import pytest
+
+    from vibe.service.commands import operation_for
+    from vibe.service.host import ServiceError
+
+    mcp = find_command("/mcp", "editor")
+    assert mcp is not None and find_command("/mcp", "tui") is mcp
+    assert operation_for(mcp, "") is None
+    assert operation_for(mcp, "restart git") == operations.RestartMcpServer(name="git")
+    for wrong in ("restart", "stop git"):
+        with pytest.raises(ServiceError, match="/mcp takes restart NAME"):
+            operation_for(mcp, wrong)

@@ -1,7 +1,8 @@
 """A small MCP server for tests, written with the SDK's server API.
 
 stdio by default; `--http` serves streamable HTTP on 127.0.0.1 (a free port, printed on stdout
-once the socket listens). `--hang-at-start` never answers the handshake.
+once the socket listens) at /mcp, `--sse` the older HTTP+SSE protocol at /sse.
+`--hang-at-start` never answers the handshake.
 """
 
 from __future__ import annotations
@@ -72,13 +73,13 @@ def main() -> None:
     if "--hang-at-start" in sys.argv:
         sys.stdin.read()  # reads until vibe closes stdin, answering nothing
         return
-    if "--http" in sys.argv:
-        _serve_http()
+    if "--http" in sys.argv or "--sse" in sys.argv:
+        _serve_http(sse="--sse" in sys.argv)
         return
     server.run()
 
 
-def _serve_http() -> None:
+def _serve_http(*, sse: bool) -> None:
     import socket
 
     import uvicorn
@@ -89,7 +90,8 @@ def _serve_http() -> None:
     # port can be announced at once.
     sock.listen(64)
     print(sock.getsockname()[1], flush=True)
-    config = uvicorn.Config(server.streamable_http_app(), log_level="warning")
+    app = server.sse_app() if sse else server.streamable_http_app()
+    config = uvicorn.Config(app, log_level="warning")
     asyncio.run(uvicorn.Server(config).serve(sockets=[sock]))
 
 

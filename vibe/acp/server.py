@@ -108,7 +108,8 @@ class VibeAgent:
                 load_session=True,
                 # Images are taken whatever the model: one without vision gets a clear error.
                 prompt_capabilities=PromptCapabilities(image=True, audio=False, embedded_context=True),
-                mcp_capabilities=McpCapabilities(http=False, sse=False),
+                # stdio always (ACP requires it); HTTP and the older HTTP+SSE as well.
+                mcp_capabilities=McpCapabilities(http=True, sse=True),
             ),
             auth_methods=[
                 AuthMethodAgent(
@@ -139,7 +140,8 @@ class VibeAgent:
         **kwargs: Any,
     ) -> NewSessionResponse:
         session = await self._open(cwd, resume=None)
-        self._after_response(self._announce(session, mcp_servers or []))
+        session.editor_servers = list(mcp_servers or [])
+        self._after_response(self._announce(session))
         return NewSessionResponse(
             session_id=session.id, modes=self._modes(session), config_options=self._config(session)
         )
@@ -162,11 +164,12 @@ class VibeAgent:
             previous.cancel()
             await previous.idle()
         session = await self._open(cwd, resume=session_id)
+        session.editor_servers = list(mcp_servers or [])
         if previous is not None:
             await previous.aclose()
         for update in await replay_session(session):
             await session.send(update)
-        self._after_response(self._announce(session, mcp_servers or []))
+        self._after_response(self._announce(session))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
 
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
@@ -302,7 +305,7 @@ class VibeAgent:
             raise RequestError.invalid_params({"details": str(exc)}) from None
 
     async def _slash_command(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
-        """The answer to /mode, /model or /trust, handled here without a model request."""
+        """The answer to /mode, /model, /undo, /redo, /trust or /mcp, without a model request."""
         if command.operation == "set_mode":
             if not argument:
                 modes = ", ".join(options.MODES)
@@ -327,6 +330,10 @@ class VibeAgent:
             return await rewind_answer(session.conversation, command, argument)
         if command.name == "trust":
             return await self._trust(session)
+        if command.name == "mcp":
+            from vibe.acp.mcp_answer import mcp_answer
+
+            return await mcp_answer(session.conversation, command, argument)
         # A command offered to editors in the table but not handled here is a bug, said plainly.
         raise RequestError(INTERNAL_ERROR, f"/{command.name} is not handled by the editor frontend")
 
@@ -340,7 +347,9 @@ class VibeAgent:
         await session.idle()
         model = session.conversation.model_name
         reopened = await self._open(str(session.paths.editor_root), resume=session.id)
+        reopened.editor_servers = session.editor_servers
         await session.aclose()
+        await self._start_editor_servers(reopened)
         if model != reopened.conversation.model_name:
             with contextlib.suppress(RequestError):  # a model the trusted settings no longer offer
                 await self._set_model(reopened, model)
@@ -366,7 +375,7 @@ class VibeAgent:
                 )
             )
 
-    async def _announce(self, session: EditorSession, mcp_servers: list[Any]) -> None:
+    async def _announce(self, session: EditorSession) -> None:
         """Sent just after the session/new (or load) response: what the editor should know."""
         await self._offer_commands(session)
         notice = self._backend.trust_notice(session.cwd)
@@ -374,16 +383,24 @@ class VibeAgent:
             from acp.helpers import update_agent_message_text
 
             await session.send(update_agent_message_text(f"{notice}\n\n"))
-        if mcp_servers:
-            names = ", ".join(str(getattr(server, "name", "?")) for server in mcp_servers)
-            log.info("session %s: MCP servers are not supported yet; not started: %s", session.id, names)
-            from acp.helpers import update_agent_message_text
+        await self._start_editor_servers(session)
 
-            await session.send(
-                update_agent_message_text(
-                    f"MCP servers are not supported by vibe yet; these were not started: {names}.\n\n"
-                )
-            )
+    async def _start_editor_servers(self, session: EditorSession) -> None:
+        """Starts the MCP servers the editor passed (in the background, like configured ones);
+        from then on a server's notice (left out, failed, died) is an update of its own."""
+        from vibe.acp.mcp_servers import editor_servers
+        from vibe.service.host import ServiceError
+
+        session.watch_servers()
+        servers, notes = editor_servers(session.editor_servers)
+        if servers:
+            try:
+                notes += await session.conversation.add_mcp_servers(servers)
+            except ServiceError as exc:
+                notes.append(str(exc))
+        for note in notes:
+            log.info("session %s: %s", session.id, note)
+            await session.tell_notice(note)
 
     async def _offer_commands(self, session: EditorSession) -> None:
         """The built-in commands and this session's custom ones (trusting the folder adds the

@@ -92,6 +92,30 @@ class EditorSession:
             fs.session_id = self.id
         self._turn = asyncio.Lock()
         self._cancels = 0  # session/cancel notifications so far
+        # The MCP servers the editor passed for this session (kept when the session is reopened).
+        self.editor_servers: list[object] = []
+        self._telling: set[asyncio.Task[None]] = set()
+
+    def watch_servers(self) -> None:
+        """From now on (after the session/new or /load response and any replay), MCP server
+        notices that come while no turn runs are sent as updates of their own."""
+        self.conversation.watch(self._between_turns)
+
+    def _between_turns(self, event: AgentEvent) -> None:
+        task = asyncio.create_task(self._tell(event))
+        self._telling.add(task)
+        task.add_done_callback(self._telling.discard)
+
+    async def tell_notice(self, message: str) -> None:
+        """A sentence about the session's MCP servers, as an update of its own."""
+        from vibe.protocol import events as ev
+
+        notice = ev.McpServerNotice(server="editor", state="failed", message=message)
+        await self._tell(self.conversation.agent.announce(notice))
+
+    async def _tell(self, event: AgentEvent) -> None:
+        for update in self.translator.translate(event):
+            await self.send(update)
 
     async def send(self, update: Update) -> None:
         await self._client.session_update(self.id, update)

@@ -82,6 +82,18 @@ MAX_SHOWN_OUTPUT = 20_000
 RESTARTED = "\n\n[the model's answer restarted after a dropped connection]\n\n"
 
 
+def server_notice(event: ev.McpServerNotice) -> ToolCallStart:
+    """An MCP server's notice as an entry of its own (a finished tool call the editor lists), so
+    it is never appended to whatever answer the editor showed last."""
+    return start_tool_call(
+        f"mcp-server-{event.server}-{event.seq}",
+        event.message,
+        kind="other",
+        status="failed" if event.state == "failed" else "completed",
+        content=[tool_content(text_block(event.message))],
+    )
+
+
 def fenced(text: str, language: str = "") -> str:
     """`text` in a Markdown code fence longer than any backtick run inside it."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
@@ -190,6 +202,8 @@ class EventTranslator:
                 ]
             case ev.HookRan(outcome=outcome) if outcome != "none":
                 return [update_agent_thought_text(f"\n⚓ {event.summary}\n")]
+            case ev.McpServerNotice():
+                return [server_notice(event)]
             case ev.Result():
                 return self.close_open_calls()
             case _:

@@ -102,6 +102,13 @@ class GuardedStdioTransport:
         message: dict[str, Any] = value  # pyright: ignore[reportUnknownVariableType]
         method = message.get("method")
         is_response = "id" in message and ("result" in message or "error" in message)
+        if message.get("jsonrpc") != "2.0":
+            wrong = RequestError.invalid_request({"details": 'jsonrpc must be "2.0"'})
+            if is_response and method is None:
+                # An answer to one of our requests: it fails instead, so nothing waits forever.
+                return {"jsonrpc": "2.0", "id": message["id"], "error": wrong.to_error_obj()}
+            await self._reply_error(message.get("id"), wrong)
+            return None
         if method is None and not is_response:
             await self._reply_error(
                 message.get("id"),

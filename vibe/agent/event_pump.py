@@ -20,6 +20,11 @@ class EventPump:
         self._observers = tuple(observers)
         self._seq = 0
         self._task: asyncio.Task[None] | None = None
+        # Where events that happen on their own (an MCP server died) go: the running work's
+        # stream, else `_idle` between runs, else held for the next run.
+        self._emit: ev.Emit | None = None
+        self._idle: Callable[[ev.AgentEvent], None] | None = None
+        self._held: list[ev.AgentEvent] = []
 
     async def drive(
         self,
@@ -33,6 +38,10 @@ class EventPump:
 
         task = asyncio.create_task(work(emit))
         self._task = task
+        self._emit = emit
+        held, self._held = self._held, []
+        for event in held:
+            emit(event)
         task.add_done_callback(lambda _task: queue.put_nowait(None))
         result_seen = False
         try:
@@ -46,6 +55,7 @@ class EventPump:
                 task.cancel()
             await asyncio.gather(task, return_exceptions=True)
             self._task = None
+            self._emit = None
 
     def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
         """Tells the observers of something that happened between runs (a mode or model switch)
@@ -53,6 +63,25 @@ class EventPump:
         said; not queued, because no run is being consumed: whoever asked for the change hands
         it on (the conversation service answers the operation with it)."""
         return self._numbered(event)
+
+    def tell(self, event: ev.AgentEvent) -> None:
+        """Something that happened on its own, not caused by the running work (an MCP server
+        died): in the running work's stream if there is one, else to the idle listener
+        (numbered), else held for the next run's stream."""
+        if self._emit is not None:
+            self._emit(event)
+        elif self._idle is not None:
+            self._idle(self._numbered(event))
+        else:
+            self._held.append(event)
+
+    def between_runs(self, listener: Callable[[ev.AgentEvent], None] | None) -> None:
+        """Who hears what `tell` says while no work runs; the events held so far go to it now."""
+        self._idle = listener
+        if listener is not None:
+            held, self._held = self._held, []
+            for event in held:
+                listener(self._numbered(event))
 
     def cancel(self) -> None:
         """Ends the running work; its last event will be a result saying it was cancelled."""

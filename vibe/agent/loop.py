@@ -57,6 +57,7 @@ from vibe.protocol import events as ev
 from vibe.session.records import CompactionRecord, ModeRecord, Record, ResultRecord, RetractRecord
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
+from vibe.tools.source_status import SourceNotice
 
 if TYPE_CHECKING:  # built only when hooks are configured
     from vibe.agent.hook_points import ConversationHooks
@@ -149,6 +150,17 @@ class Agent:
         """The conversation's tools; their sources are started and stopped by whoever owns the
         conversation (`start_tools`, `aclose`)."""
         return self._tools
+
+    def watch_tools(self, between_runs: Callable[[ev.AgentEvent], None] | None = None) -> None:
+        """Tool sources' notices (an MCP server failed or died) become `mcp_server_notice` events:
+        in the running prompt's stream, or handed to `between_runs` while none runs (held for
+        the next run without one)."""
+        self._pump.between_runs(between_runs)
+
+        def notice(told: SourceNotice) -> None:
+            self._pump.tell(ev.McpServerNotice(server=told.source, state=told.state, message=told.message))
+
+        self._tools.listen(notice)
 
     async def start_tools(self) -> None:
         """Starts the registry's tool sources; their tools join at the next model request."""

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from vibe.agent.context_size import specs_tokens
 from vibe.model.types import ToolSpec
 from vibe.tools.base import AnyTool, ToolRegistry
+
+__all__ = ["schema_tokens", "tool_spec", "tool_specs"]
 
 
 def _trim(schema: Any) -> Any:
@@ -35,3 +38,8 @@ def tool_spec(tool: AnyTool) -> ToolSpec:
 
 def tool_specs(registry: ToolRegistry) -> list[ToolSpec]:
     return [tool_spec(tool) for tool in registry]
+
+
+def schema_tokens(tools: list[AnyTool]) -> int:
+    """Estimated tokens `tools` add to every request (for `/status`: what MCP servers cost)."""
+    return specs_tokens([tool_spec(tool) for tool in tools])

@@ -15,6 +15,7 @@ from vibe.composition.checkpoints_wiring import checkpoint_store, extra_roots
 from vibe.composition.custom_agents import DEFAULT_AGENT, UnknownAgentError, agent_catalog, work_as
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
+from vibe.config.mcp_servers import McpServer
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
 from vibe.protocol.events import AgentEvent
@@ -112,6 +113,9 @@ class EngineHost:
 
     def commands(self) -> CommandCatalog:
         return self._engine().commands()
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        return await self._engine().add_mcp_servers(agent, servers)
 
     def checkpoints(self) -> CheckpointStore | None:
         engine = self._engine()

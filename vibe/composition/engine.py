@@ -30,6 +30,7 @@ from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.composition.subagent_maker import SubagentFactory
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
+from vibe.config.mcp_servers import McpServer
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
 from vibe.config.secrets import Redactor, secret_values
@@ -433,6 +434,23 @@ class Engine:
         )
         await agent.start_tools()
         return agent
+
+    async def add_mcp_servers(self, agent: Agent, servers: Mapping[str, McpServer]) -> list[str]:
+        """Starts `servers` (an editor's, for this session) among `agent`'s tools, confined like
+        configured stdio servers; returns a sentence for each one left out."""
+        taken = {status.name for source in agent.tools.sources() if (status := source.status()) is not None}
+        notes = [
+            f"MCP server {name!r} from the editor was not started: config.toml has a server of that name"
+            for name in servers
+            if name in taken
+        ]
+        fresh = {name: server for name, server in servers.items() if name not in taken}
+        workspace = agent.tool_context.workspace
+        home = vibe_home(self.env)
+        asked = sandbox_policy(self.settings, workspace)
+        add_mcp_sources(agent.tools, self.settings, workspace, home, asked, fresh, origin="editor")
+        await agent.start_tools()
+        return notes
 
     def sessions(self, cwd: Path) -> list[SessionInfo]:
         """This directory's saved sessions, newest first (for /resume pickers and session lists)."""

@@ -18,6 +18,7 @@ from vibe.composition.engine import RunOptions, build_agent, build_client, redac
 from vibe.composition.extensions_wiring import command_catalog, extensions_for
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
+from vibe.composition.mcp_sources import preload_mcp_sdk
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
@@ -68,7 +69,9 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
-    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    code = asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    startup_gc.before_exit()
+    return code
 
 
 def _agent_model(config: LoadedConfig, env: Mapping[str, str], name: str | None) -> str | None:
@@ -113,6 +116,9 @@ async def _headless(
         # Built in a thread while the endpoint answers /models: the sandbox probe and the session
         # set-up overlap that round trip instead of following it.
         approver = HeadlessApprover(on_ask=settings.on_ask)
+        # The MCP SDK (about a second) loads alongside, with the collector still paused: the
+        # first request has to wait for the servers, which need it.
+        sdk = preload_mcp_sdk(settings)
         try:
             extensions = await asyncio.to_thread(extensions_for, config, env)
             agent = await asyncio.to_thread(
@@ -125,6 +131,8 @@ async def _headless(
                 approver,
                 None,
             )
+            if sdk is not None:
+                await asyncio.wait({sdk})  # a failure shows as the servers' own, later
         finally:
             startup_gc.resume()
         if window is not None:

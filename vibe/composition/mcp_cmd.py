@@ -22,7 +22,7 @@ from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:
-    from vibe.tools.mcp.source import ServerStatus
+    from vibe.tools.source_status import ServerStatus
 
 __all__ = ["main"]
 
@@ -124,8 +124,8 @@ async def _list(config: LoadedConfig, env: Mapping[str, str], workspace: Workspa
             if not server.enabled:
                 lines.append(f"{name} ({server.transport}): disabled")
         for source in sources:
-            lines += _describe(source.status)
-        all_ready = all(source.status.state == "ready" for source in sources)
+            lines += _describe(source.status())
+        all_ready = all(source.status().state == "ready" for source in sources)
     finally:
         await registry.aclose()
     if ignored:

@@ -8,9 +8,10 @@ its `network = true`, a scrubbed environment plus its own `env`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,15 +34,37 @@ if TYPE_CHECKING:
 _SPAWN_LOCK = threading.Lock()
 
 
+def preload_mcp_sdk(settings: Settings) -> asyncio.Future[None] | None:
+    """Starts loading the `mcp` SDK in a thread when a server is configured (None otherwise), so
+    that a run which must wait for its servers (headless) overlaps the load with its own
+    start-up, before the servers are even spawned; their sources then find it loaded."""
+    servers = [server for server in settings.mcp_servers.values() if server.enabled]
+    if not servers:
+        return None
+    from vibe.tools.mcp.sdk_loader import load_sdk
+
+    http = any(server.command is None for server in servers)
+    return asyncio.ensure_future(asyncio.to_thread(load_sdk, http=http))
+
+
 def server_state_dir(home: Path, name: str) -> Path:
     return home / "mcp" / name
 
 
 def add_mcp_sources(
-    registry: ToolRegistry, settings: Settings, workspace: Workspace, home: Path, asked: SandboxPolicy
+    registry: ToolRegistry,
+    settings: Settings,
+    workspace: Workspace,
+    home: Path,
+    asked: SandboxPolicy,
+    servers: Mapping[str, McpServer] | None = None,
+    origin: str = "config",
 ) -> list[McpSource]:
-    """One source per enabled server, added to `registry` (started with the conversation)."""
-    servers = {name: server for name, server in settings.mcp_servers.items() if server.enabled}
+    """One source per enabled server (the configured ones unless `servers` is given), added to
+    `registry` (started with the conversation, or by the next `registry.start()`)."""
+    if servers is None:
+        servers = settings.mcp_servers
+    servers = {name: server for name, server in servers.items() if server.enabled}
     if not servers:
         return []
     from vibe.tools.mcp.source import McpSource  # the SDK loads only when a server is configured
@@ -53,7 +76,12 @@ def add_mcp_sources(
         if server.command is not None:
             spawn = _confined_spawn(name, server, settings, workspace, asked, state)
         source = McpSource(
-            name, server, state_dir=state, spawn=spawn, default_timeout=settings.limits.tool_timeout
+            name,
+            server,
+            state_dir=state,
+            spawn=spawn,
+            default_timeout=settings.limits.tool_timeout,
+            origin=origin,
         )
         registry.add_source(source)
         sources.append(source)

@@ -8,9 +8,10 @@ env = { LOG_LEVEL = "warn" }
 network = false                    # the server's sandbox may use the network
 enabled_tools = ["git_status"]     # or disabled_tools = [...]
 
-[mcp_servers.docs]                 # streamable HTTP
+[mcp_servers.docs]                 # streamable HTTP (falls back to the older HTTP+SSE)
 url = "http://127.0.0.1:9000/mcp"
 headers = { Authorization = "Bearer ${DOCS_TOKEN}" }
+# transport = "sse"                # only the older HTTP+SSE protocol; "http": never fall back
 ```
 
 `${VAR}` is expanded only in the user's own config file (`expand_user_servers`): a repository's
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,13 +34,16 @@ _VARIABLE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
 class McpServer(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
     command: str | None = None
     args: tuple[str, ...] = ()
     env: dict[str, str] = Field(default_factory=dict[str, str])
     network: bool = False
     url: str | None = None
+    # For `url` servers: "http" (streamable HTTP), "sse" (the older HTTP+SSE protocol), or unset:
+    # streamable HTTP, falling back to HTTP+SSE when the server refuses it (as the spec suggests).
+    transport_setting: Literal["http", "sse"] | None = Field(default=None, alias="transport")
     headers: dict[str, str] = Field(default_factory=dict[str, str])
     enabled_tools: tuple[str, ...] | None = None
     disabled_tools: tuple[str, ...] = ()
@@ -57,13 +61,22 @@ class McpServer(BaseModel):
             raise ValueError("an MCP server needs exactly one of command (stdio) or url (HTTP)")
         if self.url is not None and not self.url.startswith(("http://", "https://")):
             raise ValueError(f"url {self.url!r} must start with http:// or https://")
+        if self.command is not None and self.transport_setting is not None:
+            raise ValueError("transport applies to url servers only")
         if self.enabled_tools is not None and self.disabled_tools:
             raise ValueError("give enabled_tools or disabled_tools, not both")
         return self
 
     @property
     def transport(self) -> str:
-        return "stdio" if self.command is not None else "http"
+        """stdio, http or sse: what the server is reached by (first, when falling back)."""
+        if self.command is not None:
+            return "stdio"
+        return self.transport_setting or "http"
+
+    @property
+    def falls_back_to_sse(self) -> bool:
+        return self.url is not None and self.transport_setting is None
 
     def offers(self, tool: str) -> bool:
         """Whether the filters let the server's tool `tool` through."""

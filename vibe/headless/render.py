@@ -78,6 +78,8 @@ class StreamJsonRenderer:
     def event(self, event: ev.AgentEvent) -> None:
         if isinstance(event, ev.SessionStarted):
             _tell_user(event, self._err)
+        elif isinstance(event, ev.McpServerNotice):
+            _say(self._err, f"vibe: {event.message}")
         _write_line(self._out, json_for_terminal(event.model_dump_json()))
 
 
@@ -89,6 +91,8 @@ class JsonRenderer:
     def event(self, event: ev.AgentEvent) -> None:
         if isinstance(event, ev.SessionStarted):
             _tell_user(event, self._err)
+        elif isinstance(event, ev.McpServerNotice):
+            _say(self._err, f"vibe: {event.message}")
         elif isinstance(event, ev.Result):
             document = event.model_dump_json(exclude={"seq", "type"}, indent=2)
             _write_line(self._out, json_for_terminal(document))
@@ -122,7 +126,7 @@ class TextRenderer:
                 _say(self._err, f"  could not compact the conversation: {reason}")
             case ev.HookRan(outcome=outcome) if outcome != "none":
                 _say(self._err, f"  {event.summary}")
-            case ev.Error(message=message):
+            case ev.Error(message=message) | ev.McpServerNotice(message=message):
                 _say(self._err, f"vibe: {message}")
             case ev.Result():
                 self._finish(event)

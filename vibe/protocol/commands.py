@@ -4,8 +4,8 @@ The TUI's completion, `/help` and dispatch, and the editor's advertised `availab
 mode options are all read from here, so a command's name, help text and argument hint cannot
 drift between frontends. A command either maps to an operation (`operations`; named by its `type`
 literal) that the frontend carries out, or is frontend-local (`operation` is None: /help, /status,
-the editor's /trust). Which frontends offer it is data too: an editor has its own buttons for a new
-or resumed session, the TUI its own trust prompt.
+the editor's /trust; and /mcp without an argument). Which frontends offer it is data too: an
+editor has its own buttons for a new or resumed session, the TUI its own trust prompt.
 
 Only plain data and no imports beyond the standard library: both frontends read this before the
 engine is loaded (the TUI's first frame, the editor's `initialize`).
@@ -119,6 +119,12 @@ COMMANDS: tuple[SlashCommand, ...] = (
         "trust this folder's .vibe/ settings (sandbox, rules, providers) as they are now",
         None,
         offered_by=_EDITOR,
+    ),
+    SlashCommand(
+        "mcp",
+        "show the MCP servers (state, tools, confinement); restart one",
+        "restart_mcp_server",
+        "restart NAME",
     ),
     SlashCommand("edit", "write the prompt in $VISUAL / $EDITOR (also Ctrl+G)", None, offered_by=_TUI),
     SlashCommand("status", "model, endpoint, sandbox, tokens, cost", None, offered_by=_TUI),

@@ -26,6 +26,7 @@ from vibe.protocol.checkpoint_events import (
 )
 from vibe.protocol.event_base import Event
 from vibe.protocol.hook_events import HookRan
+from vibe.protocol.mcp_events import McpServerNotice
 from vibe.protocol.replay_events import AnswerCutShort, ConversationSummarised, UserPrompt
 from vibe.tools.base import TodoItem, ToolKind
 
@@ -49,6 +50,7 @@ __all__ = [
     "Emit",
     "Error",
     "HookRan",
+    "McpServerNotice",
     "ModeChanged",
     "ModelChanged",
     "PlanUpdated",
@@ -449,6 +451,7 @@ AgentEvent = Annotated[
     | HookRan
     | RewindChoices
     | ConversationRewound
+    | McpServerNotice
     | Error
     | Result,
     Field(discriminator="type"),

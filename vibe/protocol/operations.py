@@ -25,6 +25,7 @@ __all__ = [
     "Operation",
     "Prompt",
     "Redo",
+    "RestartMcpServer",
     "ResumeConversation",
     "Rewind",
     "SetAgent",
@@ -145,6 +146,14 @@ class Rewind(_Operation):
     force: bool = False
 
 
+class RestartMcpServer(_Operation):
+    """Stop one of the session's MCP servers and start it again; answered, once it is ready, by
+    an `mcp_server_notice` (a server that fails again gives its failure notice instead)."""
+
+    type: Literal["restart_mcp_server"] = "restart_mcp_server"
+    name: str
+
+
 Operation = Annotated[
     Prompt
     | Interrupt
@@ -157,7 +166,8 @@ Operation = Annotated[
     | ResumeConversation
     | Undo
     | Redo
-    | Rewind,
+    | Rewind
+    | RestartMcpServer,
     Field(discriminator="type"),
 ]
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,18 +108,57 @@ def _protect(
             return
 
 
+class _MountPoints:
+    """The mount points vibe made for missing protected paths, with how many running commands
+    stand on each. Commands overlap (an MCP server runs all conversation long while the bash
+    tool probes and runs), and removing a mount point on disk makes the kernel detach the mount
+    in every other namespace: the protection would silently go. So the last command standing
+    on one removes it, never an earlier one."""
+
+    def __init__(self) -> None:
+        self._users: dict[Path, int] = {}
+        self._lock = threading.Lock()
+
+    def made_by_us(self, path: Path) -> bool:
+        with self._lock:
+            return path in self._users
+
+    def stand_on(self, paths: Sequence[Path]) -> None:
+        with self._lock:
+            for path in paths:
+                self._users[path] = self._users.get(path, 0) + 1
+
+    def leave(self, paths: Sequence[Path]) -> None:
+        with self._lock:
+            for path in paths:
+                users = self._users.get(path, 0) - 1
+                if users > 0:
+                    self._users[path] = users
+                    continue
+                self._users.pop(path, None)
+                with contextlib.suppress(OSError):  # not empty, or already gone: leave it
+                    path.rmdir()
+
+
+_MOUNT_POINTS = _MountPoints()
+
+
 def _after(
     mount_points: list[Path], then: Callable[[], tuple[str, ...]] | None
 ) -> Callable[[], tuple[str, ...]] | None:
-    """The spec's `finished`: remove the empty mount points made for missing protected paths,
-    then the guard's check. Done by vibe, not by a wrapper process that would outlive it."""
+    """The spec's `finished`: leave the mount points made for missing protected paths (the last
+    command on one removes it), then the guard's check. Done by vibe, not by a wrapper process
+    that would outlive it."""
     if not mount_points:
         return then
+    _MOUNT_POINTS.stand_on(mount_points)
+    left = False
 
     def finished() -> tuple[str, ...]:
-        for path in mount_points:
-            with contextlib.suppress(OSError):  # not empty, or already gone: leave it
-                path.rmdir()
+        nonlocal left
+        if not left:  # once, however often it is called
+            left = True
+            _MOUNT_POINTS.leave(mount_points)
         return then() if then is not None else ()
 
     return finished
@@ -163,7 +203,8 @@ class BubblewrapSandbox:
         for folder in hidden:
             args += ["--remount-ro", folder]
         args += ["--chdir", str(cwd), "--", *argv]
-        created = [item.path for item in protections if item.missing]
+        # Ours: the missing ones bwrap will make, and those an overlapping command made earlier.
+        created = [item.path for item in protections if item.missing or _MOUNT_POINTS.made_by_us(item.path)]
         env, marker = marked_env(self._policy, {"TMPDIR": tmp})
         harden_git_env(env)
         return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=_after(created, finished))

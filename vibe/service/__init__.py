@@ -9,12 +9,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-__all__ = ["AgentHost", "Conversation", "ModelChoice", "ServiceError", "Totals", "operation_for"]
+__all__ = [
+    "AgentHost",
+    "Conversation",
+    "ModelChoice",
+    "ServiceError",
+    "Totals",
+    "describe_servers",
+    "operation_for",
+    "status_lines",
+]
 
 if TYPE_CHECKING:
     from vibe.service.commands import operation_for
     from vibe.service.conversation import Conversation
     from vibe.service.host import AgentHost, ModelChoice, ServiceError
+    from vibe.service.mcp_servers import describe_servers, status_lines
     from vibe.service.totals import Totals
 
 _HOMES = {
@@ -24,6 +34,8 @@ _HOMES = {
     "ServiceError": "vibe.service.host",
     "Totals": "vibe.service.totals",
     "operation_for": "vibe.service.commands",
+    "describe_servers": "vibe.service.mcp_servers",
+    "status_lines": "vibe.service.mcp_servers",
 }
 
 

@@ -41,6 +41,8 @@ def operation_for(command: SlashCommand, argument: str) -> op.Operation | None:
             return _step(command.operation, argument)
         case "rewind":
             return _rewind(argument)
+        case "restart_mcp_server":
+            return _restart(argument)
         case _:
             return None
 
@@ -87,3 +89,14 @@ def _rewind(argument: str) -> op.Rewind:
         confirmed=confirmed,
         force=force,
     )
+
+
+def _restart(argument: str) -> op.RestartMcpServer | None:
+    """`/mcp` lists the servers (None: the frontend shows `describe_servers`); `/mcp restart
+    NAME` restarts one."""
+    word, _, name = argument.partition(" ")
+    if not word:
+        return None
+    if word.lower() != "restart" or not name.strip():
+        raise ServiceError(f"/mcp takes restart NAME, not {argument!r}")
+    return op.RestartMcpServer(name=name.strip())

@@ -24,12 +24,14 @@ from vibe.agent.budget import estimate_tokens
 from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
 from vibe.agent.session_facts import SessionFacts
+from vibe.config.mcp_servers import McpServer
 from vibe.config.settings import PermissionMode
 from vibe.extensions import CommandCatalog, DefinitionError, Expansion
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentChoice, AgentHost, ModelChoice, ServiceError
+from vibe.service.mcp_servers import McpServerView, restart_server, server_views
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
@@ -59,6 +61,8 @@ class Conversation:
         self._model_choice: str | None = None
         # The custom agent picked with /agent: it sticks across /new and /resume too.
         self._agent_choice: str | None = None
+        # Who hears an MCP server's notice while no prompt runs (`watch`).
+        self._between_runs: Callable[[ev.AgentEvent], None] | None = None
         self.totals = Totals()
 
     @classmethod
@@ -67,6 +71,7 @@ class Conversation:
         model (a headless run: built for its one prompt, as fast as possible)."""
         conversation = cls(_NoHost(agent, commands or CommandCatalog()))
         conversation._agent = agent
+        agent.watch_tools()
         return conversation
 
     # -- opening --------------------------------------------------------------------------------
@@ -92,10 +97,28 @@ class Conversation:
                 await agent.aclose()
                 raise
         old, self._agent = self._agent, agent
+        agent.watch_tools(self._between_runs)
         self.totals = Totals()
         if old is not None:
             self._replies.cancel_pending()
             await old.aclose()  # its session file; the conversation stays resumable
+
+    def watch(self, between_runs: Callable[[ev.AgentEvent], None]) -> None:
+        """Events that happen on their own while no prompt runs (an MCP server failed or died)
+        go to `between_runs`; during a prompt they are in its stream. Kept across /new and
+        /resume."""
+        self._between_runs = between_runs
+        if self._agent is not None:
+            self._agent.watch_tools(between_runs)
+
+    def mcp_servers(self) -> list[McpServerView]:
+        """The session's MCP servers: state, tools, confinement and schema cost."""
+        return server_views(self.agent) if self._agent is not None else []
+
+    async def add_mcp_servers(self, servers: dict[str, McpServer]) -> list[str]:
+        """Starts servers the frontend passes for this session (an editor's `mcpServers`) with the
+        current conversation's tools; returns notices about servers that were not added."""
+        return await self._host.add_mcp_servers(self.agent, servers)
 
     async def aclose(self) -> None:
         self._replies.cancel_pending()
@@ -254,6 +277,10 @@ class Conversation:
                 for answer in await rewind(self.agent, self._host.checkpoints(), operation, extras):
                     yield self._said(answer)
                 return
+            case op.RestartMcpServer(name=name):
+                for event in await restart_server(self.agent, name):
+                    yield self.agent.announce(event)
+                return
         async for event in events:
             self.totals.count(event)
             yield event
@@ -346,3 +373,6 @@ class _NoHost:
 
     def audit(self, record: dict[str, Any]) -> None:
         return None
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        raise ServiceError("this run cannot add MCP servers")

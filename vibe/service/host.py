@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.config.mcp_servers import McpServer
     from vibe.extensions import CommandCatalog
     from vibe.protocol.events import AgentEvent
     from vibe.session.store import SessionInfo
@@ -102,4 +103,9 @@ class AgentHost(Protocol):
 
     def audit(self, record: dict[str, Any]) -> None:
         """Appends `record` to the audit log (a restore of files); raises OSError."""
+        ...
+
+    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
+        """Starts `servers` (an editor's, for this session) among `agent`'s tools, confined like
+        configured ones; returns one sentence for each server left out (a name already taken)."""
         ...

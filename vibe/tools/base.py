@@ -31,6 +31,7 @@ from vibe.prompts import load_prompt
 from vibe.sandbox.base import Sandbox
 from vibe.tools.errors import ToolArgumentsError, ToolError
 from vibe.tools.fs import FileSystem
+from vibe.tools.source_status import ServerStatus, SourceNotice
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import scrub
 
@@ -194,6 +195,14 @@ class ToolSource(ABC):
         """Why the source has no tools, in one sentence for the user; None while all is well."""
         return None
 
+    def status(self) -> ServerStatus | None:
+        """The source's state for `/mcp` and `/status`; None for a source with nothing to show."""
+        return None
+
+    async def restart(self) -> None:
+        """Stops the source and starts it again (`/mcp restart`); its tools rejoin when ready."""
+        raise ToolError("this tool source cannot be restarted")
+
 
 class ToolRegistry:
     """Name → tool. Built-ins, tools from sources started at run time and (later) MCP bridges
@@ -207,6 +216,9 @@ class ToolRegistry:
         # A custom agent's allow-list (names or globs); None: every tool registered.
         self._allowed: tuple[str, ...] | None = None
         self.version = 0
+        # Notices of sources whose state changed for the worse, held until someone listens.
+        self._held: list[SourceNotice] = []
+        self._listener: Callable[[SourceNotice], None] | None = None
 
     def register(self, tool: AnyTool) -> None:
         if tool.name in self._tools:
@@ -241,6 +253,24 @@ class ToolRegistry:
     def add_source(self, source: ToolSource) -> None:
         self._sources.append(source)
 
+    def sources(self) -> list[ToolSource]:
+        return list(self._sources)
+
+    def notify(self, notice: SourceNotice) -> None:
+        """A source tells the user something (once): to the listener, or held until there is one."""
+        if self._listener is not None:
+            self._listener(notice)
+        else:
+            self._held.append(notice)
+
+    def listen(self, listener: Callable[[SourceNotice], None] | None) -> None:
+        """Sends the held notices, then every later one, to `listener` (None: hold them again)."""
+        self._listener = listener
+        if listener is not None:
+            held, self._held = self._held, []
+            for notice in held:
+                listener(notice)
+
     async def start(self) -> None:
         """Starts every source not yet started (each adds its tools when it is ready)."""
         for source in self._sources:
@@ -253,7 +283,11 @@ class ToolRegistry:
         failures."""
         started = list(self._started)
         await asyncio.gather(*(source.settled() for source in started))
-        return [failure for source in started if (failure := source.failure()) is not None]
+        failures = [failure for source in started if (failure := source.failure()) is not None]
+        # Told through the answer: the notices saying the same are not held for a listener too.
+        told = {notice for notice in self._held if notice.state == "failed"}
+        self._held = [notice for notice in self._held if notice not in told]
+        return failures
 
     async def aclose(self) -> None:
         """Stops the sources in reverse order; one failing to stop is logged and does not keep

@@ -229,6 +229,7 @@ class VibeApp(App[int]):
 
         self._agent_ready.clear()
         conversation = self.conversation or self.backend.conversation()
+        conversation.watch(self._between_runs)
         try:
             if operation is None:
                 await conversation.open()
@@ -326,6 +327,10 @@ class VibeApp(App[int]):
         from vibe.tui.commands import run_command
 
         await run_command(self, text)
+
+    def _between_runs(self, event: ev.AgentEvent) -> None:
+        """An MCP server that fails or dies while no prompt runs is shown as it happens."""
+        self.run_worker(self.show_event(event), exit_on_error=False)
 
     async def show_event(self, event: ev.AgentEvent) -> None:
         """Renders one agent event (`vibe.tui.event_view`); also the seam the snapshot tests drive."""

@@ -1,6 +1,6 @@
 """The TUI's handlers for the slash commands it offers (the table is `vibe.protocol.commands`):
-/help, /new (/clear), /resume, /model, /agent, /compact, /mode, /undo, /redo, /rewind, /status, /cost,
-/exit."""
+/help, /new (/clear), /resume, /model, /agent, /compact, /mode, /undo, /redo, /rewind, /mcp, /status,
+/cost, /exit."""
 
 from __future__ import annotations
 
@@ -311,14 +311,38 @@ async def _status(app: CommandHost, argument: str) -> None:
         f"session   {conversation.session_id if conversation else '…'}",
     ]
     if conversation is not None:
+        from vibe.service.mcp_servers import status_lines
+
         size = await asyncio.to_thread(conversation.checkpoints_size)
         lines.append(f"checkpoints {'off' if size is None else f'{_disk(size)} on disk'}")
+        lines += status_lines(conversation.mcp_servers())
     await app.transcript.notice("\n".join(lines))
 
 
 def _disk(size: int) -> str:
     """A store of a few prompts is some KB: shown in MB it would read as empty."""
     return f"{size / 1024:.0f} KB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MB"
+
+
+async def _mcp(app: CommandHost, argument: str) -> None:
+    """`/mcp`: the servers' state; `/mcp restart NAME`: restart one (shown as it goes)."""
+    from vibe.service.host import ServiceError
+    from vibe.service.mcp_servers import describe_servers
+
+    conversation = await _open_conversation(app)
+    command = find_command("mcp", "tui")
+    if conversation is None or command is None:
+        return
+    try:
+        operation = _operation(command, argument)
+    except ServiceError as exc:
+        await app.transcript.notice(f"✗ {exc}", "error")
+        return
+    if operation is None:
+        await app.transcript.notice(describe_servers(conversation.mcp_servers()))
+        return
+    await app.transcript.notice(f"restarting MCP server {argument.partition(' ')[2].strip()}…", "dim")
+    await _carry_out(app, conversation, operation)
 
 
 def _usage_line(app: CommandHost) -> str:
@@ -357,6 +381,7 @@ _HANDLERS = {
     "rewind": _rewind,
     "edit": _edit,
     "status": _status,
+    "mcp": _mcp,
     "cost": _cost,
     "exit": _exit,
 }

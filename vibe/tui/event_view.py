@@ -120,6 +120,10 @@ class EventView:
                 await transcript.notice(f"could not compact the conversation: {event.error}", "warn")
             case ev.CommandRun():
                 await transcript.notice(f"▸ {event.summary}", "dim")
+            case ev.McpServerNotice(state="ready"):
+                await transcript.notice(event.message, "dim")
+            case ev.McpServerNotice():
+                await transcript.notice(f"⚠ {event.message}", "warn")
             case ev.Error():
                 await transcript.end_stream()
                 await transcript.notice(f"✗ {event.message}", "error")

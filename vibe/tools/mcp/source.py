@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import logging
 from collections.abc import AsyncGenerator, Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -23,42 +21,29 @@ import anyio
 
 from vibe.config.mcp_servers import McpServer
 from vibe.tools.base import ToolRegistry, ToolSource
+from vibe.tools.mcp.http_transport import remote_streams
 from vibe.tools.mcp.schema import UnusableToolError, normalise_schema, tool_name
+from vibe.tools.mcp.sdk_loader import load_sdk
 from vibe.tools.mcp.stdio_transport import ConfinedLaunch, confined_stdio
 from vibe.tools.mcp.tool import McpCallError, McpTool
+from vibe.tools.source_status import ServerStatus, SourceNotice
 from vibe.unicode_text import scrub
 
 if TYPE_CHECKING:
     import mcp_types
-    from mcp import ClientSession
     from mcp.client._transport import TransportStreams
+    from mcp.client.session import ClientSession
 
 __all__ = ["McpSource", "ServerStatus"]
 
 log = logging.getLogger("vibe.tools.mcp")
 
-ServerState = Literal["configured", "starting", "ready", "failed", "stopped"]
 # More tools than this from one server are left out: each costs tokens on every request.
 MAX_TOOLS_PER_SERVER = 128
 _MAX_LIST_PAGES = 16
 # Seconds a stopping server's task gets to leave its session cleanly before it is cancelled.
 _STOP_SECONDS = 10.0
 _ERROR_CHARS = 300
-
-
-@dataclass(slots=True)
-class ServerStatus:
-    """What `vibe mcp list` and notices report about one server."""
-
-    name: str
-    transport: str
-    state: ServerState = "configured"
-    error: str | None = None
-    tools: list[str] = field(default_factory=list[str])
-    # Tools the server offers that vibe left out, each with why.
-    skipped: list[str] = field(default_factory=list[str])
-    # How the server is confined, as one sentence.
-    confinement: str = ""
 
 
 class McpSource(ToolSource):
@@ -70,12 +55,13 @@ class McpSource(ToolSource):
         state_dir: Path,
         spawn: Callable[[], ConfinedLaunch] | None = None,
         default_timeout: float | None = None,
+        origin: str = "config",
     ) -> None:
         """`spawn` (stdio servers): builds the confined spawn and describes the confinement; it
         probes the sandbox, so it runs in a thread of the server's own task, never at start-up."""
         self.name = name
         self.server = server
-        self.status = ServerStatus(name, server.transport)
+        self._status = ServerStatus(name, server.transport, origin=origin)
         self._state_dir = state_dir
         self._spawn = spawn
         self._timeout = server.tool_timeout or default_timeout
@@ -83,26 +69,43 @@ class McpSource(ToolSource):
         self._task: asyncio.Task[None] | None = None
         self._ready = asyncio.Event()
         self._stop = asyncio.Event()
+        # Set when a stdio server's output ends: it exited (or closed its stdout) on its own.
+        self._gone = asyncio.Event()
         self._registered: list[str] = []
+        self._registry: ToolRegistry | None = None
+
+    def status(self) -> ServerStatus:
+        return self._status
 
     async def start(self, registry: ToolRegistry) -> None:
-        self.status.state = "starting"
+        self._registry = registry
+        self._status.state = "starting"
         self._task = asyncio.create_task(self._run(registry), name=f"mcp server {self.name}")
+
+    async def restart(self) -> None:
+        """Stops the server (if it runs) and starts it again; `settled` waits for the new start."""
+        registry = self._registry
+        if registry is None:
+            raise RuntimeError(f"MCP server {self.name!r} was never started")
+        await self.aclose()
+        self._ready, self._stop, self._gone = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        self._status = ServerStatus(self.name, self.server.transport, origin=self._status.origin)
+        await self.start(registry)
 
     async def settled(self) -> None:
         await self._ready.wait()
 
     def failure(self) -> str | None:
-        if self.status.state != "failed":
+        if self._status.state != "failed":
             return None
-        return f"MCP server {self.name!r} is not available: {self.status.error}"
+        return f"MCP server {self.name!r} is not available: {self._status.error}"
 
     async def aclose(self) -> None:
         self._stop.set()
         task = self._task
         if task is None:
             return
-        if self.status.state == "starting":
+        if self._status.state == "starting":
             task.cancel()  # nothing to leave cleanly: the handshake is not done
         done, _pending = await asyncio.wait({task}, timeout=_STOP_SECONDS)
         if not done:
@@ -110,24 +113,40 @@ class McpSource(ToolSource):
             await asyncio.wait({task})
 
     async def _run(self, registry: ToolRegistry) -> None:
-        sdk = asyncio.ensure_future(asyncio.to_thread(_load_sdk, http=self._spawn is None))
+        sdk = asyncio.ensure_future(asyncio.to_thread(load_sdk, http=self._spawn is None))
         # Consumed here, so that a failure before it is awaited is not reported as unretrieved.
         sdk.add_done_callback(lambda done: done.cancelled() or done.exception())
+        kinds = ["http", "sse"] if self.server.falls_back_to_sse else [self.server.transport]
+        refused: str | None = None  # why streamable HTTP did not work, when falling back
         try:
-            async with self._transport(sdk) as (read, write):
-                from mcp import ClientSession
+            for kind in kinds:
+                self._status.transport = kind
+                try:
+                    async with self._transport(sdk, kind) as (read, write):
+                        from mcp.client.session import ClientSession
 
-                async with ClientSession(read, write) as session:
-                    await self._serve(registry, session)
+                        async with ClientSession(read, write) as session:
+                            await self._serve(registry, session)
+                    break
+                except Exception as exc:
+                    # Falling back only when the server answered but refused streamable HTTP
+                    # (one that cannot be reached or does not answer would only fail twice).
+                    if kind == kinds[-1] or self._status.state == "ready" or not _refused(exc):
+                        raise
+                    refused = _describe(exc, self.server.startup_timeout)
+                    log.info("MCP server %s: streamable HTTP refused (%s); trying SSE", self.name, refused)
         except Exception as exc:  # whatever the server did, the conversation goes on without it
-            self._fail(_describe(exc, self.server.startup_timeout) + self._last_words())
+            error = _describe(exc, self.server.startup_timeout) + self._last_words()
+            if refused is not None:
+                error = f"streamable HTTP: {refused}; HTTP+SSE: {error}"
+            self._fail(error)
         finally:
             self._session = None
             for name in self._registered:
                 registry.unregister(name)
             self._registered.clear()
-            if self.status.state != "failed":
-                self.status.state = "stopped"
+            if self._status.state != "failed":
+                self._status.state = "stopped"
             self._ready.set()
 
     async def _serve(self, registry: ToolRegistry, session: ClientSession) -> None:
@@ -137,9 +156,17 @@ class McpSource(ToolSource):
             tools = await _list_tools(session)
         self._session = session
         self._register(registry, tools)
-        self.status.state = "ready"
+        self._status.state = "ready"
         self._ready.set()
-        await self._stop.wait()
+        stopping = asyncio.ensure_future(self._stop.wait())
+        gone = asyncio.ensure_future(self._gone.wait())
+        try:
+            await asyncio.wait({stopping, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            stopping.cancel()
+            gone.cancel()
+        if not self._stop.is_set():
+            raise ServerExitedError("it exited")
 
     def _last_words(self) -> str:
         """The last line the server wrote to stderr (why it died, usually), when it wrote one."""
@@ -155,29 +182,37 @@ class McpSource(ToolSource):
         return f"; it said: {scrub(lines[-1])[:_ERROR_CHARS]}" if lines else ""
 
     def _fail(self, error: str) -> None:
-        self.status.state = "failed"
-        self.status.error = error
+        was_ready = self._status.state == "ready"
+        self._status.state = "failed"
+        self._status.error = error
         log.warning("MCP server %s: %s", self.name, error)
+        if was_ready:
+            message = (
+                f"MCP server {self.name!r} stopped: {error}; "
+                f"its tools are gone until /mcp restart {self.name}"
+            )
+        else:
+            message = f"MCP server {self.name!r} is not available: {error}"
+        if self._registry is not None:
+            self._registry.notify(SourceNotice(self.name, "failed", message))
 
     @contextlib.asynccontextmanager
-    async def _transport(self, sdk: asyncio.Future[None]) -> AsyncGenerator[TransportStreams, None]:
+    async def _transport(
+        self, sdk: asyncio.Future[None], kind: str
+    ) -> AsyncGenerator[TransportStreams, None]:
         if self._spawn is not None:
             launch = await asyncio.to_thread(self._spawn)
-            self.status.confinement = launch.confinement
-            async with confined_stdio(launch.spec, self._state_dir / "stderr.log", sdk) as streams:
+            self._status.confinement = launch.confinement
+            errors = self._state_dir / "stderr.log"
+            async with confined_stdio(launch.spec, errors, sdk, self._gone) as streams:
                 yield streams
             return
         await sdk
-        import httpx2
-        from mcp.client.streamable_http import streamable_http_client
-
         assert self.server.url is not None
-        self.status.confinement = "a remote server: vibe's sandbox does not apply to it"
-        timeout = httpx2.Timeout(30.0, read=self._timeout or 300.0)
-        async with (
-            httpx2.AsyncClient(headers=self.server.headers, timeout=timeout) as client,
-            streamable_http_client(self.server.url, http_client=client) as streams,
-        ):
+        self._status.confinement = "a remote server: vibe's sandbox does not apply to it"
+        remote: Literal["http", "sse"] = "sse" if kind == "sse" else "http"
+        read_timeout = self._timeout or 300.0
+        async with remote_streams(self.server.url, self.server.headers, remote, read_timeout) as streams:
             yield streams
 
     def _register(self, registry: ToolRegistry, tools: list[mcp_types.Tool]) -> None:
@@ -186,16 +221,16 @@ class McpSource(ToolSource):
             if not self.server.offers(offered.name):
                 continue
             if len(self._registered) >= MAX_TOOLS_PER_SERVER:
-                self.status.skipped.append(f"{len(tools)} tools offered; only {MAX_TOOLS_PER_SERVER} kept")
+                self._status.skipped.append(f"{len(tools)} tools offered; only {MAX_TOOLS_PER_SERVER} kept")
                 break
             try:
                 name = tool_name(self.name, offered.name)
                 schema = normalise_schema(offered.input_schema)
             except UnusableToolError as exc:
-                self.status.skipped.append(str(exc))
+                self._status.skipped.append(str(exc))
                 continue
             if registry.get(name) is not None:
-                self.status.skipped.append(f"tool {offered.name!r}: {name} is already taken")
+                self._status.skipped.append(f"tool {offered.name!r}: {name} is already taken")
                 continue
             hints = offered.annotations
             registry.register(
@@ -211,29 +246,23 @@ class McpSource(ToolSource):
                 )
             )
             self._registered.append(name)
-        self.status.tools = list(self._registered)
+        self._status.tools = list(self._registered)
 
     async def _call(self, remote_name: str, arguments: dict[str, Any]) -> tuple[str, bool]:
         session = self._session
         if session is None:
-            raise McpCallError(f"the server is {self.status.state}" + _because(self.status.error))
+            raise McpCallError(f"the server is {self._status.state}" + _because(self._status.error))
         from vibe.tools.mcp.results import result_text
 
         try:
             result = await session.call_tool(remote_name, arguments, read_timeout_seconds=self._timeout)
         except Exception as exc:
+            if self._gone.is_set() and self._task is not None:
+                # The server died under this call: its notice goes out before the call's error,
+                # so the user reads why first (bounded: stopping a dead server is quick).
+                await asyncio.wait({self._task}, timeout=_STOP_SECONDS)
             raise McpCallError(_describe(exc, self._timeout)) from exc
         return result_text(result), bool(result.is_error)
-
-
-_SDK_MODULES = ("mcp.client.session", "mcp.shared.message", "mcp_types", "vibe.tools.mcp.results")
-_HTTP_MODULES = ("httpx2", "mcp.client.streamable_http")
-
-
-def _load_sdk(*, http: bool) -> None:
-    """Imports what a server's session needs (run in a thread: it takes about a second)."""
-    for module in (*_SDK_MODULES, *(_HTTP_MODULES if http else ())):
-        importlib.import_module(module)
 
 
 async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
@@ -249,6 +278,23 @@ async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
         if not cursor or len(tools) > MAX_TOOLS_PER_SERVER:
             break
     return tools
+
+
+class ServerExitedError(Exception):
+    """A stdio server ended on its own while the conversation still used it."""
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether a streamable HTTP attempt failed because the server answered with an error (as
+    an HTTP+SSE server does to a POST at its URL), not because it could not be reached."""
+    if isinstance(exc, BaseExceptionGroup):
+        return any(_refused(inner) for inner in cast(BaseExceptionGroup[BaseException], exc).exceptions)
+    import httpx2  # loaded already: the attempt used it
+    from mcp.shared.exceptions import MCPError
+
+    if isinstance(exc, httpx2.HTTPStatusError):
+        return 400 <= exc.response.status_code < 500
+    return isinstance(exc, MCPError)
 
 
 def _describe(exc: BaseException, timeout: float | None) -> str:

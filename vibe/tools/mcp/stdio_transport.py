@@ -54,22 +54,28 @@ class ConfinedLaunch:
 
 @contextlib.asynccontextmanager
 async def confined_stdio(
-    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object]
+    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object], exited: asyncio.Event | None = None
 ) -> AsyncGenerator[TransportStreams, None]:
-    """The server `spec` describes, running, as the SDK's (read, write) streams."""
+    """The server `spec` describes, running, as the SDK's (read, write) streams. `exited` is set
+    when the server's output ends (it exited or closed stdout), so its owner notices at once
+    rather than at the next call."""
     stderr_log.parent.mkdir(parents=True, exist_ok=True)
-    with stderr_log.open("ab") as errors:
-        process = await asyncio.create_subprocess_exec(
-            *spec.argv,
-            cwd=spec.cwd,
-            env=dict(spec.env) if spec.env is not None else None,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=errors,
-            preexec_fn=spec.preexec,
-            start_new_session=True,
-            limit=MAX_LINE_BYTES,
-        )
+    try:
+        with stderr_log.open("ab") as errors:
+            process = await asyncio.create_subprocess_exec(
+                *spec.argv,
+                cwd=spec.cwd,
+                env=dict(spec.env) if spec.env is not None else None,
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=errors,
+                preexec_fn=spec.preexec,
+                start_new_session=True,
+                limit=MAX_LINE_BYTES,
+            )
+    except BaseException:
+        finish_spec(spec)  # nothing started; what the sandbox prepared for it is undone all the same
+        raise
     try:
         await sdk_loaded
     except BaseException:
@@ -92,6 +98,8 @@ async def confined_stdio(
                     await to_session.send(exc)
                     return
                 if not line:
+                    if exited is not None:
+                        exited.set()
                     return
                 if not line.strip():
                     continue
