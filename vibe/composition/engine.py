@@ -17,6 +17,7 @@ from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
 from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.composition.repo_map_wiring import repo_map_builder
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.paths import logs_dir, sessions_dir, vibe_home
@@ -255,6 +256,7 @@ def build_agent(
             ),
             *checkpoint_seams(settings.checkpoints, home, workspace.cwd, session, audit_log),
         ],
+        repo_map=repo_map_builder(settings.context, workspace.cwd),
     )
 
 

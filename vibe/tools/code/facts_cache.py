@@ -25,6 +25,16 @@ from vibe.tools.code.languages import CodeLanguage, ParseGaveUpError
 from vibe.tools.code.source_files import SkipReason, SourceFile, read_source
 from vibe.tools.stoppable import StopFlag
 
+__all__ = [
+    "FactsStore",
+    "default_database",
+    "facts_of_files",
+    "facts_store",
+    "facts_version",
+    "file_key",
+    "forget_memory",
+]
+
 log = logging.getLogger("vibe.tools")
 
 # Raised whenever what a fact means changes (new queries, new fields).

@@ -1,0 +1,279 @@
+"""A compact map of a repository: its most important files and the symbols they define.
+
+Importance comes from how the code refers to itself (see `repo_graph.py`): ranking files over
+who-uses-whom (PageRank, personalised toward the files the user mentions) puts the code
+everything else leans on first. A definition scores its file's rank times how much it is used;
+the best are listed, file by file, until the token budget is spent.
+
+The graph is built from the parse cache's facts and kept on disk beside it, keyed by every
+file's size and modification time: a warm map reads one file and ranks, parsing nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from vibe.tools.code.facts_cache import facts_of_files, facts_store, facts_version, file_key
+from vibe.tools.code.file_facts import FileFacts
+from vibe.tools.code.languages import language_for
+from vibe.tools.code.repo_graph import GRAPH_FORMAT, RepoGraph, build_graph
+from vibe.tools.code.source_files import SkipReason, SourceFile
+from vibe.tools.ignore import walk_files
+from vibe.tools.stoppable import StopFlag
+
+__all__ = ["MapSources", "build_map", "map_sources", "mentioned_files", "repo_map_section"]
+
+log = logging.getLogger("vibe.tools")
+
+# Past these the folder is not a project one can map (a home folder, `/`): no map at all.
+MAX_MAP_FILES = 10_000
+MAX_WALKED_FILES = 60_000
+_DAMPING = 0.85
+_ITERATIONS = 20
+# Of the random jump, the share landing on the files the user mentions.
+_MENTIONED_JUMP = 0.8
+# Definitions of the file's own rank, so a mentioned file shows them even when nothing uses them.
+_OWN_SHARE = 0.2
+_MEMBER = 0.3
+# A modification this recent may be followed by another within the file system's timestamp
+# granularity, unseen: such a listing is not kept.
+_SETTLED_NS = 2_000_000_000
+_CHECK_EVERY = 256
+_PATH_TOKEN = re.compile(r"[\w./\\-]+")
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
+
+CountTokens = Callable[[str], int]
+
+
+@dataclass(slots=True)
+class MapSources:
+    root: Path
+    files: list[SourceFile]
+
+
+def map_sources(root: Path, flag: StopFlag) -> MapSources | None:
+    """The source files to map under `root`, or None when it is no project folder: the file
+    system's root or the home folder outside a repository, or too many files to be one."""
+    if (root.parent == root or root == Path.home()) and not (root / ".git").exists():
+        return None
+    files: list[SourceFile] = []
+    for count, path in enumerate(walk_files(root, skip_hidden=True)):
+        if count % _CHECK_EVERY == 0:
+            flag.check()
+        if count >= MAX_WALKED_FILES:
+            return None
+        language = language_for(path)
+        if language is not None:
+            files.append(SourceFile(path, language))
+            if len(files) > MAX_MAP_FILES:
+                return None
+    return MapSources(root, files)
+
+
+def mentioned_files(prompt: str, relative_paths: list[str]) -> set[int]:
+    """Indexes of the files `prompt` names: by their path (`@vibe/cli.py`, `./vibe/cli.py`,
+    or a path from above the root that ends with theirs), or by a file name with its suffix
+    that only one file has (`cli.py`)."""
+    by_path = {path: index for index, path in enumerate(relative_paths)}
+    by_name: dict[str, list[int]] = {}
+    for index, path in enumerate(relative_paths):
+        by_name.setdefault(path.rsplit("/", 1)[-1], []).append(index)
+    found: set[int] = set()
+    for raw in _PATH_TOKEN.findall(prompt):
+        token = raw.replace("\\", "/").removeprefix("./").rstrip(".")
+        if token in by_path:
+            found.add(by_path[token])
+        elif "/" in token:
+            parts = token.split("/")
+            for start in range(1, len(parts) - 1):
+                index = by_path.get("/".join(parts[start:]))
+                if index is not None:
+                    found.add(index)
+                    break
+        elif "." in token and len(by_name.get(token, ())) == 1:
+            found.add(by_name[token][0])
+    return found
+
+
+def build_map(
+    sources: MapSources,
+    prompt: str,
+    budget_tokens: int,
+    count_tokens: CountTokens,
+    flag: StopFlag,
+    database: Path | None,
+) -> str:
+    """The map's text (empty when nothing fits or there is nothing to map). The graph is kept
+    beside `database` (None: neither facts nor graph are kept)."""
+    if budget_tokens <= 0 or not sources.files:
+        return ""
+    graph = load_or_build_graph(sources, flag, database)
+    if not graph.names:
+        return ""
+    return render_map(graph, prompt, budget_tokens, count_tokens)
+
+
+def load_or_build_graph(sources: MapSources, flag: StopFlag, database: Path | None) -> RepoGraph:
+    keys = [file_key(source.path) for source in sources.files]
+    digest = _digest(sources, keys)
+    kept_at = None if database is None else _graph_file(database, sources.root)
+    if kept_at is not None:
+        graph = _read_graph(kept_at, digest)
+        if graph is not None:
+            return graph
+    skipped: dict[SkipReason, int] = {}
+    names: list[str] = []
+    facts: list[FileFacts] = []
+    with facts_store(database) as store:
+        for source, found, _data in facts_of_files(store, sources.files, skipped, flag):
+            names.append(_relative(source.path, sources.root))
+            facts.append(found)
+    flag.check()
+    graph = build_graph(names, facts)
+    settled = time.time_ns() - _SETTLED_NS
+    if kept_at is not None and all(key is not None and key[1] < settled for key in keys):
+        _write_graph(kept_at, digest, graph)
+    return graph
+
+
+def _digest(sources: MapSources, keys: list[tuple[int, int] | None]) -> str:
+    hasher = hashlib.sha256(f"{facts_version()}/{GRAPH_FORMAT}".encode())
+    for source, key in zip(sources.files, keys, strict=True):
+        hasher.update(f"{source.path}\0{key}\n".encode("utf-8", "surrogateescape"))
+    return hasher.hexdigest()
+
+
+def _graph_file(database: Path, root: Path) -> Path:
+    name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
+    return database.parent / "repo-maps" / f"{name}.json"
+
+
+def _read_graph(path: Path, digest: str) -> RepoGraph | None:
+    try:
+        raw = json.loads(path.read_bytes())
+        if raw.get("digest") != digest:
+            return None
+        return RepoGraph.from_json(raw["graph"])
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        log.info("kept repository graph unreadable, building it again: %s", exc)
+        return None
+
+
+def _write_graph(path: Path, digest: str, graph: RepoGraph) -> None:
+    """Written whole then renamed into place: a concurrent reader sees the old or the new."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        partial.write_text(json.dumps({"digest": digest, "graph": graph.to_json()}, separators=(",", ":")))
+        partial.replace(path)
+    except OSError as exc:
+        log.info("repository graph not kept: %s", exc)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return os.path.relpath(path, root).replace(os.sep, "/")
+
+
+def render_map(graph: RepoGraph, prompt: str, budget: int, count_tokens: CountTokens) -> str:
+    """The best-scored definitions, grouped by file (files in the order of their best one),
+    each member under its class, as many as fit in `budget` tokens."""
+    mentioned = mentioned_files(prompt, graph.names)
+    rank = _page_rank(graph.links, mentioned)
+    asked = set(_IDENTIFIER.findall(prompt))
+    scored: list[tuple[float, int, int]] = []
+    for file, entries in enumerate(graph.entries):
+        for index, entry in enumerate(entries):
+            top_level = entry.parent < 0 and not entry.line.startswith("    ")
+            own = _OWN_SHARE if not entry.name.startswith("_") else 0.0
+            # A member is used through its object, often under a common word: it counts less.
+            score = rank[file] * (entry.importance + own if top_level else _MEMBER * entry.importance)
+            if entry.name in asked or file in mentioned:
+                score *= 10.0  # what the user is talking about
+            if score > 0:
+                scored.append((score, file, index))
+    scored.sort(key=lambda item: -item[0])
+    chosen: dict[int, set[int]] = {}
+    used = 0
+    misses = 0
+    for _score, file, index in scored:
+        shown = chosen.get(file)
+        entries = graph.entries[file]
+        added = [index] if shown is None or index not in shown else []
+        parent = entries[index].parent
+        if added and parent >= 0 and (shown is None or parent not in shown):
+            added.append(parent)
+        if not added:
+            continue
+        cost = (0 if shown is not None else count_tokens(graph.names[file] + ":")) + sum(
+            count_tokens(entries[i].line) for i in added
+        )
+        if used + cost > budget:
+            misses += 1
+            if misses > 50:
+                break  # the rest are no smaller: stop looking
+            continue
+        used += cost
+        chosen.setdefault(file, set()).update(added)
+    blocks = [
+        "\n".join([graph.names[file] + ":", *(graph.entries[file][i].line for i in sorted(shown))])
+        for file, shown in chosen.items()
+    ]
+    while blocks and count_tokens("\n".join(blocks)) > budget:
+        blocks.pop()  # a token counter that is not additive: never go over
+    return "\n".join(blocks)
+
+
+def _page_rank(links: list[list[tuple[int, float]]], mentioned: set[int]) -> list[float]:
+    """Each file's rank over the links; the random jump lands mostly on mentioned files."""
+    count = len(links)
+    if mentioned:
+        others = (1 - _MENTIONED_JUMP) / count
+        jump = [others + (_MENTIONED_JUMP / len(mentioned) if i in mentioned else 0.0) for i in range(count)]
+    else:
+        jump = [1 / count] * count
+    rank = list(jump)
+    dangling_files = [index for index, targets in enumerate(links) if not targets]
+    for _ in range(_ITERATIONS):
+        dangling = sum(rank[index] for index in dangling_files)
+        base = 1 - _DAMPING + _DAMPING * dangling
+        new = [base * value for value in jump]
+        for source, targets in enumerate(links):
+            share = _DAMPING * rank[source]
+            for target, weight in targets:
+                new[target] += share * weight
+        change = sum(abs(a - b) for a, b in zip(new, rank, strict=True))
+        rank = new
+        if change < 1e-3:  # the order is settled long before the values
+            break
+    return rank
+
+
+def repo_map_section(
+    root: Path,
+    prompt: str,
+    budget_tokens: int,
+    count_tokens: CountTokens,
+    flag: StopFlag,
+    database: Path | None,
+) -> str:
+    """The map as the system prompt carries it: its heading, then the map, all in budget;
+    "" when there is no project folder to map or nothing fits."""
+    from vibe.prompts import load_prompt
+
+    heading = load_prompt("repo_map.md")
+    left = budget_tokens - count_tokens(heading + "\n")
+    sources = map_sources(root, flag)
+    if sources is None or left <= 0:
+        return ""
+    body = build_map(sources, prompt, left, count_tokens, flag, database)
+    return f"{heading}\n{body}" if body else ""
