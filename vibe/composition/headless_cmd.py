@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
-from vibe.attachments import AttachmentError, attach_images
+from vibe.attachments import AttachmentError, attach_all
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
@@ -26,6 +26,7 @@ from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.conversation import Conversation
 from vibe.session.store import SessionNotFoundError
+from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
 __all__ = ["run_headless_command"]
@@ -55,14 +56,17 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
                 raise ConfigError(f"--add-dir {extra}: no such folder")
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
         config, resolved = resolve_endpoint(config, env, args.base_url, args.local, args.model)
-        images = attach_images(prompt, options.cwd)  # `@shot.png`: read before anything starts
+        # `@shot.png`, `@src/app.py`, `@docs/`: read before anything starts.
+        found = attach_all(prompt, Workspace.create(options.cwd, options.extra_roots))
     except (ConfigError, AttachmentError) as exc:
         return _failed_to_start(str(exc), args.output)
+    for item in found.attached:
+        print(for_terminal(f"vibe: attached {item}"), file=sys.stderr)
     setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
-    return asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    return asyncio.run(_headless(config, resolved, options, env, found.text, args.output, found.images))
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
