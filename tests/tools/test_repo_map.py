@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from vibe.tools.code.facts_cache import forget_memory
-from vibe.tools.code.repo_map import build_map, map_sources, mentioned_files, repo_map_section
+from vibe.tools.code.repo_map import build_map, mentioned_files, repo_map_section
+from vibe.tools.code.repo_sources import map_sources
 from vibe.tools.stoppable import StopFlag
 
 
@@ -104,7 +105,7 @@ def test_no_map_for_a_home_folder_or_a_folder_with_too_many_files(
     assert map_sources(home, StopFlag()) is None
     (home / ".git").mkdir()  # a home folder that is a repository is mapped
     assert map_sources(home, StopFlag()) is not None
-    monkeypatch.setattr("vibe.tools.code.repo_map.MAX_MAP_FILES", 3)
+    monkeypatch.setattr("vibe.tools.code.repo_sources.MAX_MAP_FILES", 3)
     assert map_sources(home, StopFlag()) is None
 
 

@@ -18,25 +18,23 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.tools.code.facts_cache import facts_of_files, facts_store, facts_version, file_key
 from vibe.tools.code.file_facts import FileFacts
-from vibe.tools.code.languages import language_for
+from vibe.tools.code.indexer import missing_facts, run_indexer
 from vibe.tools.code.repo_graph import GRAPH_FORMAT, RepoGraph, build_graph
-from vibe.tools.code.source_files import SkipReason, SourceFile
-from vibe.tools.ignore import walk_files
+from vibe.tools.code.repo_sources import MapSources, map_sources
+from vibe.tools.code.source_files import SkipReason
 from vibe.tools.stoppable import StopFlag
 
-__all__ = ["MapSources", "build_map", "map_sources", "mentioned_files", "repo_map_section"]
+__all__ = ["build_map", "mentioned_files", "repo_map_section"]
 
 log = logging.getLogger("vibe.tools")
 
-# Past these the folder is not a project one can map (a home folder, `/`): no map at all.
-MAX_MAP_FILES = 10_000
-MAX_WALKED_FILES = 60_000
 _DAMPING = 0.85
+# Past this many files without facts, they are parsed by the low-priority indexer process.
+PARSE_IN_PROCESS = 100
 _ITERATIONS = 20
 # Of the random jump, the share landing on the files the user mentions.
 _MENTIONED_JUMP = 0.8
@@ -46,36 +44,10 @@ _MEMBER = 0.3
 # A modification this recent may be followed by another within the file system's timestamp
 # granularity, unseen: such a listing is not kept.
 _SETTLED_NS = 2_000_000_000
-_CHECK_EVERY = 256
 _PATH_TOKEN = re.compile(r"[\w./\\-]+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
 CountTokens = Callable[[str], int]
-
-
-@dataclass(slots=True)
-class MapSources:
-    root: Path
-    files: list[SourceFile]
-
-
-def map_sources(root: Path, flag: StopFlag) -> MapSources | None:
-    """The source files to map under `root`, or None when it is no project folder: the file
-    system's root or the home folder outside a repository, or too many files to be one."""
-    if (root.parent == root or root == Path.home()) and not (root / ".git").exists():
-        return None
-    files: list[SourceFile] = []
-    for count, path in enumerate(walk_files(root, skip_hidden=True)):
-        if count % _CHECK_EVERY == 0:
-            flag.check()
-        if count >= MAX_WALKED_FILES:
-            return None
-        language = language_for(path)
-        if language is not None:
-            files.append(SourceFile(path, language))
-            if len(files) > MAX_MAP_FILES:
-                return None
-    return MapSources(root, files)
 
 
 def mentioned_files(prompt: str, relative_paths: list[str]) -> set[int]:
@@ -129,6 +101,9 @@ def load_or_build_graph(sources: MapSources, flag: StopFlag, database: Path | No
         graph = _read_graph(kept_at, digest)
         if graph is not None:
             return graph
+    if database is not None and missing_facts(sources, database) > PARSE_IN_PROCESS:
+        # Parsing here would hold the interpreter lock against the session's event loop.
+        run_indexer(sources.root, database, flag)
     skipped: dict[SkipReason, int] = {}
     names: list[str] = []
     facts: list[FileFacts] = []
