@@ -7,7 +7,8 @@ whole process, not a thread, on Linux. The indexer process runs at nice 10 besid
 and shares nothing with it but the cache (SQLite, committed in batches, so every file parsed is
 usable at once). Nothing waits for it but the repository map; a tool that needs a file's facts
 before the indexer reaches it parses that file itself (see `facts_cache.py`), so it waits only
-for the files it needs. When done it prunes the entries of files that are gone.
+for the files it needs. When done it prunes the entries of files that are gone, and keeps the
+repository's reference graph for the map (see `graph_store.py`).
 
     python -m vibe.tools.code.indexer ROOT DATABASE
 """
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vibe.tools.code.facts_cache import FactsStore, facts_of_files, file_key, prune
+from vibe.tools.code.graph_store import load_or_build_graph
 from vibe.tools.code.repo_sources import MapSources, map_sources
 from vibe.tools.code.source_files import SkipReason
 from vibe.tools.stoppable import StopFlag
@@ -57,6 +59,7 @@ def index_folder(root: Path, database: Path, flag: StopFlag) -> IndexReport:
     finally:
         store.close()
     pruned = prune(database, root, {os.fspath(source.path) for source in sources.files})
+    load_or_build_graph(sources, flag, database)  # kept for the repository map: warm at once
     return IndexReport(len(sources.files), parsed, pruned)
 
 

@@ -11,21 +11,15 @@ file's size and modification time: a warm map reads one file and ranks, parsing 
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import os
 import re
-import time
 from collections.abc import Callable
 from pathlib import Path
 
-from vibe.tools.code.facts_cache import facts_of_files, facts_store, facts_version, file_key
-from vibe.tools.code.file_facts import FileFacts
+from vibe.tools.code.graph_store import graph_is_kept, load_or_build_graph
 from vibe.tools.code.indexer import missing_facts, run_indexer
-from vibe.tools.code.repo_graph import GRAPH_FORMAT, RepoGraph, build_graph
+from vibe.tools.code.repo_graph import RepoGraph
 from vibe.tools.code.repo_sources import MapSources, map_sources
-from vibe.tools.code.source_files import SkipReason
 from vibe.tools.stoppable import StopFlag
 
 __all__ = ["build_map", "mentioned_files", "repo_map_section"]
@@ -41,9 +35,6 @@ _MENTIONED_JUMP = 0.8
 # Definitions of the file's own rank, so a mentioned file shows them even when nothing uses them.
 _OWN_SHARE = 0.2
 _MEMBER = 0.3
-# A modification this recent may be followed by another within the file system's timestamp
-# granularity, unseen: such a listing is not kept.
-_SETTLED_NS = 2_000_000_000
 _PATH_TOKEN = re.compile(r"[\w./\\-]+")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 
@@ -87,76 +78,18 @@ def build_map(
     beside `database` (None: neither facts nor graph are kept)."""
     if budget_tokens <= 0 or not sources.files:
         return ""
+    if (
+        database is not None
+        and not graph_is_kept(sources, database)
+        and missing_facts(sources, database) > PARSE_IN_PROCESS
+    ):
+        # Parsing here would hold the interpreter lock against the session's event loop; the
+        # indexer also keeps the graph, so it is read back below.
+        run_indexer(sources.root, database, flag)
     graph = load_or_build_graph(sources, flag, database)
     if not graph.names:
         return ""
     return render_map(graph, prompt, budget_tokens, count_tokens)
-
-
-def load_or_build_graph(sources: MapSources, flag: StopFlag, database: Path | None) -> RepoGraph:
-    keys = [file_key(source.path) for source in sources.files]
-    digest = _digest(sources, keys)
-    kept_at = None if database is None else _graph_file(database, sources.root)
-    if kept_at is not None:
-        graph = _read_graph(kept_at, digest)
-        if graph is not None:
-            return graph
-    if database is not None and missing_facts(sources, database) > PARSE_IN_PROCESS:
-        # Parsing here would hold the interpreter lock against the session's event loop.
-        run_indexer(sources.root, database, flag)
-    skipped: dict[SkipReason, int] = {}
-    names: list[str] = []
-    facts: list[FileFacts] = []
-    with facts_store(database) as store:
-        for source, found, _data in facts_of_files(store, sources.files, skipped, flag):
-            names.append(_relative(source.path, sources.root))
-            facts.append(found)
-    flag.check()
-    graph = build_graph(names, facts)
-    settled = time.time_ns() - _SETTLED_NS
-    if kept_at is not None and all(key is not None and key[1] < settled for key in keys):
-        _write_graph(kept_at, digest, graph)
-    return graph
-
-
-def _digest(sources: MapSources, keys: list[tuple[int, int] | None]) -> str:
-    hasher = hashlib.sha256(f"{facts_version()}/{GRAPH_FORMAT}".encode())
-    for source, key in zip(sources.files, keys, strict=True):
-        hasher.update(f"{source.path}\0{key}\n".encode("utf-8", "surrogateescape"))
-    return hasher.hexdigest()
-
-
-def _graph_file(database: Path, root: Path) -> Path:
-    name = hashlib.sha256(os.fsencode(root)).hexdigest()[:24]
-    return database.parent / "repo-maps" / f"{name}.json"
-
-
-def _read_graph(path: Path, digest: str) -> RepoGraph | None:
-    try:
-        raw = json.loads(path.read_bytes())
-        if raw.get("digest") != digest:
-            return None
-        return RepoGraph.from_json(raw["graph"])
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        log.info("kept repository graph unreadable, building it again: %s", exc)
-        return None
-
-
-def _write_graph(path: Path, digest: str, graph: RepoGraph) -> None:
-    """Written whole then renamed into place: a concurrent reader sees the old or the new."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        partial.write_text(json.dumps({"digest": digest, "graph": graph.to_json()}, separators=(",", ":")))
-        partial.replace(path)
-    except OSError as exc:
-        log.info("repository graph not kept: %s", exc)
-
-
-def _relative(path: Path, root: Path) -> str:
-    return os.path.relpath(path, root).replace(os.sep, "/")
 
 
 def render_map(graph: RepoGraph, prompt: str, budget: int, count_tokens: CountTokens) -> str:
