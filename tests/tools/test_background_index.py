@@ -142,3 +142,18 @@ def test_a_settled_file_is_trusted_by_its_time_without_reading_it(tmp_path: Path
     with facts_store(database) as store:
         assert names_of(store, source, reads) == ["one"]
     assert len(reads) == 1
+
+
+def test_a_repository_cannot_plant_its_own_indexer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = small_repo(tmp_path / "repo")
+    planted = root / "vibe" / "tools" / "code"
+    planted.mkdir(parents=True)
+    marker = tmp_path / "planted-code-ran"
+    for folder in (root / "vibe", root / "vibe" / "tools", planted):
+        (folder / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    (planted / "indexer.py").write_text(f"open({str(marker)!r}, 'w').close()\n")
+    monkeypatch.chdir(root)  # where a session runs
+
+    assert run_indexer(root, tmp_path / "facts.sqlite3", StopFlag()) == 0
+
+    assert not marker.exists()

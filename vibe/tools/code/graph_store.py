@@ -20,6 +20,7 @@ from vibe.tools.code.file_facts import FileFacts
 from vibe.tools.code.repo_graph import GRAPH_FORMAT, RepoGraph, build_graph
 from vibe.tools.code.repo_sources import MapSources
 from vibe.tools.code.source_files import SkipReason
+from vibe.tools.shown_names import quote_name
 from vibe.tools.stoppable import StopFlag
 
 __all__ = ["graph_is_kept", "load_or_build_graph"]
@@ -101,7 +102,9 @@ def _write_graph(path: Path, digest: str, graph: RepoGraph) -> None:
 
 
 def _relative(path: Path, root: Path) -> str:
-    return os.path.relpath(path, root).replace(os.sep, "/")
+    # A file name is the repository's to choose: one with a newline must not start a line of
+    # its own in the system prompt.
+    return quote_name(os.path.relpath(path, root).replace(os.sep, "/"))
 
 
 def _keys(sources: MapSources) -> list[tuple[int, int] | None]:

@@ -75,8 +75,10 @@ def missing_facts(sources: MapSources, database: Path) -> int:
 def run_indexer(root: Path, database: Path, flag: StopFlag) -> int:
     """Indexes `root` in a low-priority process and waits for it, stopping it when `flag` is set;
     its exit status."""
+    # Isolated (-I): `-m` would otherwise import from the working directory first, and a
+    # repository holding a `vibe/` folder would run its own code.
     process = subprocess.Popen(
-        [sys.executable, "-m", "vibe.tools.code.indexer", os.fspath(root), os.fspath(database)],
+        [sys.executable, "-I", "-m", "vibe.tools.code.indexer", os.fspath(root), os.fspath(database)],
         stdin=subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

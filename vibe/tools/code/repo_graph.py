@@ -14,6 +14,7 @@ the syntax tree's own references for ranking.
 from __future__ import annotations
 
 import math
+import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,9 +27,10 @@ MAX_DEFINING_FILES = 4
 MAX_LINKS = 12
 MAX_DEFINITIONS_PER_FILE = 20
 # Raised whenever the graph kept on disk means something else.
-GRAPH_FORMAT = 2
+GRAPH_FORMAT = 3
 MAX_LINE_CHARS = 100
 COMMON_WORD_SHARE = 0.1
+_HIDDEN = frozenset({"Cc", "Cf", "Zl", "Zp"})
 COMMON_WORD_MIN_FILES = 50
 
 
@@ -187,7 +189,13 @@ def _entries(file: int, symbols: list[Symbol], importance: dict[tuple[int, bytes
 
 
 def _line(depth: int, symbol: Symbol) -> str:
-    text = symbol.signature or f"{symbol.kind} {symbol.name}"
+    # Signatures are the repository's text: no control or invisible format characters in the
+    # system prompt (a signature is already one line).
+    text = "".join(
+        char
+        for char in symbol.signature or f"{symbol.kind} {symbol.name}"
+        if unicodedata.category(char) not in _HIDDEN
+    )
     if len(text) > MAX_LINE_CHARS:
         text = text[: MAX_LINE_CHARS - 1] + "…"
     return "  " * (depth + 1) + text
