@@ -28,7 +28,7 @@ MapBuilder = Callable[[str, StopFlag], str]
 
 # How long the first request waits for the map, and a refresh for its rebuild.
 FIRST_WAIT_SECONDS = 0.3
-REFRESH_WAIT_SECONDS = 10.0
+REFRESH_WAIT_SECONDS = 2.0
 
 
 class RepoMapContext:
