@@ -1,5 +1,6 @@
-"""Images attached to a prompt: `@path/to/shot.png` in the TUI or a headless prompt, or an
-editor's image block (ACP), turned into `ImageAttachment`s the model can read.
+"""What a prompt attaches: `@path/to/shot.png` in the TUI or a headless prompt, or an editor's
+image block (ACP), turned into `ImageAttachment`s the model can read; and `@path` naming another
+file or a folder in the workspace, given as context (see `attached_context`).
 
 What a file is, is decided by its bytes, not its name: a `.png` that is not a PNG (a renamed
 text file, a symlink to a key) is refused, so only real images leave the machine, and only the
@@ -14,11 +15,25 @@ import base64
 import binascii
 import re
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from vibe.messages import ImageAttachment, ImageType
 
-__all__ = ["MAX_IMAGES", "AttachmentError", "attach_images", "image_from_base64", "image_mentions"]
+if TYPE_CHECKING:
+    from vibe.tools.workspace import Workspace
+
+__all__ = [
+    "MAX_IMAGES",
+    "AttachmentError",
+    "Attachments",
+    "attach_all",
+    "attach_images",
+    "image_from_base64",
+    "image_mentions",
+    "path_mentions",
+]
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 MAX_IMAGES = 8
@@ -30,13 +45,49 @@ _MENTION = re.compile(
 )
 
 
+# Any `@path`: in double quotes if it has spaces, else up to a space; trailing punctuation
+# ("see @a.py.") is the sentence's.
+_ANY_MENTION = re.compile(r'(?:^|(?<=\s))@(?:"([^"\n]+)"|(\S+))')
+_TRAILING = ".,;:!?)]'`"
+
+
 class AttachmentError(Exception):
     """An image that cannot be attached, in one sentence for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attachments:
+    text: str  # the prompt, then each attached file or folder in a `<context>` block
+    images: tuple[ImageAttachment, ...]
+    attached: tuple[str, ...]  # what was attached, for the user: "@src/app.py (120 lines)"
 
 
 def image_mentions(prompt: str) -> list[str]:
     """The `@path` mentions of image files in `prompt`, in order, each once."""
     return list(dict.fromkeys(match.group(1) or match.group(2) for match in _MENTION.finditer(prompt)))
+
+
+def path_mentions(prompt: str) -> list[str]:
+    """The `@path` mentions in `prompt` that are not images, in order, each once. Whether one
+    names anything is for the caller to find out: `@someone` stays text."""
+    images = set(image_mentions(prompt))
+    found: list[str] = []
+    for match in _ANY_MENTION.finditer(prompt):
+        mention = match.group(1) or match.group(2).rstrip(_TRAILING)
+        if mention and mention not in images and mention not in found:
+            found.append(mention)
+    return found
+
+
+def attach_all(prompt: str, workspace: Workspace) -> Attachments:
+    """The prompt as the model gets it (with its files and folders as context) and its images.
+    Raises AttachmentError for an image that cannot be attached; other mentions that name
+    nothing in the workspace stay as typed."""
+    images = attach_images(prompt, workspace.cwd)
+    from vibe.context_attachments import attached_context  # the outline tool, only when asked
+
+    context, attached = attached_context(path_mentions(prompt), workspace)
+    return Attachments(prompt + context, images, attached)
 
 
 def attach_images(prompt: str, cwd: Path) -> tuple[ImageAttachment, ...]:

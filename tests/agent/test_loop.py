@@ -24,6 +24,7 @@ from vibe.agent.approvals import (
 from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.call_seams import CallSeam
 from vibe.agent.loop import Agent
+from vibe.agent.repo_map_context import MapBuilder
 from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.messages import AssistantMessage, Message, ToolMessage, UserMessage
 from vibe.model import deltas
@@ -144,6 +145,7 @@ def make_agent(
     tool_timeout: float | None = None,
     observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
     seams: Sequence[CallSeam] = (),
+    repo_map: MapBuilder | None = None,
 ) -> Agent:
     registry = ToolRegistry()
     for tool in (Echo(), Rendezvous(), Touch(), Run()):
@@ -181,6 +183,7 @@ def make_agent(
         history=history,
         observers=observers,
         seams=seams,
+        repo_map=repo_map,
     )
 
 

@@ -27,6 +27,7 @@ from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.parent_run import ParentRun
 from vibe.agent.repeat_guard import RepeatedFailureError
+from vibe.agent.repo_map_context import MapBuilder, RepoMapContext
 from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for
 from vibe.agent.run_result import bare_result, run_result
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
@@ -86,6 +87,7 @@ class Agent:
         observers: Sequence[Callable[[ev.AgentEvent], None]] = (),
         seams: Sequence[CallSeam] = (),
         hooks: ConversationHooks | None = None,
+        repo_map: MapBuilder | None = None,
     ) -> None:
         self._model = model
         self._tools = tools
@@ -110,6 +112,8 @@ class Agent:
         self._specs_version: int = tools.version
         self._announced = False
         self._turn_counter = 0
+        # The repository map joins the system prompt once built (see repo_map_context).
+        self._repo_map = RepoMapContext(repo_map)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -143,6 +147,7 @@ class Agent:
     def close(self) -> None:
         """Ends the conversation: cancels a running turn and closes the session file."""
         self.cancel()
+        self._repo_map.close()
         self._log.close()
 
     @property
@@ -311,6 +316,7 @@ class Agent:
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
             self._append(AssistantMessage(note=NO_REPLY_NOTE))
         self._append(incoming)
+        await self._repo_map.at_prompt(incoming.content)
         final_text = ""
         # A failed or ineffective compaction is not retried (each try costs a request) until the
         # next prompt.
@@ -327,7 +333,7 @@ class Agent:
                 estimate = self._request_tokens()
                 compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
             history = self.history if self._settings.vision else without_images(self.history)
-            messages = [SystemMessage(content=self._settings.system_prompt), *history]
+            messages = [SystemMessage(content=self._system_prompt()), *history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
@@ -455,6 +461,8 @@ class Agent:
             return None  # nothing could be made smaller (all of it is the recent part)
         self.history = compacted
         self._log.write(CompactionRecord(messages=compacted))
+        # The conversation's start changed, so the prompt cache is lost anyway: the map's turn.
+        await self._repo_map.refresh(self._last_prompt())
         return None
 
     def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
@@ -464,7 +472,11 @@ class Agent:
 
     def _fixed_tokens(self) -> int:
         """Estimated tokens of what every request carries whatever the history: prompt and tools."""
-        return message_tokens(SystemMessage(content=self._settings.system_prompt)) + specs_tokens(self._specs)
+        return message_tokens(SystemMessage(content=self._system_prompt())) + specs_tokens(self._specs)
+
+    def _system_prompt(self) -> str:
+        repo_map = self._repo_map.text
+        return f"{self._settings.system_prompt}\n\n{repo_map}" if repo_map else self._settings.system_prompt
 
     def _calibrate(self, messages: list[Message], reported: int) -> None:
         """Characters per token vary (code, languages); the endpoint's count corrects the guess."""
@@ -509,6 +521,12 @@ class Agent:
 
     def _bare_result(self, status: ev.ResultStatus, stop: ev.StopReason, **details: Any) -> ev.Result:
         return bare_result(self._facts.session_id, self._facts.untrusted_keys, status, stop, **details)
+
+    def _last_prompt(self) -> str:
+        for message in reversed(self.history):
+            if isinstance(message, UserMessage):
+                return message.content
+        return ""
 
     def _last_assistant_text(self) -> str:
         for message in reversed(self.history):  # as the user saw it: notes are not in the text

@@ -27,6 +27,7 @@ from vibe.composition.extensions_wiring import (
 )
 from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.composition.repo_map_wiring import repo_map_builder
 from vibe.composition.subagent_maker import SubagentFactory
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
@@ -306,6 +307,7 @@ def build_agent(
         history=history,
         seams=seams,
         hooks=hooks,
+        repo_map=repo_map_builder(settings.context, workspace.cwd),
     )
     subagents.parent = agent
     if options.agent is not None:

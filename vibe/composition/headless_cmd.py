@@ -12,7 +12,7 @@ from pathlib import Path
 
 from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
-from vibe.attachments import AttachmentError, attach_images
+from vibe.attachments import AttachmentError, attach_all
 from vibe.composition.custom_agents import agent_catalog
 from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
 from vibe.composition.extensions_wiring import command_catalog, extensions_for
@@ -31,6 +31,7 @@ from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.conversation import Conversation
 from vibe.service.host import ServiceError
 from vibe.session.store import SessionNotFoundError
+from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
 __all__ = ["run_headless_command"]
@@ -62,14 +63,17 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
         model = args.model or _agent_model(config, env, args.agent)
         config, resolved = resolve_endpoint(config, env, args.base_url, args.local, model)
-        images = attach_images(prompt, options.cwd)  # `@shot.png`: read before anything starts
+        # `@shot.png`, `@src/app.py`, `@docs/`: read before anything starts.
+        found = attach_all(prompt, Workspace.create(options.cwd, options.extra_roots))
     except (ConfigError, AttachmentError) as exc:
         return _failed_to_start(str(exc), args.output)
+    for item in found.attached:
+        print(for_terminal(f"vibe: attached {item}"), file=sys.stderr)
     setup_logging(vibe_home(env), redactor(config.settings, env, resolved.api_key))
     notice = config.trust.notice(HOW_TO_TRUST)
     if notice:
         print(for_terminal(f"vibe: {notice}"), file=sys.stderr)
-    code = asyncio.run(_headless(config, resolved, options, env, prompt, args.output, images))
+    code = asyncio.run(_headless(config, resolved, options, env, found.text, args.output, found.images))
     startup_gc.before_exit()
     return code
 

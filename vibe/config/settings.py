@@ -21,6 +21,7 @@ __all__ = [
     "AgentsSettings",
     "CheckpointSettings",
     "ConfigError",
+    "ContextSettings",
     "OnAsk",
     "PermissionMode",
     "SandboxMode",
@@ -94,6 +95,13 @@ class Compaction(_Strict):
     keep_recent: float = Field(default=0.25, ge=0.05, le=0.5)
 
 
+class ContextSettings(_Strict):
+    """What the system prompt carries beside the instructions."""
+
+    # Tokens for the repository map (its most referred-to files and symbols); 0 turns it off.
+    repo_map_tokens: int = Field(default=1000, ge=0, le=20_000)
+
+
 class SandboxSettings(_Strict):
     mode: SandboxMode = "workspace-write"
     # require: no command runs without a working sandbox; prefer: fall back, visibly, and then
@@ -154,6 +162,7 @@ class Settings(_Strict):
     network: Network = Network()
     sandbox: SandboxSettings = SandboxSettings()
     compaction: Compaction = Compaction()
+    context: ContextSettings = ContextSettings()
     local: LocalServers = LocalServers()
     tui: TuiSettings = TuiSettings()
     permissions: PermissionsSettings = PermissionsSettings()

@@ -14,7 +14,7 @@ from vibe.beneath import replace_file
 from vibe.tools.errors import ToolError
 from vibe.tools.text_encoding import UTF8, DecodedText, TextEncoding, decode_text
 
-__all__ = ["FileSystem", "LocalFileSystem"]
+__all__ = ["FileSystem", "LocalFileSystem", "open_regular_file"]
 
 # Text tools hold a whole file (and a few copies while matching and diffing): past this size a
 # file is read through a window (read_file) or changed with a command, never loaded whole.

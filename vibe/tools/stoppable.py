@@ -12,6 +12,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
+__all__ = ["StopFlag", "StoppedError", "run_stoppable"]
+
 T = TypeVar("T")
 
 

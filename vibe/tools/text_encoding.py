@@ -25,7 +25,7 @@ import codecs
 import re
 from dataclasses import dataclass
 
-__all__ = ["UTF8", "DecodedText", "TextEncoding"]
+__all__ = ["UTF8", "DecodedText", "TextEncoding", "decode_text"]
 
 # git and grep decide "binary" from the first 8 KB: so do the text tools.
 SNIFF_BYTES = 8192

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from vibe.tools.errors import ToolError
 
-__all__ = ["Workspace"]
+__all__ = ["OutsideWorkspaceError", "Workspace"]
 
 
 class OutsideWorkspaceError(ToolError):

@@ -26,7 +26,7 @@ from textual.worker import Worker
 
 from vibe.protocol.commands import find_command
 from vibe.tui.approval import ApprovalScreen, ask_in_modal
-from vibe.tui.attach import attached_images
+from vibe.tui.attach import attached
 from vibe.tui.attention import Attention
 from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
 from vibe.tui.completion import custom_items, repository_files
@@ -301,10 +301,9 @@ class VibeApp(App[int]):
         operation: op.Operation | None = op.Compact(instructions=compact_focus)
         if text is not None:
             await self.transcript.user(text)
-            images = await attached_images(
-                self.transcript, self.cwd, text
-            )  # None: one could not be read, not sent
-            operation = op.Prompt(text=text, images=images) if images is not None else None
+            workspace = conversation.agent.tool_context.workspace if conversation.is_open else None
+            found = await attached(self.transcript, self.cwd, text, workspace)  # None: not sent
+            operation = op.Prompt(text=found.text, images=found.images) if found is not None else None
         from vibe.service.host import ServiceError
 
         try:

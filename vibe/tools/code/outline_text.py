@@ -20,6 +20,8 @@ from vibe.tools.stoppable import StopFlag
 from vibe.tools.workspace import Workspace
 
 # About 5,000 tokens for a file, 3,000 for a folder.
+__all__ = ["folder_outline", "render_file"]
+
 MAX_FILE_CHARS = 20_000
 MAX_FOLDER_CHARS = 12_000
 MAX_SYMBOLS_PER_FILE_IN_FOLDER = 40

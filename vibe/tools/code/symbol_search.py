@@ -11,6 +11,7 @@ many more there are.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,17 +41,28 @@ class Definition:
 class Use:
     file: SourceFile
     line: int
-    column: int  # 0-based character offset in the line, to keep the name in view when cut
-    text: str
+    raw: bytes  # the line; decoded only if shown (most uses are only counted)
+    byte_column: int
+
+    @property
+    def text(self) -> str:
+        return self.raw.decode("utf-8", errors="replace")
+
+    @property
+    def column(self) -> int:
+        """0-based character offset of the name in the line, to keep it in view when cut."""
+        return len(self.raw[: self.byte_column].decode("utf-8", errors="replace"))
 
 
 @dataclass(slots=True)
 class Found:
     definitions: list[Definition]
-    uses: list[Use]
+    uses: list[Use]  # the first MAX_USES, nearest files first, in line order
     files_searched: int
     skipped: dict[SkipReason, int]
     truncated: bool
+    more_uses: int = 0  # lines using the name past those in `uses`
+    more_use_files: int = 0  # files those lines are in
 
 
 def find(root: Path, wanted: str, kind: str | None, flag: StopFlag, database: Path | None) -> Found:
@@ -58,12 +70,15 @@ def find(root: Path, wanted: str, kind: str | None, flag: StopFlag, database: Pa
     *containers, name = re.split(r"\.|::", wanted)
     container = containers[-1] if containers else None
     raw_name = name.encode()
-    # The name as a whole word; bytes ≥ 0x80 are parts of non-ASCII identifiers.
-    word = re.compile(rb"(?<![\w$\x80-\xff])" + re.escape(raw_name) + rb"(?![\w$\x80-\xff])")
+    # The name as a whole word; bytes ≥ 0x80 are parts of non-ASCII identifiers. The pattern
+    # starts with the name itself, so the regex engine scans for it at C speed; what comes
+    # before is checked behind it.
+    escaped = re.escape(raw_name)
+    word = re.compile(escaped + rb"(?![\w$\x80-\xff])(?<![\w$\x80-\xff]" + escaped + rb")")
     listing = list_sources(root, flag)
     skipped: dict[SkipReason, int] = {}
     definitions: list[Definition] = []
-    uses: list[Use] = []
+    holding: list[tuple[SourceFile, FileFacts, bytes | None, set[int]]] = []
     with facts_store(database) as store:
         for source, facts, data in facts_of_files(store, listing.files, skipped, flag):
             if not facts.has_word(raw_name.lstrip(b"~")):  # a C++ destructor's word is its class
@@ -75,36 +90,70 @@ def find(root: Path, wanted: str, kind: str | None, flag: StopFlag, database: Pa
                 defined_at.add(symbol.name_start)
                 if _kind_matches(symbol.kind, kind) and (container is None or parent == container):
                     definitions.append(Definition(source, symbol, parent))
-            if data is None:
-                read = read_source(source.path)
-                if isinstance(read, str):
-                    continue  # changed since its facts were kept; the next call parses it again
-                data = read
-            uses.extend(_uses(source, data, facts, word, defined_at))
-    return Found(definitions, uses, len(listing.files), skipped, listing.truncated)
+            holding.append((source, facts, data, defined_at))
+    found = Found(definitions, [], len(listing.files), skipped, listing.truncated)
+    # Only the uses shown are taken apart (line number, text); past them lines are only counted.
+    holding.sort(key=lambda item: _nearness(item[0], root))
+    for source, facts, data, defined_at in holding:
+        flag.check()
+        if data is None:
+            read = read_source(source.path)
+            if isinstance(read, str):
+                continue  # changed since its facts were kept; the next call parses it again
+            data = read
+        room = MAX_USES - len(found.uses)
+        if room > 0:
+            found.uses.extend(_uses(source, data, facts, word, defined_at))
+            extra = len(found.uses) - MAX_USES
+            if extra > 0:
+                del found.uses[MAX_USES:]
+                found.more_uses += extra
+                found.more_use_files += 1
+            continue
+        lines = _count_lines(data, facts, word, defined_at)
+        if lines:
+            found.more_uses += lines
+            found.more_use_files += 1
+    return found
 
 
 def _uses(
     source: SourceFile, data: bytes, facts: FileFacts, word: re.Pattern[bytes], defined_at: set[int]
 ) -> Iterator[Use]:
     """Lines where the name occurs as code (not in a comment or string), not defining it."""
-    last_line_start = -1
     line = 1
     scanned = 0
+    next_line = 0
     for match in word.finditer(data):
         start = match.start()
+        if start < next_line:
+            continue  # one line using the name twice is listed once
         if start in defined_at or not facts.in_code(start):
             continue
         line += data.count(b"\n", scanned, start)
         scanned = start
         line_start = data.rfind(b"\n", 0, start) + 1
-        if line_start == last_line_start:
-            continue  # one line using the name twice is listed once
-        last_line_start = line_start
         line_end = data.find(b"\n", start)
-        raw_line = data[line_start : line_end if line_end != -1 else len(data)]
-        column = len(data[line_start:start].decode("utf-8", errors="replace"))
-        yield Use(source, line, column, raw_line.decode("utf-8", errors="replace"))
+        if line_end == -1:
+            line_end = len(data)
+        next_line = line_end + 1
+        yield Use(source, line, data[line_start:line_end], start - line_start)
+
+
+def _count_lines(data: bytes, facts: FileFacts, word: re.Pattern[bytes], defined_at: set[int]) -> int:
+    """How many lines `_uses` would list, without taking them apart: the hot loop of a search
+    for a common name, kept to local names and C calls."""
+    count = 0
+    next_line = 0
+    not_code = facts.not_code
+    find_newline = data.find
+    for match in word.finditer(data):
+        start = match.start()
+        if start < next_line or start in defined_at or bisect_right(not_code, start) & 1:
+            continue
+        count += 1
+        next_line = find_newline(b"\n", start) + 1 or len(data)
+    return count
 
 
 def _kind_matches(found: str, wanted: str | None) -> bool:
@@ -138,19 +187,19 @@ def render(found: Found, wanted: str, kind: str | None, shown: str, root: Path, 
         out.append(f"{place}: {symbol.kind} {name}: {symbol.signature}")
     if count > MAX_DEFINITIONS:
         out.append(f"… {count - MAX_DEFINITIONS} more definitions; narrow with kind or path")
-    uses = sorted(found.uses, key=lambda u: (_nearness(u.file, root), u.line))
-    count = len(uses)
+    uses = found.uses
+    count = len(uses) + found.more_uses
     out.append(
         f"{count} line{'s' if count != 1 else ''} using {wanted.split('.')[-1]}" + (":" if count else ".")
     )
-    for use in uses[:MAX_USES]:
+    for use in uses:
         text = shorten_line(
             use.text.strip(), MAX_LINE_CHARS, use.column - (len(use.text) - len(use.text.lstrip()))
         )
         out.append(f"{_file_name(use.file, workspace)}:{use.line}: {text}")
-    if count > MAX_USES:
-        files = len({use.file.path for use in uses[MAX_USES:]})
-        out.append(f"… {count - MAX_USES} more lines in {files} files not shown; narrow with path")
+    if found.more_uses:
+        files = found.more_use_files
+        out.append(f"… {found.more_uses} more lines in {files} files not shown; narrow with path")
     if found.truncated:
         out.append("(the folder is very large: not every file was searched; narrow with path)")
     skipped = describe_skipped(found.skipped)
