@@ -2,7 +2,8 @@
 
 stdio by default; `--http` serves streamable HTTP on 127.0.0.1 (a free port, printed on stdout
 once the socket listens) at /mcp, `--sse` the older HTTP+SSE protocol at /sse.
-`--hang-at-start` never answers the handshake.
+`--hang-at-start` never answers the handshake. Its prompts (`review`, `picture`) are offered
+as slash commands.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 from pathlib import Path
 
 from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.utilities.types import Image
 from mcp_types import ToolAnnotations
 
 server = MCPServer("vibe-test")
@@ -67,6 +69,16 @@ async def hang() -> str:
 @server.tool(description="Die without answering.")
 def crash() -> str:
     os._exit(3)
+
+
+@server.prompt(description="Review a file.")
+def review(path: str, focus: str = "everything") -> str:
+    return f"Please review {path}, looking at {focus}."
+
+
+@server.prompt(description="Describe a picture.")
+def picture() -> list[str | Image]:
+    return ["Describe this picture:", Image(data=b"\x89PNG\r\n\x1a\n", format="png")]
 
 
 def main() -> None:

@@ -146,6 +146,8 @@ async def _headless(
         # bounded by its startup_timeout), and one that failed is a notice, not the end.
         agent.facts.notices.extend(await agent.tools.wait_settled())
         conversation = Conversation.around(agent, command_catalog(extensions))
+        # MCP prompts that lost their name to another command: said with the other notices.
+        agent.facts.notices.extend(conversation.untold_command_warnings())
         try:
             return await run_headless(conversation, prompt, output, sys.stdout, sys.stderr, images)
         finally:

@@ -1,15 +1,16 @@
 """The slash commands that expand to a prompt, from every source, with one name each.
 
 Sources come in the order they win: built-in commands (their names only; a frontend handles
-them) > the user's commands > the repository's > user-invocable skills > MCP prompts (not built
-yet: a source like the others, with origin "mcp"). A name taken by an earlier source drops the
-later one, with a warning that names both, shown to the user once.
+them) > the user's commands > the repository's > user-invocable skills > MCP prompts (a
+conversation's servers list them after start-up, so they are `joined` to the catalog then). A
+name taken by an earlier source drops the later one, with a warning that names both, shown to
+the user once.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -29,14 +30,15 @@ _SOURCE_NAMES: dict[CommandSource, str] = {
 
 @dataclass(frozen=True, slots=True)
 class PromptCommand:
-    """A slash command whose effect is a prompt: `render(arguments)` is the text sent."""
+    """A slash command whose effect is a prompt: `render(arguments)` is the text sent (awaited
+    when it must be fetched, as an MCP prompt is)."""
 
     name: str
     description: str
     hint: str | None
     source: CommandSource
     path: Path | None
-    render: Callable[[str], str]
+    render: Callable[[str], str | Awaitable[str]]
 
     @property
     def slash(self) -> str:
@@ -62,14 +64,22 @@ class CommandCatalog:
     commands: tuple[PromptCommand, ...] = ()
     # One sentence per command dropped because another took its name.
     warnings: tuple[str, ...] = ()
+    # The built-in names, which no command can take.
+    reserved: frozenset[str] = frozenset()
 
     def find(self, typed: str) -> PromptCommand | None:
         name = typed.removeprefix("/").lower()
         return next((command for command in self.commands if command.name == name), None)
 
-    def expand(self, text: str) -> Expansion | None:
+    def typed_name(self, text: str) -> str | None:
+        """The `name` of a `/name args` text (known or not); None for text that is not one."""
+        typed = _TYPED.match(text.strip())
+        return typed.group(1).lower() if typed is not None else None
+
+    async def expand(self, text: str) -> Expansion | None:
         """The prompt `text` becomes when it starts with a known `/name`; None otherwise (it is
-        sent as typed). Reading a skill's body may raise DefinitionError."""
+        sent as typed). Reading a skill's body may raise DefinitionError; fetching an MCP prompt
+        raises what its source raises."""
         typed = _TYPED.match(text.strip())
         if typed is None:
             return None
@@ -77,13 +87,29 @@ class CommandCatalog:
         if command is None:
             return None
         arguments = typed.group(2).strip()
-        return Expansion(command, arguments, command.render(arguments))
+        prompt = command.render(arguments)
+        if not isinstance(prompt, str):
+            prompt = await prompt
+        return Expansion(command, arguments, prompt)
+
+    def joined(self, source: Iterable[PromptCommand]) -> CommandCatalog:
+        """This catalog with `source` after every source it has (losing every collision)."""
+        added = _resolve(self.reserved, {command.name: command for command in self.commands}, [source])
+        commands, warnings = added
+        return CommandCatalog(commands, (*self.warnings, *warnings), self.reserved)
 
 
 def build_catalog(builtin: Iterable[str], sources: Sequence[Iterable[PromptCommand]]) -> CommandCatalog:
     """One command per name: `builtin` names first, then each source in turn."""
-    reserved = {name.lower() for name in builtin}
-    taken: dict[str, PromptCommand] = {}
+    reserved = frozenset(name.lower() for name in builtin)
+    commands, warnings = _resolve(reserved, {}, sources)
+    return CommandCatalog(commands, warnings, reserved)
+
+
+def _resolve(
+    reserved: frozenset[str], taken: dict[str, PromptCommand], sources: Sequence[Iterable[PromptCommand]]
+) -> tuple[tuple[PromptCommand, ...], tuple[str, ...]]:
+    taken = dict(taken)
     warnings: list[str] = []
     for source in sources:
         for command in source:
@@ -93,4 +119,4 @@ def build_catalog(builtin: Iterable[str], sources: Sequence[Iterable[PromptComma
                 warnings.append(f"{command.shown_as} is ignored: {winner.shown_as} has that name")
             else:
                 taken[command.name] = command
-    return CommandCatalog(tuple(taken.values()), tuple(warnings))
+    return tuple(taken.values()), tuple(warnings)

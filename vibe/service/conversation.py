@@ -31,6 +31,7 @@ from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentChoice, AgentHost, ModelChoice, ServiceError
+from vibe.service.mcp_prompts import MCP_PREFIX, prompt_commands, settle_sources
 from vibe.service.mcp_servers import McpServerView, restart_server, server_views
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
@@ -63,6 +64,8 @@ class Conversation:
         self._agent_choice: str | None = None
         # Who hears an MCP server's notice while no prompt runs (`watch`).
         self._between_runs: Callable[[ev.AgentEvent], None] | None = None
+        # Warnings about MCP prompts that lost their name to another command, once told.
+        self._told_warnings: set[str] = set()
         self.totals = Totals()
 
     @classmethod
@@ -178,8 +181,29 @@ class Conversation:
 
     @property
     def commands(self) -> CommandCatalog:
-        """The `/name` commands that become a prompt (custom commands, user-invocable skills)."""
-        return self._host.commands()
+        """The `/name` commands that become a prompt (custom commands, user-invocable skills, and
+        the prompts of the MCP servers that are ready)."""
+        catalog = self._host.commands()
+        if self._agent is None:
+            return catalog
+        prompts = prompt_commands(self._agent)
+        return catalog.joined(prompts) if prompts else catalog
+
+    async def commands_settled(self) -> list[str]:
+        """Waits until the conversation's MCP servers have listed their prompts (or given up);
+        returns the warnings about prompts that lost their name to another command that were
+        not returned before (a frontend tells them, and refreshes the commands it offers)."""
+        if self._agent is None:
+            return []
+        await settle_sources(self._agent)
+        return self.untold_command_warnings()
+
+    def untold_command_warnings(self) -> list[str]:
+        """Warnings about MCP prompts dropped for a name collision, each returned once."""
+        known = set(self._host.commands().warnings)  # told by the extensions' own notices
+        fresh = [w for w in self.commands.warnings if w not in known and w not in self._told_warnings]
+        self._told_warnings.update(fresh)
+        return fresh
 
     def agents(self) -> list[AgentChoice]:
         return self._host.agents()
@@ -224,7 +248,7 @@ class Conversation:
     async def submit(self, operation: op.Operation) -> AsyncIterator[ev.AgentEvent]:
         match operation:
             case op.Prompt(text=text, images=images):
-                expansion = self._expand(text)
+                expansion = await self._expand(text)
                 if expansion is not None:
                     command = expansion.command
                     yield self.agent.announce(
@@ -314,12 +338,19 @@ class Conversation:
             return prepared
         return await prepared.execute()
 
-    def _expand(self, text: str) -> Expansion | None:
-        """`/name args` naming a custom command or skill → its prompt; None: sent as typed."""
+    async def _expand(self, text: str) -> Expansion | None:
+        """`/name args` naming a custom command, skill or MCP prompt → its prompt; None: sent as
+        typed. An MCP prompt typed before its server has listed it waits for the servers (as a
+        headless run's first request does)."""
         if not text.lstrip().startswith("/"):
             return None
+        catalog = self.commands
+        name = catalog.typed_name(text)
+        if name is not None and name.startswith(MCP_PREFIX) and catalog.find(name) is None:
+            await settle_sources(self.agent)
+            catalog = self.commands
         try:
-            return self.commands.expand(text)
+            return await catalog.expand(text)
         except DefinitionError as exc:  # a skill's file changed since it was listed
             raise ServiceError(str(exc)) from None
 

@@ -31,6 +31,7 @@ from vibe.prompts import load_prompt
 from vibe.sandbox.base import Sandbox
 from vibe.tools.errors import ToolArgumentsError, ToolError
 from vibe.tools.fs import FileSystem
+from vibe.tools.source_prompts import SourcePrompt
 from vibe.tools.source_status import ServerStatus, SourceNotice
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import scrub
@@ -202,6 +203,14 @@ class ToolSource(ABC):
     async def restart(self) -> None:
         """Stops the source and starts it again (`/mcp restart`); its tools rejoin when ready."""
         raise ToolError("this tool source cannot be restarted")
+
+    def prompts(self) -> list[SourcePrompt]:
+        """The prompts the source offers as slash commands (an MCP server's), once it is ready."""
+        return []
+
+    async def get_prompt(self, name: str, arguments: dict[str, str]) -> str:
+        """The text of the prompt `name` filled in with `arguments`; ToolError saying why not."""
+        raise ToolError("this tool source has no prompts")
 
 
 class ToolRegistry:

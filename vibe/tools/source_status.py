@@ -24,6 +24,8 @@ class ServerStatus:
     state: ServerState = "configured"
     error: str | None = None
     tools: list[str] = field(default_factory=list[str])
+    # The prompts it offers (as the server names them), each a `/mcp__<server>__<prompt>` command.
+    prompts: list[str] = field(default_factory=list[str])
     # Tools the server offers that vibe left out, each with why.
     skipped: list[str] = field(default_factory=list[str])
     # How the server is confined, as one sentence.

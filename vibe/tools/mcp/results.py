@@ -1,8 +1,9 @@
-"""An MCP tool result as the text the model reads.
+"""An MCP tool result (or a fetched prompt) as the text the model reads.
 
 Text blocks are kept, structured content is shown as JSON when there is no text saying the same,
 resource links and embedded text resources are named, and images and audio become a placeholder
-until the model can be shown them. The whole is capped like a command's output.
+until the model can be shown them. The whole is capped like a command's output. A prompt's
+messages are read the same way: their text becomes the user's prompt.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ def result_text(result: mcp_types.CallToolResult) -> str:
         parts.append(json.dumps(result.structured_content, ensure_ascii=False, indent=1))
     text = "\n".join(part for part in parts if part)
     return cap_text(text or "(no output)", MAX_RESULT_CHARS)
+
+
+def prompt_text(result: mcp_types.GetPromptResult) -> str:
+    """The messages of a fetched prompt as one text, each message's blocks as a tool result's."""
+    text = "\n\n".join(part for message in result.messages if (part := _block_text(message.content)))
+    return cap_text(text, MAX_RESULT_CHARS)
 
 
 def _block_text(block: Any) -> str:

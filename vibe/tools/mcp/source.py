@@ -1,5 +1,6 @@
 """One configured MCP server as a tool source: started in the background with the conversation,
-its tools registered when it has listed them, stopped with the conversation.
+its tools registered when it has listed them (and its prompts kept, for the service to offer as
+slash commands), stopped with the conversation.
 
 The `mcp` SDK is loaded only when a server starts (this module only imports it in functions), and
 in a thread while the sandbox is probed and the server spawned: loading it costs about a second,
@@ -20,12 +21,13 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import anyio
 
 from vibe.config.mcp_servers import McpServer
-from vibe.tools.base import ToolRegistry, ToolSource
+from vibe.tools.base import ToolError, ToolRegistry, ToolSource
 from vibe.tools.mcp.http_transport import remote_streams
 from vibe.tools.mcp.schema import UnusableToolError, normalise_schema, tool_name
 from vibe.tools.mcp.sdk_loader import load_sdk
 from vibe.tools.mcp.stdio_transport import ConfinedLaunch, confined_stdio
 from vibe.tools.mcp.tool import McpCallError, McpTool
+from vibe.tools.source_prompts import PromptArgument, SourcePrompt
 from vibe.tools.source_status import ServerStatus, SourceNotice
 from vibe.unicode_text import scrub
 
@@ -40,6 +42,8 @@ log = logging.getLogger("vibe.tools.mcp")
 
 # More tools than this from one server are left out: each costs tokens on every request.
 MAX_TOOLS_PER_SERVER = 128
+# Prompts cost nothing per request, but each is a slash command in completion and /help.
+MAX_PROMPTS_PER_SERVER = 128
 _MAX_LIST_PAGES = 16
 # Seconds a stopping server's task gets to leave its session cleanly before it is cancelled.
 _STOP_SECONDS = 10.0
@@ -72,6 +76,7 @@ class McpSource(ToolSource):
         # Set when a stdio server's output ends: it exited (or closed its stdout) on its own.
         self._gone = asyncio.Event()
         self._registered: list[str] = []
+        self._prompts: list[SourcePrompt] = []
         self._registry: ToolRegistry | None = None
 
     def status(self) -> ServerStatus:
@@ -94,6 +99,26 @@ class McpSource(ToolSource):
 
     async def settled(self) -> None:
         await self._ready.wait()
+
+    def prompts(self) -> list[SourcePrompt]:
+        return list(self._prompts)
+
+    async def get_prompt(self, name: str, arguments: dict[str, str]) -> str:
+        session = self._session
+        if session is None:
+            raise ToolError(
+                f"MCP server {self.name!r} is {self._status.state}" + _because(self._status.error)
+            )
+        from vibe.tools.mcp.results import prompt_text
+
+        try:
+            with anyio.fail_after(self._timeout):
+                result = await session.get_prompt(name, arguments)
+        except Exception as exc:
+            raise ToolError(
+                f"MCP server {self.name!r} did not give the prompt {name!r}: {_describe(exc, self._timeout)}"
+            ) from exc
+        return prompt_text(result)
 
     def failure(self) -> str | None:
         if self._status.state != "failed":
@@ -142,6 +167,7 @@ class McpSource(ToolSource):
             self._fail(error)
         finally:
             self._session = None
+            self._prompts = []
             for name in self._registered:
                 registry.unregister(name)
             self._registered.clear()
@@ -152,10 +178,12 @@ class McpSource(ToolSource):
     async def _serve(self, registry: ToolRegistry, session: ClientSession) -> None:
         """Lists the tools, registers them, and holds the session until the source stops."""
         with anyio.fail_after(self.server.startup_timeout):
-            await session.initialize()
+            started = await session.initialize()
             tools = await _list_tools(session)
+            offered = await _list_prompts(session) if started.capabilities.prompts is not None else []
         self._session = session
         self._register(registry, tools)
+        self._keep_prompts(offered)
         self._status.state = "ready"
         self._ready.set()
         stopping = asyncio.ensure_future(self._stop.wait())
@@ -248,6 +276,33 @@ class McpSource(ToolSource):
             self._registered.append(name)
         self._status.tools = list(self._registered)
 
+    def _keep_prompts(self, offered: list[mcp_types.Prompt]) -> None:
+        """The prompts whose names make a command that can be typed (`mcp__<server>__<prompt>`)."""
+        kept: dict[str, SourcePrompt] = {}
+        for prompt in offered[:MAX_PROMPTS_PER_SERVER]:
+            try:
+                command = tool_name(self.name, prompt.name).lower()
+            except UnusableToolError as exc:
+                self._status.skipped.append(str(exc).replace("tool", "prompt", 1))
+                continue
+            if command in kept:
+                self._status.skipped.append(f"prompt {prompt.name!r}: another prompt is also /{command}")
+                continue
+            description = scrub(" ".join((prompt.description or prompt.title or "").split()))
+            arguments = tuple(
+                PromptArgument(
+                    name=argument.name,
+                    description=scrub(" ".join((argument.description or "").split())),
+                    required=bool(argument.required),
+                )
+                for argument in prompt.arguments or ()
+            )
+            kept[command] = SourcePrompt(self.name, prompt.name, description[:_ERROR_CHARS], arguments)
+        if len(offered) > MAX_PROMPTS_PER_SERVER:
+            self._status.skipped.append(f"{len(offered)} prompts offered; only {MAX_PROMPTS_PER_SERVER} kept")
+        self._prompts = list(kept.values())
+        self._status.prompts = [prompt.name for prompt in self._prompts]
+
     async def _call(self, remote_name: str, arguments: dict[str, Any]) -> tuple[str, bool]:
         session = self._session
         if session is None:
@@ -278,6 +333,21 @@ async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
         if not cursor or len(tools) > MAX_TOOLS_PER_SERVER:
             break
     return tools
+
+
+async def _list_prompts(session: ClientSession) -> list[mcp_types.Prompt]:
+    import mcp_types
+
+    prompts: list[mcp_types.Prompt] = []
+    cursor: str | None = None
+    for _page in range(_MAX_LIST_PAGES):
+        params = mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None
+        listed = await session.list_prompts(params=params)
+        prompts.extend(listed.prompts)
+        cursor = listed.next_cursor
+        if not cursor or len(prompts) > MAX_PROMPTS_PER_SERVER:
+            break
+    return prompts
 
 
 class ServerExitedError(Exception):
