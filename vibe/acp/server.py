@@ -401,6 +401,22 @@ class VibeAgent:
         for note in notes:
             log.info("session %s: %s", session.id, note)
             await session.tell_notice(note)
+        self._after_response(self._offer_prompts(session))
+
+    async def _offer_prompts(self, session: EditorSession) -> None:
+        """Servers start in the background: once they have listed their prompts, the editor is
+        offered them as commands, and told once of any prompt that lost its name to another."""
+        try:
+            warnings = await session.conversation.commands_settled()
+            if self._sessions.get(session.id) is not session:
+                return  # closed or reopened (by /trust) meanwhile: the new one offers its own
+            if any(command.source == "mcp" for command in session.conversation.commands.commands):
+                await self._offer_commands(session)
+            for warning in warnings:
+                log.warning("session %s: %s", session.id, warning)
+                await session.tell_notice(warning)
+        except Exception:  # the editor went away meanwhile: nobody is left to offer them to
+            log.debug("session %s: MCP prompts not offered", session.id, exc_info=True)
 
     async def _offer_commands(self, session: EditorSession) -> None:
         """The built-in commands and this session's custom ones (trusting the folder adds the

@@ -129,7 +129,12 @@ class EditorSession:
                 {"details": str(ImagesNotReadError(self.conversation.facts.model))}
             )
         prompt = op.Prompt(text=text, images=tuple(images))
-        return await self._turn_of(lambda: self.conversation.submit(prompt))
+        from vibe.service.host import ServiceError  # loaded with the conversation already
+
+        try:
+            return await self._turn_of(lambda: self.conversation.submit(prompt))
+        except ServiceError as exc:  # a `/name` that cannot become a prompt (an argument missing)
+            raise RequestError(INVALID_PARAMS, str(exc)) from None
 
     async def compact(self, instructions: str | None) -> StopReason:
         """/compact: a turn that summarises the conversation instead of asking the model."""

@@ -245,6 +245,10 @@ class VibeApp(App[int]):
             return
         self.state.conversation = conversation
         self.prompt.custom_commands = custom_items(conversation.commands)
+        from vibe.tui.mcp_prompts import offer_mcp_prompts
+
+        prompts = offer_mcp_prompts(conversation, self.prompt, self.transcript)
+        self.run_worker(prompts, group="mcp-prompts", exclusive=True, exit_on_error=False)
         if replace:
             # A `!command` still running would go on unseen, its card gone with the screen.
             self.stop_shells()
