@@ -45,6 +45,7 @@ async def test_mcp_state_notices_status_and_restart(tui_env: TuiEnv) -> None:
         await wait_for(pilot, lambda: any("no MCP server named 'nope'" in n for n in notices(app)))
         assert len([n for n in notices(app) if "'broken' is not available" in n]) == 1
     assert "t (stdio): ready" in listed and "8 tools, about" in listed
+    assert "2 prompts: /mcp__t__review, /mcp__t__picture" in listed
     assert "broken (stdio): failed (" in listed and "confinement: " in listed
     assert "mcp       t: ready, 8 tools" in status and "mcp       broken: failed" in status
     assert "also writes" in status

@@ -1,5 +1,5 @@
-"""A conversation's MCP servers as the user sees them: `/mcp` (each server's state, tools and
-confinement), `/mcp restart NAME`, and the lines `/status` adds (with what their tool schemas
+"""A conversation's MCP servers as the user sees them: `/mcp` (each server's state, tools,
+prompts and confinement), `/mcp restart NAME`, and the lines `/status` adds (with what their tool schemas
 cost on every request). Written once here; the TUI and editors only show the text."""
 
 from __future__ import annotations
@@ -44,6 +44,10 @@ def describe_servers(views: list[McpServerView]) -> str:
         lines.append(f"{status.name} ({status.transport}{origin}): {_state(status)}")
         if status.tools:
             lines.append(f"  {len(status.tools)} tools, about {view.schema_tokens:,} tokens per request")
+        if status.prompts:
+            commands = ", ".join(f"/mcp__{status.name}__{prompt}".lower() for prompt in status.prompts)
+            count = len(status.prompts)
+            lines.append(f"  {count} prompt{'s' if count != 1 else ''}: {commands}")
         if status.confinement:
             lines.append(f"  confinement: {status.confinement}")
         lines += [f"  left out: {why}" for why in status.skipped]
