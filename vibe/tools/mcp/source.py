@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 from collections.abc import AsyncGenerator, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast
@@ -45,6 +46,8 @@ MAX_TOOLS_PER_SERVER = 128
 # Prompts cost nothing per request, but each is a slash command in completion and /help.
 MAX_PROMPTS_PER_SERVER = 128
 _MAX_LIST_PAGES = 16
+# A prompt's argument names are shown in usage hints and messages: printable words only.
+_ARGUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # Seconds a stopping server's task gets to leave its session cleanly before it is cancelled.
 _STOP_SECONDS = 10.0
 _ERROR_CHARS = 300
@@ -287,6 +290,10 @@ class McpSource(ToolSource):
                 continue
             if command in kept:
                 self._status.skipped.append(f"prompt {prompt.name!r}: another prompt is also /{command}")
+                continue
+            names = [argument.name for argument in prompt.arguments or ()]
+            if not all(_ARGUMENT_NAME.match(name) for name in names) or len(set(names)) != len(names):
+                self._status.skipped.append(f"prompt {prompt.name!r}: its argument names are not usable")
                 continue
             description = scrub(" ".join((prompt.description or prompt.title or "").split()))
             arguments = tuple(
