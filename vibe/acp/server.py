@@ -333,7 +333,10 @@ class VibeAgent:
         if command.name == "mcp":
             from vibe.acp.mcp_answer import mcp_answer
 
-            return await mcp_answer(session.conversation, command, argument)
+            answer = await mcp_answer(session.conversation, command, argument)
+            if argument.strip():  # a restart: the server's prompts may have changed
+                await self._offer_commands(session)
+            return answer
         # A command offered to editors in the table but not handled here is a bug, said plainly.
         raise RequestError(INTERNAL_ERROR, f"/{command.name} is not handled by the editor frontend")
 

@@ -343,6 +343,7 @@ async def _mcp(app: CommandHost, argument: str) -> None:
         return
     await app.transcript.notice(f"restarting MCP server {argument.partition(' ')[2].strip()}…", "dim")
     await _carry_out(app, conversation, operation)
+    app.prompt.custom_commands = custom_items(conversation.commands)  # its prompts may have changed
 
 
 def _usage_line(app: CommandHost) -> str:
