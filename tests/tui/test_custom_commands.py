@@ -21,7 +21,7 @@ async def test_a_custom_command_completes_runs_and_is_announced(tui_env: TuiEnv)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.conversation is not None)
         await pilot.press("/", "r", "e")
-        assert menu_items(app) == ["/resume", "/redo", "/review", "/release-notes"]
+        assert menu_items(app) == ["/resume", "/redo", "/rewind", "/review", "/release-notes"]
         app.prompt.clear()
         await send(pilot, "/help")
         await wait_for(pilot, lambda: any("Your commands and skills" in n for n in notices(app)))
