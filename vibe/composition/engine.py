@@ -29,6 +29,7 @@ from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.composition.repo_map_wiring import repo_map_builder
 from vibe.composition.subagent_maker import SubagentFactory
+from vibe.composition.subagent_models import SubagentModels
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.mcp_servers import McpServer
@@ -258,7 +259,12 @@ def build_agent(
         ),
         *([hooks] if hooks is not None else []),
     ]
-    subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)
+    subagents = SubagentFactory(
+        catalog,
+        lambda: create_sandbox(read_only, settings.sandbox.use),
+        seams,
+        SubagentModels(settings, env, resolved, build_client),
+    )
     registry.register(TaskTool(subagents, approver, settings.agents.max_parallel))
     agent = Agent(
         model=client,
