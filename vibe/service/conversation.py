@@ -90,7 +90,10 @@ class Conversation:
             except ServiceError:
                 await agent.aclose()
                 raise
-        if self._agent_choice is not None:
+        restored = agent.facts.restored_agent  # a resumed session works as it last chose
+        if restored is not None:
+            self._agent_choice = None if restored == "default" else restored
+        elif self._agent_choice is not None:
             try:
                 await self._host.switch_agent(agent, self._agent_choice)
             except ServiceError:
