@@ -24,6 +24,7 @@ from vibe.agent.budget import estimate_tokens
 from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
 from vibe.agent.session_facts import SessionFacts
+from vibe.config.hooks import HookSpec
 from vibe.config.mcp_servers import McpServer
 from vibe.config.settings import PermissionMode
 from vibe.extensions import CommandCatalog, DefinitionError, Expansion
@@ -186,6 +187,9 @@ class Conversation:
 
     def agents(self) -> list[AgentChoice]:
         return self._host.agents()
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        return self._host.hooks()
 
     @property
     def agent_name(self) -> str:
@@ -364,6 +368,9 @@ class _NoHost:
 
     def agents(self) -> list[AgentChoice]:
         return []
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        return ()
 
     def checkpoints(self) -> CheckpointStore | None:
         return None
