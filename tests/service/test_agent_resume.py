@@ -14,7 +14,7 @@ from vibe.composition.engine import Engine, RunOptions
 from vibe.protocol import operations as op
 from vibe.service.conversation import Conversation
 
-MINE = "---\nname: mine\ndescription: The user's own.\n---\nAlways answer in French.\n"
+MINE = "---\nname: mine\ndescription: The user's own.\nmodel: french-model\n---\nAlways answer in French.\n"
 
 
 async def _session_working_as(home: Path, repo: Path, fake: FakeMistral, name: str) -> str:
@@ -45,7 +45,9 @@ async def test_resume_restores_the_agent_and_continue_does_too(
         await events_of(conversation, op.ResumeConversation(session_id=session_id))
         assert conversation.agent_name == "mine"
         await events_of(conversation, op.Prompt(text="again"))
-    assert "Always answer in French." in fake_mistral.requests[-1].body["messages"][0]["content"]
+    resumed = fake_mistral.requests[-1].body
+    assert "Always answer in French." in resumed["messages"][0]["content"]
+    assert resumed["model"] == "french-model"  # the agent's own model, as when it was chosen
 
     env = {"VIBE_HOME": str(home), "VIBE_BASE_URL": fake_mistral.base_url, "VIBE_MODEL": "devstral-test"}
     engine = Engine.load(repo, env, {})

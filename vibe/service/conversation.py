@@ -94,6 +94,11 @@ class Conversation:
         restored = agent.facts.restored_agent  # a resumed session works as it last chose
         if restored is not None:
             self._agent_choice = None if restored == "default" else restored
+            if self._agent_choice is not None:
+                try:  # again through the host, which also switches to the agent's own model
+                    await self._host.switch_agent(agent, self._agent_choice)
+                except ServiceError as exc:
+                    agent.facts.notices.append(str(exc))
         elif self._agent_choice is not None:
             try:
                 await self._host.switch_agent(agent, self._agent_choice)
