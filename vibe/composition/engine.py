@@ -229,7 +229,7 @@ def build_agent(
         lambda: policy.mode == "plan",
     )
     catalog = agent_catalog(config, home)
-    if options.agent is not None:  # checked before a session file is made for it
+    if options.agent not in (None, DEFAULT_AGENT):  # checked before a session file is made for it
         try:
             policy.set_ceiling(find_agent(catalog, options.agent).permission_mode)
         except UnknownAgentError as exc:
