@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 done, 1 runtime failure, 2 usage or configuration error, "
         "3 a limit reached, 4 approval needed (--on-ask fail), 130 interrupted. "
         "Other commands: vibe acp (editor mode), vibe sandbox, vibe policy check, vibe trust, "
-        "vibe sessions, vibe models, vibe mcp, vibe skills, vibe undo, vibe redo, vibe checkpoints.",
+        "vibe sessions, vibe models, vibe mcp, vibe skills, vibe agents, vibe undo, vibe redo, "
+        "vibe checkpoints.",
     )
     parser.add_argument("--version", action="version", version=f"vibe {__version__}")
     run = parser.add_argument_group("headless run")
@@ -234,6 +235,12 @@ def skills_main(argv: Sequence[str]) -> int:
     return skills(list(argv), dict(os.environ), Path.cwd())
 
 
+def agents_main(argv: Sequence[str]) -> int:
+    from vibe.composition.agents_cmd import main as agents
+
+    return agents(list(argv), dict(os.environ), Path.cwd())
+
+
 def undo_main(argv: Sequence[str]) -> int:
     from vibe.composition.checkpoints_cmd import undo_main as undo
 
@@ -256,6 +263,7 @@ _SUBCOMMANDS = {
     "mcp": mcp_main,
     "checkpoints": checkpoints_main,
     "skills": skills_main,
+    "agents": agents_main,
     "undo": undo_main,
     "redo": redo_main,
 }

@@ -70,3 +70,18 @@ async def test_a_subagents_calls_are_tool_calls_that_name_their_task(vibe_env: V
     assert nested.field_meta == {"parentToolCallId": task.id}
     assert starts[0].field_meta is None
     assert editor.tool_updates(nested.tool_call_id)[-1].status == "completed"
+
+
+async def test_session_load_restores_the_agent_and_reports_it_in_the_option(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(reply("looked"), reply("again"))
+    async with run_agent_process(vibe_env, FakeEditor()) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[])
+        sid = session.session_id
+        await conn.set_config_option(config_id="agent", session_id=sid, value="review")
+        await conn.prompt(session_id=sid, prompt=prompt_blocks("look"))
+    async with run_agent_process(vibe_env, FakeEditor()) as (conn, _process):
+        loaded = await conn.load_session(cwd=str(vibe_env.repo), session_id=sid, mcp_servers=[])
+        await conn.prompt(session_id=sid, prompt=prompt_blocks("look again"))
+    assert _option(loaded.config_options, "agent").current_value == "review"
+    assert _option(loaded.config_options, "mode").current_value == "plan"
+    assert "Working as the agent `review`" in vibe_env.fake.requests[-1].body["messages"][0]["content"]

@@ -194,3 +194,15 @@ def test_a_tool_outside_the_agents_list_is_refused_even_if_the_model_calls_it(vi
     [finished] = run.of_type("tool_call_finished")
     assert finished["status"] == "error" and "write_file" in finished["output"]
     assert not (vibe_env.repo / "out.txt").exists()
+
+
+def test_continue_works_as_the_agent_the_session_chose(vibe_env: VibeEnv) -> None:
+    vibe_env.fake.script(reply("reviewed"), reply("reviewed again"), reply("as configured"))
+    assert vibe_env.run("-p", "review my change", "--agent", "review").returncode == 0
+    assert vibe_env.run("-p", "and now?", "-c").returncode == 0
+    assert vibe_env.run("-p", "as usual", "-c", "--agent", "default").returncode == 0
+    first, continued, chosen_anew = (
+        request.body["messages"][0]["content"] for request in vibe_env.fake.requests
+    )
+    assert "Working as the agent `review`" in first and "Working as the agent `review`" in continued
+    assert "Working as the agent" not in chosen_anew  # --agent chooses anew

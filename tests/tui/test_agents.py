@@ -78,3 +78,22 @@ async def test_a_subagents_calls_show_nested_under_its_task(tui_env: TuiEnv) -> 
         assert shown == [("task", None), ("read_file", task.id)]
         assert cards[1].has_class("-nested") and not cards[0].has_class("-nested")
         assert [card.status for card in cards] == ["ok", "ok"]
+
+
+async def test_status_names_the_agent_and_lists_the_hooks_with_their_file(tui_env: TuiEnv) -> None:
+    from support.vibe_process import TEST_CONFIG
+
+    config_file = tui_env.home / "config.toml"
+    hooks = '[[hooks]]\nevent = "pre_tool"\nmatcher = "write_*"\ncommand = "./check.sh"\n'
+    config_file.write_text(TEST_CONFIG + hooks + '[[hooks]]\nevent = "stop"\ncommand = "make lint"\n')
+    app = tui_env.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.conversation is not None)
+        await send(pilot, "/agent review")
+        await wait_for(pilot, lambda: any("agent: review" in n for n in notices(app)))
+        await send(pilot, "/status")
+        await wait_for(pilot, lambda: any("endpoint" in n for n in notices(app)))
+        status = next(n for n in notices(app) if "endpoint" in n)
+    assert "agent     review" in status
+    assert f"pre_tool [write_*]: ./check.sh  (from {config_file})" in status
+    assert f"stop: make lint  (from {config_file})" in status

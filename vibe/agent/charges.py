@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from vibe.agent.budget import Spend, estimate_tokens
+from vibe.agent.budget import Pricing, Spend, estimate_tokens
 from vibe.agent.turn import TurnState
 from vibe.messages import Usage
 from vibe.protocol import events as ev
 
 
-def charge(spend: Spend, usage: Usage, turn_id: str, emit: ev.Emit) -> None:
-    """Counts a request's usage towards the run's budget and reports it."""
-    spend.usage = spend.usage + usage
+def charge(spend: Spend, usage: Usage, turn_id: str, emit: ev.Emit, pricing: Pricing | None = None) -> None:
+    """Counts a request's usage towards the run's budget and reports it; `pricing`: the prices
+    of the model that made it, when not the run's own (a subagent's)."""
+    spend.add(usage, pricing)
     emit(
         ev.UsageUpdated(
             turn_id=turn_id,

@@ -25,4 +25,4 @@ class ParentRun:
         tokens = None if limits.max_tokens is None else max(0, limits.max_tokens - spend.usage.total_tokens)
         cost = None if limits.max_cost is None else max(0.0, limits.max_cost - spend.cost)
         left = spend.time_left()
-        return RunLimits(max_turns, tokens, cost, None if left is None else max(0.0, left))
+        return RunLimits(max_turns, tokens, cost, None if left is None else max(0.0, left), shared_with=spend)

@@ -33,6 +33,9 @@ class SessionFacts:
     forked_from: str | None = None
     # Sentences the user should read about the session (a fork, damaged lines skipped).
     notices: list[str] = field(default_factory=list[str])
+    # The custom agent a resumed session was restored to work as ("default" when it had
+    # switched back, or its agent is gone); None when the session never chose one.
+    restored_agent: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 from pydantic import BaseModel, ConfigDict, Field
 
 from vibe.agent.approvals import ApprovalRequest, Approver, Decision
-from vibe.agent.budget import RunLimits
+from vibe.agent.budget import Pricing, RunLimits
 from vibe.agent.charges import charge
 from vibe.agent.parent_run import ParentRun
 from vibe.messages import Usage
@@ -68,6 +68,10 @@ class SubagentMaker(Protocol):
 
     def agents_text(self) -> str:
         """The agents a task may name, one line each, for the tool's description."""
+        ...
+
+    async def release(self, agent: Agent) -> None:
+        """Frees what `make` opened for `agent` alone (a client for its own model)."""
         ...
 
 
@@ -129,16 +133,18 @@ class TaskTool(Tool[TaskArgs]):
                         if isinstance(event, ev.Result):
                             result = event
                         else:
-                            _forward(event, call_id, prefix, parent)
+                            _forward(event, call_id, prefix, parent, child.settings.pricing)
             finally:
                 await child.aclose()
+                await self._maker.release(child)
         return _answer(result)
 
 
-def _forward(event: ev.AgentEvent, call_id: str, prefix: str, parent: ParentRun) -> None:
+def _forward(event: ev.AgentEvent, call_id: str, prefix: str, parent: ParentRun, pricing: Pricing) -> None:
     if isinstance(event, ev.UsageUpdated):
         usage = Usage(prompt_tokens=event.prompt_tokens, completion_tokens=event.completion_tokens)
-        charge(parent.spend, usage, f"{call_id}:{event.turn_id}", parent.emit)
+        # Priced as the subagent's model prices it, which need not be the parent's.
+        charge(parent.spend, usage, f"{call_id}:{event.turn_id}", parent.emit, pricing)
     elif isinstance(event, _NESTED):
         update = {"call_id": prefix + event.call_id, "parent_call_id": call_id, "seq": 0}
         parent.emit(event.model_copy(update=update))

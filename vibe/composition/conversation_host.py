@@ -15,6 +15,7 @@ from vibe.composition.checkpoints_wiring import checkpoint_store, extra_roots
 from vibe.composition.custom_agents import DEFAULT_AGENT, UnknownAgentError, agent_catalog, work_as
 from vibe.composition.engine import Engine, RunOptions, SessionInUseError
 from vibe.composition.model_switch import switch_model
+from vibe.config.hooks import HookSpec
 from vibe.config.mcp_servers import McpServer
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError
@@ -98,6 +99,9 @@ class EngineHost:
             AgentChoice(DEFAULT_AGENT, "as configured, with every tool", "built-in"),
             *(AgentChoice(a.name, a.description, a.origin) for a in catalog.agents.values()),
         ]
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        return self._engine().settings.hooks
 
     def models(self) -> list[ModelChoice]:
         engine = self._engine()

@@ -17,6 +17,7 @@ from vibe.config.loader import LoadedConfig
 from vibe.extensions.agents import AgentCatalog, AgentDefinition, built_in_agents, load_agents
 from vibe.prompts import load_prompt
 from vibe.protocol import events as ev
+from vibe.session.records import AgentRecord
 
 __all__ = [
     "DEFAULT_AGENT",
@@ -25,6 +26,7 @@ __all__ = [
     "agent_settings",
     "explorer",
     "find_agent",
+    "restorable",
     "work_as",
 ]
 
@@ -79,10 +81,23 @@ def agent_settings(
     return replace(base, system_prompt=prompt, limits=replace(base.limits, max_turns=turns))
 
 
+def restorable(catalog: AgentCatalog, saved: str | None) -> tuple[str | None, str | None]:
+    """The agent a resumed session works as, from the one it `saved` (None: it never chose one),
+    and a notice when that agent is gone: then it works as `default`."""
+    if saved is None or saved == DEFAULT_AGENT or catalog.get(saved) is not None:
+        return saved, None
+    return DEFAULT_AGENT, (
+        f"this session worked as the agent `{saved}`, which is no longer available (its file was "
+        f"removed, or the folder is no longer trusted); it continues as `{DEFAULT_AGENT}`"
+    )
+
+
 def work_as(conversation: Agent, catalog: AgentCatalog, name: str, max_turns: int | None) -> ev.AgentEvent:
     """Makes `conversation` work as the agent `name` (or as configured, for `default`) from its
-    next request on; returns the `agent_changed` event. Raises UnknownAgentError."""
+    next request on, and writes so in its session (resuming it restores the agent); returns the
+    `agent_changed` event. Raises UnknownAgentError."""
     agent = None if name == DEFAULT_AGENT else find_agent(catalog, name)
+    conversation.record(AgentRecord(name=name))
     policy = conversation.policy
     policy.set_ceiling(agent.permission_mode if agent else None)
     conversation.tools.restrict(agent.tools if agent else None)

@@ -18,7 +18,14 @@ from vibe.agent.session_facts import AgentSettings, SessionFacts
 from vibe.agent.subagents import TaskTool
 from vibe.agent.system_prompt import build_system_prompt
 from vibe.composition.checkpoints_wiring import checkpoint_seams
-from vibe.composition.custom_agents import UnknownAgentError, agent_catalog, find_agent, work_as
+from vibe.composition.custom_agents import (
+    DEFAULT_AGENT,
+    UnknownAgentError,
+    agent_catalog,
+    find_agent,
+    restorable,
+    work_as,
+)
 from vibe.composition.extensions_wiring import (
     add_skill_tool,
     command_catalog,
@@ -29,6 +36,7 @@ from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.composition.repo_map_wiring import repo_map_builder
 from vibe.composition.subagent_maker import SubagentFactory
+from vibe.composition.subagent_models import SubagentModels
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.mcp_servers import McpServer
@@ -120,6 +128,8 @@ class _OpenedSession:
     forked_from: str | None = None
     # Sentences for the user about the session file (damaged lines skipped, a fork).
     notices: tuple[str, ...] = ()
+    # The custom agent the resumed session last worked as (None: it never chose one).
+    saved_agent: str | None = None
 
 
 def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> _OpenedSession:
@@ -133,6 +143,7 @@ def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> 
     else:
         return _OpenedSession(store.create(options.cwd, model_name, options.frontend), [], False)
     loaded = store.load(info)
+    saved_agent = store.saved_agent(info)
     notices: list[str] = []
     if loaded.damaged_lines:
         lines = f"{loaded.damaged_lines} damaged line{'s' if loaded.damaged_lines != 1 else ''}"
@@ -152,8 +163,8 @@ def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> 
             f"session {info.id} is still being written by another run, so this run continues it "
             f"as a new session {writer.id}"
         )
-        return _OpenedSession(writer, loaded.messages, True, info.id, tuple(notices))
-    return _OpenedSession(writer, loaded.messages, True, notices=tuple(notices))
+        return _OpenedSession(writer, loaded.messages, True, info.id, tuple(notices), saved_agent)
+    return _OpenedSession(writer, loaded.messages, True, notices=tuple(notices), saved_agent=saved_agent)
 
 
 def build_client(settings: Settings, resolved: ResolvedModel) -> ChatClient:
@@ -218,7 +229,7 @@ def build_agent(
         lambda: policy.mode == "plan",
     )
     catalog = agent_catalog(config, home)
-    if options.agent is not None:  # checked before a session file is made for it
+    if options.agent not in (None, DEFAULT_AGENT):  # checked before a session file is made for it
         try:
             policy.set_ceiling(find_agent(catalog, options.agent).permission_mode)
         except UnknownAgentError as exc:
@@ -237,6 +248,9 @@ def build_agent(
         extensions.model_skills,
     )
     notices = list(opened.notices)
+    # `--agent` chooses anew; otherwise a resumed session works as the agent it last chose.
+    restored, gone = restorable(catalog, opened.saved_agent if options.agent is None else None)
+    notices.extend([gone] if gone else [])
     if extension_notices:
         notices.extend(extensions_notices(extensions))
     limits = settings.limits
@@ -258,7 +272,12 @@ def build_agent(
         ),
         *([hooks] if hooks is not None else []),
     ]
-    subagents = SubagentFactory(catalog, lambda: create_sandbox(read_only, settings.sandbox.use), seams)
+    subagents = SubagentFactory(
+        catalog,
+        lambda: create_sandbox(read_only, settings.sandbox.use),
+        seams,
+        SubagentModels(settings, env, resolved, build_client),
+    )
     registry.register(TaskTool(subagents, approver, settings.agents.max_parallel))
     agent = Agent(
         model=client,
@@ -302,6 +321,7 @@ def build_agent(
             untrusted_keys=list(config.trust.ignored),
             forked_from=opened.forked_from,
             notices=[*notices, *catalog.problems],
+            restored_agent=restored,
         ),
         session=session,
         history=history,
@@ -310,8 +330,9 @@ def build_agent(
         repo_map=repo_map_builder(settings.context, workspace.cwd),
     )
     subagents.parent = agent
-    if options.agent is not None:
-        work_as(agent, catalog, options.agent, limits.max_turns)
+    chosen = options.agent or (restored if restored != DEFAULT_AGENT else None)
+    if chosen is not None:
+        work_as(agent, catalog, chosen, limits.max_turns)
     return agent
 
 

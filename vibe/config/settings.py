@@ -22,6 +22,7 @@ __all__ = [
     "CheckpointSettings",
     "ConfigError",
     "ContextSettings",
+    "ModelProfile",
     "OnAsk",
     "PermissionMode",
     "SandboxMode",

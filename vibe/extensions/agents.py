@@ -48,8 +48,10 @@ class AgentDefinition:
 @dataclass(frozen=True, slots=True)
 class AgentCatalog:
     agents: dict[str, AgentDefinition] = field(default_factory=dict[str, AgentDefinition])
-    # One sentence per file that could not be used, for the user.
+    # One sentence per file that could not be used, for the user; `problem_files` names each
+    # one's file, in the same order.
     problems: tuple[str, ...] = ()
+    problem_files: tuple[Path, ...] = ()
 
     def get(self, name: str) -> AgentDefinition | None:
         return self.agents.get(name)
@@ -86,6 +88,7 @@ def load_agents(
     """Every agent: `built_in` first, then the user's files, then a trusted repository's."""
     agents = {agent.name: agent for agent in built_in}
     problems: list[str] = []
+    problem_files: list[Path] = []
     for place in extension_places("agents", home, project, trusted=trusted):
         try:
             files = sorted(place.folder.glob("*.md")) if place.folder.is_dir() else []
@@ -96,14 +99,16 @@ def load_agents(
                 agent = _agent_from(read_definition(path), place.origin)
             except DefinitionError as exc:
                 problems.append(str(exc))
+                problem_files.append(path)
                 continue
             known = agents.get(agent.name)
             if known is not None:
                 where = str(known.path) if known.path else "vibe itself"
                 problems.append(f"{path}: agent `{agent.name}` is already defined by {where}; ignored")
+                problem_files.append(path)
                 continue
             agents[agent.name] = agent
-    return AgentCatalog(agents, tuple(problems))
+    return AgentCatalog(agents, tuple(problems), tuple(problem_files))
 
 
 def _agent_from(definition: MarkdownDefinition, origin: Literal["user", "project"]) -> AgentDefinition:

@@ -24,6 +24,7 @@ from vibe.agent.budget import estimate_tokens
 from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
 from vibe.agent.session_facts import SessionFacts
+from vibe.config.hooks import HookSpec
 from vibe.config.mcp_servers import McpServer
 from vibe.config.settings import PermissionMode
 from vibe.extensions import CommandCatalog, DefinitionError, Expansion
@@ -93,7 +94,15 @@ class Conversation:
             except ServiceError:
                 await agent.aclose()
                 raise
-        if self._agent_choice is not None:
+        restored = agent.facts.restored_agent  # a resumed session works as it last chose
+        if restored is not None:
+            self._agent_choice = None if restored == "default" else restored
+            if self._agent_choice is not None:
+                try:  # again through the host, which also switches to the agent's own model
+                    await self._host.switch_agent(agent, self._agent_choice)
+                except ServiceError as exc:
+                    agent.facts.notices.append(str(exc))
+        elif self._agent_choice is not None:
             try:
                 await self._host.switch_agent(agent, self._agent_choice)
             except ServiceError:
@@ -207,6 +216,9 @@ class Conversation:
 
     def agents(self) -> list[AgentChoice]:
         return self._host.agents()
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        return self._host.hooks()
 
     @property
     def agent_name(self) -> str:
@@ -392,6 +404,9 @@ class _NoHost:
 
     def agents(self) -> list[AgentChoice]:
         return []
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        return ()
 
     def checkpoints(self) -> CheckpointStore | None:
         return None

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from vibe.agent.approvals import Approver
     from vibe.agent.loop import Agent
     from vibe.checkpoints.store import CheckpointStore
+    from vibe.config.hooks import HookSpec
     from vibe.config.mcp_servers import McpServer
     from vibe.extensions import CommandCatalog
     from vibe.protocol.events import AgentEvent
@@ -77,6 +78,10 @@ class AgentHost(Protocol):
 
     def agents(self) -> list[AgentChoice]:
         """The agents the user can pick, `default` first."""
+        ...
+
+    def hooks(self) -> tuple[HookSpec, ...]:
+        """The hooks conversations run (none with --no-hooks), each knowing its config file."""
         ...
 
     def models(self) -> list[ModelChoice]:

@@ -40,6 +40,7 @@ from vibe.messages import Message
 from vibe.notes import from_marked_text
 
 __all__ = [
+    "AgentRecord",
     "CheckpointRecord",
     "CheckpointRestoredRecord",
     "CompactionRecord",
@@ -53,7 +54,8 @@ __all__ = [
 # 1.1: messages may carry a `note` for the model (vibe.messages), kept out of their text.
 # 1.2: `checkpoint_restored` records (undo, redo, rewind); a retract may name the prompt a
 # /rewind took the conversation back to (an older reader still takes the messages back).
-FORMAT = (1, 2)
+# 1.3: `agent` records: the custom agent the conversation works as (restored on resume).
+FORMAT = (1, 3)
 _NOTES_IN_FIELD = (1, 1)
 CURRENT_FORMAT = f"{FORMAT[0]}.{FORMAT[1]}"
 
@@ -141,6 +143,14 @@ class ModeRecord(_Record):
 
     kind: Literal["mode"] = "mode"
     mode: str
+
+
+class AgentRecord(_Record):
+    """The conversation now works as the custom agent `name` ("default": as configured);
+    resuming the session works as it again."""
+
+    kind: Literal["agent"] = "agent"
+    name: str
 
 
 class CompactionRecord(_Record):
@@ -236,6 +246,7 @@ class CheckpointRestoredRecord(_Record):
 Record = Annotated[
     MessageRecord
     | ModeRecord
+    | AgentRecord
     | CompactionRecord
     | ForkRecord
     | RetractRecord
@@ -250,6 +261,7 @@ _KINDS = frozenset(
     {
         "message",
         "mode",
+        "agent",
         "compaction",
         "fork",
         "retract",

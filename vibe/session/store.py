@@ -29,6 +29,7 @@ from vibe.messages import Message
 from vibe.session.lock import SessionBusyError, SessionLock
 from vibe.session.records import (
     CURRENT_FORMAT,
+    AgentRecord,
     CompactionRecord,
     ForkRecord,
     MessageRecord,
@@ -207,6 +208,11 @@ class SessionStore:
         """The permission mode the session was last switched to, if it ever was."""
         modes = [record.mode for record in read_session(info.path).records if isinstance(record, ModeRecord)]
         return modes[-1] if modes else None
+
+    def saved_agent(self, info: SessionInfo) -> str | None:
+        """The custom agent the session last worked as, if it ever chose one."""
+        names = [record.name for record in read_session(info.path).records if isinstance(record, AgentRecord)]
+        return names[-1] if names else None
 
     def reopen(self, info: SessionInfo) -> SessionWriter:
         """Appends to an existing session (resume); SessionBusyError while another process

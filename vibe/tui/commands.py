@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,6 +17,7 @@ from vibe.tui.render import tokens
 if TYPE_CHECKING:
     from textual.screen import Screen
 
+    from vibe.config.hooks import HookSpec
     from vibe.protocol import events as ev
     from vibe.protocol.events import CheckpointRestored, RestorePlanned
     from vibe.protocol.operations import NewConversation, Operation, ResumeConversation
@@ -315,8 +316,21 @@ async def _status(app: CommandHost, argument: str) -> None:
 
         size = await asyncio.to_thread(conversation.checkpoints_size)
         lines.append(f"checkpoints {'off' if size is None else f'{_disk(size)} on disk'}")
+        lines.append(f"agent     {conversation.agent_name}")
+        lines += hook_lines(conversation.hooks())
         lines += status_lines(conversation.mcp_servers())
     await app.transcript.notice("\n".join(lines))
+
+
+def hook_lines(hooks: Sequence[HookSpec]) -> list[str]:
+    """One line a hook: its event, the tools it watches, its command and the file that set it."""
+    if not hooks:
+        return ["hooks     none"]
+    lines = [f"hooks     {len(hooks)}"]
+    for hook in hooks:
+        matcher = f" [{hook.matcher}]" if hook.matcher else ""
+        lines.append(f"  {hook.event}{matcher}: {hook.command}  (from {hook.source or 'settings'})")
+    return lines
 
 
 def _disk(size: int) -> str:
