@@ -14,7 +14,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
-from vibe.config.settings import PermissionMode
 from vibe.protocol.checkpoint_events import (
     CheckpointCreated,
     CheckpointRestored,
@@ -24,6 +23,7 @@ from vibe.protocol.checkpoint_events import (
     RewindChoice,
     RewindChoices,
 )
+from vibe.protocol.conversation_events import AgentChanged, CommandRun, ModeChanged, ModelChanged
 from vibe.protocol.event_base import Event
 from vibe.protocol.hook_events import HookRan
 from vibe.protocol.mcp_events import McpServerNotice
@@ -283,55 +283,6 @@ class CompactionFinished(Event):
     summarised_messages: int
     # Why it could not be done (the history is then unchanged).
     error: str | None = None
-
-
-class ModeChanged(Event):
-    """The permission mode was switched (TUI /mode, the editor's mode selector)."""
-
-    type: Literal["mode_changed"] = "mode_changed"
-    permission_mode: PermissionMode
-
-
-class ModelChanged(Event):
-    """Requests go to another model from now on (TUI /model, the editor's model selector)."""
-
-    type: Literal["model_changed"] = "model_changed"
-    # The model id sent to the endpoint, and the name the user chose it by (an alias, or the id).
-    model: str
-    name: str
-    context_window: int | None = None
-
-
-class CommandRun(Event):
-    """A typed `/name args` was a custom command or a skill: the prompt sent is its expansion
-    (the session records that text). Frontends say which command ran."""
-
-    type: Literal["command_run"] = "command_run"
-    name: str
-    # Where it came from: "user", "project" (a trusted repository), "skill", "mcp".
-    source: str
-    path: str | None = None
-    arguments: str = ""
-
-    @property
-    def summary(self) -> str:
-        """`/review: your command (path)`, for a person reading the transcript or a log."""
-        kinds = {"user": "your command", "project": "the repository's command", "mcp": "MCP prompt"}
-        where = f" ({self.path})" if self.path else ""
-        return f"/{self.name}: {kinds.get(self.source, self.source)}{where}"
-
-
-class AgentChanged(Event):
-    """The conversation now works as another custom agent (`--agent`, /agent, an editor's
-    `agent` option); `permission_mode` is the mode it runs under (the stricter of the user's
-    and the agent's)."""
-
-    type: Literal["agent_changed"] = "agent_changed"
-    name: str
-    description: str = ""
-    permission_mode: PermissionMode
-    # The tools it may use (None: all of the conversation's).
-    tools: list[str] | None = None
 
 
 class Error(Event):
