@@ -24,7 +24,8 @@ from pathlib import Path
 from tools.fake_mistral import FakeMistral, call, reply
 from vibe.agent.approvals import HeadlessApprover
 from vibe.agent.loop import Agent
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.protocol import events as ev
 
 STABLE_CWD = "/home/user/project"

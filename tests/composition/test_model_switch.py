@@ -10,8 +10,9 @@ import pytest
 from support.vibe_process import TEST_CONFIG, make_repo
 from tools.fake_mistral import FakeMistral
 from vibe.agent.approvals import HeadlessApprover
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
 from vibe.composition.model_switch import switch_model
+from vibe.composition.run_options import RunOptions
 from vibe.config.settings import ConfigError
 from vibe.protocol.events import ModelChanged
 

@@ -14,7 +14,8 @@ from support.processes import assert_all_dead, new_marker, sleeper
 from support.vibe_process import make_repo
 from tools.fake_mistral import FakeMistral, call, reply
 from vibe.composition.conversation_host import EngineHost
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.messages import Message, ToolCall, ToolMessage, Usage
 from vibe.model import deltas
 from vibe.model.client import ChatClient

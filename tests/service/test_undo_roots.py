@@ -9,7 +9,8 @@ from support.conversations import events_of, make_home
 from support.vibe_process import make_repo
 from tools.fake_mistral import FakeMistral, call, reply
 from vibe.composition.conversation_host import EngineHost
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.conversation import Conversation

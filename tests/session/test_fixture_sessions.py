@@ -16,7 +16,8 @@ import pytest
 from tools.fake_mistral import FakeMistral, reply
 from vibe.agent.approvals import HeadlessApprover
 from vibe.agent.replay import replay_events
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.messages import AssistantMessage, UserMessage
 from vibe.notes import INTERRUPTED, NO_REPLY_NOTE, SUMMARY_NOTE, cut_short
 from vibe.protocol import events as ev

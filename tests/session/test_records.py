@@ -10,7 +10,8 @@ import pytest
 from support.vibe_process import TEST_CONFIG, VibeEnv, make_repo
 from tools.fake_mistral import FakeMistral
 from vibe.agent.approvals import HeadlessApprover
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.messages import AssistantMessage, UserMessage
 from vibe.notes import INTERRUPTED, cut_short
 from vibe.session.records import (

@@ -10,7 +10,8 @@ from pathlib import Path
 from support.vibe_process import TEST_CONFIG
 from tools.fake_mistral import FakeMistral
 from vibe.composition.conversation_host import EngineHost
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
+from vibe.composition.run_options import RunOptions
 from vibe.protocol import events as ev
 from vibe.protocol import operations as op
 from vibe.service.conversation import Conversation

@@ -116,7 +116,7 @@ class EngineBackend:
 
     def conversation(self, cwd: Path, fs: FileSystem) -> Conversation:
         from vibe.composition.conversation_host import EngineHost
-        from vibe.composition.engine import RunOptions
+        from vibe.composition.run_options import RunOptions
         from vibe.service.conversation import Conversation
 
         engine = self._engine_task(_folder(cwd)).result()
@@ -179,7 +179,8 @@ class EngineBackend:
             config, resolved = await asyncio.to_thread(_load_config, cwd, self._env)
         finally:
             startup_gc.resume()
-        from vibe.composition.engine import Engine, build_client, redactor, setup_logging
+        from vibe.composition.engine import Engine, build_client, redactor
+        from vibe.composition.logging_setup import setup_logging
 
         if not self._logging_ready:
             setup_logging(vibe_home(self._env), redactor(config.settings, self._env, resolved.api_key))

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vibe.composition.custom_agents import agent_catalog
-from vibe.composition.engine import setup_logging
+from vibe.composition.logging_setup import setup_logging
 from vibe.config.loader import load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError

@@ -13,8 +13,10 @@ from vibe.agent.approvals import Approver
 from vibe.agent.loop import Agent
 from vibe.composition.checkpoints_wiring import checkpoint_store, extra_roots
 from vibe.composition.custom_agents import DEFAULT_AGENT, UnknownAgentError, agent_catalog, work_as
-from vibe.composition.engine import Engine, RunOptions, SessionInUseError
+from vibe.composition.engine import Engine
 from vibe.composition.model_switch import switch_model
+from vibe.composition.run_options import RunOptions
+from vibe.composition.session_opening import SessionInUseError
 from vibe.config.hooks import HookSpec
 from vibe.config.mcp_servers import McpServer
 from vibe.config.paths import vibe_home

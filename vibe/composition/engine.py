@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import cast, get_args
 
@@ -33,19 +32,21 @@ from vibe.composition.extensions_wiring import (
     extensions_notices,
 )
 from vibe.composition.hooks_wiring import conversation_hooks
+from vibe.composition.logging_setup import setup_logging
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.composition.repo_map_wiring import repo_map_builder
+from vibe.composition.run_options import RunOptions
+from vibe.composition.session_opening import open_session
 from vibe.composition.subagent_maker import SubagentFactory
 from vibe.composition.subagent_models import SubagentModels
 from vibe.config.instructions import discover_instructions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config, resolve_model
 from vibe.config.mcp_servers import McpServer
-from vibe.config.paths import logs_dir, sessions_dir, vibe_home
+from vibe.config.paths import sessions_dir, vibe_home
 from vibe.config.rule_store import RulesDestination
 from vibe.config.secrets import Redactor, secret_values
 from vibe.config.settings import ConfigError, PermissionMode, Settings
 from vibe.extensions import CommandCatalog, Extensions
-from vibe.messages import Message
 from vibe.model.client import ChatClient, ChatModel
 from vibe.model.types import Endpoint, RetryPolicy, Sampling
 from vibe.policy.engine import PermissionPolicy
@@ -56,115 +57,13 @@ from vibe.sandbox.probe import create_sandbox
 from vibe.sandbox.switching import SwitchingSandbox
 from vibe.session.audit import AuditLog
 from vibe.session.store import (
-    SessionBusyError,
     SessionInfo,
-    SessionNotFoundError,
     SessionStore,
-    SessionWriter,
 )
 from vibe.tools.base import ToolContext
 from vibe.tools.builtin import builtin_registry
 from vibe.tools.fs import FileSystem, LocalFileSystem
 from vibe.tools.workspace import Workspace
-
-
-class SessionInUseError(SessionNotFoundError):
-    """The session asked for is being written by another run (and forking was not wanted)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RunOptions:
-    """What a frontend asks for beyond the settings files."""
-
-    cwd: Path
-    extra_roots: tuple[Path, ...] = ()
-    auto_approve: bool = False
-    continue_session: bool = False
-    resume: str | None = None
-    # A resumed session starts in the permission mode it was last switched to (editor mode's
-    # session/load), instead of the configured one.
-    restore_mode: bool = False
-    # Resuming a session another run is still writing: continue in a fork of it (headless, TUI),
-    # or refuse with SessionInUseError (an editor, which must keep the session id it asked for).
-    fork_if_busy: bool = True
-    # Recorded in a new session's header, for `vibe sessions` and the resume picker.
-    frontend: str = ""
-    # The custom agent to work as (`--agent`); None: as configured.
-    agent: str | None = None
-
-
-class _RedactingFormatter(logging.Formatter):
-    """Log lines (tracebacks included) pass through the same redaction as sessions."""
-
-    def __init__(self, redact: Redactor) -> None:
-        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
-        self._redact = redact
-
-    def format(self, record: logging.LogRecord) -> str:
-        return self._redact(super().format(record))
-
-
-def setup_logging(home: Path, redact: Redactor | None = None) -> None:
-    """Logs go to a file: stdout belongs to the answer (or to ACP), stderr to progress; secrets
-    never reach it (`redact`, plus credential-shaped text)."""
-    folder = logs_dir(home)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.FileHandler(folder / "vibe.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(_RedactingFormatter(redact or Redactor()))
-    root = logging.getLogger("vibe")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
-    root.propagate = False
-
-
-@dataclass(frozen=True, slots=True)
-class _OpenedSession:
-    writer: SessionWriter
-    history: list[Message]
-    resumed: bool
-    forked_from: str | None = None
-    # Sentences for the user about the session file (damaged lines skipped, a fork).
-    notices: tuple[str, ...] = ()
-    # The custom agent the resumed session last worked as (None: it never chose one).
-    saved_agent: str | None = None
-
-
-def _open_session(store: SessionStore, options: RunOptions, model_name: str) -> _OpenedSession:
-    if options.resume:
-        info = store.find(options.resume)
-    elif options.continue_session:
-        infos = store.sessions_for(options.cwd)
-        if not infos:
-            raise SessionNotFoundError(f"no earlier session in {options.cwd} to continue")
-        info = infos[0]
-    else:
-        return _OpenedSession(store.create(options.cwd, model_name, options.frontend), [], False)
-    loaded = store.load(info)
-    saved_agent = store.saved_agent(info)
-    notices: list[str] = []
-    if loaded.damaged_lines:
-        lines = f"{loaded.damaged_lines} damaged line{'s' if loaded.damaged_lines != 1 else ''}"
-        notices.append(f"session {info.id}: skipped {lines} (cut off by a crash or a full disk)")
-    if loaded.skipped_records:
-        records = f"{loaded.skipped_records} record{'s' if loaded.skipped_records != 1 else ''}"
-        notices.append(f"session {info.id}: skipped {records} written by a newer version of vibe")
-    try:
-        writer = store.reopen(info)
-    except SessionBusyError:
-        if not options.fork_if_busy:
-            raise SessionInUseError(
-                f"session {info.id} is being written by another vibe run; try again once it has ended"
-            ) from None
-        writer = store.fork(info, loaded.messages, options.frontend)
-        notices.append(
-            f"session {info.id} is still being written by another run, so this run continues it "
-            f"as a new session {writer.id}"
-        )
-        return _OpenedSession(writer, loaded.messages, True, info.id, tuple(notices), saved_agent)
-    return _OpenedSession(writer, loaded.messages, True, notices=tuple(notices), saved_agent=saved_agent)
 
 
 def build_client(settings: Settings, resolved: ResolvedModel) -> ChatClient:
@@ -236,7 +135,7 @@ def build_agent(
             raise ConfigError(f"--agent: {exc}") from None
     hide = redactor(settings, env, resolved.api_key)
     store = SessionStore(sessions_dir(home), redact=hide)
-    opened = _open_session(store, options, resolved.name)
+    opened = open_session(store, options, resolved.name)
     session, history, resumed = opened.writer, opened.history, opened.resumed
     saved_mode = store.saved_mode(session.info) if resumed and options.restore_mode else None
     if saved_mode in get_args(PermissionMode):

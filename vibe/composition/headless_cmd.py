@@ -14,11 +14,13 @@ from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.attachments import AttachmentError, attach_all
 from vibe.composition.custom_agents import agent_catalog
-from vibe.composition.engine import RunOptions, build_agent, build_client, redactor, setup_logging
+from vibe.composition.engine import build_agent, build_client, redactor
 from vibe.composition.extensions_wiring import command_catalog, extensions_for
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
+from vibe.composition.logging_setup import setup_logging
 from vibe.composition.mcp_sources import preload_mcp_sdk
+from vibe.composition.run_options import RunOptions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError

@@ -10,7 +10,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from vibe.composition.engine import sandbox_policy, setup_logging
+from vibe.composition.engine import sandbox_policy
+from vibe.composition.logging_setup import setup_logging
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.loader import LoadedConfig, load_config
 from vibe.config.mcp_servers import McpServer, check_server_names

@@ -9,8 +9,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from vibe.composition.engine import setup_logging
 from vibe.composition.extensions_wiring import extensions_for
+from vibe.composition.logging_setup import setup_logging
 from vibe.config.loader import load_config
 from vibe.config.paths import vibe_home
 from vibe.config.settings import ConfigError

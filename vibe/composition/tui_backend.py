@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from vibe.composition.conversation_host import EngineHost
-from vibe.composition.engine import Engine, RunOptions
+from vibe.composition.engine import Engine
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import LocalChoiceRequiredError, LocalPick
+from vibe.composition.run_options import RunOptions
 from vibe.composition.tui_endpoint import load_engine, offers
 from vibe.config.settings import ConfigError
 from vibe.service.conversation import Conversation
