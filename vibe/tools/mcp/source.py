@@ -15,9 +15,9 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 import anyio
 
@@ -46,6 +46,8 @@ MAX_TOOLS_PER_SERVER = 128
 # Prompts cost nothing per request, but each is a slash command in completion and /help.
 MAX_PROMPTS_PER_SERVER = 128
 _MAX_LIST_PAGES = 16
+# One item of a paginated MCP listing (a tool, a prompt).
+_Item = TypeVar("_Item")
 # A prompt's argument names are shown in usage hints and messages: printable words only.
 _ARGUMENT_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
 # Seconds a stopping server's task gets to leave its session cleanly before it is cancelled.
@@ -328,33 +330,41 @@ class McpSource(ToolSource):
 
 
 async def _list_tools(session: ClientSession) -> list[mcp_types.Tool]:
-    import mcp_types
-
-    tools: list[mcp_types.Tool] = []
-    cursor: str | None = None
-    for _page in range(_MAX_LIST_PAGES):
-        params = mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None
+    async def page(
+        params: mcp_types.PaginatedRequestParams | None,
+    ) -> tuple[list[mcp_types.Tool], str | None]:
         listed = await session.list_tools(params=params)
-        tools.extend(listed.tools)
-        cursor = listed.next_cursor
-        if not cursor or len(tools) > MAX_TOOLS_PER_SERVER:
-            break
-    return tools
+        return listed.tools, listed.next_cursor
+
+    return await _all_pages(page, MAX_TOOLS_PER_SERVER)
 
 
 async def _list_prompts(session: ClientSession) -> list[mcp_types.Prompt]:
+    async def page(
+        params: mcp_types.PaginatedRequestParams | None,
+    ) -> tuple[list[mcp_types.Prompt], str | None]:
+        listed = await session.list_prompts(params=params)
+        return listed.prompts, listed.next_cursor
+
+    return await _all_pages(page, MAX_PROMPTS_PER_SERVER)
+
+
+async def _all_pages(
+    page: Callable[[mcp_types.PaginatedRequestParams | None], Awaitable[tuple[list[_Item], str | None]]],
+    cap: int,
+) -> list[_Item]:
+    """Every item of a paginated listing, following the server's cursor for at most
+    `_MAX_LIST_PAGES` pages, and stopping once more than `cap` have come."""
     import mcp_types
 
-    prompts: list[mcp_types.Prompt] = []
+    items: list[_Item] = []
     cursor: str | None = None
     for _page in range(_MAX_LIST_PAGES):
-        params = mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None
-        listed = await session.list_prompts(params=params)
-        prompts.extend(listed.prompts)
-        cursor = listed.next_cursor
-        if not cursor or len(prompts) > MAX_PROMPTS_PER_SERVER:
+        found, cursor = await page(mcp_types.PaginatedRequestParams(cursor=cursor) if cursor else None)
+        items.extend(found)
+        if not cursor or len(items) > cap:
             break
-    return prompts
+    return items
 
 
 class ServerExitedError(Exception):
