@@ -7,6 +7,8 @@ others, in whose namespaces the kernel would detach the mount."""
 from __future__ import annotations
 
 import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -66,3 +68,48 @@ def test_a_command_ending_keeps_the_mount_point_another_one_still_stands_on(work
     finally:
         end(long, long_spec)
     assert not (workspace / ".vibe").exists(), "left behind once no command stands on it"
+
+
+def test_a_mount_point_found_while_another_command_ends_is_still_there_to_bind(
+    workspace: Path,
+) -> None:
+    """Commands are wrapped in several threads (an MCP server spawned while the bash tool's
+    sandbox is probed). One that finds the mount point another made must stand on it in the
+    same step: were that command to end in between, the mount point would be removed and the
+    new command's bwrap would fail ("Can't find source path .vibe")."""
+    sandbox = build("bubblewrap", SandboxPolicy(writable_roots=(workspace,)))
+    if sandbox.report.backend != "bubblewrap":
+        pytest.skip("bubblewrap does not work here")
+    mount_point = workspace / ".vibe"
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # threads take turns as often as they can: the race shows
+    stop = threading.Event()
+
+    def churn() -> None:  # commands that make the mount point and end, over and over
+        while not stop.is_set():
+            spec = sandbox.wrap(["/bin/true"], workspace)
+            mount_point.mkdir(exist_ok=True)  # as bwrap does for the missing path
+            assert spec.finished is not None
+            spec.finished()
+
+    lost = 0
+    other = threading.Thread(target=churn)
+    other.start()
+    try:
+        for _ in range(3000):
+            spec = sandbox.wrap(["/bin/true"], workspace)
+            if _binds_from_disk(spec, mount_point) and not mount_point.is_dir():
+                lost += 1
+            if spec.finished is not None:
+                spec.finished()
+    finally:
+        stop.set()
+        other.join()
+        sys.setswitchinterval(interval)
+    assert lost == 0, f"{lost} commands were given a mount point removed before they ran"
+
+
+def _binds_from_disk(spec: SpawnSpec, path: Path) -> bool:
+    """Whether the command binds `path` onto itself (it existed), not an empty folder over it."""
+    argv = list(spec.argv)
+    return any(argv[i : i + 3] == ["--ro-bind", str(path), str(path)] for i in range(len(argv) - 2))

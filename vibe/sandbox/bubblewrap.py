@@ -119,14 +119,17 @@ class _MountPoints:
         self._users: dict[Path, int] = {}
         self._lock = threading.Lock()
 
-    def made_by_us(self, path: Path) -> bool:
+    def claim(self, protections: Callable[[], list[_Protection]]) -> tuple[list[_Protection], list[Path]]:
+        """The protected paths (`protections()` looks at the disk), and the mount points among
+        them that are ours: the missing ones bwrap will make, and those an overlapping command
+        made earlier, now stood on by this one too. Looked at and claimed at once, so that a
+        command ending meanwhile (in another thread) cannot remove one this command found."""
         with self._lock:
-            return path in self._users
-
-    def stand_on(self, paths: Sequence[Path]) -> None:
-        with self._lock:
-            for path in paths:
+            found = protections()
+            ours = [item.path for item in found if item.missing or item.path in self._users]
+            for path in ours:
                 self._users[path] = self._users.get(path, 0) + 1
+            return found, ours
 
     def leave(self, paths: Sequence[Path]) -> None:
         with self._lock:
@@ -146,12 +149,11 @@ _MOUNT_POINTS = _MountPoints()
 def _after(
     mount_points: list[Path], then: Callable[[], tuple[str, ...]] | None
 ) -> Callable[[], tuple[str, ...]] | None:
-    """The spec's `finished`: leave the mount points made for missing protected paths (the last
-    command on one removes it), then the guard's check. Done by vibe, not by a wrapper process
-    that would outlive it."""
+    """The spec's `finished`: leave the mount points made for missing protected paths, which
+    `claim` stood this command on (the last command on one removes it), then the guard's
+    check. Done by vibe, not by a wrapper process that would outlive it."""
     if not mount_points:
         return then
-    _MOUNT_POINTS.stand_on(mount_points)
     left = False
 
     def finished() -> tuple[str, ...]:
@@ -195,7 +197,9 @@ class BubblewrapSandbox:
         finished = guarded(self._policy)
         guard = self._policy.guard
         nested = guard.protected_paths() if guard is not None else []
-        protections = protected_mounts(self._roots, self._policy.protected, nested)
+        protections, created = _MOUNT_POINTS.claim(
+            lambda: protected_mounts(self._roots, self._policy.protected, nested)
+        )
         for item in protections:
             source = str(self._tmp.empty) if item.missing else str(item.path)
             args += ["--ro-bind", source, str(item.path)]
@@ -203,8 +207,6 @@ class BubblewrapSandbox:
         for folder in hidden:
             args += ["--remount-ro", folder]
         args += ["--chdir", str(cwd), "--", *argv]
-        # Ours: the missing ones bwrap will make, and those an overlapping command made earlier.
-        created = [item.path for item in protections if item.missing or _MOUNT_POINTS.made_by_us(item.path)]
         env, marker = marked_env(self._policy, {"TMPDIR": tmp})
         harden_git_env(env)
         return SpawnSpec(argv=args, cwd=cwd, env=env, run_marker=marker, finished=_after(created, finished))
