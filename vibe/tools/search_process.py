@@ -16,16 +16,13 @@ cannot be interrupted inside a regular-expression match, a process can be killed
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import os
-import signal
 import subprocess
-import sys
-from collections.abc import AsyncGenerator, Callable
+from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
 
 from vibe.sandbox.base import SpawnSpec
+from vibe.sandbox.lifeline import dies_with_vibe
 from vibe.sandbox.process import finish_spec, stop_group
 from vibe.sandbox.reaper import stop_marked
 
@@ -34,7 +31,6 @@ from vibe.sandbox.reaper import stop_marked
 _STOP_GRACE_SECONDS = 1.0
 _STDERR_KEPT_BYTES = 64 * 1024
 _READ_SIZE = 256 * 1024
-_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(slots=True)
@@ -102,7 +98,7 @@ async def _spawn(spec: SpawnSpec, line_limit: int) -> asyncio.subprocess.Process
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             start_new_session=True,
-            preexec_fn=_dies_with_vibe(spec.preexec),
+            preexec_fn=dies_with_vibe(spec.preexec),
             limit=line_limit,
         )
     )
@@ -145,20 +141,3 @@ async def _drain_stderr(process: asyncio.subprocess.Process, kept: bytearray) ->
         room = _STDERR_KEPT_BYTES - len(kept)
         if room > 0:
             kept.extend(chunk[:room])
-
-
-def _dies_with_vibe(inner: Callable[[], None] | None) -> Callable[[], None] | None:
-    """A pre-exec step asking the kernel to SIGKILL the child when vibe exits, then `inner`."""
-    if not sys.platform.startswith("linux"):
-        return inner
-    libc = ctypes.CDLL(None, use_errno=True)  # loaded here, not in the child after fork
-    parent = os.getpid()
-
-    def setup() -> None:
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:  # vibe died before the request took effect
-            os._exit(1)
-        if inner is not None:
-            inner()
-
-    return setup

@@ -1,0 +1,36 @@
+"""A child process that the kernel ends when vibe ends, even when vibe is killed (`kill -9`).
+
+Used for the helper processes vibe starts for itself (searches, the MCP client process): each
+asks, between fork and exec, for SIGKILL when its parent exits (PR_SET_PDEATHSIG, Linux only).
+The request follows the *thread* that forked, so these processes are started from the event
+loop's thread, never from a worker thread that may end first.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+__all__ = ["dies_with_vibe"]
+
+_PR_SET_PDEATHSIG = 1
+
+
+def dies_with_vibe(inner: Callable[[], None] | None = None) -> Callable[[], None] | None:
+    """A pre-exec step asking the kernel to SIGKILL the child when vibe exits, then `inner`."""
+    if not sys.platform.startswith("linux"):
+        return inner
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded here, not in the child after fork
+    parent = os.getpid()
+
+    def setup() -> None:
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:  # vibe died before the request took effect
+            os._exit(1)
+        if inner is not None:
+            inner()
+
+    return setup
