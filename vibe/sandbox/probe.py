@@ -29,7 +29,7 @@ from vibe.sandbox.bubblewrap import BubblewrapSandbox, find_bwrap
 from vibe.sandbox.landlock import LandlockSandbox
 from vibe.sandbox.reaper import kill_marked
 
-__all__ = ["create_sandbox"]
+__all__ = ["create_sandbox", "create_sandbox_like"]
 
 _PROBE_TIMEOUT_SECONDS = 10
 
@@ -70,6 +70,23 @@ class ProbedSandbox:
 
     def wrap(self, argv: Sequence[str], cwd: Path) -> SpawnSpec:
         return self.inner.wrap(argv, cwd)
+
+
+def create_sandbox_like(probed: Sandbox, policy: SandboxPolicy, use: SandboxPreference) -> Sandbox:
+    """A sandbox for `policy` on the backend that `probed` (made by `create_sandbox`) found
+    working, without running a test command again: for processes started together whose
+    policies differ only in what they may write and reach (the MCP servers of one run). The
+    backend works or not for the kernel, the user and the container, which they share."""
+    if not isinstance(probed, ProbedSandbox):  # no backend (by choice, or none works): as asked
+        return create_sandbox(policy, use)
+    for backend in default_backends():
+        if backend.name == probed.report.backend:
+            try:
+                inner = backend.build(policy)
+            except (OSError, BackendUnavailableError):
+                break  # what worked a moment ago does not now: probe as usual
+            return ProbedSandbox(inner, probed.report.probed, probed.report.warning)
+    return create_sandbox(policy, use)
 
 
 def _fallback_warning(failures: Sequence[str], chosen: Sandbox) -> str | None:
