@@ -1,13 +1,14 @@
 """Benchmarks for the MCP client's targets (issue 13).
 
-    python tools/bench_mcp.py [--runs N] [--calls N] [--server tiny|sdk]
+    python tools/bench_mcp.py [--runs N] [--calls N] [--server sh|tiny|sdk]
 
 - `vibe -p` with one model call against the fake endpoint, with no MCP servers and with two
   stdio servers configured, run alternately (so load on the machine hits both alike): the
-  median wall time of each. The servers are `tests/support/mcp_tiny_server.py` by default
-  (standard library only, so their own start-up is little more than Python's) and their own
-  start-up is measured apart: spawning one and getting its handshake and tool list over raw
-  pipes, without vibe. vibe's cost is the difference of the medians less that start-up.
+  median wall time of each. The servers are `tests/support/mcp_sh_server.sh` by default (bash
+  with canned answers: a few milliseconds to start), or the Python one (`tiny`, standard library
+  only) or the SDK's (`sdk`). Their own start-up is measured apart: spawning one and getting
+  its handshake and tool list over raw pipes, without vibe. vibe's cost is the difference of
+  the medians less that start-up.
 - Editor mode (`--acp`): spawn → `initialize` answered and → `session/new` answered, with no
   servers and with the two configured, alternately (servers start after `session/new`).
 - An MCP call's overhead: the median round trip of `echo` through vibe's tool (session,
@@ -38,7 +39,14 @@ from vibe.tools.fs import LocalFileSystem
 from vibe.tools.workspace import Workspace
 
 SUPPORT = Path(__file__).resolve().parent.parent / "tests" / "support"
-SERVERS = {"tiny": str(SUPPORT / "mcp_tiny_server.py"), "sdk": str(SUPPORT / "mcp_test_server.py")}
+# Each server as the command that starts it: `sh` (bash with canned answers) starts in a few
+# milliseconds, `tiny` (Python's standard library) in the interpreter's start-up, `sdk` (the
+# SDK's own server) in most of a second.
+SERVERS = {
+    "sh": ["bash", str(SUPPORT / "mcp_sh_server.sh")],
+    "tiny": [sys.executable, str(SUPPORT / "mcp_tiny_server.py")],
+    "sdk": [sys.executable, str(SUPPORT / "mcp_test_server.py")],
+}
 HANDSHAKE = [
     {
         "jsonrpc": "2.0",
@@ -55,14 +63,14 @@ HANDSHAKE = [
 ]
 
 
-def _servers(script: str) -> dict[str, dict[str, object]]:
-    return {f"s{n}": {"command": sys.executable, "args": [script]} for n in range(2)}
+def _servers(argv: list[str]) -> dict[str, dict[str, object]]:
+    return {f"s{n}": {"command": argv[0], "args": argv[1:]} for n in range(2)}
 
 
-def _config(script: str) -> str:
+def _config(argv: list[str]) -> str:
     return "".join(
-        f"\n[mcp_servers.{name}]\ncommand = {json.dumps(sys.executable)}\nargs = [{json.dumps(script)}]\n"
-        for name in _servers(script)
+        f"\n[mcp_servers.{name}]\ncommand = {json.dumps(argv[0])}\nargs = {json.dumps(argv[1:])}\n"
+        for name in _servers(argv)
     )
 
 
@@ -77,10 +85,10 @@ def one_run(home: Path, repo: Path, fake: FakeMistral) -> float:
     return time.perf_counter() - started
 
 
-def server_start(script: str) -> float:
+def server_start(argv: list[str]) -> float:
     """Seconds from spawning the server to its tool list, over raw pipes (no vibe, no sandbox)."""
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
     for message in HANDSHAKE:
         process.stdin.write(json.dumps(message).encode() + b"\n")
@@ -94,9 +102,9 @@ def server_start(script: str) -> float:
     return took
 
 
-def raw_call(script: str, calls: int) -> float:
+def raw_call(argv: list[str], calls: int) -> float:
     """Median seconds of one echo call written straight to the server's pipes."""
-    process = subprocess.Popen([sys.executable, script], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    process = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert process.stdin is not None and process.stdout is not None
     for message in HANDSHAKE:
         process.stdin.write(json.dumps(message).encode() + b"\n")
@@ -121,9 +129,9 @@ def raw_call(script: str, calls: int) -> float:
     return statistics.median(times)
 
 
-async def vibe_call(script: str, repo: Path, home: Path, calls: int) -> float:
+async def vibe_call(argv: list[str], repo: Path, home: Path, calls: int) -> float:
     """Median seconds of one echo call through vibe's MCP tool (the policy aside)."""
-    settings = Settings.model_validate({"mcp_servers": _servers(script)})
+    settings = Settings.model_validate({"mcp_servers": _servers(argv)})
     workspace = Workspace.create(repo)
     registry = ToolRegistry()
     add_mcp_sources(registry, settings, workspace, home, sandbox_policy(settings, workspace))
@@ -172,10 +180,10 @@ def main() -> int:
     )
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--calls", type=int, default=300)
-    parser.add_argument("--server", choices=sorted(SERVERS), default="tiny")
+    parser.add_argument("--server", choices=sorted(SERVERS), default="sh")
     parser.add_argument("--acp", action="store_true", help="measure editor mode's start-up only")
     args = parser.parse_args()
-    script = SERVERS[args.server]
+    argv = SERVERS[args.server]
     with tempfile.TemporaryDirectory() as folder, FakeMistral() as fake:
         tmp = Path(folder)
         repo = tmp / "repo"
@@ -184,7 +192,7 @@ def main() -> int:
         without, with_two = tmp / "home-none", tmp / "home-two"
         without.mkdir()
         with_two.mkdir()
-        (with_two / "config.toml").write_text(_config(script), encoding="utf-8")
+        (with_two / "config.toml").write_text(_config(argv), encoding="utf-8")
         if args.acp:
             bench_acp((without, with_two), repo, fake, args.runs)
             return 0
@@ -195,9 +203,9 @@ def main() -> int:
         for _ in range(args.runs):  # alternately, so the machine's load hits both alike
             none.append(one_run(without, repo, fake))
             two.append(one_run(with_two, repo, fake))
-        own_start = statistics.median(server_start(script) for _ in range(args.runs))
-        raw = raw_call(script, args.calls)
-        through_vibe = asyncio.run(vibe_call(script, repo, with_two, args.calls))
+        own_start = statistics.median(server_start(argv) for _ in range(args.runs))
+        raw = raw_call(argv, args.calls)
+        through_vibe = asyncio.run(vibe_call(argv, repo, with_two, args.calls))
     slower = statistics.median(two) - statistics.median(none)
     print(f"vibe -p, no MCP servers:        {statistics.median(none) * 1000:6.0f} ms (median of {args.runs})")
     with_servers = statistics.median(two) * 1000

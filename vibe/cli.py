@@ -309,6 +309,10 @@ def _main(argv: Sequence[str] | None) -> int:
         from vibe.composition.tui_cmd import main as run_tui
 
         return run_tui(args, dict(os.environ), Path.cwd(), args.initial_prompt)
+    if not args.no_mcp:
+        from vibe.composition.mcp_prestart import prestart_mcp_client
+
+        prestart_mcp_client(Path.cwd(), os.environ)
     from vibe.headless import early_signals
 
     early_signals.interrupt()  # reading the prompt: a signal exits 130 at once, no traceback

@@ -4,6 +4,7 @@ notice of its own, `/mcp` and `/mcp restart` answered in the conversation, no se
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 from pathlib import Path
@@ -162,3 +163,45 @@ async def _wait_ready(conn: Any, editor: FakeEditor, sid: str) -> str:
         answer = editor.agent_text()[len(before) :]
         if "t (stdio from the editor): starting" not in answer:
             return answer
+
+
+async def test_killing_vibe_leaves_no_server_and_no_mcp_client_process(vibe_env: VibeEnv) -> None:
+    editor = FakeEditor(permission="allow-once")
+    async with run_agent_process(vibe_env, editor) as (conn, process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[editor_server()])
+        await _wait_ready(conn, editor, session.session_id)
+        servers, clients = server_pids(), _children_running(process.pid, b"vibe.tools.mcp.host")
+        assert servers and len(clients) == 1
+        left = [*servers, *clients]
+        exits = [os.pidfd_open(pid) for pid in left]
+        process.kill()  # no chance to stop anything: the kernel and the pipes do it
+        await process.wait()
+    try:
+        # Each pidfd becomes readable when its process has exited.
+        await asyncio.wait_for(asyncio.gather(*(_exited(fd) for fd in exits)), 20)
+    finally:
+        for fd in exits:
+            os.close(fd)
+
+
+def _children_running(parent: int, marker: bytes) -> list[int]:
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        try:
+            cmdline = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
+            ppid = int((entry / "stat").read_text().split(") ")[-1].split()[1]) if cmdline else 0
+        except (OSError, ValueError, IndexError):
+            continue
+        if marker in cmdline and ppid == parent:
+            found.append(int(entry.name))
+    return found
+
+
+async def _exited(pidfd: int) -> None:
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    loop.add_reader(pidfd, lambda: done.done() or done.set_result(None))
+    try:
+        await done
+    finally:
+        loop.remove_reader(pidfd)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -331,3 +332,49 @@ async def test_a_url_set_to_streamable_http_does_not_fall_back(
     (failure,) = running.failures
     assert failure.startswith("MCP server 'old' is not available")
     assert running.registry.names() == []
+
+
+def _client_processes() -> list[int]:
+    """This test process's MCP client processes (`python -m vibe.tools.mcp.host`)."""
+    found: list[int] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes()
+            parent = int((entry / "stat").read_text().split(") ")[-1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        if b"vibe.tools.mcp.host" in cmdline and parent == os.getpid():
+            found.append(int(entry.name))
+    return found
+
+
+async def test_if_the_mcp_client_process_dies_each_server_says_so_once_and_restart_brings_it_back(
+    workspace: Workspace, home: Path, servers: list[Running]
+) -> None:
+    running = await start({"a": stdio(), "b": stdio()}, workspace, home)
+    servers.append(running)
+    told: list[SourceNotice] = []
+    both = asyncio.Event()
+
+    def listen(notice: SourceNotice) -> None:
+        told.append(notice)
+        if len(told) == 2:
+            both.set()
+
+    running.registry.listen(listen)
+    (client,) = _client_processes()
+    old_servers = _python_pids_running(SERVER)
+    os.kill(client, signal.SIGKILL)
+    await asyncio.wait_for(both.wait(), 20)
+    assert sorted(notice.source for notice in told) == ["a", "b"]
+    assert all("vibe's MCP client process ended unexpectedly" in notice.message for notice in told)
+    assert running.registry.names() == []  # their tools are gone, not left to fail
+    for source in running.sources:
+        await source.restart()
+        await source.settled()
+    assert (await running.call("mcp__a__echo", text="back")).output == "echo: back"
+    # The servers of the dead process were stopped (their input ended with it), not orphaned.
+    assert not [pid for pid in old_servers if _alive(pid)]
+    assert len(told) == 2

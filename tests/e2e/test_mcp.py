@@ -5,6 +5,7 @@ cannot start is a notice, not the end of the run."""
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -97,14 +98,47 @@ def _imported(stderr: str) -> set[str]:
     return {line.rsplit("|", 1)[-1].strip().split(".")[0] for line in stderr.splitlines() if "|" in line}
 
 
-def test_a_run_without_servers_never_imports_the_mcp_sdk(vibe_env: VibeEnv) -> None:
+def test_vibes_own_process_never_imports_the_mcp_sdk(vibe_env: VibeEnv) -> None:
     vibe_env.extra_env["PYTHONPROFILEIMPORTTIME"] = "1"
     vibe_env.fake.script(reply("done"))
     run = vibe_env.run("-p", "hello", "--output", "json")
     assert run.returncode == 0, run.stderr
     imported = _imported(run.stderr)
     assert "vibe" in imported and "mcp" not in imported and "mcp_types" not in imported
-    # The same check sees the SDK when a server is configured.
+    # With a server configured, the SDK loads in the MCP client process only (its stderr is
+    # kept in a log), never in vibe's own.
     configure(vibe_env, "")
     vibe_env.fake.script(reply("done"))
-    assert "mcp" in _imported(vibe_env.run("-p", "hello", "--output", "json").stderr)
+    run = vibe_env.run("-p", "hello", "--output", "json")
+    assert run.returncode == 0, run.stderr
+    assert "mcp" not in _imported(run.stderr)
+    client = (vibe_env.home / "mcp" / "client-errors.log").read_text(encoding="utf-8")
+    assert "mcp" in _imported(client) and "mcp_types" in _imported(client)
+
+
+def test_a_repositorys_vibe_folder_cannot_stand_in_for_the_mcp_client_process(vibe_env: VibeEnv) -> None:
+    """The MCP client process runs `python -m vibe.tools.mcp.host` in the working folder; a
+    cloned repository with a `vibe/` package of its own must not get its code run that way."""
+    impostor = vibe_env.repo / "vibe" / "tools" / "mcp"
+    impostor.mkdir(parents=True)
+    for folder in (vibe_env.repo / "vibe", vibe_env.repo / "vibe" / "tools", impostor):
+        (folder / "__init__.py").write_text("", encoding="utf-8")
+    ran = vibe_env.repo.parent / "impostor-ran"
+    (impostor / "host.py").write_text(f"open({str(ran)!r}, 'w').close()\n", encoding="utf-8")
+    configure(vibe_env, '\n[permissions.tools]\n"mcp__t__*" = "always"\n')
+    vibe_env.fake.script(reply(tool_calls=[call("mcp__t__echo", {"text": "still vibe"})]), reply("done"))
+    # The installed `vibe` command, as a user runs it (`python -m vibe` would put the
+    # repository's folder first on the import path for vibe itself).
+    command = Path(sys.executable).with_name("vibe")
+    run = subprocess.run(
+        [str(command), "-p", "use the server"],
+        cwd=vibe_env.repo,
+        env=vibe_env.env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert not ran.exists()
+    assert tool_message(vibe_env.fake.requests[1].messages) == "echo: still vibe"

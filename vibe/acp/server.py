@@ -172,6 +172,20 @@ class VibeAgent:
         self._after_response(self._announce(session))
         return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
 
+    async def close_sessions(self) -> None:
+        """The editor went away: every open session's turn ends and its conversation closes
+        (its MCP servers are stopped in order, not left to die with vibe)."""
+        sessions = list(self._sessions.values())
+        self._sessions.clear()
+        for session in sessions:
+            session.cancel()
+        for session in sessions:
+            # One session's failure must not keep the others open.
+            with contextlib.suppress(Exception):
+                await session.idle()
+            with contextlib.suppress(Exception):
+                await session.aclose()
+
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
         session = self._session(session_id)
         await self._set_mode(session, mode_id)
@@ -441,5 +455,9 @@ async def serve(backend: Backend) -> None:
     from vibe.acp.transport import open_stdio
 
     transport = await open_stdio()
-    # cast: the SDK answers "method not found" for the optional methods we leave out.
-    await run_agent(cast(Agent, VibeAgent(backend)), transport)
+    agent = VibeAgent(backend)
+    try:
+        # cast: the SDK answers "method not found" for the optional methods we leave out.
+        await run_agent(cast(Agent, agent), transport)
+    finally:
+        await agent.close_sessions()

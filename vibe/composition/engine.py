@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import cast, get_args
@@ -60,7 +60,7 @@ from vibe.session.store import (
     SessionInfo,
     SessionStore,
 )
-from vibe.tools.base import ToolContext
+from vibe.tools.base import ToolContext, ToolSource
 from vibe.tools.builtin import builtin_registry
 from vibe.tools.fs import FileSystem, LocalFileSystem
 from vibe.tools.workspace import Workspace
@@ -95,10 +95,12 @@ def build_agent(
     fs: FileSystem | None = None,
     extensions: Extensions | None = None,
     extension_notices: bool = True,
+    mcp_sources: Sequence[ToolSource] | None = None,
 ) -> Agent:
     """`extensions`: the skills and commands found for this engine (found here when None);
     `extension_notices`: whether this conversation tells the user of broken or shadowed ones
-    (once per process: its first)."""
+    (once per process: its first); `mcp_sources`: the configured MCP servers' sources, already
+    launched (made here when None)."""
     settings = config.settings
     home = vibe_home(env)
     if extensions is None:
@@ -112,7 +114,11 @@ def build_agent(
     confined_as_asked = create_sandbox(asked, settings.sandbox.use)
     registry = builtin_registry(confined_as_asked.report, co_author=settings.git.co_author)
     add_skill_tool(registry, extensions)
-    add_mcp_sources(registry, settings, workspace, home, asked)
+    if mcp_sources is None:
+        add_mcp_sources(registry, settings, workspace, home, asked)
+    else:
+        for source in mcp_sources:
+            registry.add_source(source)
     # Built before the session opens, so a rule that contradicts its examples exits 2 cleanly.
     policy = PermissionPolicy(
         settings.permission_mode,

@@ -14,12 +14,12 @@ from vibe import startup_gc
 from vibe.agent.approvals import HeadlessApprover
 from vibe.attachments import AttachmentError, attach_all
 from vibe.composition.custom_agents import agent_catalog
-from vibe.composition.engine import build_agent, build_client, redactor
+from vibe.composition.engine import build_agent, build_client, redactor, sandbox_policy
 from vibe.composition.extensions_wiring import command_catalog, extensions_for
 from vibe.composition.flags import settings_flags
 from vibe.composition.local_servers import resolve_endpoint
 from vibe.composition.logging_setup import setup_logging
-from vibe.composition.mcp_sources import preload_mcp_sdk
+from vibe.composition.mcp_sources import launch_mcp_sources
 from vibe.composition.run_options import RunOptions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import vibe_home
@@ -122,13 +122,14 @@ async def _headless(
         # Built in a thread while the endpoint answers /models: the sandbox probe and the session
         # set-up overlap that round trip instead of following it.
         approver = HeadlessApprover(on_ask=settings.on_ask)
-        # The MCP SDK (about a second) loads alongside, with the collector still paused: the
-        # first request has to wait for the servers, which need it.
-        sdk = preload_mcp_sdk(settings)
+        # The first request waits for the MCP servers: they start before anything else.
+        workspace = Workspace.create(options.cwd, options.extra_roots)
+        asked = sandbox_policy(settings, workspace)
+        mcp_sources = launch_mcp_sources(settings, workspace, vibe_home(env), asked)
         try:
             extensions = await asyncio.to_thread(extensions_for, config, env)
             agent = await asyncio.to_thread(
-                partial(build_agent, extensions=extensions),
+                partial(build_agent, extensions=extensions, mcp_sources=mcp_sources),
                 config,
                 resolved,
                 options,
@@ -137,8 +138,10 @@ async def _headless(
                 approver,
                 None,
             )
-            if sdk is not None:
-                await asyncio.wait({sdk})  # a failure shows as the servers' own, later
+        except BaseException:
+            for source in mcp_sources:  # the conversation that would have closed them is not there
+                await source.aclose()
+            raise
         finally:
             startup_gc.resume()
         if window is not None:

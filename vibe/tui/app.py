@@ -77,6 +77,7 @@ class VibeApp(App[int]):
         self.cwd = cwd
         self._backend_factory = backend_factory
         self._backend: Backend | None = None
+        self._closed = False
         self._backend_ready = asyncio.Event()
         # Set when the backend could not be built; the caller prints it once the TUI is gone.
         self.startup_error: str | None = None
@@ -450,11 +451,22 @@ class VibeApp(App[int]):
         self.prompt.refresh_completion()
 
     async def shutdown(self) -> None:
+        await self._close()
+        self.exit(0)
+
+    async def on_unmount(self) -> None:
+        # However the app ends: the conversation's MCP servers are stopped in order, not left
+        # to end with the process.
+        await self._close()
+
+    async def _close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
         if self.conversation is not None:
             await self.conversation.aclose()
         if self._backend is not None:
             await self._backend.aclose()
-        self.exit(0)
 
 
 def _is_command(text: str) -> bool:

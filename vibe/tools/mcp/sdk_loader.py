@@ -11,10 +11,13 @@ real packages, which are then left alone.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import sys
 import threading
+from collections.abc import Generator
+from typing import cast
 
 from vibe.tools.mcp.http_transport import HTTP_MODULES
 
@@ -29,8 +32,33 @@ def load_sdk(*, http: bool) -> None:
     """Imports what a server's session needs (run in a thread: it takes most of a second; a
     second call finds it loaded)."""
     _bare_packages()
-    for module in (*SDK_MODULES, *(HTTP_MODULES if http else ())):
-        importlib.import_module(module)
+    with _validators_built_on_first_use():
+        for module in (*SDK_MODULES, *(HTTP_MODULES if http else ())):
+            importlib.import_module(module)
+
+
+@contextlib.contextmanager
+def _validators_built_on_first_use() -> Generator[None]:
+    """Pydantic's `defer_build` for the models defined meanwhile: the SDK defines some five
+    hundred (every protocol version's wire types) and a session validates a few dozen, so
+    building each validator when first used saves about a tenth of the load. Pydantic has no
+    public switch for a whole package's models; its configuration defaults are used, and left
+    alone when they are not where this expects them (the load is then only slower)."""
+    try:
+        from pydantic._internal import _config  # pyright: ignore[reportPrivateUsage]
+
+        defaults = cast(dict[str, object], _config.config_defaults)  # pyright: ignore[reportPrivateUsage]
+    except (ImportError, AttributeError):
+        yield
+        return
+    if defaults.get("defer_build") is not False:
+        yield
+        return
+    defaults["defer_build"] = True
+    try:
+        yield
+    finally:
+        defaults["defer_build"] = False
 
 
 def _bare_packages() -> None:

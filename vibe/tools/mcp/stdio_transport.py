@@ -1,99 +1,64 @@
-"""A stdio MCP server spawned through vibe's sandbox.
+"""A stdio MCP server's pipes, as the SDK's message streams (in the MCP client process).
 
-The SDK's own `stdio_client` spawns the command itself, which cannot apply a sandbox that works
-between fork and exec (Landlock's `preexec`), so the server is spawned here from the sandbox's
-`SpawnSpec` and its pipes are bridged to the SDK's message streams the same way: one JSON-RPC
-message per line. The server is spawned before the SDK has loaded (`sdk_loaded`): loading it
-takes about a second, which then overlaps the server's own start instead of adding to it.
-Stopping follows the MCP shutdown order (close stdin, wait, then stop the
-process group and any strays carrying the run's marker), bounded, and shielded from cancellation
-so that no server outlives the conversation.
+vibe spawns the server (server_process.py) and hands this process the ends of its pipes: one
+JSON-RPC message per line each way. Closing the server's input when the session ends is what
+tells it to exit; vibe, which owns the process, then waits for it and stops what is left.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
+import os
 from collections.abc import AsyncGenerator
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import anyio
 
-from vibe.sandbox.base import Sandbox, SpawnSpec
-from vibe.sandbox.process import finish_spec, stop_group
-from vibe.sandbox.reaper import stop_marked
-
 if TYPE_CHECKING:
-    from collections.abc import Awaitable
-
     from mcp.client._transport import TransportStreams
 
-__all__ = ["ConfinedLaunch"]
+__all__ = ["piped_stdio"]
 
-log = logging.getLogger("vibe.tools.mcp")
-
-# Seconds a server has to exit on its own once its stdin is closed, then to obey SIGTERM.
-EXIT_GRACE_SECONDS = 2.0
-# A single message longer than this is refused: a server could otherwise fill vibe's memory.
+# A single message longer than this is refused: a server could otherwise fill the memory.
 MAX_LINE_BYTES = 16 * 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
-class ConfinedLaunch:
-    """How to start one stdio server inside the sandbox."""
-
-    spec: SpawnSpec
-    # One sentence on the confinement, for `vibe mcp list` and /status.
-    confinement: str
-    # Held for the server's whole life: the sandbox's private TMPDIR goes with it.
-    sandbox: Sandbox
-
-
 @contextlib.asynccontextmanager
-async def confined_stdio(
-    spec: SpawnSpec, stderr_log: Path, sdk_loaded: Awaitable[object], exited: asyncio.Event | None = None
+async def piped_stdio(
+    output_fd: int, input_fd: int, exited: asyncio.Event | None = None
 ) -> AsyncGenerator[TransportStreams, None]:
-    """The server `spec` describes, running, as the SDK's (read, write) streams. `exited` is set
-    when the server's output ends (it exited or closed stdout), so its owner notices at once
-    rather than at the next call."""
-    stderr_log.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        with stderr_log.open("ab") as errors:
-            process = await asyncio.create_subprocess_exec(
-                *spec.argv,
-                cwd=spec.cwd,
-                env=dict(spec.env) if spec.env is not None else None,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
-                stderr=errors,
-                preexec_fn=spec.preexec,
-                start_new_session=True,
-                limit=MAX_LINE_BYTES,
-            )
-    except BaseException:
-        finish_spec(spec)  # nothing started; what the sandbox prepared for it is undone all the same
-        raise
-    try:
-        await sdk_loaded
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await _stop(process, spec)
-        raise
+    """The server behind the pipe ends `output_fd` (its stdout) and `input_fd` (its stdin), as
+    the SDK's (read, write) streams; both ends are closed on the way out. `exited` is set when
+    the server's output ends (it exited or closed stdout), so its owner notices at once rather
+    than at the next call. The SDK must be loaded."""
     import mcp_types
     from mcp.shared.message import SessionMessage
+
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader(limit=MAX_LINE_BYTES)
+    from_server = os.fdopen(output_fd, "rb", buffering=0)
+    to_server = os.fdopen(input_fd, "wb", buffering=0)
+    try:
+        read_transport, _ = await loop.connect_read_pipe(
+            lambda: asyncio.StreamReaderProtocol(reader), from_server
+        )
+        # Written without waiting for the pipe to drain: what goes to a server is a request at
+        # a time, sized by the model's arguments, and a server that stops reading times out.
+        write_transport, _ = await loop.connect_write_pipe(asyncio.Protocol, to_server)
+    except BaseException:
+        from_server.close()
+        to_server.close()
+        raise
 
     to_session, read_stream = anyio.create_memory_object_stream[SessionMessage | Exception](0)
     write_stream, from_session = anyio.create_memory_object_stream[SessionMessage](0)
 
     async def read_stdout() -> None:
-        assert process.stdout is not None
         async with to_session:
             while True:
                 try:
-                    line = await process.stdout.readline()
+                    line = await reader.readline()
                 except ValueError as exc:  # a line over MAX_LINE_BYTES: the stream is unusable
                     await to_session.send(exc)
                     return
@@ -111,15 +76,12 @@ async def confined_stdio(
                 await to_session.send(SessionMessage(message))
 
     async def write_stdin() -> None:
-        assert process.stdin is not None
         async with from_session:
             async for outgoing in from_session:
                 data = outgoing.message.model_dump_json(by_alias=True, exclude_unset=True)
-                process.stdin.write(data.encode() + b"\n")
-                try:
-                    await process.stdin.drain()
-                except (BrokenPipeError, ConnectionResetError):
+                if write_transport.is_closing():  # the server has gone
                     return
+                write_transport.write(data.encode() + b"\n")
 
     try:
         async with anyio.create_task_group() as pipes:
@@ -130,26 +92,9 @@ async def confined_stdio(
             finally:
                 pipes.cancel_scope.cancel()
     finally:
+        # The server's input ends: its cue to exit (vibe waits for that, then stops the rest).
+        write_transport.close()
+        read_transport.close()
         with anyio.CancelScope(shield=True):
-            await _stop(process, spec)
             for stream in (read_stream, write_stream, to_session, from_session):
                 await stream.aclose()
-
-
-async def _stop(process: asyncio.subprocess.Process, spec: SpawnSpec) -> None:
-    if process.stdin is not None:
-        process.stdin.close()
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(process.wait(), EXIT_GRACE_SECONDS)
-    # The whole group, whether or not the server itself exited: what it started goes with it.
-    await stop_group(process.pid, EXIT_GRACE_SECONDS)
-    if spec.run_marker is not None:
-        await stop_marked(spec.run_marker, EXIT_GRACE_SECONDS)
-    if process.returncode is None:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        # Bounded: on some Pythons wait() also waits for the pipes, which a survivor could hold.
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(process.wait(), EXIT_GRACE_SECONDS)
-    for note in finish_spec(spec):
-        log.warning("MCP server: %s", note)
