@@ -196,28 +196,21 @@ class ToolDispatcher:
         said: SeamVerdict | None = None,
     ) -> Authorisation:
         verdict = weigh(self._policy.evaluate(tool, invocation), said, self._policy.mode)
-        if verdict.action == "allow":
-            # Said, like a denial, so frontends know the call now runs (editors show it running).
+        if verdict.action != "ask":
+            allowed = verdict.action == "allow"
+            # An allow is said too, like a denial, so frontends know the call now runs (editors
+            # show it running).
             self._emit(
                 ev.ApprovalResolved(
                     call_id=call.id,
-                    approved=True,
+                    approved=allowed,
                     decided_by="policy",
                     reason=verdict.reason,
                     rule=verdict.rule,
                 )
             )
-            return Authorisation(True, "policy", verdict.reason, verdict.rule)
-        if verdict.action == "deny":
-            self._emit(
-                ev.ApprovalResolved(
-                    call_id=call.id,
-                    approved=False,
-                    decided_by="policy",
-                    reason=verdict.reason,
-                    rule=verdict.rule,
-                )
-            )
+            if allowed:
+                return Authorisation(True, "policy", verdict.reason, verdict.rule)
             denial = self._deny(call, arguments, verdict.reason, None)
             return Authorisation(False, "policy", verdict.reason, verdict.rule, denial)
         request = ApprovalRequest(
