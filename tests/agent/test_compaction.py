@@ -228,7 +228,8 @@ async def test_a_failed_auto_compaction_is_not_retried_on_every_turn_of_the_run(
     echo = [usage(3_400) if isinstance(d, deltas.UsageDelta) else d for d in calls(("echo", {"word": "a"}))]
     model = ScriptedModel(ModelError("server", "HTTP 503: busy"), echo, text("still fine", (3_400, 5)))
     agent = agent_with(tmp_path, model, long_talk(rounds=6, chars=1_060))
-    assert WINDOW * 0.8 < agent._request_tokens() < WINDOW - 100  # pyright: ignore[reportPrivateUsage]
+    estimate = agent._frame.tokens(agent.history)  # pyright: ignore[reportPrivateUsage]
+    assert WINDOW * 0.8 < estimate < WINDOW - 100
 
     events = await collect(agent, "go on")
 

@@ -476,7 +476,7 @@ async def test_an_approver_that_aborts_ends_the_run_as_approval_required(tmp_pat
 async def test_a_session_that_cannot_be_written_is_reported_once_and_the_run_goes_on(tmp_path: Path) -> None:
     model = ScriptedModel(calls(("echo", {"word": "w"})), text("done"))
     agent = make_agent(tmp_path, model, session_root=tmp_path / "sessions")
-    writer = agent._log.writer  # pyright: ignore[reportPrivateUsage]
+    writer = agent._transcript.log.writer  # pyright: ignore[reportPrivateUsage]
     assert writer is not None
     writer._handle.close()  # pyright: ignore[reportPrivateUsage]
     events: list[ev.AgentEvent] = []

@@ -26,8 +26,6 @@ from acp.schema import (
     AuthMethodAgent,
     AvailableCommandsUpdate,
     ClientCapabilities,
-    ConfigOptionUpdate,
-    CurrentModeUpdate,
     Implementation,
     InitializeResponse,
     LoadSessionResponse,
@@ -44,26 +42,18 @@ from vibe.acp import options
 from vibe.acp.backend import Backend, EngineUnavailableError
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity, RecordingFileSystem
 from vibe.acp.prompt_text import PromptBlock, prompt_images, prompt_text
-from vibe.protocol.commands import SlashCommand, find_command, mode_named
+from vibe.acp.request_errors import INTERNAL_ERROR, request_error
+from vibe.acp.session_settings import config, modes, set_agent, set_mode, set_model, settings_changed
+from vibe.protocol.commands import SlashCommand, find_command
 
 if TYPE_CHECKING:
     from vibe.acp.session import EditorSession
-    from vibe.service.host import ServiceError
 
 __all__ = ["serve"]
 
 log = logging.getLogger("vibe.acp")
 
 AUTH_METHOD = "environment"
-AUTH_REQUIRED = -32000
-NOT_FOUND = -32002
-INTERNAL_ERROR = -32603
-
-
-def _error(exc: EngineUnavailableError | ServiceError) -> RequestError:
-    if exc.auth:
-        return RequestError(AUTH_REQUIRED, str(exc))
-    return RequestError(NOT_FOUND if exc.not_found else INTERNAL_ERROR, str(exc))
 
 
 async def _folder(cwd: str) -> Path:
@@ -127,7 +117,7 @@ class VibeAgent:
         try:
             await self._backend.check()
         except EngineUnavailableError as exc:
-            raise _error(exc) from None
+            raise request_error(exc) from None
         return AuthenticateResponse()
 
     # -- sessions ---------------------------------------------------------------------------
@@ -142,9 +132,7 @@ class VibeAgent:
         session = await self._open(cwd, resume=None)
         session.editor_servers = list(mcp_servers or [])
         self._after_response(self._announce(session))
-        return NewSessionResponse(
-            session_id=session.id, modes=self._modes(session), config_options=self._config(session)
-        )
+        return NewSessionResponse(session_id=session.id, modes=modes(session), config_options=config(session))
 
     async def load_session(
         self,
@@ -170,7 +158,7 @@ class VibeAgent:
         for update in await replay_session(session):
             await session.send(update)
         self._after_response(self._announce(session))
-        return LoadSessionResponse(modes=self._modes(session), config_options=self._config(session))
+        return LoadSessionResponse(modes=modes(session), config_options=config(session))
 
     async def close_sessions(self) -> None:
         """The editor went away: every open session's turn ends and its conversation closes
@@ -188,8 +176,8 @@ class VibeAgent:
 
     async def set_session_mode(self, session_id: str, mode_id: str, **kwargs: Any) -> SetSessionModeResponse:
         session = self._session(session_id)
-        await self._set_mode(session, mode_id)
-        await self._settings_changed(session, tell_mode=False)
+        await set_mode(session, mode_id)
+        await settings_changed(session, tell_mode=False)
         return SetSessionModeResponse()
 
     async def set_config_option(
@@ -197,18 +185,18 @@ class VibeAgent:
     ) -> SetSessionConfigOptionResponse:
         session = self._session(session_id)
         if config_id == options.MODE_OPTION and isinstance(value, str):
-            await self._set_mode(session, value)
-            await self._settings_changed(session, tell_options=False)
+            await set_mode(session, value)
+            await settings_changed(session, tell_options=False)
         elif config_id == options.MODEL_OPTION and isinstance(value, str):
-            await self._set_model(session, value)
+            await set_model(session, value)
         elif config_id == options.AGENT_OPTION and isinstance(value, str):
-            await self._set_agent(session, value)
-            await self._settings_changed(session, tell_options=False)  # its mode ceiling
+            await set_agent(session, value)
+            await settings_changed(session, tell_options=False)  # its mode ceiling
         else:
             raise RequestError.invalid_params(
                 {"details": f"unknown config option {config_id!r} or value {value!r}"}
             )
-        return SetSessionConfigOptionResponse(config_options=self._config(session))
+        return SetSessionConfigOptionResponse(config_options=config(session))
 
     # -- turns ------------------------------------------------------------------------------
 
@@ -260,7 +248,7 @@ class VibeAgent:
             conversation = self._backend.conversation(folder, recording)
             await conversation.open(resume)
         except (EngineUnavailableError, ServiceError) as exc:
-            raise _error(exc) from None
+            raise request_error(exc) from None
         from vibe.acp.session import EditorSession  # with the agent's event types: not at start-up
 
         session = EditorSession(conversation, client, editor_fs, activity, editor_cwd=folder)
@@ -276,63 +264,21 @@ class VibeAgent:
             )
         return session
 
-    def _modes(self, session: EditorSession) -> Any:
-        return options.mode_state(session.conversation.mode)
-
-    def _config(self, session: EditorSession) -> list[options.ConfigOption]:
-        conversation = session.conversation
-        return [
-            *options.config_options(conversation.mode, conversation.models(), conversation.model_name),
-            options.agent_option(conversation.agents(), conversation.agent_name),
-        ]
-
-    async def _set_mode(self, session: EditorSession, mode_id: str) -> None:
-        mode = mode_named(mode_id)
-        if mode is None:
-            raise RequestError.invalid_params(
-                {"details": f"unknown mode {mode_id!r}; one of {', '.join(options.MODES)}"}
-            )
-        from vibe.protocol.operations import SetMode
-
-        await session.perform(SetMode(mode=mode))
-
-    async def _set_model(self, session: EditorSession, name: str) -> None:
-        if name not in {choice.name for choice in session.conversation.models()}:
-            raise RequestError.invalid_params(
-                {"details": f"unknown model {name!r}; add it to config.toml first"}
-            )
-        from vibe.protocol.operations import SetModel
-        from vibe.service.host import ServiceError
-
-        try:
-            await session.perform(SetModel(name=name))
-        except ServiceError as exc:
-            raise _error(exc) from None
-
-    async def _set_agent(self, session: EditorSession, name: str) -> None:
-        from vibe.protocol.operations import SetAgent
-        from vibe.service.host import ServiceError
-
-        try:
-            await session.perform(SetAgent(name=name))
-        except ServiceError as exc:
-            raise RequestError.invalid_params({"details": str(exc)}) from None
-
     async def _slash_command(self, session: EditorSession, command: SlashCommand, argument: str) -> str:
         """The answer to /mode, /model, /undo, /redo, /trust or /mcp, without a model request."""
         if command.operation == "set_mode":
             if not argument:
                 modes = ", ".join(options.MODES)
                 return f"Permission mode: {session.conversation.mode}. Choose one of: {modes}."
-            await self._set_mode(session, argument)
-            await self._settings_changed(session)
+            await set_mode(session, argument)
+            await settings_changed(session)
             return f"Permission mode is now {argument}."
         if command.operation == "set_model":
             if not argument:
                 names = ", ".join(choice.name for choice in session.conversation.models())
                 return f"Model: {session.conversation.model_name}. Configured: {names}."
-            await self._set_model(session, argument)
-            await self._settings_changed(session, tell_mode=False)
+            await set_model(session, argument)
+            await settings_changed(session, tell_mode=False)
             return f"Model is now {argument}."
         if command.operation in ("undo", "redo"):
             from vibe.acp.undo_answers import undo_answer
@@ -360,7 +306,7 @@ class VibeAgent:
         try:
             message = await self._backend.trust(session.cwd)
         except EngineUnavailableError as exc:
-            raise _error(exc) from None
+            raise request_error(exc) from None
         await session.idle()
         model = session.conversation.model_name
         reopened = await self._open(str(session.paths.editor_root), resume=session.id)
@@ -369,28 +315,10 @@ class VibeAgent:
         await self._start_editor_servers(reopened)
         if model != reopened.conversation.model_name:
             with contextlib.suppress(RequestError):  # a model the trusted settings no longer offer
-                await self._set_model(reopened, model)
-        await self._settings_changed(reopened)
+                await set_model(reopened, model)
+        await settings_changed(reopened)
         await self._offer_commands(reopened)
         return message + "\nThis session now uses them."
-
-    async def _settings_changed(
-        self, session: EditorSession, *, tell_mode: bool = True, tell_options: bool = True
-    ) -> None:
-        """Tells the editor of a mode or model change it did not make through the same method:
-        clients show either the session modes or the config options, and both must stay true."""
-        if tell_mode:
-            await session.send(
-                CurrentModeUpdate(
-                    session_update="current_mode_update", current_mode_id=session.conversation.mode
-                )
-            )
-        if tell_options:
-            await session.send(
-                ConfigOptionUpdate(
-                    session_update="config_option_update", config_options=self._config(session)
-                )
-            )
 
     async def _announce(self, session: EditorSession) -> None:
         """Sent just after the session/new (or load) response: what the editor should know."""

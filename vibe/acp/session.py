@@ -22,6 +22,7 @@ from acp.schema import StopReason
 
 from vibe.acp.editor_fs import EditorFileSystem, EditorPaths, FileActivity
 from vibe.acp.permissions import PermissionAsker, PermissionClient
+from vibe.acp.request_errors import AUTH_REQUIRED, INTERNAL_ERROR, INVALID_PARAMS
 from vibe.acp.translate import EventTranslator, Update
 from vibe.protocol import operations as op
 
@@ -54,10 +55,6 @@ _LIMIT_NOTES = {
     "time_limit": "the run's time limit was reached",
     "repeated_failure": "the same call failed the same way five times in a row",
 }
-# JSON-RPC error codes for a failed turn, by the endpoint error's kind (as in vibe.acp.server).
-AUTH_REQUIRED = -32000
-INVALID_PARAMS = -32602
-INTERNAL_ERROR = -32603
 
 
 class UpdateClient(PermissionClient, Protocol):

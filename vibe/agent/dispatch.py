@@ -21,6 +21,7 @@ from vibe.agent.approvals import ApprovalRequest, Approver, Policy
 from vibe.agent.call_seams import CallAbout, CallOutcome, CallSeam, SeamVerdict, weigh
 from vibe.agent.malformed_calls import arguments_problem, unknown_tool_problem
 from vibe.agent.repeat_guard import RepeatGuard
+from vibe.agent.seam_chain import SeamChain
 from vibe.agent.tool_deadline import execute_within_limit
 from vibe.messages import ToolCall, ToolMessage
 from vibe.protocol import events as ev
@@ -33,7 +34,6 @@ log = logging.getLogger("vibe.agent")
 _CALL_ERRORS = (ToolError, FileNotFoundError, IsADirectoryError)
 # One dispatcher per run of the agent: its number tells the seams which prompt a call answers.
 _RUN_NUMBERS = itertools.count(1)
-_STRICTNESS = {"allow": 0, "ask": 1, "deny": 2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +92,7 @@ class ToolDispatcher:
         self._registry = registry
         # Handed to each call, for the task tool (see vibe.agent.parent_run).
         self._parent_run = parent_run
-        self._seams = tuple(seams)
+        self._seams = SeamChain(seams)
         self._context = context
         self._policy = policy
         self._approver = approver
@@ -165,12 +165,12 @@ class ToolDispatcher:
             turn_id, call, tool.kind, prepared.title, arguments, prepared.locations, prepared.mutates
         )
         about = CallAbout(turn_id, call.id, tool, arguments, prepared, self._run_number, self._emit)
-        said = await self._before_decision(about)
+        said = await self._seams.before_decision(about)
         authorisation = await self._authorise(tool, call, arguments, prepared, said)
         if not authorisation.allowed:
             denied = ToolResult.error(authorisation.denial)
             return self._finished(turn_id, call, "denied", denied, started, authorisation)
-        refusal = await self._before_call(about)
+        refusal = await self._seams.before_call(about)
         if refusal is not None:
             refused = replace(authorisation, allowed=False, reason=refusal)
             denial = self._deny(call, arguments, refusal, None)
@@ -183,7 +183,7 @@ class ToolDispatcher:
         except Exception as exc:  # a bug in a tool must not end the run; the model and the log hear of it
             log.exception("tool %s failed", call.name)
             result = _internal_error(call.name, exc)
-        result = await self._after_result(about, result)
+        result = await self._seams.after_result(about, result)
         status: ev.ToolStatus = "ok" if result.ok else "error"
         return self._finished(turn_id, call, status, result, started, authorisation)
 
@@ -196,28 +196,21 @@ class ToolDispatcher:
         said: SeamVerdict | None = None,
     ) -> Authorisation:
         verdict = weigh(self._policy.evaluate(tool, invocation), said, self._policy.mode)
-        if verdict.action == "allow":
-            # Said, like a denial, so frontends know the call now runs (editors show it running).
+        if verdict.action != "ask":
+            allowed = verdict.action == "allow"
+            # An allow is said too, like a denial, so frontends know the call now runs (editors
+            # show it running).
             self._emit(
                 ev.ApprovalResolved(
                     call_id=call.id,
-                    approved=True,
+                    approved=allowed,
                     decided_by="policy",
                     reason=verdict.reason,
                     rule=verdict.rule,
                 )
             )
-            return Authorisation(True, "policy", verdict.reason, verdict.rule)
-        if verdict.action == "deny":
-            self._emit(
-                ev.ApprovalResolved(
-                    call_id=call.id,
-                    approved=False,
-                    decided_by="policy",
-                    reason=verdict.reason,
-                    rule=verdict.rule,
-                )
-            )
+            if allowed:
+                return Authorisation(True, "policy", verdict.reason, verdict.rule)
             denial = self._deny(call, arguments, verdict.reason, None)
             return Authorisation(False, "policy", verdict.reason, verdict.rule, denial)
         request = ApprovalRequest(
@@ -271,47 +264,6 @@ class ToolDispatcher:
             text += f"\nThe user says: {feedback}"
         return text
 
-    async def _before_decision(self, about: CallAbout) -> SeamVerdict | None:
-        """The strictest thing the seams say (deny > ask > allow); a seam that fails says
-        nothing, and the policy decides alone."""
-        said: SeamVerdict | None = None
-        for seam in self._seams:
-            try:
-                verdict = await seam.before_decision(about)
-            except Exception:
-                log.exception("a before-decision seam failed for %s", about.tool.name)
-                continue
-            if verdict is not None and (
-                said is None or _STRICTNESS[verdict.action] > _STRICTNESS[said.action]
-            ):
-                said = verdict
-        return said
-
-    async def _after_result(self, about: CallAbout, result: ToolResult) -> ToolResult:
-        """The result with whatever the seams add for the model to read."""
-        for seam in self._seams:
-            try:
-                extra = await seam.after_result(about, result)
-            except Exception:
-                log.exception("an after-result seam failed for %s", about.tool.name)
-                continue
-            if extra:
-                result = replace(result, output=f"{result.output}\n\n{extra}")
-        return result
-
-    async def _before_call(self, about: CallAbout) -> str | None:
-        """The first seam that refuses the call says why; a seam that fails refuses it too, as
-        running a call whose preparation (a checkpoint, a hook) failed could lose work."""
-        for seam in self._seams:
-            try:
-                refusal = await seam.before_call(about)
-            except Exception as exc:
-                log.exception("a before-call seam failed for %s", about.tool.name)
-                return f"the call could not be prepared ({type(exc).__name__}: {exc})"
-            if refusal is not None:
-                return refusal
-        return None
-
     def close_cut_calls(self, calls: Sequence[ToolCall], output: str) -> None:
         """End every started call that a cancellation cut (interrupt, signal, time limit) with a
         `cancelled` event, so frontends, the session and the audit log all see it end; `output`
@@ -320,13 +272,6 @@ class ToolDispatcher:
             opened = self._open.get(call.id)
             if opened is not None:
                 self._finished(opened.turn_id, call, "cancelled", ToolResult.error(output), opened.started)
-
-    def _after_call(self, outcome: CallOutcome) -> None:
-        for seam in self._seams:
-            try:
-                seam.after_call(outcome)
-            except Exception:  # what a seam records must not change what the model reads
-                log.exception("an after-call seam failed for %s", outcome.tool)
 
     def _started(
         self,
@@ -385,7 +330,7 @@ class ToolDispatcher:
         )
         if result.plan is not None:
             self._emit(ev.PlanUpdated(todos=list(result.plan)))
-        self._after_call(
+        self._seams.after_call(
             CallOutcome(
                 turn_id=turn_id,
                 call_id=call.id,

@@ -9,30 +9,31 @@ conversation is closed off validly, and the last event is still a `result` (reas
 from __future__ import annotations
 
 import asyncio
-import logging
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from vibe.agent.approvals import Approver, Policy
-from vibe.agent.budget import RunLimits, Spend
+from vibe.agent.budget import Spend
 from vibe.agent.call_ids import CallIds
 from vibe.agent.call_seams import CallSeam
 from vibe.agent.charges import charge, charge_cut_turn
-from vibe.agent.compaction import Sizes, compact_and_report, is_due, window_after_overflow
-from vibe.agent.context_size import calibrated_ratio, history_tokens, message_tokens, specs_tokens
+from vibe.agent.compaction import is_due, window_after_overflow
+from vibe.agent.compaction_run import compact_conversation, compaction_run
 from vibe.agent.dispatch import ToolDispatcher
 from vibe.agent.event_pump import EventPump
 from vibe.agent.parent_run import ParentRun
 from vibe.agent.repeat_guard import RepeatedFailureError
-from vibe.agent.repo_map_context import MapBuilder, RepoMapContext
-from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit, ending_for
+from vibe.agent.repo_map_context import MapBuilder
+from vibe.agent.request_frame import RequestFrame
+from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit
+from vibe.agent.run_outcome import outcome_of, why_cut
 from vibe.agent.run_result import bare_result, run_result
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
-from vibe.agent.session_log import SessionLog
-from vibe.agent.tool_specs import tool_specs
+from vibe.agent.transcript import Transcript
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
 from vibe.config.settings import PermissionMode
@@ -47,15 +48,13 @@ from vibe.messages import (
 from vibe.model.client import ChatModel
 from vibe.model.types import ModelError
 from vibe.notes import (
-    INTERRUPTED,
     NO_REPLY_NOTE,
-    TIME_LIMIT_REACHED,
     cut_short,
     unfinished_call,
     without_images,
 )
 from vibe.protocol import events as ev
-from vibe.session.records import CompactionRecord, ModeRecord, Record, ResultRecord, RetractRecord
+from vibe.session.records import ModeRecord, Record
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
 from vibe.tools.source_status import SourceNotice
@@ -64,11 +63,6 @@ if TYPE_CHECKING:  # built only when hooks are configured
     from vibe.agent.hook_points import ConversationHooks
 
 __all__ = ["Agent"]
-
-log = logging.getLogger("vibe.agent")
-
-# What the model reads for a call, or after an answer, cut short; keyed by why the run stopped.
-_CUT_SHORT = {"user": INTERRUPTED, "time": TIME_LIMIT_REACHED}
 
 
 class Agent:
@@ -96,24 +90,20 @@ class Agent:
         self._approver = approver
         self._settings = settings
         self._facts = facts
-        self._log = SessionLog(session, facts.session_id)
+        # The history and the session file, changed together.
+        self._transcript = Transcript(session, facts.session_id, history)
         # Around every tool call, whatever the tool (the audit log, checkpoints, hooks).
         self._seams = tuple(seams)
         # The user's hooks at the prompt and at the end of a turn (around calls they are a seam).
         self._hooks = hooks
         # Told of every event as it is emitted, whatever frontend consumes the run. The
         # call-view recorder saves how tool calls were shown, for replaying the session.
-        self._pump = EventPump((*observers, CallViewRecorder(lambda: self._log.writer)))
-        self.history: list[Message] = list(history or [])
-        # Endpoint-reported prompt tokens per estimated token (see _calibrate).
-        self._token_ratio = 1.0
+        self._pump = EventPump((*observers, CallViewRecorder(lambda: self._transcript.log.writer)))
         self._call_ids = CallIds(self.history)
-        self._specs = tool_specs(tools)
-        self._specs_version: int = tools.version
+        # The system prompt (with the repository map) and tool specs, and the size of a request.
+        self._frame = RequestFrame(tools, lambda: self._settings.system_prompt, repo_map)
         self._announced = False
         self._turn_counter = 0
-        # The repository map joins the system prompt once built (see repo_map_context).
-        self._repo_map = RepoMapContext(repo_map)
 
     # -- public API -------------------------------------------------------------------------
 
@@ -126,9 +116,14 @@ class Agent:
         return self._facts
 
     @property
+    def history(self) -> list[Message]:
+        """The conversation as it will be sent; change it only through the agent."""
+        return self._transcript.messages
+
+    @property
     def session_file(self) -> Path | None:
         """The file this conversation is saved in (None when it is not saved)."""
-        return self._log.path
+        return self._transcript.path
 
     @property
     def model(self) -> ChatModel:
@@ -147,8 +142,8 @@ class Agent:
     def close(self) -> None:
         """Ends the conversation: cancels a running turn and closes the session file."""
         self.cancel()
-        self._repo_map.close()
-        self._log.close()
+        self._frame.repo_map.close()
+        self._transcript.close()
 
     @property
     def tools(self) -> ToolRegistry:
@@ -186,7 +181,7 @@ class Agent:
         Returns the `mode_changed` event saying so."""
         self._policy.set_mode(mode)
         self._facts = replace(self._facts, permission_mode=mode)
-        self._log.write(ModeRecord(mode=mode))
+        self._transcript.write(ModeRecord(mode=mode))
         return self._pump.announce(ev.ModeChanged(permission_mode=mode))
 
     def announce(self, event: ev.AgentEvent) -> ev.AgentEvent:
@@ -202,19 +197,14 @@ class Agent:
 
     def record(self, record: Record) -> None:
         """Adds `record` to the session file (a restore of the files, say)."""
-        self._log.write(record)
+        self._transcript.write(record)
 
     def rewind_to(self, index: int, prompt: int) -> int:
         """The conversation continues from before history[index] (prompt `prompt`, numbered from
         1): what follows is forgotten, here and (by a retract record) in the session, so a
         resumed session continues from there too. Returns how many messages were dropped."""
-        dropped = len(self.history) - index
-        if dropped <= 0:
-            return 0
         # The call ids seen stay taken: the session's call records are keyed by them.
-        del self.history[index:]
-        self._log.write(RetractRecord(messages=dropped, rewound_to_prompt=prompt))
-        return dropped
+        return self._transcript.rewind_to(index, prompt)
 
     def use_context_window(self, window: int | None) -> None:
         """The window the endpoint reported (its /models), when the profile did not configure one."""
@@ -229,7 +219,7 @@ class Agent:
         Returns the `model_changed` event saying so."""
         self._model = model
         self._settings = settings
-        self._specs = tool_specs(self._tools)
+        self._frame.respec()
         self._facts = replace(self._facts, model=model_name)
         return self._pump.announce(
             ev.ModelChanged(
@@ -260,7 +250,7 @@ class Agent:
     async def _run(self, incoming: UserMessage, emit: ev.Emit) -> None:
         started = time.monotonic()
         spend = Spend(limits=self._settings.limits, pricing=self._settings.pricing)
-        self._log.emit = emit
+        self._transcript.log.emit = emit
         parent = ParentRun(emit, spend)
         dispatcher = ToolDispatcher(
             self._tools, self._tool_context, self._policy, self._approver, emit, self._seams, parent
@@ -268,40 +258,18 @@ class Agent:
         if not self._announced:
             self._announced = True
             emit(session_started(self._facts, self._settings.context_window, self._tools.names()))
-        final_text = ""
-        error: str | None = None
-        error_kind: str | None = None
-        stop: ev.StopReason
-        try:
-            async with asyncio.timeout(spend.time_left()):
-                stop, final_text = await self._loop(incoming, spend, dispatcher, emit)
-        except TimeoutError:
-            stop = "time_limit"
-        except asyncio.CancelledError:
-            stop = "cancelled"
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-        except Exception as exc:
-            ending = ending_for(exc)
-            if ending is None:
-                log.exception("agent loop failed")
-                ending = ("error", f"internal error: {type(exc).__name__}: {exc}", "internal")
-            stop, error, error_kind = ending
-            final_text = exc.final_text if isinstance(exc, RefusedError) else final_text
-            emit(ev.Error(message=error, fatal=True))
-        if stop in ("time_limit", "cancelled") and not final_text:
-            final_text = self._last_assistant_text()
+        body = self._loop(incoming, spend, dispatcher, emit)
+        outcome = await outcome_of(body, spend.time_left(), emit, self._transcript.last_assistant_text)
         duration_ms = int((time.monotonic() - started) * 1000)
         result = run_result(
             self._facts.session_id,
-            stop,
-            final_text,
+            outcome.stop,
+            outcome.final_text,
             spend,
             duration_ms,
             dispatcher.stats,
-            error=error,
-            error_kind=error_kind,
+            error=outcome.error,
+            error_kind=outcome.error_kind,
             untrusted_keys=self._facts.untrusted_keys,
         )
         self._end(emit, result)
@@ -314,44 +282,45 @@ class Agent:
         if self._hooks is not None:  # may refuse the prompt before anything is kept
             incoming = await self._hooks.prompt(incoming, self._facts.resumed, emit)
         if self.history and isinstance(self.history[-1], ToolMessage | UserMessage):
-            self._append(AssistantMessage(note=NO_REPLY_NOTE))
-        self._append(incoming)
-        await self._repo_map.at_prompt(incoming.content)
+            self._transcript.append(AssistantMessage(note=NO_REPLY_NOTE))
+        self._transcript.append(incoming)
+        await self._frame.repo_map.at_prompt(incoming.content)
         final_text = ""
         # A failed or ineffective compaction is not retried (each try costs a request) until the
         # next prompt.
         compaction_blocked = False
         refusal: str | None = None  # an endpoint's "too long" (acted on once per prompt)
         while True:
-            self._refresh_specs()  # before measuring: tools that joined count in the request
+            self._frame.refresh_specs()  # before measuring: tools that joined count in the request
             window = self._settings.context_window
-            estimate = self._request_tokens()
+            estimate = self._frame.tokens(self.history)
             due = is_due(self._settings.compaction, window, estimate)
             # Not when the budget could not pay for it: the summary request is about as big.
             if due and not compaction_blocked and spend.exceeded_before_request(estimate) is None:
                 failed = await self._compact("auto", emit, spend) is not None
-                estimate = self._request_tokens()
+                estimate = self._frame.tokens(self.history)
                 compaction_blocked = failed or is_due(self._settings.compaction, window, estimate)
             history = self.history if self._settings.vision else without_images(self.history)
-            messages = [SystemMessage(content=self._system_prompt()), *history]
+            messages = [SystemMessage(content=self._frame.system_prompt()), *history]
             limit = spend.exceeded_before_request(estimate)
             if limit is not None:
                 return limit, final_text  # pyright: ignore[reportReturnType]
             if window is not None and estimate > window:
                 first = spend.turns == 0 and bool(self.history) and self.history[-1] is incoming
                 if first:
-                    self._retract_last()
+                    self._transcript.retract_last()
                 raise does_not_fit(estimate, window, prompt_kept=not first, refusal=refusal)
             self._turn_counter += 1
             state = TurnState(turn_id=f"t{self._turn_counter}")
             emit(ev.TurnStarted(turn_id=state.turn_id, turn=spend.turns + 1))
             try:
-                await stream_turn(self._model, messages, self._specs, self._settings.sampling, state, emit)
+                specs, sampling = self._frame.specs, self._settings.sampling
+                await stream_turn(self._model, messages, specs, sampling, state, emit)
             except asyncio.CancelledError:
                 charge_cut_turn(spend, state, estimate, emit)
                 if state.full_text:  # keep what the user saw, marked, so the next prompt has context
-                    why = _CUT_SHORT[self._cut_by(spend)]
-                    self._append(AssistantMessage(content=state.full_text, note=cut_short(why)))
+                    why = why_cut(spend)
+                    self._transcript.append(AssistantMessage(content=state.full_text, note=cut_short(why)))
                 raise
             except ModelError as exc:
                 # The endpoint says it did not fit (a window we did not know, or counted low):
@@ -364,7 +333,7 @@ class Agent:
                 continue
             spend.turns += 1
             if state.usage is not None:
-                self._calibrate(messages, state.usage.prompt_tokens)
+                self._frame.calibrate(messages, state.usage.prompt_tokens)
                 charge(spend, state.usage, state.turn_id, emit)
             # A filtered answer may be cut anywhere, its calls too: none of them is run.
             filtered = state.finish == "content_filter"
@@ -372,7 +341,7 @@ class Agent:
             message = AssistantMessage(
                 content=state.full_text, reasoning=state.full_reasoning, tool_calls=tuple(calls)
             )
-            self._append(message)
+            self._transcript.append(message)
             emit(
                 ev.AssistantMessage(
                     turn_id=state.turn_id,
@@ -389,17 +358,17 @@ class Agent:
                 if filtered:
                     raise RefusedError(state.refusal, final_text)
                 if self._hooks is not None and (back := await self._hooks.stop(final_text, emit)):
-                    self._append(back)  # a stop hook sends the model back to work
+                    self._transcript.append(back)  # a stop hook sends the model back to work
                     continue
                 return "end_turn", final_text
             results: dict[str, ToolMessage] = {}
             try:
                 await dispatcher.run_calls(state.turn_id, calls, results)
             finally:
-                cut = unfinished_call(_CUT_SHORT[self._cut_by(spend)])
+                cut = unfinished_call(why_cut(spend))
                 dispatcher.close_cut_calls(calls, cut)
                 for call in calls:  # answered in call order; cancelled ones answered too
-                    self._append(
+                    self._transcript.append(
                         results.get(call.id) or ToolMessage(tool_call_id=call.id, name=call.name, content=cut)
                     )
             if dispatcher.repeats.stopped is not None:
@@ -408,128 +377,27 @@ class Agent:
     # -- compaction -------------------------------------------------------------------------
 
     async def _run_compaction(self, instructions: str | None, emit: ev.Emit) -> None:
-        started = time.monotonic()
-        self._log.emit = emit
-        # The summary request is paid for like any other, and the result says what it cost.
-        spend = Spend(limits=RunLimits(), pricing=self._settings.pricing)
-        try:
-            error = await self._compact("manual", emit, spend, instructions)
-        except asyncio.CancelledError:
-            current = asyncio.current_task()
-            if current is not None:
-                current.uncancel()
-            self._end(emit, self._bare_result("interrupted", "cancelled", spend=spend))
-            return
-        duration = int((time.monotonic() - started) * 1000)
-        if error is None:
-            self._end(emit, self._bare_result("success", "end_turn", duration_ms=duration, spend=spend))
-        else:
-            emit(ev.Error(message=f"could not compact the conversation: {error}", fatal=True))
-            self._end(
-                emit,
-                self._bare_result(
-                    "error", "error", error=error, error_kind="compaction", duration_ms=duration, spend=spend
-                ),
-            )
+        self._transcript.log.emit = emit
+        compact = partial(self._compact, "manual", emit, instructions=instructions)
+        self._end(emit, await compaction_run(compact, self._settings, self._bare_result, emit))
 
     async def _compact(
         self, trigger: ev.CompactionTrigger, emit: ev.Emit, spend: Spend, instructions: str | None = None
     ) -> str | None:
-        """Makes the history smaller (see vibe.agent.compaction); returns why it could not."""
-        outcome = await compact_and_report(
-            self.history,
-            self._model,
-            self._settings.sampling,
-            self._settings.compaction,
-            Sizes(
-                window=self._settings.context_window,
-                tokens_before=self._request_tokens(),
-                fixed_tokens=int(self._fixed_tokens() * self._token_ratio),
-                token_ratio=self._token_ratio,
-            ),
-            trigger=trigger,
-            instructions=instructions,
-            emit=emit,
-            measure=self._request_tokens,
+        return await compact_conversation(
+            self._transcript, self._frame, self._model, self._settings, trigger, emit, spend, instructions
         )
-        if outcome.usage.total_tokens:  # a summary request was made (pruning alone costs none)
-            charge(spend, outcome.usage, "compaction", emit)
-        compacted = outcome.history
-        if compacted is None:
-            return outcome.error
-        if compacted == self.history:
-            return None  # nothing could be made smaller (all of it is the recent part)
-        self.history = compacted
-        self._log.write(CompactionRecord(messages=compacted))
-        # The conversation's start changed, so the prompt cache is lost anyway: the map's turn.
-        await self._repo_map.refresh(self._last_prompt())
-        return None
-
-    def _request_tokens(self, history: Sequence[Message] | None = None) -> int:
-        """The next request's size: the rough estimate scaled by what the endpoint last reported."""
-        estimate = self._fixed_tokens() + history_tokens(self.history if history is None else history)
-        return int(estimate * self._token_ratio)
-
-    def _fixed_tokens(self) -> int:
-        """Estimated tokens of what every request carries whatever the history: prompt and tools."""
-        return message_tokens(SystemMessage(content=self._system_prompt())) + specs_tokens(self._specs)
-
-    def _system_prompt(self) -> str:
-        repo_map = self._repo_map.text
-        return f"{self._settings.system_prompt}\n\n{repo_map}" if repo_map else self._settings.system_prompt
-
-    def _calibrate(self, messages: list[Message], reported: int) -> None:
-        """Characters per token vary (code, languages); the endpoint's count corrects the guess."""
-        estimated = history_tokens(messages) + specs_tokens(self._specs)
-        self._token_ratio = calibrated_ratio(self._token_ratio, reported, estimated)
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _refresh_specs(self) -> None:
-        """Tools that joined or left since the last request are shown from this one on."""
-        if self._tools.version != self._specs_version:
-            self._specs = tool_specs(self._tools)
-            self._specs_version = self._tools.version
-
-    def _append(self, message: Message) -> None:
-        self.history.append(message)
-        self._log.append(message)
-
-    def _retract_last(self) -> None:
-        """Takes the last message back, from the history and (by a record) from the session."""
-        self.history.pop()
-        self._log.write(RetractRecord(messages=1))
-
-    @staticmethod
-    def _cut_by(spend: Spend) -> str:
-        """Why a cancellation happened: the time limit (asyncio.timeout cancels too) or the user."""
-        left = spend.time_left()
-        return "time" if left is not None and left <= 0 else "user"
-
     def _cancelled_early(self) -> ev.Result:
         result = self._bare_result("interrupted", "cancelled")
-        self._save_result(result)  # the session says how every run ended, this one too
+        self._transcript.save_result(result)  # the session says how every run ended, this one too
         return result
 
     def _end(self, emit: ev.Emit, result: ev.Result) -> None:
-        self._save_result(result)
+        self._transcript.save_result(result)
         emit(result)
-
-    def _save_result(self, result: ev.Result) -> None:
-        saved = ResultRecord.model_validate(result.model_dump(mode="json", exclude={"seq", "type"}))
-        self._log.write(saved)
 
     def _bare_result(self, status: ev.ResultStatus, stop: ev.StopReason, **details: Any) -> ev.Result:
         return bare_result(self._facts.session_id, self._facts.untrusted_keys, status, stop, **details)
-
-    def _last_prompt(self) -> str:
-        for message in reversed(self.history):
-            if isinstance(message, UserMessage):
-                return message.content
-        return ""
-
-    def _last_assistant_text(self) -> str:
-        for message in reversed(self.history):  # as the user saw it: notes are not in the text
-            if isinstance(message, AssistantMessage) and message.content.strip():
-                return message.content
-        return ""

@@ -5,50 +5,19 @@ with the one sentence that says why."""
 
 from __future__ import annotations
 
-import argparse
-import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
 from vibe.composition.custom_agents import agent_catalog
-from vibe.composition.logging_setup import setup_logging
-from vibe.config.loader import load_config
+from vibe.composition.list_cmd import Listing, run_listing
 from vibe.config.paths import vibe_home
-from vibe.config.settings import ConfigError
 from vibe.extensions.agents import AgentCatalog, AgentDefinition
-from vibe.unicode_text import for_terminal, json_for_terminal
 
 __all__ = ["main"]
 
-USAGE_ERROR = 2
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="vibe agents", description="The custom agents vibe finds here.")
-    actions = parser.add_subparsers(dest="action", required=True, metavar="list")
-    listing = actions.add_parser("list", help="each agent: origin, path, description, mode, tools")
-    listing.add_argument("--output", choices=["text", "json"], default="text")
-    return parser
-
 
 def main(argv: list[str], env: Mapping[str, str], cwd: Path) -> int:
-    args = build_parser().parse_args(argv)
-    setup_logging(vibe_home(env))
-    try:
-        config = load_config(cwd.resolve(), env, {})
-    except ConfigError as exc:
-        print(for_terminal(f"vibe agents: {exc}"), file=sys.stderr)
-        return USAGE_ERROR
-    catalog = agent_catalog(config, vibe_home(env))
-    note = None
-    if config.trust.needs_decision:
-        note = f"{config.trust.root} is not trusted: its agents are ignored (see `vibe trust`)."
-    if args.output == "json":
-        print(json_for_terminal(json.dumps(_document(catalog, note), ensure_ascii=False, indent=2)))
-    else:
-        print(for_terminal(_text(catalog, note)))
-    return 0
+    return run_listing(_LISTING, argv, env, cwd)
 
 
 def _entry(agent: AgentDefinition) -> dict[str, object]:
@@ -89,3 +58,14 @@ def _text(catalog: AgentCatalog, note: str | None) -> str:
     if note:
         lines.append(note)
     return "\n".join(lines)
+
+
+_LISTING = Listing(
+    kind="agents",
+    description="The custom agents vibe finds here.",
+    list_help="each agent: origin, path, description, mode, tools",
+    untrusted="its agents are ignored",
+    find=lambda config, env: agent_catalog(config, vibe_home(env)),
+    document=_document,
+    text=_text,
+)

@@ -40,18 +40,16 @@ import copy
 import fnmatch
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vibe.config.permissions import CommandRule, PermissionsSettings, ToolPermission
 from vibe.config.rule_store import RulesDestination, store_rule, store_tool_permission
 from vibe.config.settings import ConfigError, PermissionMode
 from vibe.policy.ceiling import stricter_mode
-from vibe.policy.rules import STRICTNESS, Rule, RuleJudgement, RuleSet
+from vibe.policy.command_parts import CommandAssessment, Standing, assessed, judge_part, with_overrides
+from vibe.policy.rules import RuleSet
 from vibe.policy.shell_parse import analyse_command
-from vibe.policy.simple_command import SimpleCommand
-from vibe.policy.suggest import exact_pattern, suggest_pattern
-from vibe.policy.verdict import ApprovalRequest, Decision, Verdict, VerdictAction, VerdictSource
+from vibe.policy.verdict import ApprovalRequest, Decision, Verdict
 from vibe.tools.base import AnyTool, Invocation
 
 __all__ = ["PermissionPolicy"]
@@ -71,56 +69,6 @@ def protected_location(locations: tuple[str, ...]) -> str | None:
         if any(component.lower() in PROTECTED_COMPONENTS for component in components):
             return location
     return None
-
-
-@dataclass(frozen=True, slots=True)
-class PartVerdict:
-    """The decision on one simple command of a command line."""
-
-    part: SimpleCommand
-    action: VerdictAction
-    # Completes a sentence whose subject is the part: "is allowed by allow \"ls\" (built-in)".
-    reason: str
-    source: VerdictSource
-    rule: str | None = None
-    # The allow pattern an "always"/"session" answer stores for this part, when one would help.
-    suggestion: str | None = None
-    # False when rules already allow the part (it asked only because nothing confines it).
-    needs_rule: bool = True
-
-
-@dataclass(frozen=True, slots=True)
-class CommandAssessment:
-    verdict: Verdict
-    parts: tuple[PartVerdict, ...]
-
-
-def _quote(part: SimpleCommand) -> str:
-    return f"`{part.text.strip()}`" if part.text.strip() else "the command"
-
-
-def _effects(part: SimpleCommand) -> str | None:
-    """What makes `part` not read-only whatever rule allows it: its writes and the programs it runs."""
-    effects: list[str] = []
-    if part.writes:
-        effects.append(f"writes {', '.join(part.writes)}")
-    if part.executes:
-        effects.append(f"may run other programs through {'; '.join(part.executes)}")
-    return ", and ".join(effects) or None
-
-
-def _beyond_reading(part: SimpleCommand, rule: Rule | None) -> str | None:
-    """For a part a read-only rule allows: what may make it do more than read (the allow-lists)."""
-    if rule is None or not rule.source.read_only:
-        return None
-    from vibe.policy.programs import read_only_problem  # the tables load on first use
-
-    return read_only_problem(part)
-
-
-def _environment(part: SimpleCommand) -> str:
-    names = ", ".join(dict.fromkeys(part.environment))
-    return f"sets {names}, which a read-only rule does not cover (only display variables like LANG do)"
 
 
 class PermissionPolicy:
@@ -255,118 +203,12 @@ class PermissionPolicy:
 
     def assess_command(self, command: str, permission: ToolPermission | None = None) -> CommandAssessment:
         """The verdict on a whole command line, with the decision on each of its parts."""
+        standing = Standing(self._mode, self.sandbox_confined, self._session_rules)
         parts = tuple(
-            self._with_overrides(self._judge(part), permission) for part in analyse_command(command)
+            with_overrides(judge_part(part, self._rules, standing), permission, self.auto_approve)
+            for part in analyse_command(command)
         )
-        if not parts:
-            return CommandAssessment(Verdict("allow", "nothing to run", "mode"), parts)
-        worst = max(parts, key=lambda p: STRICTNESS[p.action])
-        suggestion: str | None = None
-        if worst.action == "ask":
-            asking = [p for p in parts if p.action == "ask"]
-            patterns = [p.suggestion for p in asking]
-            if all(patterns):
-                suggestion = ", ".join(dict.fromkeys(p for p in patterns if p))
-        reason = f"{_quote(worst.part)} {worst.reason}"
-        verdict = Verdict(worst.action, reason, worst.source, rule=worst.rule, suggested_rule=suggestion)
-        return CommandAssessment(verdict, parts)
-
-    def _judge(self, part: SimpleCommand) -> PartVerdict:
-        """Rules, mode and sandbox; per-tool permissions and --auto-approve come after."""
-        if part.opaque is not None:
-            action: VerdictAction = "deny" if self._mode == "plan" else "ask"
-            return PartVerdict(part, action, f"cannot be judged from its text: {part.opaque}", "rule")
-        # A bare redirection (`> f`) runs nothing; it only writes.
-        judgement = self._rules.judge(part) if part.words else None
-        rule = judgement.rule if judgement else None
-        rule_text = rule.text if rule else None
-        if judgement and judgement.action == "deny":
-            return PartVerdict(part, "deny", f"is denied by {judgement.reason}", "rule", rule_text)
-        if self._mode == "plan":
-            return self._judge_plan(part, judgement)
-        if part.elevated:
-            return PartVerdict(part, "ask", "runs with raised privileges, which always asks", "rule")
-        if judgement and judgement.action == "ask":
-            return PartVerdict(part, "ask", f"asks: {judgement.reason}", "rule", rule_text)
-        confined_auto = self._mode == "auto" and self.sandbox_confined
-        effects = _effects(part)
-        if effects is not None:
-            if confined_auto:
-                return PartVerdict(part, "allow", f"{effects} inside the sandbox (auto mode)", "mode")
-            if self._mode == "auto":  # auto mode only asks because nothing confines the command
-                return PartVerdict(part, "ask", f"{effects}, and no OS sandbox confines commands", "sandbox")
-            before = "running programs the rules cannot see" if part.executes else "writes"
-            return PartVerdict(part, "ask", f"{effects} ({self._mode} mode asks before {before})", "mode")
-        if rule is not None and rule.source.read_only and part.environment and not confined_auto:
-            # No suggestion: a rule for the command would not cover the variables either.
-            return PartVerdict(part, "ask", _environment(part), "mode", rule_text, needs_rule=False)
-        beyond = _beyond_reading(part, rule)
-        if beyond is not None and not confined_auto:
-            # "Always" stores this exact command: a rule for the program would allow any option.
-            reason = f"is not read-only: {beyond} ({self._mode} mode asks)"
-            return PartVerdict(part, "ask", reason, "mode", rule_text, suggestion=exact_pattern(part))
-        if rule is not None and rule_text in self._session_rules:
-            return PartVerdict(
-                part, "allow", f"was approved for this session ({rule_text})", "session", rule_text
-            )
-        if rule is not None:
-            verdict = PartVerdict(part, "allow", f"is allowed by {rule.describe()}", "rule", rule_text)
-            sandbox_suggestion = rule.source.pattern
-        elif confined_auto:
-            return PartVerdict(part, "allow", "runs inside the sandbox (auto mode)", "mode")
-        elif self._mode == "auto":
-            reason = "is not allowed by any rule, and no OS sandbox confines commands"
-            return PartVerdict(part, "ask", reason, "sandbox", suggestion=suggest_pattern(part))
-        else:
-            reason = f"is not allowed by any rule ({self._mode} mode asks before commands)"
-            return PartVerdict(part, "ask", reason, "mode", suggestion=suggest_pattern(part))
-        if self.sandbox_confined:
-            return verdict
-        return replace(
-            verdict,
-            action="ask",
-            reason=f"{verdict.reason}, but no OS sandbox confines commands, so every command asks",
-            source="sandbox",
-            suggestion=sandbox_suggestion,
-            needs_rule=False,
-        )
-
-    def _judge_plan(self, part: SimpleCommand, judgement: RuleJudgement | None) -> PartVerdict:
-        rule = judgement.rule if judgement else None
-        rule_text = rule.text if rule else None
-        effects = _effects(part)
-        if effects is not None:
-            why = effects
-        elif part.environment:
-            why = _environment(part)
-        elif part.elevated:
-            why = "runs with raised privileges"
-        elif rule is None or judgement is None or judgement.action != "allow":
-            why = "is not allowed by a read-only rule"
-        elif not rule.source.read_only:
-            why = f"is allowed by {rule.describe()}, which is not marked read_only"
-        elif (beyond := _beyond_reading(part, rule)) is not None:
-            why = f"is not read-only: {beyond}"
-        else:
-            return PartVerdict(part, "allow", f"is read-only by {rule.describe()}", "rule", rule_text)
-        return PartVerdict(
-            part, "deny", f"{why}, and plan mode only runs read-only commands", "mode", rule_text
-        )
-
-    def _with_overrides(self, verdict: PartVerdict, permission: ToolPermission | None) -> PartVerdict:
-        if verdict.action == "allow" and permission == "ask":
-            return replace(
-                verdict, action="ask", reason=f"{verdict.reason}; the tool is set to ask", source="tool"
-            )
-        if verdict.action != "ask" or verdict.part.elevated:
-            return verdict
-        if permission == "always" and verdict.part.opaque is None and verdict.source != "rule":
-            return replace(
-                verdict, action="allow", reason=f"{verdict.reason}; the tool is set to always", source="tool"
-            )
-        if self.auto_approve:
-            return replace(verdict, action="allow", reason=f"{verdict.reason}; approved by --auto-approve")
-        return verdict
+        return assessed(parts)
 
     # -- remember -----------------------------------------------------------------------------
 

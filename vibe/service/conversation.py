@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from vibe.agent.approvals import Approver
 from vibe.agent.budget import estimate_tokens
@@ -34,13 +34,12 @@ from vibe.service.approvals import ReplyApprover
 from vibe.service.host import AgentChoice, AgentHost, ModelChoice, ServiceError
 from vibe.service.mcp_prompts import MCP_PREFIX, prompt_commands, settle_sources
 from vibe.service.mcp_servers import McpServerView, restart_server, server_views
+from vibe.service.single_agent_host import SingleAgentHost
 from vibe.service.totals import Totals
 from vibe.service.undo import step_back_or_forth
 from vibe.tools.base import ToolError, ToolResult
 
 if TYPE_CHECKING:
-    from vibe.checkpoints.store import CheckpointStore
-    from vibe.service.root_steps import ExtraRoot
     from vibe.session.store import SessionInfo
 
 __all__ = ["USER_COMMAND_TIMEOUT", "Conversation"]
@@ -73,7 +72,7 @@ class Conversation:
     def around(cls, agent: Agent, commands: CommandCatalog | None = None) -> Conversation:
         """A conversation of one agent, opened already, that cannot switch to another agent or
         model (a headless run: built for its one prompt, as fast as possible)."""
-        conversation = cls(_NoHost(agent, commands or CommandCatalog()))
+        conversation = cls(SingleAgentHost(agent, commands or CommandCatalog()))
         conversation._agent = agent
         agent.watch_tools()
         return conversation
@@ -377,48 +376,3 @@ class Conversation:
         _model_id, changed = await self._host.switch_model(self.agent, name)
         self._model_choice = name
         return changed
-
-
-class _NoHost:
-    """The host of a conversation around one agent: nothing else can be opened or switched to."""
-
-    def __init__(self, agent: Agent, commands: CommandCatalog) -> None:
-        self._agent = agent
-        self._commands = commands
-
-    async def open_agent(self, approver: Approver, *, resume: str | None, first: bool) -> Agent:
-        raise ServiceError("this run has one conversation; it cannot open another")
-
-    async def switch_model(self, agent: Agent, name: str) -> tuple[str, ev.AgentEvent]:
-        raise ServiceError("this run cannot switch models")
-
-    def models(self) -> list[ModelChoice]:
-        facts = self._agent.facts
-        return [ModelChoice(facts.model, facts.model, facts.provider)]
-
-    def sessions(self) -> list[SessionInfo]:
-        return []
-
-    async def switch_agent(self, agent: Agent, name: str) -> list[ev.AgentEvent]:
-        raise ServiceError("this run works as one agent; choose it with --agent")
-
-    def agents(self) -> list[AgentChoice]:
-        return []
-
-    def hooks(self) -> tuple[HookSpec, ...]:
-        return ()
-
-    def checkpoints(self) -> CheckpointStore | None:
-        return None
-
-    def commands(self) -> CommandCatalog:
-        return self._commands
-
-    def extra_checkpoints(self) -> list[ExtraRoot]:
-        return []
-
-    def audit(self, record: dict[str, Any]) -> None:
-        return None
-
-    async def add_mcp_servers(self, agent: Agent, servers: dict[str, McpServer]) -> list[str]:
-        raise ServiceError("this run cannot add MCP servers")

@@ -25,11 +25,12 @@ from textual.widgets import Static
 from textual.worker import Worker
 
 from vibe.protocol.commands import find_command
-from vibe.tui.approval import ApprovalScreen, ask_in_modal
+from vibe.tui.approval import ApprovalScreen, answer_in_modal, dismiss_question
 from vibe.tui.attach import attached
 from vibe.tui.attention import Attention
-from vibe.tui.backend import Backend, BackendError, BackendFactory, EndpointChoiceRequiredError, StartupError
+from vibe.tui.backend import Backend, BackendFactory
 from vibe.tui.completion import custom_items, repository_files
+from vibe.tui.engine_start import EngineStart
 from vibe.tui.event_view import EventView
 from vibe.tui.pinned_plan import PinnedPlan
 from vibe.tui.prompt_input import CompletionMenu, PromptInput
@@ -75,10 +76,7 @@ class VibeApp(App[int]):
         super().__init__(ansi_color=True)
         self.theme = "ansi-dark"
         self.cwd = cwd
-        self._backend_factory = backend_factory
-        self._backend: Backend | None = None
         self._closed = False
-        self._backend_ready = asyncio.Event()
         # Set when the backend could not be built; the caller prints it once the TUI is gone.
         self.startup_error: str | None = None
         self.initial_prompt = initial_prompt
@@ -100,8 +98,17 @@ class VibeApp(App[int]):
             self.transcript,
             self.pinned_plan,
             self.attention,
-            ask=lambda request: self.run_worker(self._ask(request), group="approval", exit_on_error=False),
-            answered=self._dismiss_question,
+            ask=lambda request: self.run_worker(
+                answer_in_modal(self, request, lambda: self.conversation, self.interrupt_agent),
+                group="approval",
+                exit_on_error=False,
+            ),
+            answered=lambda call_id: dismiss_question(self, call_id),
+        )
+        # Built behind the first frame (`vibe.tui.engine_start`); then the first conversation opens.
+        parts = (self.transcript, self.state, self.attention)
+        self._engine = EngineStart(
+            self, backend_factory, parts, opened=self.open_agent, failed=self._startup_failed
         )
 
     @property
@@ -152,65 +159,16 @@ class VibeApp(App[int]):
         self.state.update(branch=git_branch(self.cwd))
         self.prompt.focus()
         # The first frame goes out first; the engine loads behind it.
-        self.call_after_refresh(self._build_backend)
+        self.call_after_refresh(self._engine.start)
 
     # -- the engine -------------------------------------------------------------------------
 
     @property
     def backend(self) -> Backend:
-        """The engine's port; commands and runs reach it only after `_backend_ready`."""
-        if self._backend is None:
+        """The engine's port; commands and runs reach it only after the engine is ready."""
+        if self._engine.backend is None:
             raise RuntimeError("the engine is still loading")
-        return self._backend
-
-    @work(thread=True, exclusive=True, group="backend")
-    def _build_backend(self, factory: BackendFactory | None = None) -> None:
-        try:
-            backend = (factory or self._backend_factory)()
-        except EndpointChoiceRequiredError as exc:
-            self.call_from_thread(self._choose_endpoint, exc)
-            return
-        except StartupError as exc:
-            self.call_from_thread(self._startup_failed, str(exc))
-            return
-        self.call_from_thread(self._backend_built, backend)
-
-    @work(exclusive=True, group="endpoint")
-    async def _choose_endpoint(self, needed: EndpointChoiceRequiredError) -> None:
-        """Nothing configured, local servers found: the user picks one (`vibe.tui.local_picker`)
-        or quits; nothing is sent to a local server unchosen."""
-        from vibe.tui.local_picker import LocalModelScreen
-
-        offer = await self.push_screen_wait(LocalModelScreen(needed.offers))
-        if offer is None:
-            self._startup_failed(str(needed))
-            return
-        self._build_backend(lambda: needed.choose(offer))
-
-    def _backend_built(self, backend: Backend) -> None:
-        self._backend = backend
-        self.state.endpoint = backend.endpoint
-        self.attention.enabled = backend.notify_when_away
-        self._backend_ready.set()
-        self._settle_trust()
-
-    @work(exclusive=True, group="trust", exit_on_error=False)
-    async def _settle_trust(self) -> None:
-        """Before the first conversation: the user's decision on a folder whose .vibe/ asks for
-        settings that need trust, then one notice about what stays ignored."""
-        question = self.backend.trust_question
-        if question is not None:
-            from vibe.tui.trust import TrustScreen
-
-            if await self.push_screen_wait(TrustScreen(question)):
-                try:
-                    await self.backend.trust_project()
-                except BackendError as exc:
-                    await self.transcript.notice(f"✗ {exc}", "error")
-        notice = self.backend.trust_notice
-        if notice:
-            await self.transcript.notice(f"⚠ {notice}", "warn")
-        self.open_agent()
+        return self._engine.backend
 
     def _startup_failed(self, message: str) -> None:
         self.startup_error = message
@@ -325,7 +283,7 @@ class VibeApp(App[int]):
             self.start_run(next_prompt)
 
     async def _command(self, text: str) -> None:
-        await self._backend_ready.wait()  # typed during start-up: runs once the engine is there
+        await self._engine.ready.wait()  # typed during start-up: runs once the engine is there
         if find_command(text.split(maxsplit=1)[0], "tui") is None:
             await self._agent_ready.wait()  # maybe a custom command: known once one is open
         from vibe.tui.commands import run_command
@@ -339,32 +297,6 @@ class VibeApp(App[int]):
     async def show_event(self, event: ev.AgentEvent) -> None:
         """Renders one agent event (`vibe.tui.event_view`); also the seam the snapshot tests drive."""
         await self.events.show(event)
-
-    async def _ask(self, request: ev.ApprovalRequested) -> None:
-        """The modal for one approval question; the answer goes back as an operation. Esc
-        denies and interrupts the run."""
-        from vibe.protocol import operations as op
-        from vibe.service.approvals import INTERRUPTED
-
-        reply = await ask_in_modal(self, request)
-        conversation = self.conversation
-        if conversation is None:
-            return
-        interrupt = reply is None
-        if reply is None:
-            reply = op.ApprovalReply(call_id=request.call_id, approved=False, reason=INTERRUPTED)
-        async for _ in conversation.submit(reply):
-            pass
-        if interrupt:
-            # After the denial has reached the call (its task runs first, in order), so the
-            # card says "denied", as the modal's Esc promises, and then the run stops.
-            asyncio.get_running_loop().call_soon(self.interrupt_agent)
-
-    def _dismiss_question(self, call_id: str) -> None:
-        """The question was answered (or the run interrupted meanwhile): take its modal down."""
-        for screen in self.screen_stack:
-            if isinstance(screen, ApprovalScreen) and screen.request.call_id == call_id and screen.is_active:
-                screen.dismiss(None)
 
     async def shell(self, command: str) -> None:
         """`!command`: the user's own command, run in the workspace, shown as a card."""
@@ -465,8 +397,8 @@ class VibeApp(App[int]):
         self._closed = True
         if self.conversation is not None:
             await self.conversation.aclose()
-        if self._backend is not None:
-            await self._backend.aclose()
+        if self._engine.backend is not None:
+            await self._engine.backend.aclose()
 
 
 def _is_command(text: str) -> bool:

@@ -26,10 +26,13 @@ from vibe.tui.render import diff_text
 from vibe.unicode_text import for_terminal
 
 if TYPE_CHECKING:  # the engine loads after the first frame
+    from collections.abc import Callable
+
     from textual.app import App
 
     from vibe.protocol.events import ApprovalRequested
     from vibe.protocol.operations import ApprovalReply
+    from vibe.service.conversation import Conversation
 
 INTERRUPT = "interrupt"  # the modal's answer when the user pressed Esc
 
@@ -138,3 +141,36 @@ async def ask_in_modal(app: App[int], request: ApprovalRequested) -> ApprovalRep
     app.push_screen(ApprovalScreen(request), resolved)
     value = await answer
     return None if value is None or isinstance(value, str) else value
+
+
+async def answer_in_modal(
+    app: App[int],
+    request: ApprovalRequested,
+    conversation: Callable[[], Conversation | None],
+    interrupt: Callable[[], None],
+) -> None:
+    """The modal for one approval question; the answer goes back to the `conversation()` open by
+    then, as an operation. Esc denies and then `interrupt`s the run."""
+    from vibe.protocol import operations as op
+    from vibe.service.approvals import INTERRUPTED
+
+    reply = await ask_in_modal(app, request)
+    current = conversation()
+    if current is None:
+        return
+    interrupting = reply is None
+    if reply is None:
+        reply = op.ApprovalReply(call_id=request.call_id, approved=False, reason=INTERRUPTED)
+    async for _ in current.submit(reply):
+        pass
+    if interrupting:
+        # After the denial has reached the call (its task runs first, in order), so the
+        # card says "denied", as the modal's Esc promises, and then the run stops.
+        asyncio.get_running_loop().call_soon(interrupt)
+
+
+def dismiss_question(app: App[int], call_id: str) -> None:
+    """The question was answered (or the run interrupted meanwhile): take its modal down."""
+    for screen in app.screen_stack:
+        if isinstance(screen, ApprovalScreen) and screen.request.call_id == call_id and screen.is_active:
+            screen.dismiss(None)

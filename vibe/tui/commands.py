@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     from vibe.config.hooks import HookSpec
     from vibe.protocol import events as ev
-    from vibe.protocol.events import CheckpointRestored, RestorePlanned
     from vibe.protocol.operations import NewConversation, Operation, ResumeConversation
     from vibe.service.conversation import Conversation
     from vibe.session.listing import SessionSummary
@@ -35,8 +34,6 @@ KEYS_HELP = (
     "!cmd run a shell command"
 )
 _NEEDS_IDLE = {"/new", "/clear", "/resume", "/model", "/agent", "/compact", "/undo", "/redo", "/rewind"}
-# How many of the files an undo would change the confirmation lists by name.
-_LISTED_FILES = 12
 
 
 class CommandHost(Protocol):
@@ -212,70 +209,21 @@ async def _mode(app: CommandHost, argument: str) -> None:
 
 
 async def _undo(app: CommandHost, argument: str) -> None:
-    await _step(app, "undo", argument)
+    from vibe.tui.restore_steps import step_command
+
+    await step_command(app, "undo", argument)
 
 
 async def _redo(app: CommandHost, argument: str) -> None:
-    await _step(app, "redo", argument)
+    from vibe.tui.restore_steps import step_command
+
+    await step_command(app, "redo", argument)
 
 
 async def _rewind(app: CommandHost, argument: str) -> None:
     from vibe.tui.rewind import rewind_command
 
     await rewind_command(app, argument)
-
-
-async def _step(app: CommandHost, name: str, argument: str) -> None:
-    """Shows what /undo or /redo would change and asks (a modal); then restores."""
-    from vibe.protocol import events as ev
-    from vibe.protocol import operations as op
-    from vibe.service.host import ServiceError
-
-    conversation = await _open_conversation(app)
-    command = find_command(name, "tui")
-    if conversation is None or command is None:
-        return
-    try:
-        operation = _operation(command, argument)
-        assert isinstance(operation, op.Undo | op.Redo)
-        if not operation.confirmed:
-            (plan,) = [event async for event in conversation.submit(operation)]
-            assert isinstance(plan, ev.RestorePlanned)
-            answer = await _confirm(app, plan)
-            if answer is None:
-                return
-            operation = operation.model_copy(update={"confirmed": True, "force": answer == "force"})
-        async for event in conversation.submit(operation):
-            if isinstance(event, ev.CheckpointRestored):
-                await app.transcript.notice(_restored_text(name, event))
-    except ServiceError as exc:
-        await app.transcript.notice(f"✗ {exc}", "error")
-
-
-async def _confirm(app: CommandHost, plan: RestorePlanned) -> str | None:
-    """ "yes", "force" or None (cancelled), from a modal listing what would change."""
-    if not plan.changes and not plan.kept:
-        await app.transcript.notice(f"/{plan.action}: no file would change")
-        return None
-    lines = [f"/{plan.action}: {len(plan.changes)} file(s) would change"]
-    lines += [f"  {change.action:<7} {change.path}" for change in plan.changes[:_LISTED_FILES]]
-    if len(plan.changes) > _LISTED_FILES:
-        lines.append(f"  … and {len(plan.changes) - _LISTED_FILES} more")
-    items = [("yes", "Restore them"), ("no", "Cancel")]
-    if plan.kept:
-        lines.append(f"Changed by you since, kept as they are: {', '.join(plan.kept[:_LISTED_FILES])}")
-        items.insert(1, ("force", "Restore them, and put back the files you changed too"))
-    answer = await app.push_screen_wait(PickerScreen("\n".join(lines), items))
-    return answer if answer in ("yes", "force") else None
-
-
-def _restored_text(name: str, event: CheckpointRestored) -> str:
-    lines = [f"/{name}: restored {len(event.restored)} file(s) (checkpoint {event.checkpoint_id})"]
-    if event.kept:
-        lines.append(f"kept as you left them: {', '.join(event.kept)}")
-    if event.failed:
-        lines.append(f"not restored (a symlink in the way, or inside .git): {', '.join(event.failed)}")
-    return "\n".join(lines)
 
 
 async def _open_conversation(app: CommandHost) -> Conversation | None:

@@ -5,36 +5,23 @@ input, to edit and send again."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from vibe.tui.pickers import PickerScreen
+from vibe.tui.restore_steps import RestoreHost, ask_to_restore, changed_files, confirmed, restored_text
 
 if TYPE_CHECKING:
-    from textual.screen import Screen
-
     from vibe.protocol import events as ev
     from vibe.protocol import operations as op
-    from vibe.service.conversation import Conversation
     from vibe.tui.prompt_input import PromptInput
-    from vibe.tui.transcript import Transcript
 
 __all__ = ["rewind_command"]
 
-_LISTED_FILES = 12
 
-
-class RewindHost(Protocol):
+class RewindHost(RestoreHost, Protocol):
     """What /rewind uses of the app (the commands' host has all of it)."""
 
-    transcript: Transcript
     prompt: PromptInput
-
-    @property
-    def conversation(self) -> Conversation | None: ...
-
-    @property
-    def push_screen_wait(self) -> Callable[[Screen[Any]], Awaitable[Any]]: ...
 
 
 _WHAT = {
@@ -65,13 +52,9 @@ async def rewind_command(app: RewindHost, argument: str) -> None:
             operation = await _pick(app, listed)
             if operation is None:
                 return
-        if not operation.confirmed:
-            (plan,) = [event async for event in conversation.submit(operation)]
-            assert isinstance(plan, ev.RestorePlanned)
-            answer = await _confirm(app, plan)
-            if answer is None:
-                return
-            operation = operation.model_copy(update={"confirmed": True, "force": answer == "force"})
+        operation = await confirmed(conversation, operation, lambda plan: _confirm(app, plan))
+        if operation is None:
+            return
         async for event in conversation.submit(operation):
             await _show(app, event)
     except ServiceError as exc:
@@ -121,31 +104,18 @@ async def _confirm(app: RewindHost, plan: ev.RestorePlanned) -> str | None:
     if plan.messages_dropped:
         lines.append(f"  the conversation goes back ({plan.messages_dropped} message(s) forgotten)")
     if plan.changes:
-        lines.append(f"  {len(plan.changes)} file(s) would change")
-        lines += [f"  {change.action:<7} {change.path}" for change in plan.changes[:_LISTED_FILES]]
-        if len(plan.changes) > _LISTED_FILES:
-            lines.append(f"  … and {len(plan.changes) - _LISTED_FILES} more")
+        lines += [f"  {len(plan.changes)} file(s) would change", *changed_files(plan)]
     if not plan.changes and not plan.kept and not plan.messages_dropped:
         await app.transcript.notice("/rewind: nothing would change")
         return None
-    items = [("yes", "Rewind"), ("no", "Cancel")]
-    if plan.kept:
-        lines.append(f"Changed by you since, kept as they are: {', '.join(plan.kept[:_LISTED_FILES])}")
-        items.insert(1, ("force", "Rewind, and put back the files you changed too"))
-    answer = await app.push_screen_wait(PickerScreen("\n".join(lines), items))
-    return answer if answer in ("yes", "force") else None
+    return await ask_to_restore(app, plan, lines, "Rewind")
 
 
 async def _show(app: RewindHost, event: ev.AgentEvent) -> None:
     from vibe.protocol import events as ev
 
     if isinstance(event, ev.CheckpointRestored):
-        lines = [f"/rewind: restored {len(event.restored)} file(s) (checkpoint {event.checkpoint_id})"]
-        if event.kept:
-            lines.append(f"kept as you left them: {', '.join(event.kept)}")
-        if event.failed:
-            lines.append(f"not restored (a symlink in the way, or inside .git): {', '.join(event.failed)}")
-        await app.transcript.notice("\n".join(lines))
+        await app.transcript.notice(restored_text("rewind", event))
     elif isinstance(event, ev.ConversationRewound):
         await app.transcript.notice(
             f"/rewind: the conversation is back to before prompt {event.prompt} "
