@@ -4,12 +4,14 @@ answered with one sentence, and a user command of the same name winning with one
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sys
 from pathlib import Path
 
 import pytest
 from acp.exceptions import RequestError
-from acp.schema import McpServerStdio
+from acp.schema import EnvVariable, McpServerStdio
 from editor_harness import FakeEditor, prompt_blocks, run_agent_process
 
 from support.extension_files import write_command
@@ -54,3 +56,35 @@ async def test_prompts_are_offered_once_the_server_lists_them_and_run(vibe_env: 
             if "the MCP prompt /mcp__t__picture is ignored" in str(start.title)
         ]
         assert len(told) == 1 and str(mine) in told[0]
+
+
+async def test_cancel_ends_a_prompt_waiting_for_its_mcp_server(vibe_env: VibeEnv) -> None:
+    editor = FakeEditor()
+    signal = vibe_env.repo / "stalled.fifo"  # in the workspace: the server's sandbox may write it
+    os.mkfifo(signal)
+    reader = os.open(signal, os.O_RDONLY | os.O_NONBLOCK)
+    env = [EnvVariable(name="STALL_SIGNAL", value=str(signal))]
+    server = McpServerStdio(name="t", command=sys.executable, args=[SERVER, "--stalling-prompt"], env=env)
+    try:
+        async with run_agent_process(vibe_env, editor) as (conn, _process):
+            session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[server])
+            sid = session.session_id
+            await editor.wait_for(lambda: "mcp__t__stall" in offered(editor))
+            waiting = asyncio.create_task(conn.prompt(session_id=sid, prompt=prompt_blocks("/mcp__t__stall")))
+            await asyncio.wait_for(_readable(reader), 20)  # the server has the request
+            await conn.cancel(session_id=sid)
+            answered = await asyncio.wait_for(waiting, 10)  # not the call's own timeout
+            assert answered.stop_reason == "cancelled"
+            assert vibe_env.fake.requests == []  # nothing went to the model
+    finally:
+        os.close(reader)
+
+
+async def _readable(fd: int) -> None:
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)

@@ -3,7 +3,7 @@
 stdio by default; `--http` serves streamable HTTP on 127.0.0.1 (a free port, printed on stdout
 once the socket listens) at /mcp, `--sse` the older HTTP+SSE protocol at /sse.
 `--hang-at-start` never answers the handshake. Its prompts (`review`, `picture`) are offered
-as slash commands.
+as slash commands; `--stalling-prompt` adds `stall`, which is never given.
 """
 
 from __future__ import annotations
@@ -81,7 +81,18 @@ def picture() -> list[str | Image]:
     return ["Describe this picture:", Image(data=b"\x89PNG\r\n\x1a\n", format="png")]
 
 
+async def stall() -> str:
+    signal = os.environ.get("STALL_SIGNAL")  # a FIFO the test waits on: the request is here
+    if signal:
+        with open(signal, "w", encoding="utf-8") as fifo:
+            fifo.write("stalled\n")
+    await asyncio.Event().wait()
+    return "unreachable"
+
+
 def main() -> None:
+    if "--stalling-prompt" in sys.argv:  # a prompt that is never given
+        server.prompt(name="stall", description="Never given.")(stall)
     if "--hang-at-start" in sys.argv:
         sys.stdin.read()  # reads until vibe closes stdin, answering nothing
         return

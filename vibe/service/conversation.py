@@ -15,6 +15,7 @@ raises `ServiceError` before anything changed.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from vibe.agent.approvals import Approver
 from vibe.agent.budget import estimate_tokens
 from vibe.agent.loop import Agent
 from vibe.agent.replay import replay_saved
+from vibe.agent.run_result import bare_result
 from vibe.agent.session_facts import SessionFacts
 from vibe.config.hooks import HookSpec
 from vibe.config.mcp_servers import McpServer
@@ -66,6 +68,8 @@ class Conversation:
         self._between_runs: Callable[[ev.AgentEvent], None] | None = None
         # Warnings about MCP prompts that lost their name to another command, once told.
         self._told_warnings: set[str] = set()
+        # A prompt's `/command` being expanded (an MCP server fetching it): what Esc cancels first.
+        self._expanding: asyncio.Future[Expansion | None] | None = None
         self.totals = Totals()
 
     @classmethod
@@ -259,7 +263,20 @@ class Conversation:
     async def submit(self, operation: op.Operation) -> AsyncIterator[ev.AgentEvent]:
         match operation:
             case op.Prompt(text=text, images=images):
-                expansion = await self._expand(text)
+                expanding = asyncio.ensure_future(self._expand(text))
+                self._expanding = expanding
+                try:
+                    expansion = await expanding
+                except asyncio.CancelledError:
+                    current = asyncio.current_task()
+                    if current is not None and current.cancelling():
+                        raise  # the caller's own cancellation, not Esc
+                    # Esc while an MCP server was still to give the prompt (or list its prompts).
+                    facts = self.agent.facts
+                    yield bare_result(facts.session_id, facts.untrusted_keys, "interrupted", "cancelled")
+                    return
+                finally:
+                    self._expanding = None
                 if expansion is not None:
                     command = expansion.command
                     yield self.agent.announce(
@@ -369,6 +386,8 @@ class Conversation:
         """Ends the running prompt (its stream ends with a `cancelled` result) and answers every
         open question "no"; usable from a key handler, outside any event loop task."""
         self._replies.cancel_pending()
+        if self._expanding is not None:
+            self._expanding.cancel()
         if self._agent is not None:
             self._agent.cancel()
 
