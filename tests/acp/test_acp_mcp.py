@@ -5,7 +5,6 @@ notice of its own, `/mcp` and `/mcp restart` answered in the conversation, no se
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -13,6 +12,7 @@ from typing import Any
 from acp.schema import EnvVariable, McpServerStdio, ToolCallStart
 from editor_harness import FakeEditor, prompt_blocks, run_agent_process
 
+from support.processes import all_exited, children, still_running, survivors
 from support.vibe_process import VibeEnv
 from tools.fake_mistral import call, reply
 
@@ -33,27 +33,6 @@ def notices(editor: FakeEditor) -> list[ToolCallStart]:
     return [start for start in editor.tool_starts() if start.tool_call_id.startswith("mcp-server-")]
 
 
-def server_pids() -> list[int]:
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
-        except OSError:
-            continue
-        if SERVER.encode() in cmdline and b"pytest" not in cmdline:
-            found.append(int(entry.name))
-    return found
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text().split(") ")[-1][0] != "Z"
-
-
 async def test_an_editor_server_is_listed_asked_for_called_and_confined(vibe_env: VibeEnv) -> None:
     outside = vibe_env.repo.parent / "outside.txt"
     vibe_env.fake.script(
@@ -67,7 +46,7 @@ async def test_an_editor_server_is_listed_asked_for_called_and_confined(vibe_env
         sid = session.session_id
         listed = await _wait_ready(conn, editor, sid)
         await conn.prompt(session_id=sid, prompt=prompt_blocks("use the server"))
-        pids = server_pids()
+        servers = survivors(SERVER)
     assert "t (stdio from the editor): ready" in listed and "confinement:" in listed
     offered = {tool["function"]["name"] for tool in vibe_env.fake.requests[0].tools}
     assert {"mcp__t__echo", "mcp__t__write"} <= offered
@@ -76,7 +55,7 @@ async def test_an_editor_server_is_listed_asked_for_called_and_confined(vibe_env
     seen = tool_answer(vibe_env, 1)
     assert "SECRET=from-the-editor" in seen and f"HOME={vibe_env.home / 'mcp' / 't'} " in seen
     assert tool_answer(vibe_env, 2).startswith("refused") and not outside.exists()
-    assert pids and not [pid for pid in pids if alive(pid)]  # none outlives the connection
+    assert servers and not still_running(servers)  # none outlives the connection
 
 
 async def test_a_rejected_mcp_call_does_not_run(vibe_env: VibeEnv) -> None:
@@ -170,38 +149,8 @@ async def test_killing_vibe_leaves_no_server_and_no_mcp_client_process(vibe_env:
     async with run_agent_process(vibe_env, editor) as (conn, process):
         session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[editor_server()])
         await _wait_ready(conn, editor, session.session_id)
-        servers, clients = server_pids(), _children_running(process.pid, b"vibe.tools.mcp.host")
+        servers, clients = survivors(SERVER), children(process.pid, "vibe.tools.mcp.host")
         assert servers and len(clients) == 1
-        left = [*servers, *clients]
-        exits = [os.pidfd_open(pid) for pid in left]
         process.kill()  # no chance to stop anything: the kernel and the pipes do it
         await process.wait()
-    try:
-        # Each pidfd becomes readable when its process has exited.
-        await asyncio.wait_for(asyncio.gather(*(_exited(fd) for fd in exits)), 20)
-    finally:
-        for fd in exits:
-            os.close(fd)
-
-
-def _children_running(parent: int, marker: bytes) -> list[int]:
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        try:
-            cmdline = (entry / "cmdline").read_bytes() if entry.name.isdigit() else b""
-            ppid = int((entry / "stat").read_text().split(") ")[-1].split()[1]) if cmdline else 0
-        except (OSError, ValueError, IndexError):
-            continue
-        if marker in cmdline and ppid == parent:
-            found.append(int(entry.name))
-    return found
-
-
-async def _exited(pidfd: int) -> None:
-    loop = asyncio.get_running_loop()
-    done = loop.create_future()
-    loop.add_reader(pidfd, lambda: done.done() or done.set_result(None))
-    try:
-        await done
-    finally:
-        loop.remove_reader(pidfd)
+    await asyncio.wait_for(all_exited([*servers, *clients]), 20)

@@ -15,6 +15,7 @@ from acp.schema import EnvVariable, McpServerStdio
 from editor_harness import FakeEditor, prompt_blocks, run_agent_process
 
 from support.extension_files import write_command
+from support.processes import readable
 from support.vibe_process import VibeEnv
 from tools.fake_mistral import reply
 
@@ -71,20 +72,10 @@ async def test_cancel_ends_a_prompt_waiting_for_its_mcp_server(vibe_env: VibeEnv
             sid = session.session_id
             await editor.wait_for(lambda: "mcp__t__stall" in offered(editor))
             waiting = asyncio.create_task(conn.prompt(session_id=sid, prompt=prompt_blocks("/mcp__t__stall")))
-            await asyncio.wait_for(_readable(reader), 20)  # the server has the request
+            await asyncio.wait_for(readable(reader), 20)  # the server has the request
             await conn.cancel(session_id=sid)
             answered = await asyncio.wait_for(waiting, 10)  # not the call's own timeout
             assert answered.stop_reason == "cancelled"
             assert vibe_env.fake.requests == []  # nothing went to the model
     finally:
         os.close(reader)
-
-
-async def _readable(fd: int) -> None:
-    loop = asyncio.get_running_loop()
-    ready = loop.create_future()
-    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
-    try:
-        await ready
-    finally:
-        loop.remove_reader(fd)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import socket
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from support.processes import children, still_running, survivors
 from vibe.composition.engine import sandbox_policy
 from vibe.composition.mcp_sources import add_mcp_sources
 from vibe.config.settings import Settings
@@ -222,36 +222,13 @@ async def test_a_stdio_server_reaches_the_network_only_when_allowed(
     assert (answer == "connected") is network, answer
 
 
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    stat = Path(f"/proc/{pid}/stat")
-    return not stat.exists() or stat.read_text().split(") ")[-1][0] != "Z"
-
-
 async def test_stopping_leaves_no_server_process(workspace: Workspace, home: Path) -> None:
     running = await start({"t": stdio()}, workspace, home)
-    pids_before = _python_pids_running(SERVER)
-    assert pids_before
+    before = survivors(SERVER)
+    assert before
     await running.registry.aclose()
     assert running.registry.names() == []
-    assert not [pid for pid in pids_before if _alive(pid)]
-
-
-def _python_pids_running(script: str) -> list[int]:
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-        except OSError:
-            continue
-        if script.encode() in cmdline and b"pytest" not in cmdline:
-            found.append(int(entry.name))
-    return found
+    assert not still_running(before)
 
 
 def _serve(flag: str, path: str) -> Iterator[str]:
@@ -294,7 +271,7 @@ async def test_stopping_while_starting_does_not_hang(workspace: Workspace, home:
     add_mcp_sources(registry, settings, workspace, home, sandbox_policy(settings, workspace))
     await registry.start()
     await asyncio.wait_for(registry.aclose(), 20)
-    assert not _python_pids_running(SERVER)
+    assert not survivors(SERVER)
 
 
 async def test_a_cancelled_call_ends_at_once_and_the_server_stays_usable(
@@ -334,22 +311,6 @@ async def test_a_url_set_to_streamable_http_does_not_fall_back(
     assert running.registry.names() == []
 
 
-def _client_processes() -> list[int]:
-    """This test process's MCP client processes (`python -m vibe.tools.mcp.host`)."""
-    found: list[int] = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes()
-            parent = int((entry / "stat").read_text().split(") ")[-1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        if b"vibe.tools.mcp.host" in cmdline and parent == os.getpid():
-            found.append(int(entry.name))
-    return found
-
-
 async def test_if_the_mcp_client_process_dies_each_server_says_so_once_and_restart_brings_it_back(
     workspace: Workspace, home: Path, servers: list[Running]
 ) -> None:
@@ -364,9 +325,9 @@ async def test_if_the_mcp_client_process_dies_each_server_says_so_once_and_resta
             both.set()
 
     running.registry.listen(listen)
-    (client,) = _client_processes()
-    old_servers = _python_pids_running(SERVER)
-    os.kill(client, signal.SIGKILL)
+    (client,) = children(os.getpid(), "vibe.tools.mcp.host")
+    old_servers = survivors(SERVER)
+    client.kill()
     await asyncio.wait_for(both.wait(), 20)
     assert sorted(notice.source for notice in told) == ["a", "b"]
     assert all("vibe's MCP client process ended unexpectedly" in notice.message for notice in told)
@@ -376,5 +337,5 @@ async def test_if_the_mcp_client_process_dies_each_server_says_so_once_and_resta
         await source.settled()
     assert (await running.call("mcp__a__echo", text="back")).output == "echo: back"
     # The servers of the dead process were stopped (their input ended with it), not orphaned.
-    assert not [pid for pid in old_servers if _alive(pid)]
+    assert not still_running(old_servers)
     assert len(told) == 2

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import shlex
 import sys
 import uuid
@@ -56,3 +57,46 @@ def assert_no_survivors(marker: str) -> None:
     for process in left:  # clean up before failing so one bad run cannot poison the next
         process.kill()
     assert left == []
+
+
+def children(parent: int, marker: str) -> list[psutil.Process]:
+    """Live children of `parent` whose command line mentions `marker`."""
+    return [process for process in survivors(marker) if process.ppid() == parent]
+
+
+def still_running(processes: list[psutil.Process]) -> list[psutil.Process]:
+    """Those of `processes` that have not exited (a zombie has)."""
+    running: list[psutil.Process] = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                running.append(process)
+        except psutil.NoSuchProcess:
+            continue
+    return running
+
+
+async def readable(fd: int) -> None:
+    """Until `fd` can be read: a pipe written to, or a pidfd whose process has exited."""
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await ready
+    finally:
+        loop.remove_reader(fd)
+
+
+async def all_exited(processes: list[psutil.Process]) -> None:
+    """Until every one of `processes` has exited, told by the kernel (pidfds), not polled."""
+    handles: list[int] = []
+    try:
+        for process in processes:
+            try:
+                handles.append(os.pidfd_open(process.pid))
+            except ProcessLookupError:
+                continue  # gone already
+        await asyncio.gather(*(readable(handle) for handle in handles))
+    finally:
+        for handle in handles:
+            os.close(handle)
