@@ -1,9 +1,11 @@
 """A child process that the kernel ends when vibe ends, even when vibe is killed (`kill -9`).
 
-Used for the helper processes vibe starts for itself (searches, the MCP client process): each
-asks, between fork and exec, for SIGKILL when its parent exits (PR_SET_PDEATHSIG, Linux only).
-The request follows the *thread* that forked, so these processes are started from the event
-loop's thread, never from a worker thread that may end first.
+Used for the helper processes vibe starts for itself: a search asks, between fork and exec, for
+SIGKILL when its parent exits (PR_SET_PDEATHSIG, Linux only); the MCP client process, a Python
+program of vibe's, asks for itself first thing (`die_with_parent`), which lets vibe start it
+without a pre-exec step (a pre-exec step makes Python fork vibe's whole memory map instead of
+vfork). The request follows the *thread* that started the process, so these processes are
+started from the event loop's thread, never from a worker thread that may end first.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import signal
 import sys
 from collections.abc import Callable
 
-__all__ = ["dies_with_vibe"]
+__all__ = ["die_with_parent", "dies_with_vibe"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -34,3 +36,12 @@ def dies_with_vibe(inner: Callable[[], None] | None = None) -> Callable[[], None
             inner()
 
     return setup
+
+
+def die_with_parent(parent: int) -> None:
+    """Asks the kernel to SIGKILL this process when `parent` (the process that started it)
+    exits; exits at once if it already has."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)

@@ -1,6 +1,6 @@
 """The MCP client process: runs vibe's MCP servers' sessions, apart from vibe's own process.
 
-    python -m vibe.tools.mcp.host CHANNEL_FD
+    python -m vibe.tools.mcp.host CHANNEL_FD VIBE_PID
 
 Loading the `mcp` SDK's client costs about half a second of CPU (it defines some five hundred
 pydantic models); in vibe's process that would stall its start-up and its TUI for as long,
@@ -32,6 +32,7 @@ import socket
 import sys
 from typing import TYPE_CHECKING, Any
 
+from vibe.sandbox.lifeline import die_with_parent
 from vibe.tools.mcp.sdk_loader import load_sdk
 
 if TYPE_CHECKING:
@@ -218,6 +219,7 @@ def _collect_after_load(_loaded: asyncio.Future[None]) -> None:
 
 
 def main() -> None:
+    die_with_parent(int(sys.argv[2]))
     gc.disable()
     # Ctrl-C in a terminal reaches the whole process group: vibe decides what it means.
     signal.signal(signal.SIGINT, signal.SIG_IGN)

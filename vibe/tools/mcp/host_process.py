@@ -8,14 +8,13 @@ Importing this module costs next to nothing: it runs before vibe has loaded anyt
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
-
-from vibe.sandbox.lifeline import dies_with_vibe
 
 __all__ = ["HostProcess", "prestart", "spawn_host", "take_prestarted"]
 
@@ -36,7 +35,7 @@ def spawn_host(errors_log: Path) -> HostProcess:
     ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     # `-P`: the working folder (a repository, perhaps not trusted) is not on the import path,
     # so a `vibe/` folder in it cannot stand in for vibe's own modules.
-    argv = [sys.executable, "-P", "-m", "vibe.tools.mcp.host", str(theirs.fileno())]
+    argv = [sys.executable, "-P", "-m", "vibe.tools.mcp.host", str(theirs.fileno()), str(os.getpid())]
     errors = _open_log(errors_log)
     try:
         popen = subprocess.Popen(
@@ -45,7 +44,8 @@ def spawn_host(errors_log: Path) -> HostProcess:
             stdout=subprocess.PIPE,
             stderr=errors if errors is not None else subprocess.DEVNULL,
             pass_fds=(theirs.fileno(),),
-            preexec_fn=dies_with_vibe(),
+            # No pre-exec step (it dies with vibe by its own request): Python can then vfork,
+            # instead of copying the memory map of a terminal UI or an editor's vibe.
         )
     except BaseException:
         ours.close()
