@@ -5,6 +5,7 @@ notice of its own, `/mcp` and `/mcp restart` answered in the conversation, no se
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -154,3 +155,25 @@ async def test_killing_vibe_leaves_no_server_and_no_mcp_client_process(vibe_env:
         process.kill()  # no chance to stop anything: the kernel and the pipes do it
         await process.wait()
     await asyncio.wait_for(all_exited([*servers, *clients]), 20)
+
+
+async def test_configured_servers_start_after_the_answer_and_keep_their_names(vibe_env: VibeEnv) -> None:
+    with (vibe_env.home / "config.toml").open("a", encoding="utf-8") as config:
+        config.write(
+            f"\n[mcp_servers.t]\ncommand = {json.dumps(sys.executable)}\nargs = [{json.dumps(SERVER)}]\n"
+        )
+    editor = FakeEditor()
+    async with run_agent_process(vibe_env, editor) as (conn, _process):
+        session = await conn.new_session(cwd=str(vibe_env.repo), mcp_servers=[editor_server("t")])
+        await editor.wait_for(lambda: bool(notices(editor)))
+        listed = ""
+        while "t (stdio): ready" not in listed:  # each /mcp a round trip, as in _wait_ready
+            before = editor.agent_text()
+            await conn.prompt(session_id=session.session_id, prompt=prompt_blocks("/mcp"))
+            listed = editor.agent_text()[len(before) :]
+    (notice,) = notices(editor)
+    assert (
+        str(notice.title)
+        == "MCP server 't' from the editor was not started: config.toml has a server of that name"
+    )
+    assert "from the editor" not in listed  # the configured one runs, the editor's does not

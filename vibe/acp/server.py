@@ -331,18 +331,17 @@ class VibeAgent:
         await self._start_editor_servers(session)
 
     async def _start_editor_servers(self, session: EditorSession) -> None:
-        """Starts the MCP servers the editor passed (in the background, like configured ones);
+        """Starts the configured MCP servers and those the editor passed, in the background;
         from then on a server's notice (left out, failed, died) is an update of its own."""
         from vibe.acp.mcp_servers import editor_servers
         from vibe.service.host import ServiceError
 
         session.watch_servers()
         servers, notes = editor_servers(session.editor_servers)
-        if servers:
-            try:
-                notes += await session.conversation.add_mcp_servers(servers)
-            except ServiceError as exc:
-                notes.append(str(exc))
+        try:  # with the configured ones, which wait for this (after the response)
+            notes += await session.conversation.add_mcp_servers(servers)
+        except ServiceError as exc:
+            notes.append(str(exc))
         for note in notes:
             log.info("session %s: %s", session.id, note)
             await session.tell_notice(note)

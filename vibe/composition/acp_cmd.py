@@ -120,7 +120,13 @@ class EngineBackend:
         from vibe.service.conversation import Conversation
 
         engine = self._engine_task(_folder(cwd)).result()
-        options = RunOptions(cwd=_folder(cwd), restore_mode=True, fork_if_busy=False, frontend="editor")
+        options = RunOptions(
+            cwd=_folder(cwd),
+            restore_mode=True,
+            fork_if_busy=False,
+            frontend="editor",
+            mcp_with_frontends=True,
+        )
         return Conversation(EngineHost(lambda: engine, options, fs=fs))
 
     def trust_notice(self, cwd: Path) -> str | None:

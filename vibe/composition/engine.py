@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -301,6 +302,8 @@ class Engine:
         self._other_clients: list[tuple[ResolvedModel, ChatClient]] = []
         self._extensions: Extensions | None = None
         self._told_extensions = False
+        # Conversations whose configured MCP servers start with the frontend's (`add_mcp_servers`).
+        self._configured_mcp_pending: weakref.WeakSet[Agent] = weakref.WeakSet()
 
     @classmethod
     def load(
@@ -359,13 +362,26 @@ class Engine:
             fs,
             extensions=extensions,
             extension_notices=tell,
+            mcp_sources=() if options.mcp_with_frontends else None,
         )
-        await agent.start_tools()
+        if options.mcp_with_frontends:
+            # Loading the MCP client and spawning its process and the servers would add some
+            # 20 ms to an editor's session/new: they start with the editor's, after the answer.
+            self._configured_mcp_pending.add(agent)
+        else:
+            await agent.start_tools()
         return agent
 
     async def add_mcp_servers(self, agent: Agent, servers: Mapping[str, McpServer]) -> list[str]:
         """Starts `servers` (an editor's, for this session) among `agent`'s tools, confined like
-        configured stdio servers; returns a sentence for each one left out."""
+        configured stdio servers, and the configured ones if they wait for this; returns a
+        sentence for each one left out."""
+        workspace = agent.tool_context.workspace
+        home = vibe_home(self.env)
+        asked = sandbox_policy(self.settings, workspace)
+        if agent in self._configured_mcp_pending:  # first: an editor's server may not take their names
+            self._configured_mcp_pending.discard(agent)
+            add_mcp_sources(agent.tools, self.settings, workspace, home, asked)
         taken = {status.name for source in agent.tools.sources() if (status := source.status()) is not None}
         notes = [
             f"MCP server {name!r} from the editor was not started: config.toml has a server of that name"
@@ -373,9 +389,6 @@ class Engine:
             if name in taken
         ]
         fresh = {name: server for name, server in servers.items() if name not in taken}
-        workspace = agent.tool_context.workspace
-        home = vibe_home(self.env)
-        asked = sandbox_policy(self.settings, workspace)
         add_mcp_sources(agent.tools, self.settings, workspace, home, asked, fresh, origin="editor")
         await agent.start_tools()
         return notes

@@ -25,5 +25,8 @@ class RunOptions:
     fork_if_busy: bool = True
     # Recorded in a new session's header, for `vibe sessions` and the resume picker.
     frontend: str = ""
+    # The configured MCP servers start with the ones the frontend adds (`add_mcp_servers`:
+    # editor mode, after the session/new response), not while the conversation opens.
+    mcp_with_frontends: bool = False
     # The custom agent to work as (`--agent`); None: as configured.
     agent: str | None = None
