@@ -1,10 +1,12 @@
 """Benchmarks for the TUI's quality bars, measured on the real `vibe` in a pseudo-terminal.
 
-    python tools/bench_tui.py [--tokens N] [--messages N]
+    python tools/bench_tui.py [--tokens N] [--messages N] [--mcp RUNS]
 
 - Launch to a usable prompt: spawn → first frame with the prompt (typing works from there; text
   typed before the agent is ready is queued), and → agent ready (the status line shows the
   model). Target ≤ 0.6 s for the first.
+  `--mcp RUNS` measures only these, with no MCP servers and with two, alternately (target:
+  no slower with them; they start after the prompt is usable).
 - Idle CPU of the vibe process over 3 s with nothing happening. Target < 1 %.
 - Streaming at 2,000 tokens/s (tokens counted as characters / 4): wall time from Enter to the
   last word on screen, against the ideal and against the time the scripted server itself takes
@@ -21,6 +23,7 @@ import http.client
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -109,6 +112,40 @@ def server_delivery_seconds(fake: FakeMistral, step: Step) -> float:
     elapsed = time.perf_counter() - started
     connection.close()
     return elapsed
+
+
+def launch_times(with_servers: bool) -> tuple[float, float]:
+    """(seconds to the first frame with the prompt, to the agent ready) for one launch, with no
+    MCP servers or with two (tests/support/mcp_sh_server.sh, which start in milliseconds)."""
+    with tempfile.TemporaryDirectory() as tmp, FakeMistral() as fake:
+        home, repo = setup(Path(tmp))
+        if with_servers:
+            server = Path(__file__).resolve().parent.parent / "tests" / "support" / "mcp_sh_server.sh"
+            with (home / "config.toml").open("a", encoding="utf-8") as config:
+                for name in ("s0", "s1"):
+                    config.write(
+                        f'\n[mcp_servers.{name}]\ncommand = "bash"\nargs = [{json.dumps(str(server))}]\n'
+                    )
+        started = time.perf_counter()
+        child = spawn(repo, home, fake.base_url)
+        child.expect(FIRST_FRAME)
+        first_frame = time.perf_counter() - started
+        child.expect(READY)
+        ready = time.perf_counter() - started
+        quit_vibe(child)
+    return first_frame, ready
+
+
+def bench_launch_with_mcp(runs: int) -> None:
+    """Launch to the prompt with and without two MCP servers, alternately (target: no slower)."""
+    times: dict[bool, list[tuple[float, float]]] = {False: [], True: []}
+    for _ in range(runs):
+        for with_servers in (False, True):
+            times[with_servers].append(launch_times(with_servers))
+    for with_servers, label in ((False, "no MCP servers"), (True, "two MCP servers")):
+        frame = statistics.median(first for first, _ in times[with_servers]) * 1000
+        ready = statistics.median(second for _, second in times[with_servers]) * 1000
+        print(f"{label:<16} first frame {frame:5.0f} ms, agent ready {ready:5.0f} ms (median of {runs})")
 
 
 def bench_launch_idle_stream(tokens: int) -> dict[str, float]:
@@ -201,8 +238,14 @@ def main() -> int:
     )
     parser.add_argument("--tokens", type=int, default=4000, help="tokens to stream (default 4000)")
     parser.add_argument("--messages", type=int, default=1000, help="transcript size (default 1000)")
+    parser.add_argument(
+        "--mcp", type=int, metavar="RUNS", help="only launch times, with and without MCP servers"
+    )
     args = parser.parse_args()
     ensure_bytecode()
+    if args.mcp:
+        bench_launch_with_mcp(args.mcp)
+        return 0
     figures = {**bench_launch_idle_stream(args.tokens), **bench_big_transcript(args.messages)}
     targets = {"first_frame_s": 0.6, "idle_cpu_pct": 1.0, "rss_mb": 300.0}
     for name, value in figures.items():
