@@ -33,6 +33,7 @@ from vibe.agent.run_end import ImagesNotReadError, RefusedError, does_not_fit
 from vibe.agent.run_outcome import outcome_of, why_cut
 from vibe.agent.run_result import bare_result, run_result
 from vibe.agent.session_facts import AgentSettings, SessionFacts, session_started
+from vibe.agent.source_notices import relay_source_notices
 from vibe.agent.transcript import Transcript
 from vibe.agent.turn import TurnState, stream_turn
 from vibe.agent.view_recorder import CallViewRecorder
@@ -57,7 +58,6 @@ from vibe.protocol import events as ev
 from vibe.session.records import ModeRecord, Record
 from vibe.session.store import SessionWriter
 from vibe.tools.base import ToolContext, ToolRegistry
-from vibe.tools.source_status import SourceNotice
 
 if TYPE_CHECKING:  # built only when hooks are configured
     from vibe.agent.hook_points import ConversationHooks
@@ -156,11 +156,7 @@ class Agent:
         in the running prompt's stream, or handed to `between_runs` while none runs (held for
         the next run without one)."""
         self._pump.between_runs(between_runs)
-
-        def notice(told: SourceNotice) -> None:
-            self._pump.tell(ev.McpServerNotice(server=told.source, state=told.state, message=told.message))
-
-        self._tools.listen(notice)
+        relay_source_notices(self._tools, self._pump)
 
     async def start_tools(self) -> None:
         """Starts the registry's tool sources; their tools join at the next model request."""
