@@ -34,7 +34,7 @@ from vibe.composition.extensions_wiring import (
 )
 from vibe.composition.hooks_wiring import conversation_hooks
 from vibe.composition.logging_setup import setup_logging
-from vibe.composition.mcp_sources import add_mcp_sources
+from vibe.composition.mcp_sources import add_editor_servers, add_mcp_sources
 from vibe.composition.repo_map_wiring import repo_map_builder
 from vibe.composition.run_options import RunOptions
 from vibe.composition.session_opening import open_session
@@ -376,20 +376,13 @@ class Engine:
         """Starts `servers` (an editor's, for this session) among `agent`'s tools, confined like
         configured stdio servers, and the configured ones if they wait for this; returns a
         sentence for each one left out."""
+        configured_too = agent in self._configured_mcp_pending
+        self._configured_mcp_pending.discard(agent)
         workspace = agent.tool_context.workspace
-        home = vibe_home(self.env)
         asked = sandbox_policy(self.settings, workspace)
-        if agent in self._configured_mcp_pending:  # first: an editor's server may not take their names
-            self._configured_mcp_pending.discard(agent)
-            add_mcp_sources(agent.tools, self.settings, workspace, home, asked)
-        taken = {status.name for source in agent.tools.sources() if (status := source.status()) is not None}
-        notes = [
-            f"MCP server {name!r} from the editor was not started: config.toml has a server of that name"
-            for name in servers
-            if name in taken
-        ]
-        fresh = {name: server for name, server in servers.items() if name not in taken}
-        add_mcp_sources(agent.tools, self.settings, workspace, home, asked, fresh, origin="editor")
+        notes = add_editor_servers(
+            agent.tools, self.settings, workspace, vibe_home(self.env), asked, servers, configured_too
+        )
         await agent.start_tools()
         return notes
 

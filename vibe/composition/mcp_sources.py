@@ -75,3 +75,28 @@ def add_mcp_sources(
         registry.add_source(source)
         sources.append(source)
     return sources
+
+
+def add_editor_servers(
+    registry: ToolRegistry,
+    settings: Settings,
+    workspace: Workspace,
+    home: Path,
+    asked: SandboxPolicy,
+    servers: Mapping[str, McpServer],
+    configured_too: bool,
+) -> list[str]:
+    """An editor's servers for one session added to `registry` (and first the configured ones,
+    when `configured_too`: an editor's server may not take their names); a sentence for each
+    editor server left out."""
+    if configured_too:
+        add_mcp_sources(registry, settings, workspace, home, asked)
+    taken = {status.name for source in registry.sources() if (status := source.status()) is not None}
+    notes = [
+        f"MCP server {name!r} from the editor was not started: config.toml has a server of that name"
+        for name in servers
+        if name in taken
+    ]
+    fresh = {name: server for name, server in servers.items() if name not in taken}
+    add_mcp_sources(registry, settings, workspace, home, asked, fresh, origin="editor")
+    return notes

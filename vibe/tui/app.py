@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.app import App, ComposeResult, SuspendNotSupported
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 from textual.worker import Worker
@@ -128,15 +128,9 @@ class VibeApp(App[int]):
 
     async def edit_prompt(self) -> None:
         """The prompt in the user's editor; what they save becomes the prompt."""
-        from vibe.tui.external_editor import EditorUnavailableError, edit_text
+        from vibe.tui.external_editor import edit_prompt
 
-        try:
-            self.prompt.text = edit_text(self.prompt.text, self.suspend)
-        except (EditorUnavailableError, SuspendNotSupported) as exc:
-            await self.transcript.notice(str(exc) or "this terminal cannot hand over to an editor", "warn")
-            return
-        self.prompt.move_cursor(self.prompt.document.end)
-        self.prompt.focus()
+        await edit_prompt(self.prompt, self.transcript, self.suspend)
 
     def action_toggle_plan(self) -> None:
         self.pinned_plan.toggle()
@@ -387,8 +381,7 @@ class VibeApp(App[int]):
         self.exit(0)
 
     async def on_unmount(self) -> None:
-        # However the app ends: the conversation's MCP servers are stopped in order, not left
-        # to end with the process.
+        """However the app ends, the conversation closes (its MCP servers stop in order)."""
         await self._close()
 
     async def _close(self) -> None:

@@ -15,6 +15,13 @@ import tempfile
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import SuspendNotSupported
+
+if TYPE_CHECKING:
+    from vibe.tui.prompt_input import PromptInput
+    from vibe.tui.transcript import Transcript
 
 
 class EditorUnavailableError(Exception):
@@ -46,3 +53,17 @@ def edit_text(
             raise EditorUnavailableError(f"your editor exited with status {finished.returncode}; prompt kept")
         edited = path.read_text(encoding="utf-8", errors="replace").rstrip("\n")
     return edited or text
+
+
+async def edit_prompt(
+    prompt: PromptInput, transcript: Transcript, suspended: Callable[[], AbstractContextManager[None]]
+) -> None:
+    """The prompt in the user's editor; what they save becomes the prompt. Why it cannot be
+    done (no editor set, a terminal that cannot hand over) is a warning in the transcript."""
+    try:
+        prompt.text = edit_text(prompt.text, suspended)
+    except (EditorUnavailableError, SuspendNotSupported) as exc:
+        await transcript.notice(str(exc) or "this terminal cannot hand over to an editor", "warn")
+        return
+    prompt.move_cursor(prompt.document.end)
+    prompt.focus()
