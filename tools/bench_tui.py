@@ -123,17 +123,21 @@ def launch_times(with_servers: bool) -> tuple[float, float]:
             server = Path(__file__).resolve().parent.parent / "tests" / "support" / "mcp_sh_server.sh"
             with (home / "config.toml").open("a", encoding="utf-8") as config:
                 for name in ("s0", "s1"):
-                    config.write(
-                        f'\n[mcp_servers.{name}]\ncommand = "bash"\nargs = [{json.dumps(str(server))}]\n'
-                    )
-        started = time.perf_counter()
-        child = spawn(repo, home, fake.base_url)
-        child.expect(FIRST_FRAME)
-        first_frame = time.perf_counter() - started
-        child.expect(READY)
-        ready = time.perf_counter() - started
+                    argv = json.dumps([str(server)])
+                    config.write(f'\n[mcp_servers.{name}]\ncommand = "bash"\nargs = {argv}\n')
+        child, first_frame, ready = launch(repo, home, fake.base_url)
         quit_vibe(child)
     return first_frame, ready
+
+
+def launch(repo: Path, home: Path, base_url: str) -> tuple[pexpect.spawn[str], float, float]:
+    """A running `vibe`, with the seconds it took to show the prompt and to have its agent ready."""
+    started = time.perf_counter()
+    child = spawn(repo, home, base_url)
+    child.expect(FIRST_FRAME)
+    first_frame = time.perf_counter() - started
+    child.expect(READY)
+    return child, first_frame, time.perf_counter() - started
 
 
 def bench_launch_with_mcp(runs: int) -> None:
@@ -151,12 +155,7 @@ def bench_launch_with_mcp(runs: int) -> None:
 def bench_launch_idle_stream(tokens: int) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp, FakeMistral() as fake:
         home, repo = setup(Path(tmp))
-        started = time.perf_counter()
-        child = spawn(repo, home, fake.base_url)
-        child.expect(FIRST_FRAME)
-        first_frame = time.perf_counter() - started
-        child.expect(READY)
-        ready = time.perf_counter() - started
+        child, first_frame, ready = launch(repo, home, fake.base_url)
         process = psutil.Process(child.pid)
         drain(child, 1.0)  # let start-up work (lazy imports, first layout) settle
         before, clock = cpu_seconds(process), time.perf_counter()
