@@ -206,3 +206,17 @@ def test_continue_works_as_the_agent_the_session_chose(vibe_env: VibeEnv) -> Non
     )
     assert "Working as the agent `review`" in first and "Working as the agent `review`" in continued
     assert "Working as the agent" not in chosen_anew  # --agent chooses anew
+
+
+def test_continue_uses_the_model_the_sessions_agent_names(vibe_env: VibeEnv) -> None:
+    _agent_file(
+        vibe_env.home / "agents",
+        "careful",
+        "---\nname: careful\ndescription: Careful.\nmodel: devstral-careful\n---\nTake care.\n",
+    )
+    vibe_env.fake.script(reply("one"), reply("two"), reply("three"))
+    assert vibe_env.run("-p", "first", "--agent", "careful").returncode == 0
+    assert vibe_env.run("-p", "second", "-c").returncode == 0
+    assert vibe_env.run("-p", "third", "-c", "--model", "devstral-test").returncode == 0
+    models = [request.body["model"] for request in vibe_env.fake.requests]
+    assert models == ["devstral-careful", "devstral-careful", "devstral-test"]  # --model still wins

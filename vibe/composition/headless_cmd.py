@@ -22,7 +22,7 @@ from vibe.composition.logging_setup import setup_logging
 from vibe.composition.mcp_sources import launch_mcp_sources
 from vibe.composition.run_options import RunOptions
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
-from vibe.config.paths import vibe_home
+from vibe.config.paths import sessions_dir, vibe_home
 from vibe.config.settings import ConfigError
 from vibe.headless.exit_codes import USAGE_ERROR
 from vibe.headless.render import OutputFormat, make_renderer
@@ -32,7 +32,7 @@ from vibe.protocol import events as ev
 from vibe.sandbox.base import SandboxUnavailableError
 from vibe.service.conversation import Conversation
 from vibe.service.host import ServiceError
-from vibe.session.store import SessionNotFoundError
+from vibe.session.store import SessionNotFoundError, SessionStore
 from vibe.tools.workspace import Workspace
 from vibe.unicode_text import for_terminal
 
@@ -63,8 +63,12 @@ def run_headless_command(args: argparse.Namespace, prompt: str, env: dict[str, s
             if not extra.is_dir():
                 raise ConfigError(f"--add-dir {extra}: no such folder")
         config = load_config(options.cwd, env, flags, trust_for_run=args.trust)
-        model = args.model or _agent_model(config, env, args.agent)
-        config, resolved = resolve_endpoint(config, env, args.base_url, args.local, model)
+        agent_model = None
+        if args.model is None:  # --model wins; else the model the agent names, if it names one
+            agent_model = _agent_model(config, env, args.agent or _continued_agent(options, env))
+        if agent_model is not None:
+            config = replace(config, settings=config.settings.model_copy(update={"model": agent_model}))
+        config, resolved = resolve_endpoint(config, env, args.base_url, args.local, args.model or agent_model)
         # `@shot.png`, `@src/app.py`, `@docs/`: read before anything starts.
         found = attach_all(prompt, Workspace.create(options.cwd, options.extra_roots))
     except (ConfigError, AttachmentError) as exc:
@@ -86,6 +90,23 @@ def _agent_model(config: LoadedConfig, env: Mapping[str, str], name: str | None)
         return None
     agent = agent_catalog(config, vibe_home(env)).get(name)
     return agent.model if agent is not None else None
+
+
+def _continued_agent(options: RunOptions, env: Mapping[str, str]) -> str | None:
+    """The custom agent a continued (`-c`) or resumed session last worked as: the model it
+    names applies again, as its instructions and tools do."""
+    if not (options.continue_session or options.resume):
+        return None
+    store = SessionStore(sessions_dir(vibe_home(env)))
+    try:
+        info = (
+            store.find(options.resume)
+            if options.resume
+            else next(iter(store.sessions_for(options.cwd)), None)
+        )
+    except SessionNotFoundError:
+        return None  # said when the session is opened
+    return store.saved_agent(info) if info is not None else None
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
