@@ -104,9 +104,9 @@ def _continued_agent(options: RunOptions, env: Mapping[str, str]) -> str | None:
             if options.resume
             else next(iter(store.sessions_for(options.cwd)), None)
         )
-    except SessionNotFoundError:
-        return None  # said when the session is opened
-    return store.saved_agent(info) if info is not None else None
+        return store.saved_agent(info) if info is not None else None
+    except (SessionNotFoundError, OSError):  # also a newer format: said when the session opens
+        return None
 
 
 def _failed_to_start(message: str, output: OutputFormat) -> int:
