@@ -49,11 +49,6 @@ class ConfinedLaunch:
     sandbox: Sandbox
 
 
-def confined_launch(server: McpServer, launch: StdioLaunch) -> ConfinedLaunch:
-    """The confined spawn of `server` (it may probe the sandbox: run it in a thread)."""
-    return _build(server, launch)
-
-
 def _sandbox(policy: SandboxPolicy, use: SandboxPreference) -> Sandbox:
     key = (policy.mode, policy.network, use)
     with _PROBE_LOCK:
@@ -65,7 +60,8 @@ def _sandbox(policy: SandboxPolicy, use: SandboxPreference) -> Sandbox:
     return create_sandbox_like(probed, policy, use)
 
 
-def _build(server: McpServer, launch: StdioLaunch) -> ConfinedLaunch:
+def confined_launch(server: McpServer, launch: StdioLaunch) -> ConfinedLaunch:
+    """The confined spawn of `server` (it may probe the sandbox: run it in a thread)."""
     state = launch.state_dir
     state.mkdir(parents=True, exist_ok=True)
     policy = replace(
