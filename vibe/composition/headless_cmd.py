@@ -21,6 +21,7 @@ from vibe.composition.local_servers import resolve_endpoint
 from vibe.composition.logging_setup import setup_logging
 from vibe.composition.mcp_sources import launch_mcp_sources
 from vibe.composition.run_options import RunOptions
+from vibe.composition.session_opening import chosen_session
 from vibe.config.loader import LoadedConfig, ResolvedModel, load_config
 from vibe.config.paths import sessions_dir, vibe_home
 from vibe.config.settings import ConfigError
@@ -95,15 +96,9 @@ def _agent_model(config: LoadedConfig, env: Mapping[str, str], name: str | None)
 def _continued_agent(options: RunOptions, env: Mapping[str, str]) -> str | None:
     """The custom agent a continued (`-c`) or resumed session last worked as: the model it
     names applies again, as its instructions and tools do."""
-    if not (options.continue_session or options.resume):
-        return None
     store = SessionStore(sessions_dir(vibe_home(env)))
     try:
-        info = (
-            store.find(options.resume)
-            if options.resume
-            else next(iter(store.sessions_for(options.cwd)), None)
-        )
+        info = chosen_session(store, options)
         return store.saved_agent(info) if info is not None else None
     except (SessionNotFoundError, OSError):  # also a newer format: said when the session opens
         return None

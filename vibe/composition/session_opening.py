@@ -7,7 +7,13 @@ from dataclasses import dataclass
 
 from vibe.composition.run_options import RunOptions
 from vibe.messages import Message
-from vibe.session.store import SessionBusyError, SessionNotFoundError, SessionStore, SessionWriter
+from vibe.session.store import (
+    SessionBusyError,
+    SessionInfo,
+    SessionNotFoundError,
+    SessionStore,
+    SessionWriter,
+)
 
 __all__ = ["OpenedSession", "SessionInUseError", "open_session"]
 
@@ -28,15 +34,22 @@ class OpenedSession:
     saved_agent: str | None = None
 
 
-def open_session(store: SessionStore, options: RunOptions, model_name: str) -> OpenedSession:
+def chosen_session(store: SessionStore, options: RunOptions) -> SessionInfo | None:
+    """The saved session `--resume` or `-c` names (None: a new one); SessionNotFoundError when
+    there is no such session."""
     if options.resume:
-        info = store.find(options.resume)
-    elif options.continue_session:
+        return store.find(options.resume)
+    if options.continue_session:
         infos = store.sessions_for(options.cwd)
         if not infos:
             raise SessionNotFoundError(f"no earlier session in {options.cwd} to continue")
-        info = infos[0]
-    else:
+        return infos[0]
+    return None
+
+
+def open_session(store: SessionStore, options: RunOptions, model_name: str) -> OpenedSession:
+    info = chosen_session(store, options)
+    if info is None:
         return OpenedSession(store.create(options.cwd, model_name, options.frontend), [], False)
     loaded = store.load(info)
     saved_agent = store.saved_agent(info)
